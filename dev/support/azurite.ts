@@ -1,0 +1,90 @@
+/**
+ * Starts Azurite's Table service as a child process (the real storage emulator, over HTTP).
+ * Used by `npm start` (persistent, under a git-ignored folder) and by the test setup
+ * (in memory, on a free port). Killing the returned handle stops the server: we start the
+ * binary directly, not through npx, so the pid we hold is the server's.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
+
+export interface AzuriteHandle {
+  readonly port: number;
+  readonly connectionString: string;
+  stop(): Promise<void>;
+}
+
+export interface AzuriteOptions {
+  /** 0 or omitted: a free port. */
+  port?: number;
+  /** Folder for persistent data; omitted: in memory. */
+  location?: string;
+}
+
+const ACCOUNT = "devstoreaccount1";
+const KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+export function tableConnectionString(port: number): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};TableEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function findBinary(): string {
+  // node_modules/.bin/azurite-table, resolved from the package so it works from dist/ too.
+  const pkg = require.resolve("azurite/package.json");
+  return path.join(path.dirname(pkg), "dist", "src", "table", "main.js");
+}
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteHandle> {
+  const port = options.port || (await freePort());
+  const args = [findBinary(), "--tableHost", "127.0.0.1", "--tablePort", String(port), "--skipApiVersionCheck", "--silent"];
+  if (options.location) args.push("--location", options.location);
+  else args.push("--inMemoryPersistence");
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  await waitForPort(port, child, () => output);
+  return {
+    port,
+    connectionString: tableConnectionString(port),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Azurite exited (${child.exitCode}): ${output()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/${ACCOUNT}/Tables`, { method: "GET" });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill("SIGKILL");
+  throw new Error(`Azurite did not listen on ${port} within 20 s: ${output()}`);
+}
