@@ -1,0 +1,210 @@
+/**
+ * The local stack around the app: the simulators (Graph, one IDV provider, Verified ID and
+ * the wallet they share), the app settings that point the app at them, and the local host
+ * as a child process. `npm start` and the integration tests both build on this, so what a
+ * person walks through by hand is what the tests drive.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { exportJWK, generateKeyPair } from "jose";
+import { type GraphSimulator, startGraphSimulator, type TenantSeed } from "./simulators/graph";
+import { type IdvSimulator, startIdvSimulator } from "./simulators/idv";
+import { startVerifiedIdSimulator, type VerifiedIdSimulator } from "./simulators/verified-id";
+import { Wallet } from "./simulators/wallet";
+
+export const DEV_ACCESS_TOKEN = "dev-token-not-a-secret";
+export const DEMO_PROVIDER = "demo-idv";
+export const DEMO_ISSUER_DID = "did:web:idv.demo.example";
+export const VERIFIER_DID = "did:web:recovery.contoso.example";
+
+export interface DevSecrets {
+  handoffSigningKey: string;
+  tapHandoffKey: string;
+  webhookSecret: string;
+}
+
+/** Fresh secrets for a local run: an RS256 hand-off signing key, the TAP sealing key, a webhook secret. */
+export async function generateDevSecrets(): Promise<DevSecrets> {
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: `handoff-${randomBytes(4).toString("hex")}`, alg: "RS256" };
+  return {
+    handoffSigningKey: JSON.stringify(jwk),
+    tapHandoffKey: randomBytes(32).toString("base64url"),
+    webhookSecret: `whsec_${randomBytes(24).toString("base64")}`,
+  };
+}
+
+export interface SimulatorStackOptions {
+  host?: string;
+  /** The app's port: the simulators call it back (webhooks, JWKS, callbacks). */
+  appPort: number;
+  ports?: { graph?: number; idv?: number; verifiedId?: number };
+  tenant: TenantSeed;
+  secrets: DevSecrets;
+  /** Verified ID presentation request lifetime (seconds). */
+  requestLifetimeSeconds?: number;
+}
+
+export interface SimulatorStack {
+  graph: GraphSimulator;
+  idv: IdvSimulator;
+  verifiedId: VerifiedIdSimulator;
+  wallet: Wallet;
+  stop(): Promise<void>;
+}
+
+export async function startSimulators(options: SimulatorStackOptions): Promise<SimulatorStack> {
+  const host = options.host ?? "127.0.0.1";
+  const appUrl = `http://${host}:${options.appPort}`;
+  const wallet = new Wallet();
+  const graph = await startGraphSimulator({
+    port: options.ports?.graph ?? 0,
+    host,
+    acceptedToken: DEV_ACCESS_TOKEN,
+    tenant: options.tenant,
+  });
+  const idv = await startIdvSimulator({
+    port: options.ports?.idv ?? 0,
+    host,
+    providerName: DEMO_PROVIDER,
+    webhookUrl: `${appUrl}/api/idv/${DEMO_PROVIDER}/webhook`,
+    webhookSecret: options.secrets.webhookSecret,
+    jwksUrl: `${appUrl}/api/.well-known/jwks.json`,
+    wallet,
+    issuerDid: DEMO_ISSUER_DID,
+  });
+  const verifiedId = await startVerifiedIdSimulator({
+    port: options.ports?.verifiedId ?? 0,
+    host,
+    acceptedToken: DEV_ACCESS_TOKEN,
+    wallet,
+    ...(options.requestLifetimeSeconds ? { requestLifetimeSeconds: options.requestLifetimeSeconds } : {}),
+  });
+  return {
+    graph,
+    idv,
+    verifiedId,
+    wallet,
+    stop: async () => {
+      await Promise.all([graph.stop(), idv.stop(), verifiedId.stop()]);
+    },
+  };
+}
+
+export interface AppSettingsOptions {
+  host?: string;
+  appPort: number;
+  storageConnectionString: string;
+  tablePrefix: string;
+  tenantId: string;
+  simulators: SimulatorStack;
+  secrets: DevSecrets;
+  /** The policy document, inline. */
+  policy: unknown;
+}
+
+/** The app settings (environment) that point the app at the simulators. */
+export function appSettings(options: AppSettingsOptions): Record<string, string> {
+  const host = options.host ?? "127.0.0.1";
+  const appUrl = `http://${host === "0.0.0.0" ? "localhost" : host}:${options.appPort}`;
+  return {
+    AzureWebJobsStorage: options.storageConnectionString,
+    RECOVERY_TABLE_PREFIX: options.tablePrefix,
+    PUBLIC_BASE_URL: appUrl,
+    FRONTEND_RETURN_URL: `${appUrl}/api/health`,
+    TENANT_ID: options.tenantId,
+    AZURE_CREDENTIAL: "dev-static",
+    DEV_ACCESS_TOKEN,
+    GRAPH_BASE_URL: options.simulators.graph.url,
+    VERIFIED_ID_BASE_URL: options.simulators.verifiedId.url,
+    VERIFIED_ID_AUTHORITY: VERIFIER_DID,
+    VERIFIED_ID_CLIENT_NAME: "Contoso account recovery (demo)",
+    IDV_PROVIDERS: JSON.stringify([
+      {
+        name: DEMO_PROVIDER,
+        adapter: "standard-webhooks",
+        displayName: "Demo IDV (Standard Webhooks)",
+        verificationUrl: `${options.simulators.idv.url}/verify`,
+        acceptedIssuers: [DEMO_ISSUER_DID],
+      },
+    ]),
+    POLICY_PROFILES: JSON.stringify(options.policy),
+    SECRETS_PROVIDER: "env",
+    SECRET_IDV_HANDOFF_SIGNING_KEY: options.secrets.handoffSigningKey,
+    SECRET_TAP_HANDOFF_KEY: options.secrets.tapHandoffKey,
+    SECRET_IDV_DEMO_IDV_WEBHOOK_SECRET: options.secrets.webhookSecret,
+  };
+}
+
+export interface HostProcess {
+  readonly url: string;
+  /** Everything the host printed (stdout + stderr). */
+  output(): string;
+  waitHealthy(timeoutMs?: number): Promise<void>;
+  /** SIGTERM and wait; `kill` is SIGKILL (a crash). */
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export interface HostProcessOptions {
+  host?: string;
+  port: number;
+  taskHub: string;
+  clock?: "real" | "controllable";
+  settings: Record<string, string>;
+  /** Also echo the host's output to this process's stdout. */
+  echo?: boolean;
+}
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+export function spawnHost(options: HostProcessOptions): HostProcess {
+  const host = options.host ?? "127.0.0.1";
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${options.port}`;
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, "dist", "dev", "host", "main.js")], {
+    env: {
+      ...process.env,
+      ...options.settings,
+      FUNCTIONS_HTTP_PORT: String(options.port),
+      FUNCTIONS_HOST: host,
+      DEV_HOST_TASK_HUB: options.taskHub,
+      DEV_HOST_CLOCK: options.clock ?? "real",
+      DEV_HOST_APP_ENTRY: path.join(repoRoot, "dist", "src", "index.js"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output += text;
+    if (options.echo) process.stdout.write(text);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return {
+    url,
+    output: () => output,
+    async waitHealthy(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null) throw new Error(`host exited (${child.exitCode}):\n${output}`);
+        try {
+          const res = await fetch(`${url}/api/health`);
+          if (res.ok) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`host not healthy within ${timeoutMs} ms:\n${output}`);
+    },
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
+  };
+}

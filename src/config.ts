@@ -1,0 +1,218 @@
+/**
+ * Configuration, parsed once from the environment into one typed object. Every setting is
+ * documented in SETTINGS below (the README table and local.settings.sample.json are made
+ * from the same list); a bad value fails fast naming the setting. No `process.env` below
+ * this module.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigurationError } from "./recovery/errors";
+import { describeIssue, type PolicyDocument, policyDocumentSchema } from "./recovery/policy";
+
+export interface SettingDoc {
+  name: string;
+  required: boolean;
+  sample: string;
+  description: string;
+}
+
+/** Every setting the app reads. Secrets are not here: see `src/secrets`. */
+export const SETTINGS: readonly SettingDoc[] = [
+  { name: "AzureWebJobsStorage", required: true, sample: "UseDevelopmentStorage=true", description: "Functions host and Durable task hub storage; also the app's tables unless RECOVERY_STORAGE_CONNECTION or RECOVERY_STORAGE_ACCOUNT_URL is set." },
+  { name: "RECOVERY_STORAGE_CONNECTION", required: false, sample: "", description: "Connection string of the storage account holding the app's tables (recoveries, locks, audit, correlations)." },
+  { name: "RECOVERY_STORAGE_ACCOUNT_URL", required: false, sample: "", description: "Table endpoint (https://<account>.table.core.windows.net) reached with the managed identity; wins over the connection strings." },
+  { name: "RECOVERY_TABLE_PREFIX", required: false, sample: "recovery", description: "Prefix of the app's table names (letters and digits), so several deployments can share an account." },
+  { name: "PUBLIC_BASE_URL", required: true, sample: "http://localhost:7071", description: "Public origin of this app; callback, webhook and hand-off return URLs are built from it." },
+  { name: "FRONTEND_RETURN_URL", required: false, sample: "http://localhost:7071/recover", description: "Where the browser goes after the IDV provider (gets ?recoveryId=). Default: PUBLIC_BASE_URL + /recover." },
+  { name: "TENANT_ID", required: true, sample: "00000000-0000-4000-8000-000000000001", description: "Entra tenant id; also the OrgId claim of hand-off tokens." },
+  { name: "AZURE_CREDENTIAL", required: false, sample: "dev-static", description: "`default` (DefaultAzureCredential / managed identity, production) or `dev-static` (a fixed bearer token, only for the local simulators)." },
+  { name: "DEV_ACCESS_TOKEN", required: false, sample: "dev-token-not-a-secret", description: "The bearer token sent to the simulators when AZURE_CREDENTIAL=dev-static." },
+  { name: "GRAPH_BASE_URL", required: false, sample: "http://127.0.0.1:7081", description: "Microsoft Graph origin. Default https://graph.microsoft.com." },
+  { name: "VERIFIED_ID_BASE_URL", required: false, sample: "http://127.0.0.1:7083", description: "Verified ID Request Service origin. Default https://verifiedid.did.msidentity.com." },
+  { name: "VERIFIED_ID_AUTHORITY", required: true, sample: "did:web:recovery.contoso.example", description: "Our verifier DID (the `authority` of presentation requests)." },
+  { name: "VERIFIED_ID_CLIENT_NAME", required: false, sample: "Contoso account recovery", description: "Name the wallet shows for presentation requests." },
+  { name: "VERIFIED_ID_PURPOSE", required: false, sample: "Confirm it is you to recover your account", description: "Purpose the wallet shows for the requested credential." },
+  { name: "IDV_PROVIDERS", required: true, sample: '[{"name":"demo-idv","adapter":"standard-webhooks","displayName":"Demo IDV","verificationUrl":"http://127.0.0.1:7082/verify","acceptedIssuers":["did:web:idv.demo.example"]}]', description: "JSON array of identity verification providers (name, adapter, displayName, verificationUrl, acceptedIssuers, manifestUri?, webhookToleranceSeconds?)." },
+  { name: "POLICY_PROFILES_FILE", required: false, sample: "dev/policy.sample.json", description: "Path of the JSON policy document (profiles + global exclusions). One of POLICY_PROFILES_FILE or POLICY_PROFILES is required." },
+  { name: "POLICY_PROFILES", required: false, sample: "", description: "The policy document inline, as JSON (wins over POLICY_PROFILES_FILE)." },
+  { name: "SECRETS_PROVIDER", required: false, sample: "env", description: "`env` (SECRET_<NAME> variables, local runs) or `keyvault` (KEY_VAULT_URL with the managed identity)." },
+  { name: "KEY_VAULT_URL", required: false, sample: "", description: "Key Vault URI when SECRETS_PROVIDER=keyvault." },
+  { name: "HANDOFF_TOKEN_LIFETIME_MINUTES", required: false, sample: "15", description: "Lifetime of the one-time JWT that sends the user to the IDV provider." },
+];
+
+const providerSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
+    adapter: z.enum(["standard-webhooks"]),
+    displayName: z.string().min(1),
+    verificationUrl: z.url(),
+    acceptedIssuers: z.array(z.string().startsWith("did:")).min(1, "an empty list would accept any issuer"),
+    manifestUri: z.url().optional(),
+    webhookToleranceSeconds: z.number().int().min(30).max(3600).default(300),
+  })
+  .strict();
+export type ProviderConfig = z.infer<typeof providerSchema>;
+
+export interface AppConfig {
+  storage:
+    | { kind: "connectionString"; connectionString: string }
+    | { kind: "accountUrl"; accountUrl: string };
+  tablePrefix: string;
+  publicBaseUrl: string;
+  frontendReturnUrl: string;
+  tenantId: string;
+  credential: { kind: "default" } | { kind: "dev-static"; token: string };
+  graphBaseUrl: string;
+  verifiedId: { baseUrl: string; authority: string; clientName: string; purpose: string };
+  providers: ReadonlyMap<string, ProviderConfig>;
+  policy: PolicyDocument;
+  secrets: { kind: "env" } | { kind: "keyvault"; vaultUrl: string };
+  handoffTokenLifetimeMinutes: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+function required(env: Env, name: string): string {
+  const v = read(env, name);
+  if (!v) throw new ConfigurationError(name, "is required");
+  return v;
+}
+
+function url(env: Env, name: string, fallback?: string): string {
+  const v = read(env, name) ?? fallback;
+  if (!v) throw new ConfigurationError(name, "is required");
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new ConfigurationError(name, `is not a URL: ${v}`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new ConfigurationError(name, "must be http(s)");
+  }
+  return v.replace(/\/+$/, "");
+}
+
+function parseJson(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigurationError(name, `is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function loadPolicy(env: Env): PolicyDocument {
+  const inline = read(env, "POLICY_PROFILES");
+  const file = read(env, "POLICY_PROFILES_FILE");
+  const setting = inline ? "POLICY_PROFILES" : "POLICY_PROFILES_FILE";
+  let text: string;
+  if (inline) text = inline;
+  else if (file) {
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      throw new ConfigurationError(setting, `cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
+    }
+  } else throw new ConfigurationError("POLICY_PROFILES_FILE", "is required (or POLICY_PROFILES)");
+  const parsed = policyDocumentSchema.safeParse(parseJson(setting, text));
+  if (!parsed.success) throw new ConfigurationError(setting, describeIssue(parsed.error));
+  return parsed.data;
+}
+
+function loadProviders(env: Env): Map<string, ProviderConfig> {
+  const parsed = z.array(providerSchema).min(1).safeParse(parseJson("IDV_PROVIDERS", required(env, "IDV_PROVIDERS")));
+  if (!parsed.success) throw new ConfigurationError("IDV_PROVIDERS", describeIssue(parsed.error));
+  const map = new Map<string, ProviderConfig>();
+  for (const p of parsed.data) {
+    if (map.has(p.name)) throw new ConfigurationError("IDV_PROVIDERS", `duplicate provider ${p.name}`);
+    map.set(p.name, p);
+  }
+  return map;
+}
+
+export function loadConfig(env: Env): AppConfig {
+  const accountUrl = read(env, "RECOVERY_STORAGE_ACCOUNT_URL");
+  const connectionString = read(env, "RECOVERY_STORAGE_CONNECTION") ?? read(env, "AzureWebJobsStorage");
+  const storage: AppConfig["storage"] = accountUrl
+    ? { kind: "accountUrl", accountUrl: url(env, "RECOVERY_STORAGE_ACCOUNT_URL") }
+    : connectionString
+      ? { kind: "connectionString", connectionString }
+      : (() => {
+          throw new ConfigurationError("AzureWebJobsStorage", "is required");
+        })();
+
+  const tablePrefix = read(env, "RECOVERY_TABLE_PREFIX") ?? "recovery";
+  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(tablePrefix)) {
+    throw new ConfigurationError("RECOVERY_TABLE_PREFIX", "letters and digits, starting with a letter, ≤ 40");
+  }
+
+  const tenantId = required(env, "TENANT_ID");
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) {
+    throw new ConfigurationError("TENANT_ID", "must be a GUID");
+  }
+
+  const credentialKind = read(env, "AZURE_CREDENTIAL") ?? "default";
+  let credential: AppConfig["credential"];
+  if (credentialKind === "default") credential = { kind: "default" };
+  else if (credentialKind === "dev-static") credential = { kind: "dev-static", token: required(env, "DEV_ACCESS_TOKEN") };
+  else throw new ConfigurationError("AZURE_CREDENTIAL", "must be `default` or `dev-static`");
+
+  const secretsKind = read(env, "SECRETS_PROVIDER") ?? "env";
+  let secrets: AppConfig["secrets"];
+  if (secretsKind === "env") secrets = { kind: "env" };
+  else if (secretsKind === "keyvault") secrets = { kind: "keyvault", vaultUrl: url(env, "KEY_VAULT_URL") };
+  else throw new ConfigurationError("SECRETS_PROVIDER", "must be `env` or `keyvault`");
+
+  const authority = required(env, "VERIFIED_ID_AUTHORITY");
+  if (!authority.startsWith("did:")) throw new ConfigurationError("VERIFIED_ID_AUTHORITY", "must be a DID");
+
+  const lifetime = Number(read(env, "HANDOFF_TOKEN_LIFETIME_MINUTES") ?? "15");
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 60) {
+    throw new ConfigurationError("HANDOFF_TOKEN_LIFETIME_MINUTES", "an integer from 1 to 60");
+  }
+
+  const publicBaseUrl = url(env, "PUBLIC_BASE_URL");
+  const providers = loadProviders(env);
+  const policy = loadPolicy(env);
+  for (const profile of policy.profiles) {
+    const names = [profile.providers.default, ...Object.values(profile.providers.byCountry)];
+    for (const name of names) {
+      if (name && !providers.has(name)) {
+        throw new ConfigurationError("POLICY_PROFILES_FILE", `profile ${profile.id} routes to unknown provider ${name}`);
+      }
+    }
+  }
+
+  return {
+    storage,
+    tablePrefix,
+    publicBaseUrl,
+    frontendReturnUrl: url(env, "FRONTEND_RETURN_URL", `${publicBaseUrl}/recover`),
+    tenantId,
+    credential,
+    graphBaseUrl: url(env, "GRAPH_BASE_URL", "https://graph.microsoft.com"),
+    verifiedId: {
+      baseUrl: url(env, "VERIFIED_ID_BASE_URL", "https://verifiedid.did.msidentity.com"),
+      authority,
+      clientName: read(env, "VERIFIED_ID_CLIENT_NAME") ?? "Account recovery",
+      purpose: read(env, "VERIFIED_ID_PURPOSE") ?? "Confirm it is you to recover your account",
+    },
+    providers,
+    policy,
+    secrets,
+    handoffTokenLifetimeMinutes: lifetime,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide configuration, parsed on first use. */
+export function getConfig(): AppConfig {
+  cached ??= loadConfig(process.env);
+  return cached;
+}

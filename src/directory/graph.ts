@@ -1,0 +1,255 @@
+/**
+ * The directory gateway: every Microsoft Graph call the service makes, through the real
+ * `@microsoft/microsoft-graph-client`. The middleware chain is explicit (bearer token →
+ * retry honouring Retry-After → fetch) because the SDK's own auth handler attaches tokens
+ * only to https Graph hosts, and the local simulator speaks http (FACTS §4).
+ */
+import type { TokenCredential } from "@azure/identity";
+import {
+  Client,
+  type Context,
+  GraphError,
+  HTTPMessageHandler,
+  type Middleware,
+  RetryHandler,
+  RetryHandlerOptions,
+} from "@microsoft/microsoft-graph-client";
+import { DependencyError } from "../recovery/errors";
+import type { DirectoryAccount } from "../recovery/eligibility";
+
+const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+const USER_SELECT = "id,accountEnabled,givenName,surname,userPrincipalName,signInActivity";
+
+/** Attaches the app token to every request (Graph in production, the simulator locally). */
+class BearerTokenMiddleware implements Middleware {
+  private next: Middleware | undefined;
+  constructor(private readonly credential: TokenCredential) {}
+
+  async execute(context: Context): Promise<void> {
+    const token = await this.credential.getToken(GRAPH_SCOPE);
+    if (!token) throw new DependencyError("directory_error", "no Graph token", true);
+    const options = (context.options ??= {});
+    const headers = new Headers(options.headers as HeadersInit | undefined);
+    headers.set("Authorization", `Bearer ${token.token}`);
+    options.headers = headers;
+    if (context.request instanceof Request) context.request.headers.set("Authorization", `Bearer ${token.token}`);
+    await this.next!.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+export interface AuthenticationMethod {
+  odataType: string;
+  id: string;
+  phoneType?: string;
+}
+
+export interface TapPolicy {
+  state: string;
+  defaultLifetimeInMinutes: number;
+  minimumLifetimeInMinutes: number;
+  maximumLifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  includeTargets: { targetType: string; id: string }[];
+  excludeTargets: { targetType: string; id: string }[];
+}
+
+export interface CreatedTap {
+  temporaryAccessPass: string;
+  startDateTime: string;
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+}
+
+/** `@odata.type` → the collection its DELETE goes to (FACTS §8). The password is not here: it cannot be deleted. */
+export const METHOD_COLLECTIONS: Readonly<Record<string, string>> = {
+  "#microsoft.graph.fido2AuthenticationMethod": "fido2Methods",
+  "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod": "microsoftAuthenticatorMethods",
+  "#microsoft.graph.phoneAuthenticationMethod": "phoneMethods",
+  "#microsoft.graph.softwareOathAuthenticationMethod": "softwareOathMethods",
+  "#microsoft.graph.emailAuthenticationMethod": "emailMethods",
+  "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod": "windowsHelloForBusinessMethods",
+  "#microsoft.graph.temporaryAccessPassAuthenticationMethod": "temporaryAccessPassMethods",
+  "#microsoft.graph.platformCredentialAuthenticationMethod": "platformCredentialMethods",
+};
+
+function escapeOData(value: string): string {
+  return value.replace(/'/g, "''");
+}
+
+function isTransient(status: number | undefined): boolean {
+  return status === undefined || status === 429 || status >= 500 || status === 408;
+}
+
+function directoryError(operation: string, err: unknown): DependencyError {
+  const status = err instanceof GraphError ? err.statusCode : undefined;
+  const code = err instanceof GraphError ? err.code : undefined;
+  const graphStatus = status === -1 ? undefined : status;
+  const error = new DependencyError(
+    "directory_error",
+    `Graph ${operation} failed (${graphStatus ?? "network"}${code ? ` ${code}` : ""})`,
+    isTransient(graphStatus),
+    { cause: err },
+  );
+  return Object.assign(error, { graphStatus, graphCode: code });
+}
+
+export function graphStatusOf(err: unknown): number | undefined {
+  return (err as { graphStatus?: number }).graphStatus;
+}
+
+export class DirectoryGateway {
+  constructor(private readonly client: Client) {}
+
+  static create(baseUrl: string, credential: TokenCredential): DirectoryGateway {
+    const auth = new BearerTokenMiddleware(credential);
+    const retry = new RetryHandler(new RetryHandlerOptions(1, 3));
+    const http = new HTTPMessageHandler();
+    auth.setNext(retry);
+    retry.setNext(http);
+    const client = Client.initWithMiddleware({ middleware: auth, baseUrl: `${baseUrl}/`, defaultVersion: "v1.0" });
+    return new DirectoryGateway(client);
+  }
+
+  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw directoryError(operation, err);
+    }
+  }
+
+  /** The account a typed username names (UPN or mail, case-insensitive), or undefined. */
+  async findAccount(username: string): Promise<DirectoryAccount | undefined> {
+    const v = escapeOData(username);
+    const found = await this.call("user lookup", () =>
+      this.client
+        .api("/users")
+        .filter(`userPrincipalName eq '${v}' or mail eq '${v}'`)
+        .select("id")
+        .top(2)
+        .get() as Promise<{ value: { id: string }[] }>,
+    );
+    // Two accounts answering to one name is ambiguous: treat as not found rather than guess.
+    if (found.value.length !== 1) return undefined;
+    return this.getAccount(found.value[0]!.id);
+  }
+
+  async getAccount(userId: string): Promise<DirectoryAccount | undefined> {
+    try {
+      const user = (await this.client
+        .api(`/users/${encodeURIComponent(userId)}`)
+        .select(USER_SELECT)
+        .get()) as {
+        id: string;
+        userPrincipalName: string;
+        accountEnabled: boolean;
+        givenName: string | null;
+        surname: string | null;
+        signInActivity?: { lastSuccessfulSignInDateTime?: string | null } | null;
+      };
+      return {
+        id: user.id,
+        userPrincipalName: user.userPrincipalName,
+        accountEnabled: user.accountEnabled === true,
+        givenName: user.givenName ?? null,
+        surname: user.surname ?? null,
+        lastSuccessfulSignInDateTime: user.signInActivity?.lastSuccessfulSignInDateTime ?? null,
+      };
+    } catch (err) {
+      if (err instanceof GraphError && err.statusCode === 404) return undefined;
+      throw directoryError("user read", err);
+    }
+  }
+
+  /** The subset of `groupIds` the user is a transitive member of (checkMemberGroups, 20 per call). */
+  async memberOf(userId: string, groupIds: readonly string[]): Promise<Set<string>> {
+    const result = new Set<string>();
+    for (let i = 0; i < groupIds.length; i += 20) {
+      const chunk = groupIds.slice(i, i + 20);
+      const response = await this.call("group check", () =>
+        this.client
+          .api(`/users/${encodeURIComponent(userId)}/checkMemberGroups`)
+          .post({ groupIds: chunk }) as Promise<{ value: string[] }>,
+      );
+      for (const id of response.value) result.add(id);
+    }
+    return result;
+  }
+
+  /** Other enabled accounts with the same given name and surname (Graph compares case-insensitively). */
+  async countNamesakes(account: DirectoryAccount): Promise<number> {
+    const g = escapeOData(account.givenName ?? "");
+    const s = escapeOData(account.surname ?? "");
+    const response = await this.call("namesake lookup", () =>
+      this.client
+        .api("/users")
+        .filter(`givenName eq '${g}' and surname eq '${s}'`)
+        .select("id,accountEnabled")
+        .top(50)
+        .get() as Promise<{ value: { id: string; accountEnabled: boolean }[] }>,
+    );
+    return response.value.filter((u) => u.id !== account.id && u.accountEnabled).length;
+  }
+
+  async listAuthenticationMethods(userId: string): Promise<AuthenticationMethod[]> {
+    const response = await this.call("method list", () =>
+      this.client.api(`/users/${encodeURIComponent(userId)}/authentication/methods`).get() as Promise<{
+        value: { "@odata.type": string; id: string; phoneType?: string }[];
+      }>,
+    );
+    return response.value.map((m) => ({
+      odataType: m["@odata.type"],
+      id: m.id,
+      ...(m.phoneType ? { phoneType: m.phoneType } : {}),
+    }));
+  }
+
+  /** Deletes one method; a method already gone (404) counts as deleted. */
+  async deleteAuthenticationMethod(userId: string, method: AuthenticationMethod): Promise<void> {
+    const collection = METHOD_COLLECTIONS[method.odataType];
+    if (!collection) throw new TypeError(`not a deletable method type: ${method.odataType}`);
+    try {
+      await this.client
+        .api(`/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}`)
+        .delete();
+    } catch (err) {
+      if (err instanceof GraphError && err.statusCode === 404) return;
+      throw directoryError(`delete ${collection}`, err);
+    }
+  }
+
+  async revokeSignInSessions(userId: string): Promise<void> {
+    await this.call("session revocation", () =>
+      this.client.api(`/users/${encodeURIComponent(userId)}/revokeSignInSessions`).post({}),
+    );
+  }
+
+  async getTapPolicy(): Promise<TapPolicy> {
+    return this.call("TAP policy read", () =>
+      this.client
+        .api("/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass")
+        .get() as Promise<TapPolicy>,
+    );
+  }
+
+  async createTemporaryAccessPass(
+    userId: string,
+    request: { lifetimeInMinutes: number; isUsableOnce: boolean },
+  ): Promise<CreatedTap> {
+    const created = await this.call("TAP creation", () =>
+      this.client
+        .api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`)
+        .post(request) as Promise<CreatedTap & { createdDateTime?: string }>,
+    );
+    return {
+      temporaryAccessPass: created.temporaryAccessPass,
+      startDateTime: created.startDateTime ?? created.createdDateTime ?? new Date().toISOString(),
+      lifetimeInMinutes: created.lifetimeInMinutes,
+      isUsableOnce: created.isUsableOnce,
+    };
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Inbound calls from other services: IDV webhooks, the IDV return redirect and Verified ID
+ * callbacks. All are authenticated, correlated through our own stored mapping, persisted
+ * before they are acknowledged, and idempotent: a duplicate or late call is acknowledged and
+ * changes nothing.
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { json, parseJsonText, problem, readRawBody, respond } from "../http";
+import { secretsForWebhook } from "../idv/webhookSecrets";
+import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recovery/errors";
+import { describeIssue } from "../recovery/policy";
+import { secretMatchesHash } from "../recovery/secretsCompare";
+import { isTerminal } from "../recovery/status";
+import { services } from "../services";
+import { callbackSchema, toPresentationOutcome } from "../verified-id/callback";
+import type { IdvResultEvent, PresentationResultEvent } from "./contracts";
+import { EVENTS } from "./names";
+
+const WEBHOOK_LIMIT_BYTES = 64 * 1024;
+const CALLBACK_LIMIT_BYTES = 256 * 1024;
+const FINAL_DECISIONS = new Set(["approved", "declined", "expired", "error"]);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Raises an event; a workflow that already ended (late callback) is not an error. */
+async function raise(context: InvocationContext, recoveryId: string, name: string, data: unknown): Promise<boolean> {
+  const client = df.getClient(context);
+  const status = await client.getStatus(recoveryId);
+  if (!status || ["Completed", "Failed", "Terminated"].includes(String(status.runtimeStatus))) return false;
+  await client.raiseEvent(recoveryId, name, data);
+  return true;
+}
+
+export async function idvWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    const s = services();
+    const providerName = request.params.provider ?? "";
+    const adapter = s.adapters.get(providerName);
+    if (!adapter) throw new NotFoundError("unknown_provider", "No such identity verification provider.");
+    const raw = await readRawBody(request, WEBHOOK_LIMIT_BYTES);
+    adapter.authenticateWebhook(request.headers, raw, await secretsForWebhook(s.secrets, providerName), new Date());
+    const { eventId, result } = adapter.parseWebhook(request.headers, raw);
+
+    const session = await s.idvSessions.get(providerName, result.sessionId);
+    if (!session) {
+      context.warn(`idv webhook ${providerName}/${eventId}: unknown session, ignored`);
+      return json(200, { status: "ignored" });
+    }
+    const accepted = await s.inbox.accept({
+      provider: providerName,
+      webhookId: eventId,
+      receivedAt: new Date().toISOString(),
+      sessionId: result.sessionId,
+      recoveryId: session.recoveryId,
+      delivered: false,
+    });
+    if (!accepted.fresh && accepted.existing.delivered) return json(200, { status: "duplicate" });
+
+    if (!FINAL_DECISIONS.has(result.decision)) {
+      await s.audit.record({ recoveryId: session.recoveryId, event: "identity_verification_update", outcome: "info", code: result.decision });
+      await s.inbox.markDelivered(providerName, eventId);
+      return json(200, { status: "accepted" });
+    }
+    const first = await s.idvSessions.recordResult(session, JSON.stringify(result), new Date().toISOString());
+    // A second final result for one session (or a redelivery racing the first) changes nothing.
+    const current = first ? undefined : await s.idvSessions.get(providerName, result.sessionId);
+    const decision = first ? result.decision : (JSON.parse(current?.result ?? "{}") as { decision?: string }).decision;
+    if (!first && decision !== result.decision) {
+      await s.inbox.markDelivered(providerName, eventId);
+      return json(200, { status: "duplicate" });
+    }
+    if (first) {
+      await s.audit.record({
+        recoveryId: session.recoveryId,
+        event: "identity_verification_completed",
+        outcome: result.decision === "approved" ? "success" : "failure",
+        code: result.decision,
+        detail: { provider: providerName, reasons: result.reasons, document: result.document ?? null, checks: result.checks ?? null },
+      });
+    }
+    const event: IdvResultEvent = { decision: result.decision };
+    const live = await raise(context, session.recoveryId, EVENTS.idvResult, event);
+    await s.inbox.markDelivered(providerName, eventId);
+    return json(200, { status: live ? "accepted" : "late" });
+  });
+}
+
+export async function idvReturn(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    const s = services();
+    if (!s.adapters.has(request.params.provider ?? "")) {
+      throw new NotFoundError("unknown_provider", "No such identity verification provider.");
+    }
+    const recoveryId = request.query.get("recoveryId") ?? "";
+    if (!UUID.test(recoveryId)) throw new InvalidRequestError("recoveryId is missing or malformed.");
+    // Only ever to our configured front end: the id is the one thing we pass along.
+    const target = new URL(s.config.frontendReturnUrl);
+    target.searchParams.set("recoveryId", recoveryId);
+    return { status: 302, headers: { Location: target.toString(), "Cache-Control": "no-store" } };
+  });
+}
+
+export async function verifiedIdCallback(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    const s = services();
+    const apiKey = request.headers.get("api-key");
+    if (!apiKey) throw new UnauthorizedError("invalid_callback", "Missing api-key.");
+    const parsed = callbackSchema.safeParse(parseJsonText(await readRawBody(request, CALLBACK_LIMIT_BYTES)));
+    if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_payload");
+    const callback = parsed.data;
+    const pending = await s.presentations.get(callback.state);
+    // Unknown state, wrong key or a requestId that is not the one we created: all alike.
+    const authentic =
+      !!pending && secretMatchesHash(apiKey, pending.apiKeyHash) && pending.requestId === callback.requestId;
+    if (!pending || !authentic) return problem(new UnauthorizedError("invalid_callback", "Unknown or unauthenticated callback."));
+
+    if (callback.requestStatus === "request_retrieved") {
+      if (pending.status === "pending") {
+        await s.presentations.replace(pending, { ...stripEtag(pending), status: "retrieved" });
+        await s.recoveries.update(pending.recoveryId, (r) =>
+          isTerminal(r.status) ? undefined : { ...r, presentationRetrievedAt: new Date().toISOString() },
+        );
+        await s.audit.record({ recoveryId: pending.recoveryId, event: "presentation_retrieved", outcome: "info" });
+      }
+      return json(200, { status: "accepted" });
+    }
+    if (pending.status === "completed") return json(200, { status: "duplicate" });
+    const outcome = toPresentationOutcome(callback);
+    const stored = await s.presentations.replace(pending, {
+      ...stripEtag(pending),
+      status: "completed",
+      requestStatus: outcome.requestStatus,
+      outcome: JSON.stringify(outcome),
+    });
+    if (!stored) return json(200, { status: "duplicate" });
+    await s.audit.record({
+      recoveryId: pending.recoveryId,
+      event: "presentation_completed",
+      outcome: outcome.requestStatus === "presentation_verified" ? "success" : "failure",
+      code: outcome.requestStatus === "presentation_verified" ? "presentation_verified" : (outcome.error?.code ?? "presentation_error"),
+      detail: { faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null },
+    });
+    const event: PresentationResultEvent = { state: callback.state, requestStatus: outcome.requestStatus };
+    const live = await raise(context, pending.recoveryId, EVENTS.presentationResult, event);
+    return json(200, { status: live ? "accepted" : "late" });
+  });
+}
+
+function stripEtag<T extends { etag: string }>(value: T): Omit<T, "etag"> {
+  const { etag: _etag, ...rest } = value;
+  return rest;
+}

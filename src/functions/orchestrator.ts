@@ -1,0 +1,124 @@
+/**
+ * The recovery workflow, one orchestration per recovery (instanceId = recoveryId). It only
+ * decides: every I/O is an activity; human waits race an external event against a durable
+ * timer, and the timer is cancelled when the event wins. Transient activity failures are
+ * retried by the durable retry policy; anything else ends the recovery in a terminal state
+ * named after the step that failed.
+ */
+import * as df from "durable-functions";
+import type { OrchestrationContext, Task } from "durable-functions";
+import type { FailureCode } from "../recovery/status";
+import type {
+  DiscoveryResult,
+  FinishInput,
+  IdvResultEvent,
+  RecoveryInput,
+  RecoveryOutcome,
+  RequestPresentationResult,
+  StepVerdict,
+} from "./contracts";
+import { ACTIVITIES, EVENTS } from "./names";
+
+type Step = "discovery" | "identity_verification" | "presentation" | "validation" | "recovery";
+
+const STEP_FAILURE: Record<Step, FailureCode> = {
+  discovery: "directory_error",
+  identity_verification: "idv_error",
+  presentation: "verified_id_error",
+  validation: "internal_error",
+  recovery: "directory_error",
+};
+
+function retryPolicy(): df.RetryOptions {
+  const retry = new df.RetryOptions(2_000, 4);
+  retry.backoffCoefficient = 2;
+  retry.maxRetryIntervalInMilliseconds = 30_000;
+  return retry;
+}
+
+function addMinutes(date: Date, minutes: number): Date {
+  return new Date(date.getTime() + minutes * 60_000);
+}
+
+/** Waits for `eventName` until `deadline`; undefined when the deadline wins. */
+function* waitForEvent<T>(context: OrchestrationContext, eventName: string, deadline: Date): Generator<Task, T | undefined, unknown> {
+  const event = context.df.waitForExternalEvent(eventName);
+  const timer = context.df.createTimer(deadline);
+  const winner = yield context.df.Task.any([event, timer]);
+  if (winner === event) {
+    timer.cancel();
+    return event.result as T;
+  }
+  return undefined;
+}
+
+function* finish(context: OrchestrationContext, input: FinishInput): Generator<Task, RecoveryOutcome, unknown> {
+  yield context.df.callActivityWithRetry(ACTIVITIES.finishRecovery, retryPolicy(), input);
+  return { status: input.status, ...(input.failureCode ? { failureCode: input.failureCode } : {}) };
+}
+
+export function* recoveryOrchestrator(context: OrchestrationContext): Generator<Task, RecoveryOutcome, unknown> {
+  const { recoveryId } = context.df.getInput() as RecoveryInput;
+  const retry = retryPolicy();
+  let step: Step = "discovery";
+  try {
+    context.df.setCustomStatus({ step });
+    const discovery = (yield context.df.callActivityWithRetry(ACTIVITIES.discoverAccount, retry, {
+      recoveryId,
+    })) as DiscoveryResult;
+    if (!discovery.eligible) return yield* finish(context, { recoveryId, status: "not_eligible" });
+
+    step = "identity_verification";
+    context.df.setCustomStatus({ step });
+    const idvDeadline = addMinutes(context.df.currentUtcDateTime, discovery.idvTimeoutMinutes);
+    yield context.df.callActivityWithRetry(ACTIVITIES.startIdentityVerification, retry, {
+      recoveryId,
+      sessionId: context.df.newGuid(`${recoveryId}/idv`),
+      deadline: idvDeadline.toISOString(),
+    });
+    const idv = yield* waitForEvent<IdvResultEvent>(context, EVENTS.idvResult, idvDeadline);
+    if (!idv) return yield* finish(context, { recoveryId, status: "expired", failureCode: "idv_timeout" });
+    if (idv.decision !== "approved") {
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: "idv_declined", detail: idv.decision });
+    }
+
+    step = "presentation";
+    context.df.setCustomStatus({ step });
+    const presentationDeadline = addMinutes(context.df.currentUtcDateTime, discovery.presentationTimeoutMinutes);
+    const request = (yield context.df.callActivityWithRetry(ACTIVITIES.requestPresentation, retry, {
+      recoveryId,
+      deadline: presentationDeadline.toISOString(),
+    })) as RequestPresentationResult;
+    if (!request.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: request.code });
+    const presented = yield* waitForEvent<unknown>(context, EVENTS.presentationResult, presentationDeadline);
+    if (!presented) {
+      return yield* finish(context, { recoveryId, status: "expired", failureCode: "presentation_timeout" });
+    }
+
+    step = "validation";
+    context.df.setCustomStatus({ step });
+    const presentation = { recoveryId, state: request.state };
+    const verdict = (yield context.df.callActivity(ACTIVITIES.checkPresentedCredential, presentation)) as StepVerdict;
+    if (!verdict.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: verdict.code });
+    const match = (yield context.df.callActivityWithRetry(
+      ACTIVITIES.matchDirectoryProfile,
+      retry,
+      presentation,
+    )) as StepVerdict;
+    if (!match.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: match.code });
+    if (discovery.mode === "evaluation") return yield* finish(context, { recoveryId, status: "evaluation_passed" });
+
+    step = "recovery";
+    context.df.setCustomStatus({ step });
+    yield context.df.callActivityWithRetry(ACTIVITIES.resetAuthenticationMethods, retry, { recoveryId });
+    yield context.df.callActivityWithRetry(ACTIVITIES.revokeSignInSessions, retry, { recoveryId });
+    const tap = (yield context.df.callActivityWithRetry(ACTIVITIES.issueTemporaryAccessPass, retry, {
+      recoveryId,
+    })) as StepVerdict;
+    if (!tap.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: tap.code });
+    return yield* finish(context, { recoveryId, status: "recovered" });
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.slice(0, 300) : "unknown";
+    return yield* finish(context, { recoveryId, status: "failed", failureCode: STEP_FAILURE[step], detail });
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The front end's API: start a recovery, read its state (the TAP exactly once), cancel it.
+ * Thin adapters: parse → call → map errors. Discovery runs inside the workflow, so start
+ * answers every username alike (no enumeration); the real reason goes to the audit log.
+ */
+import { randomUUID } from "node:crypto";
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { z } from "zod";
+import { bearerToken, clientAddress, json, readJson, respond } from "../http";
+import { ConflictError, DependencyError, NotFoundError, UnauthorizedError } from "../recovery/errors";
+import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/secretsCompare";
+import { CANCELLABLE_STATUSES, isTerminal } from "../recovery/status";
+import { services } from "../services";
+import type { RecoveryRecord } from "../store/recoveries";
+import { assertUsableClientKey, clientJwkSchema, openServerSealedTap, TAP_HANDOFF_KEY_SECRET } from "../tap/seal";
+import { requireSecret } from "../secrets";
+import { REGISTER_URL } from "./activities";
+import type { RecoveryInput } from "./contracts";
+import { ORCHESTRATOR } from "./names";
+
+const POLL_AFTER_MS = 2_000;
+const DISCOVERY_WINDOW_MS = 15 * 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const startSchema = z
+  .object({
+    username: z
+      .string()
+      .trim()
+      .min(3)
+      .max(256)
+      .regex(/^[^\s@]+@[^\s@]+$/, "must be a user principal name or email address"),
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 country code")
+      .transform((c) => c.toUpperCase())
+      .optional(),
+    locale: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "BCP 47 language tag")
+      .max(35)
+      .optional(),
+    tapEncryptionKey: clientJwkSchema.optional(),
+  })
+  .strict();
+
+export async function startRecovery(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    const body = await readJson(request, startSchema);
+    if (body.tapEncryptionKey) await assertUsableClientKey(body.tapEncryptionKey);
+    const s = services();
+    const recoveryId = randomUUID();
+    const recoveryToken = newOpaqueSecret();
+    const now = new Date();
+    const record: RecoveryRecord = {
+      recoveryId,
+      tokenHash: hashSecret(recoveryToken),
+      status: "pending",
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + DISCOVERY_WINDOW_MS).toISOString(),
+      username: body.username.toLowerCase(),
+      country: body.country,
+      locale: body.locale,
+      clientAddress: clientAddress(request),
+      tapEncryptionKey: body.tapEncryptionKey ? JSON.stringify(body.tapEncryptionKey) : undefined,
+    };
+    await s.recoveries.create(record);
+    try {
+      const input: RecoveryInput = { recoveryId };
+      await df.getClient(context).startNew(ORCHESTRATOR, { instanceId: recoveryId, input });
+    } catch (err) {
+      await s.recoveries.update(recoveryId, (r) => ({ ...r, status: "failed", failure: { code: "internal_error", message: "The recovery could not be started." } }));
+      throw new DependencyError("workflow_unavailable", "The workflow could not be started", true, { cause: err });
+    }
+    await s.audit.record({
+      recoveryId,
+      event: "recovery_started",
+      outcome: "info",
+      detail: { clientAddress: record.clientAddress, country: body.country ?? null, tapSealedForClient: !!body.tapEncryptionKey },
+    });
+    const statusUrl = `/api/recovery/${recoveryId}`;
+    return json(
+      202,
+      { recoveryId, recoveryToken, status: record.status, statusUrl, pollAfterMs: POLL_AFTER_MS },
+      { Location: statusUrl },
+    );
+  });
+}
+
+/** The recovery the caller's bearer token opens. Wrong token and unknown id look the same. */
+async function authorizedRecord(request: HttpRequest): Promise<RecoveryRecord> {
+  const token = bearerToken(request);
+  if (!token) {
+    throw new UnauthorizedError("missing_recovery_token", "Send the recoveryToken as a Bearer token.", {
+      headers: { "WWW-Authenticate": 'Bearer realm="recovery"' },
+    });
+  }
+  const recoveryId = request.params.recoveryId ?? "";
+  const record = UUID.test(recoveryId) ? await services().recoveries.get(recoveryId) : undefined;
+  // Compare even when the record is missing, so timing does not reveal which ids exist.
+  const matches = secretMatchesHash(token, record?.tokenHash ?? hashSecret(newOpaqueSecret()));
+  if (!record || !matches) throw new NotFoundError("recovery_not_found", "No such recovery for this token.");
+  return record;
+}
+
+export async function getRecovery(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    const record = await authorizedRecord(request);
+    const s = services();
+    const body: Record<string, unknown> = {
+      recoveryId: record.recoveryId,
+      status: record.status,
+      expiresAt: record.expiresAt,
+    };
+    if (record.next && !isTerminal(record.status)) body.next = record.next;
+    if (record.failure) body.failure = record.failure;
+    if (record.presentationRetrievedAt && record.status === "awaiting_presentation") {
+      body.presentationRetrievedAt = record.presentationRetrievedAt;
+    }
+    if (record.status === "recovered") {
+      const sealed = await s.taps.take(record.recoveryId, new Date());
+      if (sealed) {
+        const common = {
+          expiresAt: sealed.expiresAt,
+          lifetimeInMinutes: sealed.lifetimeInMinutes,
+          isUsableOnce: sealed.isUsableOnce,
+          registerUrl: REGISTER_URL,
+        };
+        body.tap =
+          sealed.sealedFor === "client"
+            ? { jwe: sealed.jwe, ...common }
+            : { value: await openServerSealedTap(sealed.jwe, await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET)), ...common };
+        await s.audit.record({ recoveryId: record.recoveryId, event: "temporary_access_pass_handed_out", outcome: "success", detail: { sealedFor: sealed.sealedFor } });
+      }
+    }
+    return json(200, body);
+  });
+}
+
+export async function cancelRecovery(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    const record = await authorizedRecord(request);
+    const s = services();
+    if (!CANCELLABLE_STATUSES.has(record.status)) {
+      throw new ConflictError("not_cancellable", `A recovery in status ${record.status} cannot be cancelled.`);
+    }
+    let cancelled = false;
+    const after = await s.recoveries.update(record.recoveryId, (r) => {
+      if (!CANCELLABLE_STATUSES.has(r.status)) return undefined;
+      cancelled = true;
+      return { ...r, status: "cancelled", next: undefined, failure: { code: "cancelled", message: "The recovery was cancelled." } };
+    });
+    if (!cancelled) throw new ConflictError("not_cancellable", `A recovery in status ${after.status} cannot be cancelled.`);
+    // The record is terminal now, so every later activity refuses to act; stopping the workflow frees it early.
+    try {
+      await df.getClient(context).terminate(record.recoveryId, "cancelled by the user");
+    } catch (err) {
+      context.warn(`terminate ${record.recoveryId}: ${(err as Error).message}`);
+    }
+    if (after.userId) await s.locks.release(after.userId, record.recoveryId, undefined);
+    await s.audit.record({ recoveryId: record.recoveryId, event: "recovery_cancelled", outcome: "info", code: "cancelled" });
+    return json(202, { recoveryId: record.recoveryId, status: "cancelled" });
+  });
+}

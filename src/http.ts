@@ -1,0 +1,114 @@
+/**
+ * HTTP plumbing shared by the thin function adapters: RFC 9457 problem+json answers,
+ * bounded body reading, JSON parsing against a schema, and bearer extraction. Every bad
+ * input becomes a RecoveryError here, so no handler can turn it into a 5xx.
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { z } from "zod";
+import {
+  InvalidRequestError,
+  PayloadTooLargeError,
+  type RecoveryError,
+  toRecoveryError,
+  UnsupportedMediaTypeError,
+} from "./recovery/errors";
+import { describeIssue } from "./recovery/policy";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+const SECURITY_HEADERS = {
+  "Cache-Control": "no-store",
+  "X-Content-Type-Options": "nosniff",
+} as const;
+
+export function problem(err: RecoveryError): HttpResponseInit {
+  return {
+    status: err.status,
+    headers: { ...SECURITY_HEADERS, "Content-Type": PROBLEM_CONTENT_TYPE, ...err.headers },
+    body: JSON.stringify({
+      type: `https://errors.account-recovery.dev/${err.code}`,
+      title: err.message,
+      status: err.status,
+      code: err.code,
+      ...(err.expose && err.detail ? { detail: err.detail } : {}),
+    }),
+  };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return {
+    status,
+    headers: { ...SECURITY_HEADERS, "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Runs a handler, turning every thrown error into problem+json (unexpected ones: logged, 500). */
+export async function respond(
+  context: InvocationContext,
+  handler: () => Promise<HttpResponseInit>,
+): Promise<HttpResponseInit> {
+  try {
+    return await handler();
+  } catch (err) {
+    const mapped = toRecoveryError(err);
+    if (mapped.status >= 500) {
+      context.error(`${mapped.code}: ${mapped.message}`, (err as Error)?.stack ?? String(err));
+    }
+    return problem(mapped);
+  }
+}
+
+/** Reads the raw body once, refusing more than `limitBytes` (checked while streaming). */
+export async function readRawBody(request: HttpRequest, limitBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limitBytes) {
+      await reader.cancel();
+      throw new PayloadTooLargeError(limitBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError("The body is not valid JSON.");
+  }
+}
+
+/** A JSON body validated by a schema: 415 when not JSON, 400 naming the first bad field. */
+export async function readJson<T extends z.ZodType>(
+  request: HttpRequest,
+  schema: T,
+  limitBytes = 16 * 1024,
+): Promise<z.infer<T>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) throw new UnsupportedMediaTypeError("application/json");
+  const parsed = schema.safeParse(parseJsonText(await readRawBody(request, limitBytes)));
+  if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error));
+  return parsed.data;
+}
+
+/** The bearer token of the Authorization header, or undefined. */
+export function bearerToken(request: HttpRequest): string | undefined {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
+  return match?.[1];
+}
+
+export function clientAddress(request: HttpRequest): string {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-client-ip") || "unknown";
+}

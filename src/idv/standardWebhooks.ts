@@ -1,0 +1,110 @@
+/**
+ * Adapter for providers that sign webhooks with the Standard Webhooks scheme (FACTS §9):
+ * `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of
+ * "id.timestamp.body">`, secret `whsec_<base64>`, several signatures space-separated.
+ * The payload shape is the generic one documented in dev/simulators/idv/README.md.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import type { ProviderConfig } from "../config";
+import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
+import { describeIssue } from "../recovery/policy";
+import type { IdvAdapter, IdvDecision, WebhookEnvelope } from "./adapter";
+
+export function standardWebhookSignature(secret: string, id: string, timestamp: string, body: string): string {
+  const key = Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");
+  return createHmac("sha256", key).update(`${id}.${timestamp}.${body}`, "utf8").digest("base64");
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const DECISIONS: Record<string, IdvDecision> = {
+  approved: "approved",
+  declined: "declined",
+  review: "review",
+  resubmission_requested: "resubmit",
+  resubmit: "resubmit",
+  expired: "expired",
+  abandoned: "expired",
+  error: "error",
+};
+
+const payloadSchema = z.object({
+  type: z.string(),
+  data: z.object({
+    sessionId: z.string().min(1).max(256),
+    status: z.string(),
+    reasons: z.array(z.string().max(128)).max(50).default([]),
+    person: z
+      .object({ firstName: z.string().optional(), lastName: z.string().optional(), dateOfBirth: z.string().optional() })
+      .optional(),
+    document: z.object({ type: z.string().optional(), issuingCountry: z.string().optional() }).optional(),
+    checks: z.object({ liveness: z.string().optional(), faceMatch: z.string().optional() }).optional(),
+  }),
+});
+
+export class StandardWebhooksAdapter implements IdvAdapter {
+  readonly name: string;
+  constructor(private readonly config: ProviderConfig) {
+    this.name = config.name;
+  }
+
+  authenticateWebhook(headers: Headers, rawBody: string, secrets: readonly string[], now: Date): void {
+    const id = headers.get("webhook-id");
+    const timestamp = headers.get("webhook-timestamp");
+    const signatures = headers.get("webhook-signature");
+    if (!id || !timestamp || !signatures) {
+      throw new UnauthorizedError("invalid_signature", "Missing webhook-id, webhook-timestamp or webhook-signature.");
+    }
+    const seconds = Number(timestamp);
+    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now.getTime() / 1000 - seconds) > this.config.webhookToleranceSeconds) {
+      throw new UnauthorizedError("invalid_signature", "The webhook timestamp is outside the tolerance.");
+    }
+    const presented = signatures
+      .split(" ")
+      .filter((s) => s.startsWith("v1,"))
+      .map((s) => s.slice(3));
+    // Compare against every current secret (rotation) and every presented signature, without early exit.
+    let valid = false;
+    for (const secret of secrets) {
+      const expected = standardWebhookSignature(secret, id, timestamp, rawBody);
+      for (const sig of presented) valid = constantTimeEqual(expected, sig) || valid;
+    }
+    if (!valid) throw new UnauthorizedError("invalid_signature", "The webhook signature is not valid.");
+  }
+
+  parseWebhook(headers: Headers, rawBody: string): WebhookEnvelope {
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody);
+    } catch {
+      throw new InvalidRequestError("The webhook body is not JSON.", "invalid_payload");
+    }
+    const parsed = payloadSchema.safeParse(json);
+    if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_payload");
+    const { data } = parsed.data;
+    const decision = DECISIONS[data.status.toLowerCase()];
+    if (!decision) throw new InvalidRequestError(`Unknown status ${data.status}.`, "invalid_payload");
+    return {
+      eventId: headers.get("webhook-id") ?? "",
+      result: {
+        sessionId: data.sessionId,
+        decision,
+        reasons: data.reasons,
+        person: data.person,
+        document: data.document,
+        checks: data.checks,
+      },
+    };
+  }
+
+  verificationUrl(handoffToken: string): string {
+    const url = new URL(this.config.verificationUrl);
+    url.searchParams.set("token", handoffToken);
+    return url.toString();
+  }
+}

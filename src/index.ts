@@ -1,0 +1,40 @@
+/**
+ * Every function of the app, in one place (Azure Functions v4 programming model).
+ * HTTP routes are DESIGN.md §4; the orchestrator and its activities are the recovery flow.
+ */
+import { app } from "@azure/functions";
+import * as df from "durable-functions";
+import * as activities from "./functions/activities";
+import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
+import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
+import { recoveryOrchestrator } from "./functions/orchestrator";
+import { health, jwks } from "./functions/publicApi";
+import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
+
+const durableClient = df.input.durableClient();
+
+// Front end
+app.http("startRecovery", { route: "recovery", methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: startRecovery });
+app.http("getRecovery", { route: "recovery/{recoveryId}", methods: ["GET"], authLevel: "anonymous", handler: getRecovery });
+app.http("cancelRecovery", { route: "recovery/{recoveryId}/cancel", methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: cancelRecovery });
+
+// Identity verification providers and the Verified ID service
+app.http("idvWebhook", { route: "idv/{provider}/webhook", methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: idvWebhook });
+app.http("idvReturn", { route: "idv/{provider}/return", methods: ["GET"], authLevel: "anonymous", handler: idvReturn });
+app.http("verifiedIdCallback", { route: "verified-id/callback", methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: verifiedIdCallback });
+
+// Public
+app.http("health", { route: "health", methods: ["GET"], authLevel: "anonymous", handler: health });
+app.http("jwks", { route: ".well-known/jwks.json", methods: ["GET"], authLevel: "anonymous", handler: jwks });
+
+// The workflow
+df.app.orchestration(ORCHESTRATOR, recoveryOrchestrator);
+df.app.activity(ACTIVITIES.discoverAccount, { handler: activities.discoverAccount });
+df.app.activity(ACTIVITIES.startIdentityVerification, { handler: activities.startIdentityVerification });
+df.app.activity(ACTIVITIES.requestPresentation, { handler: activities.requestPresentation });
+df.app.activity(ACTIVITIES.checkPresentedCredential, { handler: activities.checkPresentedCredential });
+df.app.activity(ACTIVITIES.matchDirectoryProfile, { handler: activities.matchDirectoryProfile });
+df.app.activity(ACTIVITIES.resetAuthenticationMethods, { handler: activities.resetAuthenticationMethods });
+df.app.activity(ACTIVITIES.revokeSignInSessions, { handler: activities.revokeSignInSessions });
+df.app.activity(ACTIVITIES.issueTemporaryAccessPass, { handler: activities.issueTemporaryAccessPass });
+df.app.activity(ACTIVITIES.finishRecovery, { handler: activities.finishRecovery });

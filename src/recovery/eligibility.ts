@@ -1,0 +1,55 @@
+/**
+ * Eligibility: the pure decision of whether a directory account may start a recovery.
+ * Every reason is precise (it goes to the audit log); the client only ever sees
+ * `not_eligible` (DESIGN.md §3: no account enumeration).
+ */
+import type { PolicyDocument, PolicyProfile } from "./policy";
+import { routeProvider, selectProfile } from "./policy";
+
+export interface DirectoryAccount {
+  id: string;
+  userPrincipalName: string;
+  accountEnabled: boolean;
+  givenName: string | null;
+  surname: string | null;
+  lastSuccessfulSignInDateTime: string | null;
+}
+
+export const INELIGIBILITY_REASONS = [
+  "user_not_found",
+  "account_disabled",
+  "globally_excluded",
+  "out_of_scope",
+  "no_prior_sign_in",
+  "name_missing",
+  "namesake",
+  "no_provider_for_country",
+] as const;
+export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
+
+export type EligibilityDecision =
+  | { eligible: true; profile: PolicyProfile; provider: string }
+  | { eligible: false; reason: IneligibilityReason };
+
+export interface EligibilityFacts {
+  account: DirectoryAccount | undefined;
+  /** Transitive memberships among the groups the policy mentions. */
+  memberOf: ReadonlySet<string>;
+  /** Other enabled accounts with the same normalized given name and surname. */
+  namesakeCount: number;
+  country: string | undefined;
+}
+
+export function decideEligibility(policy: PolicyDocument, facts: EligibilityFacts): EligibilityDecision {
+  const { account } = facts;
+  if (!account) return { eligible: false, reason: "user_not_found" };
+  if (!account.accountEnabled) return { eligible: false, reason: "account_disabled" };
+  const selection = selectProfile(policy, account, facts.memberOf);
+  if (selection.kind !== "selected") return { eligible: false, reason: selection.kind };
+  if (!account.lastSuccessfulSignInDateTime) return { eligible: false, reason: "no_prior_sign_in" };
+  if (!account.givenName?.trim() || !account.surname?.trim()) return { eligible: false, reason: "name_missing" };
+  if (facts.namesakeCount > 0) return { eligible: false, reason: "namesake" };
+  const provider = routeProvider(selection.profile, facts.country);
+  if (!provider) return { eligible: false, reason: "no_provider_for_country" };
+  return { eligible: true, profile: selection.profile, provider };
+}

@@ -1,0 +1,29 @@
+/**
+ * The order in which authentication methods can be deleted (FACTS §8): the password is never
+ * deleted; phones go last because a default-MFA phone cannot be deleted while other methods
+ * exist, and an alternate mobile cannot exist without the mobile, so: everything else, then
+ * office and alternate mobile phones, then the mobile phone.
+ */
+
+export interface MethodRef {
+  odataType: string;
+  id: string;
+  phoneType?: string;
+}
+
+const PASSWORD = "#microsoft.graph.passwordAuthenticationMethod";
+const PHONE = "#microsoft.graph.phoneAuthenticationMethod";
+
+function rank(m: MethodRef): number {
+  if (m.odataType !== PHONE) return 0;
+  if (m.phoneType === "mobile") return 2;
+  return 1;
+}
+
+export function orderForDeletion<T extends MethodRef>(methods: readonly T[], deletableTypes: ReadonlySet<string>): T[] {
+  return methods
+    .filter((m) => m.odataType !== PASSWORD && deletableTypes.has(m.odataType))
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => rank(a.m) - rank(b.m) || a.i - b.i)
+    .map(({ m }) => m);
+}

@@ -1,0 +1,109 @@
+/**
+ * Policy profiles: who may recover, in which mode, through which provider, with which
+ * thresholds and timeouts. One schema validates every source (settings file now, the admin
+ * API later); selection is a pure function of the user's transitive groups.
+ */
+import { z } from "zod";
+
+const groupId = z.string().min(1).max(128);
+const providerName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lower-case letters, digits and hyphens");
+const countryCode = z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, upper case");
+
+export const policyProfileSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/),
+    displayName: z.string().min(1).max(128),
+    priority: z.number().int().min(0).max(10_000).default(100),
+    mode: z.enum(["evaluation", "production"]).default("evaluation"),
+    includeGroups: z.array(groupId).min(1).max(100),
+    excludeGroups: z.array(groupId).max(100).default([]),
+    providers: z
+      .object({
+        default: providerName.optional(),
+        byCountry: z.record(countryCode, providerName).default({}),
+      })
+      .strict()
+      .default({ byCountry: {} }),
+    nameMatch: z.enum(["exact", "relaxed"]).default("exact"),
+    faceCheckThreshold: z.number().min(50).max(100).default(70),
+    idvTimeoutMinutes: z.number().int().min(5).max(1440).default(30),
+    presentationTimeoutMinutes: z.number().int().min(2).max(120).default(10),
+    tapLifetimeMinutes: z.number().int().min(10).max(43_200).default(60),
+    tapUsableOnce: z.boolean().default(true),
+    cooldownMinutes: z.number().int().min(0).max(43_200).default(1440),
+  })
+  .strict();
+
+export type PolicyProfile = z.infer<typeof policyProfileSchema>;
+
+export const policyDocumentSchema = z
+  .object({
+    profiles: z.array(policyProfileSchema).min(1),
+    globalExclusions: z
+      .object({ groups: z.array(groupId).default([]), users: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .default({ groups: [], users: [] }),
+  })
+  .strict()
+  .superRefine((doc, ctx) => {
+    const seen = new Set<string>();
+    doc.profiles.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: "custom", path: ["profiles", i, "id"], message: "duplicate id" });
+      seen.add(p.id);
+    });
+  });
+
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+
+/** Every group id a policy document mentions (for one transitive membership check). */
+export function referencedGroups(doc: PolicyDocument): string[] {
+  const ids = new Set<string>(doc.globalExclusions.groups);
+  for (const p of doc.profiles) {
+    for (const g of p.includeGroups) ids.add(g);
+    for (const g of p.excludeGroups) ids.add(g);
+  }
+  return [...ids];
+}
+
+export type ProfileSelection =
+  | { kind: "selected"; profile: PolicyProfile }
+  | { kind: "globally_excluded" }
+  | { kind: "out_of_scope" };
+
+/**
+ * The profile that applies to a user, given the groups (from `referencedGroups`) the user is
+ * a transitive member of. Global exclusions win over everything; a profile's own exclusions
+ * remove it from the candidates; among the rest the lowest priority wins (ties: id order).
+ */
+export function selectProfile(
+  doc: PolicyDocument,
+  user: { id: string; userPrincipalName: string },
+  memberOf: ReadonlySet<string>,
+): ProfileSelection {
+  const excludedUsers = new Set(doc.globalExclusions.users.map((u) => u.toLowerCase()));
+  if (excludedUsers.has(user.id.toLowerCase()) || excludedUsers.has(user.userPrincipalName.toLowerCase())) {
+    return { kind: "globally_excluded" };
+  }
+  if (doc.globalExclusions.groups.some((g) => memberOf.has(g))) return { kind: "globally_excluded" };
+  const candidates = doc.profiles
+    .filter((p) => p.includeGroups.some((g) => memberOf.has(g)) && !p.excludeGroups.some((g) => memberOf.has(g)))
+    .sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id));
+  const profile = candidates[0];
+  return profile ? { kind: "selected", profile } : { kind: "out_of_scope" };
+}
+
+/** The provider serving a country under a profile, or undefined when none is routed. */
+export function routeProvider(profile: PolicyProfile, country: string | undefined): string | undefined {
+  const byCountry = country ? profile.providers.byCountry[country.toUpperCase()] : undefined;
+  return byCountry ?? profile.providers.default;
+}
+
+/** Human-readable path of the first schema problem, e.g. `profiles[0].faceCheckThreshold`. */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid";
+  const path = issue.path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join("");
+  return `${path || "(root)"}: ${issue.message}`;
+}

@@ -1,0 +1,70 @@
+/**
+ * Wire vocabulary of a recovery (HTTP contract v1, DESIGN.md §4): statuses, failure codes,
+ * and which statuses are terminal. Stable strings: front ends switch on them.
+ */
+
+export const RECOVERY_STATUSES = [
+  "pending",
+  "verifying_identity",
+  "awaiting_presentation",
+  "validating",
+  "recovered",
+  "evaluation_passed",
+  "failed",
+  "expired",
+  "not_eligible",
+  "cancelled",
+] as const;
+export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<RecoveryStatus> = new Set([
+  "recovered",
+  "evaluation_passed",
+  "failed",
+  "expired",
+  "not_eligible",
+  "cancelled",
+]);
+
+/** Statuses in which the user may still cancel: nothing in the directory has changed yet. */
+export const CANCELLABLE_STATUSES: ReadonlySet<RecoveryStatus> = new Set([
+  "pending",
+  "verifying_identity",
+  "awaiting_presentation",
+]);
+
+export function isTerminal(status: RecoveryStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+export const FAILURE_MESSAGES = {
+  not_eligible: "This account cannot be recovered here. Contact your helpdesk.",
+  idv_declined: "The identity verification provider could not verify your identity.",
+  idv_timeout: "Identity verification was not completed in time.",
+  presentation_timeout: "The credential was not presented in time.",
+  presentation_rejected: "The credential presentation was rejected.",
+  face_check_failed: "The live photo did not match the photo on the credential.",
+  credential_invalid: "The presented credential is not acceptable.",
+  profile_mismatch: "The verified identity does not match this account.",
+  tap_policy_blocked: "A Temporary Access Pass cannot be issued for this account.",
+  directory_error: "The directory could not complete the recovery. Contact your helpdesk.",
+  verified_id_error: "The credential presentation could not be requested.",
+  idv_error: "The identity verification could not be started.",
+  cancelled: "The recovery was cancelled.",
+  internal_error: "The recovery failed unexpectedly. Contact your helpdesk.",
+} as const;
+export type FailureCode = keyof typeof FAILURE_MESSAGES;
+
+export interface Failure {
+  code: FailureCode;
+  message: string;
+}
+
+export function failure(code: FailureCode): Failure {
+  return { code, message: FAILURE_MESSAGES[code] };
+}
+
+/** What the front end should do next. */
+export type NextStep =
+  | { type: "redirect"; url: string }
+  | { type: "present_credential"; url: string; qrCode?: string; expiresAt: string };

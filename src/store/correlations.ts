@@ -1,0 +1,139 @@
+/**
+ * Correlation of external callbacks with recoveries, through mappings WE stored when we
+ * started the external step — never by trusting an id in a URL or body alone:
+ *  - IDV sessions: (provider, sessionId) → recoveryId, plus the result once received;
+ *  - webhook inbox: (provider, webhook id) → the accepted webhook, persisted before the 2xx;
+ *  - presentation requests: state → recoveryId, requestId, api-key hash, callback outcome.
+ */
+import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
+
+export interface IdvSession {
+  provider: string;
+  sessionId: string;
+  recoveryId: string;
+  createdAt: string;
+  /** JSON of the normalized result, once a webhook delivered one. */
+  result?: string | undefined;
+  resultAt?: string | undefined;
+}
+
+export interface InboxEntry {
+  provider: string;
+  webhookId: string;
+  receivedAt: string;
+  sessionId: string;
+  recoveryId: string;
+  delivered: boolean;
+}
+
+export interface PresentationRequest {
+  state: string;
+  recoveryId: string;
+  requestId: string;
+  apiKeyHash: string;
+  createdAt: string;
+  expiresAt: string;
+  status: "pending" | "retrieved" | "completed";
+  requestStatus?: "presentation_verified" | "presentation_error" | undefined;
+  /** JSON of the normalized callback (credential summary, error), without photos. */
+  outcome?: string | undefined;
+}
+
+type WithEtag<T> = T & { etag: string };
+
+function strip<T>(entity: Record<string, unknown>): T {
+  const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, "odata.metadata": _m, ...rest } = entity;
+  return rest as T;
+}
+
+export class IdvSessionRepository {
+  constructor(private readonly store: TableStore) {}
+
+  async create(session: IdvSession): Promise<void> {
+    const table = await this.store.table("idvSessions");
+    try {
+      await table.createEntity({ partitionKey: session.provider, rowKey: session.sessionId, ...session });
+    } catch (err) {
+      // A re-run activity creating the same mapping again is fine; a clash with another recovery is not.
+      if (!isConcurrencyConflict(err)) throw err;
+      const existing = await this.get(session.provider, session.sessionId);
+      if (existing?.recoveryId !== session.recoveryId) throw err;
+    }
+  }
+
+  async get(provider: string, sessionId: string): Promise<WithEtag<IdvSession> | undefined> {
+    const table = await this.store.table("idvSessions");
+    const e = await getOptional<Record<string, unknown>>(table, provider, sessionId);
+    return e ? { ...strip<IdvSession>(e), etag: e.etag } : undefined;
+  }
+
+  /** Records the first result of a session; false when one was already recorded. */
+  async recordResult(session: WithEtag<IdvSession>, result: string, at: string): Promise<boolean> {
+    if (session.result) return false;
+    const table = await this.store.table("idvSessions");
+    const { etag, ...rest } = session;
+    try {
+      await table.updateEntity(
+        { partitionKey: rest.provider, rowKey: rest.sessionId, ...rest, result, resultAt: at },
+        "Replace",
+        { etag },
+      );
+      return true;
+    } catch (err) {
+      if (isConcurrencyConflict(err)) return false;
+      throw err;
+    }
+  }
+}
+
+export class WebhookInboxRepository {
+  constructor(private readonly store: TableStore) {}
+
+  /** Persists an accepted webhook. Returns the existing entry when this id was seen before. */
+  async accept(entry: InboxEntry): Promise<{ fresh: true } | { fresh: false; existing: InboxEntry }> {
+    const table = await this.store.table("webhookInbox");
+    try {
+      await table.createEntity({ partitionKey: entry.provider, rowKey: entry.webhookId, ...entry });
+      return { fresh: true };
+    } catch (err) {
+      if (!isConcurrencyConflict(err)) throw err;
+      const existing = await getOptional<Record<string, unknown>>(table, entry.provider, entry.webhookId);
+      if (!existing) throw err;
+      return { fresh: false, existing: strip<InboxEntry>(existing) };
+    }
+  }
+
+  async markDelivered(provider: string, webhookId: string): Promise<void> {
+    const table = await this.store.table("webhookInbox");
+    await table.updateEntity({ partitionKey: provider, rowKey: webhookId, delivered: true }, "Merge");
+  }
+}
+
+export class PresentationRepository {
+  constructor(private readonly store: TableStore) {}
+
+  async create(request: PresentationRequest): Promise<void> {
+    const table = await this.store.table("presentations");
+    await table.createEntity({ partitionKey: request.state, rowKey: "request", ...request });
+  }
+
+  async get(state: string): Promise<WithEtag<PresentationRequest> | undefined> {
+    const table = await this.store.table("presentations");
+    const e = await getOptional<Record<string, unknown>>(table, state, "request");
+    return e ? { ...strip<PresentationRequest>(e), etag: e.etag } : undefined;
+  }
+
+  /** Etag-guarded replace; false when another writer got there first. */
+  async replace(request: WithEtag<PresentationRequest>, next: PresentationRequest): Promise<boolean> {
+    const table = await this.store.table("presentations");
+    try {
+      await table.updateEntity({ partitionKey: next.state, rowKey: "request", ...next }, "Replace", {
+        etag: request.etag,
+      });
+      return true;
+    } catch (err) {
+      if (isConcurrencyConflict(err)) return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Recovery records: the app-owned state a front end reads. Keyed by recoveryId; the
+ * recovery token is kept only as a hash. Status changes go through `update` with etags.
+ */
+import type { TableClient } from "@azure/data-tables";
+import type { Failure, NextStep, RecoveryStatus } from "../recovery/status";
+import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
+
+export interface RecoveryRecord {
+  recoveryId: string;
+  tokenHash: string;
+  status: RecoveryStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** Deadline of the current step (or of the recovery while pending). */
+  expiresAt: string;
+  username: string;
+  country?: string | undefined;
+  locale?: string | undefined;
+  clientAddress: string;
+  /** Public JWK (JSON) the client asked the TAP to be encrypted to. */
+  tapEncryptionKey?: string | undefined;
+  userId?: string | undefined;
+  profileId?: string | undefined;
+  mode?: "evaluation" | "production" | undefined;
+  provider?: string | undefined;
+  next?: NextStep | undefined;
+  failure?: Failure | undefined;
+  presentationRetrievedAt?: string | undefined;
+  sessionsRevokedAt?: string | undefined;
+  tapIssuedAt?: string | undefined;
+  methodsRemoved?: number | undefined;
+}
+
+const ROW = "recovery";
+type Stored = Omit<RecoveryRecord, "next" | "failure"> & { next?: string; failure?: string };
+
+function toStored(r: RecoveryRecord): Stored {
+  return {
+    ...r,
+    next: r.next ? JSON.stringify(r.next) : undefined,
+    failure: r.failure ? JSON.stringify(r.failure) : undefined,
+  };
+}
+
+function fromStored(s: Stored): RecoveryRecord {
+  const record: RecoveryRecord = {
+    ...s,
+    next: s.next ? (JSON.parse(s.next) as NextStep) : undefined,
+    failure: s.failure ? (JSON.parse(s.failure) as Failure) : undefined,
+  };
+  for (const key of ["partitionKey", "rowKey", "etag", "timestamp", "odata.metadata"]) {
+    delete (record as unknown as Record<string, unknown>)[key];
+  }
+  return record;
+}
+
+export class RecoveryRepository {
+  constructor(private readonly store: TableStore) {}
+
+  private table(): Promise<TableClient> {
+    return this.store.table("recoveries");
+  }
+
+  async create(record: RecoveryRecord): Promise<void> {
+    const table = await this.table();
+    await table.createEntity({ partitionKey: record.recoveryId, rowKey: ROW, ...toStored(record) });
+  }
+
+  async get(recoveryId: string): Promise<(RecoveryRecord & { etag: string }) | undefined> {
+    const table = await this.table();
+    const entity = await getOptional<Stored>(table, recoveryId, ROW);
+    return entity ? { ...fromStored(entity), etag: entity.etag } : undefined;
+  }
+
+  /**
+   * Read-modify-write with the etag; retried on a lost race. `change` returns the new record,
+   * or undefined to leave it as it is. Returns the record as stored afterwards.
+   */
+  async update(
+    recoveryId: string,
+    change: (current: RecoveryRecord) => RecoveryRecord | undefined,
+  ): Promise<RecoveryRecord> {
+    const table = await this.table();
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(recoveryId);
+      if (!current) throw new Error(`recovery ${recoveryId} does not exist`);
+      const { etag, ...record } = current;
+      const next = change(record);
+      if (!next) return record;
+      next.updatedAt = new Date().toISOString();
+      try {
+        await table.updateEntity({ partitionKey: recoveryId, rowKey: ROW, ...toStored(next) }, "Replace", { etag });
+        return next;
+      } catch (err) {
+        if (!isConcurrencyConflict(err) || attempt >= 8) throw err;
+      }
+    }
+  }
+
+  async list(): Promise<RecoveryRecord[]> {
+    const table = await this.table();
+    const out: RecoveryRecord[] = [];
+    for await (const entity of table.listEntities<Stored>()) out.push(fromStored(entity));
+    return out;
+  }
+}

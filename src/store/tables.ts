@@ -1,0 +1,93 @@
+/**
+ * Table Storage access for the app's own state (separate from the Durable task hub).
+ * One client per table, created lazily; 404/409/412 are mapped to named outcomes by the
+ * repositories, never swallowed generically.
+ */
+import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
+import type { TokenCredential } from "@azure/identity";
+import type { AppConfig } from "../config";
+
+export const TABLES = {
+  recoveries: "Recoveries",
+  userLocks: "UserLocks",
+  audit: "Audit",
+  idvSessions: "IdvSessions",
+  webhookInbox: "WebhookInbox",
+  presentations: "Presentations",
+  tapHandoff: "TapHandoff",
+} as const;
+export type TableName = keyof typeof TABLES;
+
+export class TableStore {
+  private readonly clients = new Map<TableName, Promise<TableClient>>();
+
+  constructor(
+    private readonly config: Pick<AppConfig, "storage" | "tablePrefix">,
+    private readonly credential: TokenCredential,
+  ) {}
+
+  tableName(name: TableName): string {
+    return `${this.config.tablePrefix}${TABLES[name]}`;
+  }
+
+  /** The client of one table, creating the table on first use. */
+  table(name: TableName): Promise<TableClient> {
+    let client = this.clients.get(name);
+    if (!client) {
+      client = this.create(name);
+      client.catch(() => this.clients.delete(name));
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  private async create(name: TableName): Promise<TableClient> {
+    const tableName = this.tableName(name);
+    const storage = this.config.storage;
+    let client: TableClient;
+    if (storage.kind === "accountUrl") {
+      client = new TableClient(storage.accountUrl, tableName, this.credential);
+    } else {
+      const insecure = /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true|=http:\/\//i.test(
+        storage.connectionString,
+      );
+      const options: TableServiceClientOptions = { allowInsecureConnection: insecure };
+      client = TableClient.fromConnectionString(storage.connectionString, tableName, options);
+    }
+    try {
+      await client.createTable();
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+    }
+    return client;
+  }
+}
+
+export function statusOf(err: unknown): number | undefined {
+  const status = (err as { statusCode?: unknown })?.statusCode;
+  return typeof status === "number" ? status : undefined;
+}
+
+/** True for the expected outcomes of optimistic concurrency: lost a race (409/412). */
+export function isConcurrencyConflict(err: unknown): boolean {
+  const s = statusOf(err);
+  return s === 409 || s === 412;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return statusOf(err) === 404;
+}
+
+/** getEntity that answers undefined instead of throwing 404. */
+export async function getOptional<T extends object>(
+  table: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<(T & { etag: string }) | undefined> {
+  try {
+    return (await table.getEntity<T>(partitionKey, rowKey)) as T & { etag: string };
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * An isolated recovery stack for one integration test file: the simulators in this process
+ * (so tests can read and steer them), the local host as a child process on a free port with
+ * a controllable clock, its own table prefix and task hub in the shared Azurite.
+ */
+import { randomBytes } from "node:crypto";
+import { TableClient, TableServiceClient } from "@azure/data-tables";
+import { appSettings, type DevSecrets, generateDevSecrets, type HostProcess, type SimulatorStack, spawnHost, startSimulators } from "../../dev/stack";
+import type { TenantSeed } from "../../dev/simulators/graph";
+import { DEMO_TENANT_ID, demoTenant } from "../../dev/seed/demo-tenant";
+import { demoPolicy } from "../../dev/seed/demo-policy";
+import { freePort } from "../../dev/support/azurite";
+
+export interface TestStackOptions {
+  storage: string;
+  mode?: "evaluation" | "production";
+  policy?: unknown;
+  tenant?: TenantSeed;
+  requestLifetimeSeconds?: number;
+}
+
+export interface RecoveryStart {
+  recoveryId: string;
+  recoveryToken: string;
+  status: string;
+  statusUrl: string;
+  pollAfterMs: number;
+}
+
+export interface RecoveryState {
+  recoveryId: string;
+  status: string;
+  expiresAt: string;
+  next?: { type: string; url: string; qrCode?: string; expiresAt?: string };
+  failure?: { code: string; message: string };
+  tap?: { value?: string; jwe?: string; expiresAt: string; lifetimeInMinutes: number; isUsableOnce: boolean; registerUrl: string };
+}
+
+export class TestStack {
+  host!: HostProcess;
+  private constructor(
+    readonly sims: SimulatorStack,
+    readonly secrets: DevSecrets,
+    readonly settings: Record<string, string>,
+    readonly port: number,
+    readonly tablePrefix: string,
+    readonly taskHub: string,
+    private readonly storage: string,
+  ) {}
+
+  static async start(options: TestStackOptions): Promise<TestStack> {
+    const port = await freePort();
+    const suffix = randomBytes(4).toString("hex");
+    const tablePrefix = `t${suffix}`;
+    const taskHub = `hub${suffix}`;
+    const secrets = await generateDevSecrets();
+    const sims = await startSimulators({
+      appPort: port,
+      tenant: options.tenant ?? demoTenant(),
+      secrets,
+      ...(options.requestLifetimeSeconds ? { requestLifetimeSeconds: options.requestLifetimeSeconds } : {}),
+    });
+    const settings = appSettings({
+      appPort: port,
+      storageConnectionString: options.storage,
+      tablePrefix,
+      tenantId: DEMO_TENANT_ID,
+      simulators: sims,
+      secrets,
+      policy: options.policy ?? demoPolicy(options.mode ?? "production"),
+    });
+    const stack = new TestStack(sims, secrets, settings, port, tablePrefix, taskHub, options.storage);
+    await stack.startHost();
+    return stack;
+  }
+
+  get url(): string {
+    return this.host.url;
+  }
+
+  async startHost(): Promise<void> {
+    this.host = spawnHost({ port: this.port, taskHub: this.taskHub, clock: "controllable", settings: this.settings });
+    await this.host.waitHealthy();
+  }
+
+  /** Kills the host (SIGKILL: nothing is flushed) and starts a new one on the same state. */
+  async crashAndRestartHost(): Promise<string> {
+    await this.host.kill();
+    const before = this.host.output();
+    this.outputs.push(before);
+    await this.startHost();
+    return before;
+  }
+
+  /** All output of every host process of this stack. */
+  private outputs: string[] = [];
+  logs(): string {
+    return [...this.outputs, this.host.output()].join("\n");
+  }
+
+  async stop(): Promise<void> {
+    await this.host.stop();
+    this.outputs.push(this.host.output());
+    await this.sims.stop();
+  }
+
+  async advanceClock(ms: number): Promise<void> {
+    const res = await fetch(`${this.url}/_host/clock/advance`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ms }),
+    });
+    if (!res.ok) throw new Error(`clock advance failed: ${res.status} ${await res.text()}`);
+  }
+
+  async startRecovery(body: unknown): Promise<{ status: number; body: RecoveryStart & Record<string, unknown>; headers: Headers }> {
+    const res = await fetch(`${this.url}/api/recovery`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as RecoveryStart & Record<string, unknown>, headers: res.headers };
+  }
+
+  async readRecovery(recoveryId: string, token: string | undefined): Promise<{ status: number; body: RecoveryState & Record<string, unknown> }> {
+    const res = await fetch(`${this.url}/api/recovery/${recoveryId}`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+    return { status: res.status, body: (await res.json()) as RecoveryState & Record<string, unknown> };
+  }
+
+  /** Polls until the recovery reaches one of `statuses` (polling, not sleeping: bounded by a deadline). */
+  async waitForStatus(start: RecoveryStart, statuses: string[], timeoutMs = 20_000): Promise<RecoveryState> {
+    const deadline = Date.now() + timeoutMs;
+    let last: RecoveryState | undefined;
+    while (Date.now() < deadline) {
+      const { status, body } = await this.readRecovery(start.recoveryId, start.recoveryToken);
+      if (status !== 200) throw new Error(`status read failed: ${status} ${JSON.stringify(body)}`);
+      last = body;
+      if (statuses.includes(body.status)) return body;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`recovery stayed ${last?.status}, expected ${statuses.join("|")}\n${this.host.output().slice(-3000)}`);
+  }
+
+  /** The user at the IDV provider: opens the hand-off page, then approves or declines. */
+  async completeIdv(
+    next: { url: string },
+    decision: "approved" | "declined",
+    names: { firstName: string; lastName: string },
+  ): Promise<{ redirectUrl: string; webhookStatus: number | null }> {
+    const page = await fetch(next.url);
+    if (page.status !== 200) throw new Error(`IDV page ${page.status}: ${await page.text()}`);
+    const token = new URL(next.url).searchParams.get("token");
+    const res = await fetch(`${this.sims.idv.url}/verify/complete`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ token, decision, ...names }),
+    });
+    if (res.status !== 200) throw new Error(`IDV completion ${res.status}: ${await res.text()}`);
+    return (await res.json()) as { redirectUrl: string; webhookStatus: number | null };
+  }
+
+  /** The Verified ID request id inside a `present_credential` URL (openid-vc://?request_uri=…/request/<id>). */
+  presentationRequestId(next: { url: string }): string {
+    const uri = new URL(next.url).searchParams.get("request_uri") ?? "";
+    const id = uri.split("/").pop();
+    if (!id) throw new Error(`no request id in ${next.url}`);
+    return id;
+  }
+
+  /** Every entity of every table this stack owns (app tables and the task hub), as JSON text. */
+  async dumpTables(): Promise<string> {
+    const service = TableServiceClient.fromConnectionString(this.storage, { allowInsecureConnection: true });
+    const dumps: string[] = [];
+    for await (const table of service.listTables()) {
+      const name = table.name ?? "";
+      if (!name.startsWith(this.tablePrefix) && !name.toLowerCase().startsWith(this.taskHub.toLowerCase())) continue;
+      const client = TableClient.fromConnectionString(this.storage, name, { allowInsecureConnection: true });
+      for await (const entity of client.listEntities()) dumps.push(`${name}: ${JSON.stringify(entity)}`);
+    }
+    return dumps.join("\n");
+  }
+
+  async tableNames(): Promise<string[]> {
+    const service = TableServiceClient.fromConnectionString(this.storage, { allowInsecureConnection: true });
+    const names: string[] = [];
+    for await (const table of service.listTables()) if (table.name) names.push(table.name);
+    return names;
+  }
+}
