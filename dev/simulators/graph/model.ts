@@ -1,0 +1,188 @@
+/**
+ * Seed model of the Graph simulator: the directory (users, groups), each user's registered
+ * authentication methods and the Temporary Access Pass policy. A seed is plain data so a test
+ * can build a tenant in a few lines; the simulator copies it and never mutates the caller's
+ * object. Method ids that Entra fixes for every user (password, email, each phone type) are
+ * exported so seeds and assertions use the same constants Graph does.
+ */
+
+export interface TenantSeed {
+  tenantId: string;
+  users: UserSeed[];
+  groups: GroupSeed[];
+  tapPolicy: TapPolicySeed;
+}
+
+export interface UserSeed {
+  id: string;
+  userPrincipalName: string;
+  mail?: string | null;
+  otherMails?: string[];
+  givenName?: string | null;
+  surname?: string | null;
+  displayName: string;
+  accountEnabled: boolean;
+  jobTitle?: string | null;
+  department?: string | null;
+  employeeId?: string | null;
+  createdDateTime?: string;
+  /** null or omitted: the user never signed in (signInActivity fields are null). */
+  lastSuccessfulSignInDateTime?: string | null;
+  /** Defaults to lastSuccessfulSignInDateTime (a failed attempt can be later than the last success). */
+  lastSignInDateTime?: string | null;
+  lastNonInteractiveSignInDateTime?: string | null;
+  /** Direct group ids; membership is resolved transitively through GroupSeed.memberOf. */
+  memberOf: string[];
+  methods: MethodSeed[];
+  /** The method Entra treats as the user's default for MFA; it cannot be deleted while others exist. */
+  defaultMfaMethodId?: string;
+  /** Keys extensionAttribute1 … extensionAttribute15 (onPremisesExtensionAttributes). */
+  extensionAttributes?: Record<string, string>;
+}
+
+export interface GroupSeed {
+  id: string;
+  displayName: string;
+  /** Groups this group is a direct member of (nesting). */
+  memberOf?: string[];
+  /** Defaults to true; getMemberGroups(securityEnabledOnly: true) skips the others. */
+  securityEnabled?: boolean;
+}
+
+export interface TapPolicySeed {
+  state: "enabled" | "disabled";
+  defaultLifetimeInMinutes: number;
+  defaultLength: number;
+  minimumLifetimeInMinutes: number;
+  maximumLifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  /** Group ids; the id "all_users" targets everyone. */
+  includeTargets: { id: string; isRegistrationRequired?: boolean }[];
+  excludeTargets: { id: string }[];
+}
+
+/** The target id Entra uses for "All users" in authentication method policies. */
+export const ALL_USERS_TARGET = "all_users";
+
+/** Ids Entra uses for the same method on every user. */
+export const WELL_KNOWN_METHOD_IDS = {
+  password: "28c10230-6103-485e-b985-444c60001490",
+  email: "3ddfcfc8-9383-446f-83cc-3ab9be4be18f",
+  mobile: "3179e48a-750b-4051-897c-87b9720928f7",
+  alternateMobile: "b6332ec1-7057-4abe-9331-3d72feddfe41",
+  office: "e37fc753-ff3b-4958-9484-eaa9425c82bc",
+} as const;
+
+interface MethodSeedBase {
+  id: string;
+  createdDateTime?: string | null;
+}
+
+export interface PasswordMethodSeed extends MethodSeedBase {
+  type: "password";
+}
+export interface PhoneMethodSeed extends MethodSeedBase {
+  type: "phone";
+  /** Graph's format: "+1 4255550100" (country code, space, number). */
+  phoneNumber: string;
+  phoneType: "mobile" | "alternateMobile" | "office";
+  smsSignInState?:
+    | "notSupported"
+    | "notAllowedByPolicy"
+    | "notEnabled"
+    | "phoneNumberNotUnique"
+    | "ready"
+    | "notConfigured";
+}
+export interface EmailMethodSeed extends MethodSeedBase {
+  type: "email";
+  emailAddress: string;
+}
+export interface AuthenticatorMethodSeed extends MethodSeedBase {
+  type: "microsoftAuthenticator";
+  displayName: string;
+  deviceTag: string;
+  phoneAppVersion: string;
+}
+export interface Fido2MethodSeed extends MethodSeedBase {
+  type: "fido2";
+  displayName: string;
+  aaGuid: string;
+  model: string;
+}
+export interface SoftwareOathMethodSeed extends MethodSeedBase {
+  type: "softwareOath";
+}
+export interface WindowsHelloMethodSeed extends MethodSeedBase {
+  type: "windowsHelloForBusiness";
+  displayName: string;
+}
+export interface PlatformCredentialMethodSeed extends MethodSeedBase {
+  type: "platformCredential";
+  displayName: string;
+  platform: "macOS" | "iOS" | "windows" | "android" | "linux" | "unknown";
+}
+export interface TemporaryAccessPassMethodSeed extends MethodSeedBase {
+  type: "temporaryAccessPass";
+  startDateTime: string;
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  /** Seeded passes are not known in plaintext unless given. */
+  temporaryAccessPass?: string;
+}
+
+export type MethodSeed =
+  | PasswordMethodSeed
+  | PhoneMethodSeed
+  | EmailMethodSeed
+  | AuthenticatorMethodSeed
+  | Fido2MethodSeed
+  | SoftwareOathMethodSeed
+  | WindowsHelloMethodSeed
+  | PlatformCredentialMethodSeed
+  | TemporaryAccessPassMethodSeed;
+
+export type MethodType = MethodSeed["type"];
+
+/** Graph's `@odata.type` for each method kind (FACTS §13). */
+export const METHOD_ODATA_TYPE: Readonly<Record<MethodType, string>> = {
+  password: "#microsoft.graph.passwordAuthenticationMethod",
+  phone: "#microsoft.graph.phoneAuthenticationMethod",
+  email: "#microsoft.graph.emailAuthenticationMethod",
+  microsoftAuthenticator: "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod",
+  fido2: "#microsoft.graph.fido2AuthenticationMethod",
+  softwareOath: "#microsoft.graph.softwareOathAuthenticationMethod",
+  windowsHelloForBusiness: "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod",
+  platformCredential: "#microsoft.graph.platformCredentialAuthenticationMethod",
+  temporaryAccessPass: "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+};
+
+/** The per-type navigation collection under /users/{id}/authentication/. */
+export const METHOD_COLLECTION: Readonly<Record<MethodType, string>> = {
+  password: "passwordMethods",
+  phone: "phoneMethods",
+  email: "emailMethods",
+  microsoftAuthenticator: "microsoftAuthenticatorMethods",
+  fido2: "fido2Methods",
+  softwareOath: "softwareOathMethods",
+  windowsHelloForBusiness: "windowsHelloForBusinessMethods",
+  platformCredential: "platformCredentialMethods",
+  temporaryAccessPass: "temporaryAccessPassMethods",
+};
+
+/** A Temporary Access Pass as the simulator issued it, plaintext included (for test assertions only). */
+export interface IssuedTemporaryAccessPass {
+  id: string;
+  temporaryAccessPass: string;
+  createdDateTime: string;
+  startDateTime: string;
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  /** false once replaced by a newer pass or deleted. */
+  active: boolean;
+}
+
+export interface Revocations {
+  count: number;
+  timestamps: string[];
+}

@@ -1,0 +1,364 @@
+/**
+ * Graph resource routing: one already-authenticated request (top-level or a $batch item) in,
+ * one Graph response out. Kept free of node:http so $batch items go through exactly the same
+ * code as direct calls. Handlers throw GraphFailure; the caller renders the error body.
+ */
+import {
+  badRequest,
+  GraphFailure,
+  invalidJson,
+  methodNotAllowed,
+  segmentNotFound,
+  unsupportedQuery,
+  userNotFound,
+} from "./errors";
+import { METHOD_COLLECTION, METHOD_ODATA_TYPE, type MethodType } from "./model";
+import { type FilterValue, matchesFilter, parseFilter } from "./odata-filter";
+import {
+  contextUrl,
+  type Json,
+  type JsonObject,
+  parseUserSelect,
+  readUserProperty,
+  renderMethod,
+  renderTapPolicy,
+  renderUser,
+} from "./shapes";
+import { methodNotFound, type TapRequest, type Tenant, type UserRecord } from "./tenant";
+
+export interface GraphRequest {
+  /** The simulator's own origin: paging links must lead back here, not to graph.microsoft.com. */
+  readonly origin: string;
+  readonly method: string;
+  readonly version: string;
+  /** Path below the version, percent-encoded as received, e.g. "/users/adele%40contoso.example". */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Parsed JSON body (the transport layer rejects bodies that are not JSON). */
+  readonly body: Json | undefined;
+}
+
+export interface GraphResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: Json;
+}
+
+const COLLECTION_TYPE = new Map<string, MethodType>(
+  (Object.entries(METHOD_COLLECTION) as [MethodType, string][]).map(([type, collection]) => [
+    collection,
+    type,
+  ]),
+);
+
+const MAX_PAGE = 999;
+
+export function routeGraphRequest(tenant: Tenant, req: GraphRequest): GraphResponse {
+  const segments = req.path
+    .split("/")
+    .filter((s) => s !== "")
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        throw badRequest(`Bad Request - Invalid URL: '${s}'.`);
+      }
+    });
+  const [root, ...rest] = segments;
+  if (root === undefined) throw segmentNotFound("");
+  if (root === "users") return routeUsers(tenant, req, rest);
+  if (root === "policies") return routePolicies(tenant, req, rest);
+  throw segmentNotFound(root);
+}
+
+function routeUsers(tenant: Tenant, req: GraphRequest, rest: string[]): GraphResponse {
+  const [id, action, ...tail] = rest;
+  if (id === undefined) {
+    allow(req, "GET");
+    return listUsers(tenant, req);
+  }
+  if (action === undefined) {
+    allow(req, "GET");
+    const user = requireUser(tenant, id);
+    const select = parseUserSelect(req.query.get("$select"));
+    const fragment = select ? `users(${select.join(",")})/$entity` : "users/$entity";
+    return ok({ "@odata.context": contextUrl(req.version, fragment), ...renderUser(user, tenant, select) });
+  }
+  switch (action) {
+    case "checkMemberGroups":
+      if (tail.length > 0) throw segmentNotFound(tail[0]!);
+      allow(req, "POST");
+      return checkMemberGroups(tenant, req, requireUser(tenant, id));
+    case "getMemberGroups":
+      if (tail.length > 0) throw segmentNotFound(tail[0]!);
+      allow(req, "POST");
+      return getMemberGroups(tenant, req, requireUser(tenant, id));
+    case "revokeSignInSessions":
+      if (tail.length > 0) throw segmentNotFound(tail[0]!);
+      allow(req, "POST");
+      tenant.revokeSignInSessions(requireUser(tenant, id));
+      return ok({ "@odata.context": contextUrl(req.version, "Edm.Boolean"), value: true });
+    case "authentication":
+      return routeAuthentication(tenant, req, id, tail);
+    default:
+      throw segmentNotFound(action);
+  }
+}
+
+function routeAuthentication(
+  tenant: Tenant,
+  req: GraphRequest,
+  userId: string,
+  rest: string[],
+): GraphResponse {
+  const [collection, methodId, extra] = rest;
+  if (collection === undefined) throw segmentNotFound("authentication");
+  if (extra !== undefined) throw segmentNotFound(extra);
+  const base = `users('${userId}')/authentication/${collection}`;
+
+  if (collection === "methods") {
+    allow(req, "GET");
+    const user = requireUser(tenant, userId);
+    if (methodId === undefined) {
+      return ok({
+        "@odata.context": contextUrl(req.version, base),
+        value: user.methods.map((m) => renderMethod(m, tenant, true)),
+      });
+    }
+    const method = user.methods.find((m) => m.id.toLowerCase() === methodId.toLowerCase());
+    if (!method) throw methodNotFound(methodId);
+    return ok({
+      "@odata.context": contextUrl(req.version, `${base}/$entity`),
+      ...renderMethod(method, tenant, true),
+    });
+  }
+
+  const type = COLLECTION_TYPE.get(collection);
+  if (type === undefined) throw segmentNotFound(collection);
+
+  if (methodId === undefined) {
+    if (req.method === "POST" && type === "temporaryAccessPass") {
+      return createTemporaryAccessPass(tenant, req, requireUser(tenant, userId), base);
+    }
+    allow(req, "GET");
+    const user = requireUser(tenant, userId);
+    return ok({
+      "@odata.context": contextUrl(req.version, base),
+      value: user.methods.filter((m) => m.type === type).map((m) => renderMethod(m, tenant, false)),
+    });
+  }
+
+  if (req.method === "DELETE") {
+    tenant.deleteMethod(requireUser(tenant, userId), type, methodId);
+    return { status: 204, headers: {} };
+  }
+  allow(req, "GET");
+  const user = requireUser(tenant, userId);
+  const method = user.methods.find((m) => m.id.toLowerCase() === methodId.toLowerCase() && m.type === type);
+  if (!method) throw methodNotFound(methodId, type);
+  return ok({
+    "@odata.context": contextUrl(req.version, `${base}/$entity`),
+    ...renderMethod(method, tenant, false),
+  });
+}
+
+function routePolicies(tenant: Tenant, req: GraphRequest, rest: string[]): GraphResponse {
+  const expected = ["authenticationMethodsPolicy", "authenticationMethodConfigurations"];
+  for (let i = 0; i < expected.length; i++) {
+    if (rest[i] !== expected[i]) throw segmentNotFound(rest[i] ?? "policies");
+  }
+  const [, , configurationId, extra] = rest;
+  if (configurationId === undefined || extra !== undefined) throw segmentNotFound(extra ?? expected[1]!);
+  allow(req, "GET");
+  if (configurationId.toLowerCase() !== "temporaryaccesspass") {
+    throw new GraphFailure(
+      404,
+      "Request_ResourceNotFound",
+      `Resource '${configurationId}' does not exist or one of its queried reference-property objects are not present.`,
+    );
+  }
+  return ok(renderTapPolicy(tenant, req.version));
+}
+
+function listUsers(tenant: Tenant, req: GraphRequest): GraphResponse {
+  for (const name of req.query.keys()) {
+    if (!name.startsWith("$")) continue;
+    const option = name.toLowerCase();
+    if (option === "$orderby" || option === "$search" || option === "$expand" || option === "$skip") {
+      throw unsupportedQuery(`Unsupported query option '${name}' on this simulator.`);
+    }
+    if (!["$filter", "$select", "$top", "$count", "$skiptoken"].includes(option)) {
+      throw badRequest(
+        `Query option '${name}' is not allowed. Allowed options are $filter, $select, $top, $count.`,
+      );
+    }
+  }
+  const select = parseUserSelect(req.query.get("$select"));
+  const filterText = req.query.get("$filter");
+  const filter = filterText === null ? undefined : parseFilter(filterText);
+
+  const count = req.query.get("$count");
+  const wantCount = count?.toLowerCase() === "true";
+  // Graph only counts directory objects with the advanced query capabilities enabled.
+  if (wantCount && req.headers["consistencylevel"]?.toLowerCase() !== "eventual") {
+    throw badRequest("$count is not currently supported.", "Request_BadRequest");
+  }
+
+  const topText = req.query.get("$top");
+  let top = 100;
+  if (topText !== null) {
+    top = Number(topText);
+    if (!Number.isInteger(top) || top < 1 || top > MAX_PAGE) {
+      throw badRequest(
+        `Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_PAGE} inclusive.`,
+        "Request_BadRequest",
+      );
+    }
+  }
+  const skipText = req.query.get("$skiptoken");
+  const skip = skipText === null ? 0 : Number(Buffer.from(skipText, "base64url").toString("utf8"));
+  if (!Number.isInteger(skip) || skip < 0) throw badRequest("Invalid $skiptoken.", "Request_BadRequest");
+
+  const matching = tenant
+    .allUsers()
+    .filter(
+      (u) =>
+        !filter || matchesFilter(filter, (p) => readUserProperty(u, tenant, p) as FilterValue | string[]),
+    );
+  const page = matching.slice(skip, skip + top);
+
+  const body: JsonObject = {
+    "@odata.context": contextUrl(req.version, select ? `users(${select.join(",")})` : "users"),
+  };
+  if (wantCount) body["@odata.count"] = matching.length;
+  if (skip + top < matching.length) {
+    const next = new URLSearchParams(req.query);
+    next.set("$skiptoken", Buffer.from(String(skip + top)).toString("base64url"));
+    body["@odata.nextLink"] = `${req.origin}/${req.version}/users?${next.toString()}`;
+  }
+  body.value = page.map((u) => renderUser(u, tenant, select));
+  return ok(body);
+}
+
+function checkMemberGroups(tenant: Tenant, req: GraphRequest, user: UserRecord): GraphResponse {
+  const body = objectBody(req);
+  const groupIds = body.groupIds;
+  if (!Array.isArray(groupIds) || !groupIds.every((g): g is string => typeof g === "string")) {
+    throw badRequest("Invalid request: 'groupIds' must be a collection of strings.", "Request_BadRequest");
+  }
+  if (groupIds.length > 20) {
+    throw badRequest("The groupIds collection cannot contain more than 20 items.", "Request_BadRequest");
+  }
+  const member = new Set(tenant.transitiveGroupIds(user).map((g) => g.toLowerCase()));
+  return ok({
+    "@odata.context": contextUrl(req.version, "Collection(Edm.String)"),
+    value: groupIds.filter((g) => member.has(g.toLowerCase())),
+  });
+}
+
+function getMemberGroups(tenant: Tenant, req: GraphRequest, user: UserRecord): GraphResponse {
+  const body = objectBody(req);
+  if (typeof body.securityEnabledOnly !== "boolean") {
+    throw badRequest("Invalid request: 'securityEnabledOnly' (boolean) is required.", "Request_BadRequest");
+  }
+  const securityOnly = body.securityEnabledOnly;
+  const ids = tenant
+    .transitiveGroupIds(user)
+    .filter((g) => !securityOnly || (tenant.group(g)?.securityEnabled ?? true) === true);
+  return ok({ "@odata.context": contextUrl(req.version, "Collection(Edm.String)"), value: ids });
+}
+
+const TAP_WRITABLE = new Set(["startDateTime", "lifetimeInMinutes", "isUsableOnce"]);
+const TAP_READ_ONLY = new Set([
+  "id",
+  "temporaryAccessPass",
+  "createdDateTime",
+  "isUsable",
+  "methodUsabilityReason",
+]);
+
+function createTemporaryAccessPass(
+  tenant: Tenant,
+  req: GraphRequest,
+  user: UserRecord,
+  base: string,
+): GraphResponse {
+  const body = req.body === undefined ? {} : objectBody(req);
+  const request: TapRequest = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === "@odata.type") {
+      if (value !== METHOD_ODATA_TYPE.temporaryAccessPass)
+        throw badRequest(`Invalid @odata.type '${String(value)}'.`);
+      continue;
+    }
+    if (TAP_READ_ONLY.has(key)) continue;
+    if (!TAP_WRITABLE.has(key)) {
+      throw badRequest(
+        `The property '${key}' does not exist on type 'microsoft.graph.temporaryAccessPassAuthenticationMethod'. Make sure to only use property names that are defined by the type.`,
+      );
+    }
+    if (value === null) continue;
+    if (key === "startDateTime") {
+      const at = typeof value === "string" ? new Date(value) : undefined;
+      if (!at || Number.isNaN(at.getTime()))
+        throw badRequest(`Cannot convert the literal '${String(value)}' to Edm.DateTimeOffset.`);
+      request.startDateTime = at;
+    } else if (key === "lifetimeInMinutes") {
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        throw badRequest(
+          `Cannot convert the literal '${JSON.stringify(value)}' to the expected type 'Edm.Int32'.`,
+        );
+      }
+      request.lifetimeInMinutes = value;
+    } else if (key === "isUsableOnce") {
+      if (typeof value !== "boolean") {
+        throw badRequest(
+          `Cannot convert the literal '${JSON.stringify(value)}' to the expected type 'Edm.Boolean'.`,
+        );
+      }
+      request.isUsableOnce = value;
+    }
+  }
+  const issued = tenant.issueTemporaryAccessPass(user, request);
+  const method = user.methods.find((m) => m.id === issued.id);
+  const usability = method?.type === "temporaryAccessPass" ? tenant.tapUsability(method) : undefined;
+  return {
+    status: 201,
+    headers: {},
+    body: {
+      "@odata.context": contextUrl(req.version, `${base}/$entity`),
+      "@odata.type": METHOD_ODATA_TYPE.temporaryAccessPass,
+      id: issued.id,
+      temporaryAccessPass: issued.temporaryAccessPass,
+      createdDateTime: issued.createdDateTime,
+      startDateTime: issued.startDateTime,
+      lifetimeInMinutes: issued.lifetimeInMinutes,
+      isUsableOnce: issued.isUsableOnce,
+      isUsable: usability?.isUsable ?? false,
+      methodUsabilityReason: usability?.methodUsabilityReason ?? "NotYetValid",
+    },
+  };
+}
+
+function requireUser(tenant: Tenant, id: string): UserRecord {
+  const user = tenant.findUser(id);
+  if (!user) throw userNotFound(id);
+  return user;
+}
+
+function allow(req: GraphRequest, method: string): void {
+  if (req.method !== method) throw methodNotAllowed();
+}
+
+function objectBody(req: GraphRequest): JsonObject {
+  const body = req.body;
+  if (body === undefined) throw badRequest("Empty Payload. JSON content expected.");
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw invalidJson();
+  return body;
+}
+
+function ok(body: JsonObject): GraphResponse {
+  return { status: 200, headers: {}, body };
+}

@@ -1,0 +1,696 @@
+/**
+ * Verified ID Request Service simulator (FACTS §6): `createPresentationRequest` with the
+ * real service's validation and error shapes, plus a wallet side (pages and in-process
+ * `scan`/`present`) that plays Microsoft Authenticator presenting the VerifiedIdentity
+ * credential held in the shared in-memory Wallet, and the service's unsigned callbacks to
+ * the app.
+ *
+ * Deliberately NOT modelled: the service's own filtering on acceptedIssuers, type,
+ * revocation (allowRevoked) and expiry. A presentation is reported as
+ * `presentation_verified` with whatever issuer/type/revocationStatus/expirationDate the
+ * wallet (or the test) supplies, so the app's mandatory re-checks can be exercised. Face
+ * Check IS modelled (below threshold → presentation_error claimValidationError, no score),
+ * because that verdict is all the app gets with Face Check.
+ */
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { close, createRouter, listen, readBody, sendEmpty, sendHtml, sendJson } from "../http";
+import {
+  details,
+  errorPage,
+  escapeHtml,
+  optionalString,
+  page,
+  parseFormOrJson,
+  wantsJson,
+} from "../idv/page";
+import type { Wallet } from "../wallet";
+
+export interface VerifiedIdSimulatorOptions {
+  port?: number;
+  host?: string;
+  /** The only bearer token accepted on createPresentationRequest. */
+  acceptedToken: string;
+  wallet: Wallet;
+  clock?: () => Date;
+  /** Lifetime of a presentation request; default 300 s. */
+  requestLifetimeSeconds?: number;
+  /** `domainValidation.url` reported for presented credentials; default https://demo-idv.example.com/. */
+  linkedDomainUrl?: string;
+}
+
+export interface FailNext {
+  status: number;
+  /** Outer error code, e.g. "tooManyRequests", "badRequest". */
+  code: string;
+  /** innererror.code, e.g. "transientError", "badOrMissingField". */
+  innerCode: string;
+  target?: string;
+  message?: string;
+  /** Adds a Retry-After header. */
+  retryAfterSeconds?: number;
+}
+
+export interface FaceCheckConfig {
+  sourcePhotoClaimName: string;
+  matchConfidenceThreshold: number;
+}
+
+export type PresentationRequestStatus = "pending" | "retrieved" | "verified" | "failed";
+
+export interface PresentationRequestRecord {
+  requestId: string;
+  /** The create call's body, exactly as received. */
+  body: Record<string, unknown>;
+  createdAt: string;
+  /** Epoch seconds. */
+  expiry: number;
+  status: PresentationRequestStatus;
+  /** Accepted-but-dubious inputs, e.g. an empty acceptedIssuers (any issuer accepted). */
+  warnings: string[];
+  clientName: string;
+  purpose?: string;
+  requestedType: string;
+  acceptedIssuers: string[];
+  faceCheck?: FaceCheckConfig;
+  callback: { url: string; state: string; headers: Record<string, string> };
+}
+
+export interface VerifiedCredentialData {
+  issuer: string;
+  type: string[];
+  claims: Record<string, string>;
+  credentialState: { revocationStatus: "VALID" | "REVOKED" };
+  domainValidation: { url: string };
+  issuanceDate: string;
+  expirationDate: string;
+  faceCheck?: { matchConfidenceScore: number; sourcePhotoQuality: string };
+}
+
+export interface VerifiedIdCallbackBody {
+  requestId: string;
+  requestStatus: "request_retrieved" | "presentation_verified" | "presentation_error";
+  state: string;
+  subject?: string;
+  verifiedCredentialsData?: VerifiedCredentialData[];
+  error?: { code: string; message: string };
+}
+
+export interface CallbackRecord {
+  requestId: string;
+  url: string;
+  body: VerifiedIdCallbackBody;
+  headers: Record<string, string>;
+  /** HTTP status from the app; null when the request failed at the network level. */
+  status: number | null;
+  error?: string;
+}
+
+export interface PresentOverrides {
+  firstName?: string;
+  lastName?: string;
+  dateOfBirth?: string;
+  issuer?: string;
+  /** Credential type presented; default the wallet credential's ("VerifiedIdentity"). */
+  type?: string;
+  /** Default 92.5. */
+  faceCheckScore?: number;
+  revocationStatus?: "VALID" | "REVOKED";
+  /** Present a credential whose expirationDate is in the past. */
+  expired?: boolean;
+  decline?: boolean;
+}
+
+/** A wallet-side failure with the HTTP status the wallet endpoints answer. */
+export class VerifiedIdFlowError extends Error {
+  override readonly name = "VerifiedIdFlowError";
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface VerifiedIdSimulator {
+  readonly url: string;
+  stop(): Promise<void>;
+  readonly requests: readonly PresentationRequestRecord[];
+  readonly callbacks: readonly CallbackRecord[];
+  /** The next createPresentationRequest call (after auth) answers this error. */
+  failNext(failure: FailNext): void;
+  /** Wallet scanned the QR code: sends `request_retrieved`. */
+  scan(requestId: string): Promise<CallbackRecord>;
+  /** Wallet presents (or declines): sends `presentation_verified` / `presentation_error`. */
+  present(requestId: string, overrides?: PresentOverrides): Promise<CallbackRecord>;
+}
+
+/**
+ * Decline is not documented (FACTS §6 names no presentation error code besides
+ * claimValidationError); this code is our assumption.
+ */
+export const DECLINE_ERROR_CODE = "user_canceled";
+const DEFAULT_FACE_CHECK_SCORE = 92.5;
+const DEFAULT_THRESHOLD = 70;
+const DID = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/;
+const ALLOWED_CALLBACK_HEADERS = new Set(["api-key", "authorization"]);
+
+type Validation =
+  | { ok: true; record: Omit<PresentationRequestRecord, "requestId" | "createdAt" | "expiry" | "status"> }
+  | {
+      ok: false;
+      target: string;
+      message: string;
+    };
+
+export async function startVerifiedIdSimulator(
+  options: VerifiedIdSimulatorOptions,
+): Promise<VerifiedIdSimulator> {
+  const clock = options.clock ?? (() => new Date());
+  const lifetime = options.requestLifetimeSeconds ?? 300;
+  const linkedDomainUrl = options.linkedDomainUrl ?? "https://demo-idv.example.com/";
+  const requests: PresentationRequestRecord[] = [];
+  const callbacks: CallbackRecord[] = [];
+  const holderDid = newDidKey();
+  let failure: FailNext | undefined;
+  let baseUrl = "";
+
+  const apiError = (
+    res: ServerResponse,
+    status: number,
+    code: string,
+    innerCode: string,
+    message: string,
+    target?: string,
+    headers: Record<string, string> = {},
+  ) =>
+    sendJson(
+      res,
+      status,
+      {
+        requestId: randomUUID(),
+        date: new Date().toUTCString(),
+        mscv: randomBytes(12).toString("base64url"),
+        error: {
+          code,
+          message: status === 400 ? "The request is invalid." : message,
+          innererror: { code: innerCode, message, ...(target !== undefined ? { target } : {}) },
+        },
+      },
+      headers,
+    );
+
+  const findOpen = (requestId: string): PresentationRequestRecord => {
+    const rec = requests.find((r) => r.requestId === requestId);
+    if (!rec) throw new VerifiedIdFlowError(404, "Unknown presentation request.");
+    if (clock().getTime() >= rec.expiry * 1000)
+      throw new VerifiedIdFlowError(410, "This presentation request has expired.");
+    if (rec.status === "verified" || rec.status === "failed") {
+      throw new VerifiedIdFlowError(409, "This presentation request has already been answered.");
+    }
+    return rec;
+  };
+
+  const sendCallback = async (
+    rec: PresentationRequestRecord,
+    body: VerifiedIdCallbackBody,
+  ): Promise<CallbackRecord> => {
+    // Only api-key / Authorization can be configured (validated at create time).
+    const headers: Record<string, string> = { ...rec.callback.headers, "Content-Type": "application/json" };
+    const record: CallbackRecord = {
+      requestId: rec.requestId,
+      url: rec.callback.url,
+      body,
+      headers,
+      status: null,
+    };
+    try {
+      const res = await fetch(rec.callback.url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+      record.status = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+    } catch (err) {
+      record.error = err instanceof Error ? err.message : String(err);
+    }
+    callbacks.push(record);
+    return record;
+  };
+
+  const scan = async (requestId: string): Promise<CallbackRecord> => {
+    const rec = findOpen(requestId);
+    rec.status = "retrieved";
+    return sendCallback(rec, { requestId, requestStatus: "request_retrieved", state: rec.callback.state });
+  };
+
+  const present = async (requestId: string, o: PresentOverrides = {}): Promise<CallbackRecord> => {
+    const rec = findOpen(requestId);
+    const base = { requestId, state: rec.callback.state };
+    if (o.decline) {
+      rec.status = "failed";
+      return sendCallback(rec, {
+        ...base,
+        requestStatus: "presentation_error",
+        error: { code: DECLINE_ERROR_CODE, message: "The user declined the presentation request." },
+      });
+    }
+    const held = options.wallet.latest();
+    const firstName = o.firstName ?? held?.claims.firstName;
+    const lastName = o.lastName ?? held?.claims.lastName;
+    const issuer = o.issuer ?? held?.issuer;
+    if (!firstName || !lastName || !issuer) {
+      throw new VerifiedIdFlowError(409, "The wallet holds no credential to present.");
+    }
+    if (rec.faceCheck) {
+      const score = o.faceCheckScore ?? DEFAULT_FACE_CHECK_SCORE;
+      if (score < rec.faceCheck.matchConfidenceThreshold) {
+        rec.status = "failed";
+        // As documented: no score in the error (FACTS §6).
+        return sendCallback(rec, {
+          ...base,
+          requestStatus: "presentation_error",
+          error: {
+            code: "claimValidationError",
+            message: "Face check did not meet the required confidence threshold.",
+          },
+        });
+      }
+    }
+    const now = clock();
+    const dayMs = 86_400_000;
+    const claims: Record<string, string> = {};
+    for (const [k, v] of Object.entries(held?.claims ?? {})) if (typeof v === "string") claims[k] = v;
+    Object.assign(claims, { firstName, lastName });
+    const dateOfBirth = o.dateOfBirth ?? held?.claims.dateOfBirth;
+    if (dateOfBirth) claims["dateOfBirth"] = dateOfBirth;
+    const data: VerifiedCredentialData = {
+      issuer,
+      type: ["VerifiableCredential", o.type ?? held?.type ?? "VerifiedIdentity"],
+      claims,
+      credentialState: { revocationStatus: o.revocationStatus ?? (held?.revoked ? "REVOKED" : "VALID") },
+      domainValidation: { url: linkedDomainUrl },
+      issuanceDate: o.expired
+        ? new Date(now.getTime() - 366 * dayMs).toISOString()
+        : (held?.issuanceDate ?? now.toISOString()),
+      expirationDate: o.expired
+        ? new Date(now.getTime() - dayMs).toISOString()
+        : (held?.expirationDate ?? new Date(now.getTime() + 365 * dayMs).toISOString()),
+      ...(rec.faceCheck
+        ? {
+            faceCheck: {
+              matchConfidenceScore: o.faceCheckScore ?? DEFAULT_FACE_CHECK_SCORE,
+              sourcePhotoQuality: "HIGH",
+            },
+          }
+        : {}),
+    };
+    rec.status = "verified";
+    // No receipt: with Face Check it is never sent; without it we do not fabricate raw tokens.
+    return sendCallback(rec, {
+      ...base,
+      requestStatus: "presentation_verified",
+      subject: holderDid,
+      verifiedCredentialsData: [data],
+    });
+  };
+
+  const flowFail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    if (!(err instanceof VerifiedIdFlowError)) throw err;
+    if (wantsJson(req)) sendJson(res, err.status, { error: "walletError", message: err.message });
+    else sendHtml(res, err.status, errorPage("Cannot continue", err.message));
+  };
+
+  const router = createRouter()
+    .post("/v1.0/verifiableCredentials/createPresentationRequest", async ({ req, res }) => {
+      const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
+      if (auth?.[1] !== options.acceptedToken) {
+        return apiError(res, 401, "unauthorized", "tokenError", "The access token is missing or invalid.");
+      }
+      if (failure) {
+        const f = failure;
+        failure = undefined;
+        return apiError(
+          res,
+          f.status,
+          f.code,
+          f.innerCode,
+          f.message ?? `Simulated ${f.code} error.`,
+          f.target,
+          f.retryAfterSeconds !== undefined ? { "Retry-After": String(f.retryAfterSeconds) } : {},
+        );
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return apiError(
+          res,
+          400,
+          "badRequest",
+          "badOrMissingField",
+          "The request body is not valid JSON.",
+          "",
+        );
+      }
+      const result = validateCreate(body);
+      if (!result.ok)
+        return apiError(res, 400, "badRequest", "badOrMissingField", result.message, result.target);
+      const now = clock();
+      const record: PresentationRequestRecord = {
+        requestId: randomUUID(),
+        createdAt: now.toISOString(),
+        expiry: Math.floor(now.getTime() / 1000) + lifetime,
+        status: "pending",
+        ...result.record,
+      };
+      requests.push(record);
+      sendJson(res, 201, {
+        requestId: record.requestId,
+        url: `openid-vc://?request_uri=${baseUrl}/v1.0/verifiableCredentials/request/${record.requestId}`,
+        expiry: record.expiry,
+        // Like the real service, only when asked for.
+        ...(record.body["includeQRCode"] === true ? { qrCode: qrPlaceholder(record.requestId) } : {}),
+      });
+    })
+    // The request_uri a real wallet fetches; here it leads a browser to the wallet page.
+    .get("/v1.0/verifiableCredentials/request/:id", ({ res, params }) =>
+      sendEmpty(res, 303, { Location: `/wallet/requests/${encodeURIComponent(params["id"] ?? "")}` }),
+    )
+    .get("/wallet", ({ res }) => {
+      const now = clock().getTime();
+      const open = requests.filter(
+        (r) => (r.status === "pending" || r.status === "retrieved") && now < r.expiry * 1000,
+      );
+      const held = options.wallet.latest();
+      const items = open
+        .map(
+          (r) =>
+            `<li><a href="/wallet/requests/${escapeHtml(encodeURIComponent(r.requestId))}">${escapeHtml(r.clientName)}: ${escapeHtml(r.requestedType)}</a> <span class="note">(expires ${escapeHtml(new Date(r.expiry * 1000).toISOString())})</span></li>`,
+        )
+        .join("");
+      sendHtml(
+        res,
+        200,
+        page(
+          "Wallet",
+          `<h1>Wallet (simulated Authenticator)</h1>
+<h2>Credential held</h2>
+${
+  held
+    ? details([
+        ["Type", held.type],
+        ["Issuer", held.issuer],
+        ["Name", `${held.claims.firstName} ${held.claims.lastName}`],
+        ["Expires", held.expirationDate],
+      ])
+    : "<p>No credential yet.</p>"
+}
+<h2>Pending presentation requests</h2>
+${items ? `<ul>${items}</ul>` : "<p>None.</p>"}`,
+        ),
+      );
+    })
+    .get("/wallet/requests/:id", async ({ req, res, params }) => {
+      const id = params["id"] ?? "";
+      try {
+        await scan(id);
+      } catch (err) {
+        return flowFail(req, res, err);
+      }
+      const rec = requests.find((r) => r.requestId === id)!;
+      sendHtml(res, 200, requestPage(rec, options.wallet));
+    })
+    .post("/wallet/requests/:id/present", async ({ req, res, params }) => {
+      let fields: Record<string, unknown>;
+      try {
+        fields = parseFormOrJson(req, await readBody(req, 64 * 1024));
+      } catch {
+        return flowFail(req, res, new VerifiedIdFlowError(400, "The form could not be read."));
+      }
+      let callback: CallbackRecord;
+      try {
+        callback = await present(params["id"] ?? "", toOverrides(fields));
+      } catch (err) {
+        return flowFail(req, res, err);
+      }
+      if (wantsJson(req)) return sendJson(res, 200, { callbackStatus: callback.status });
+      const outcome =
+        callback.body.requestStatus === "presentation_verified"
+          ? "Credential presented."
+          : `Presentation failed: ${callback.body.error?.code ?? "error"}.`;
+      sendHtml(
+        res,
+        200,
+        page(
+          "Done",
+          `<h1>Done</h1><p role="status">${escapeHtml(outcome)}</p>${details([["Callback status", callback.status ?? callback.error ?? "none"]])}<p><a href="/wallet">Back to the wallet</a></p>`,
+        ),
+      );
+    });
+
+  const server = createServer(
+    router.listener(({ res }) => sendJson(res, 404, { error: { code: "notFound", message: "Not found." } })),
+  );
+  baseUrl = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+
+  return {
+    url: baseUrl,
+    stop: () => close(server),
+    requests,
+    callbacks,
+    failNext(f) {
+      failure = f;
+    },
+    scan,
+    present,
+  };
+}
+
+/** Form or JSON fields → overrides; bad values raise 400. */
+function toOverrides(fields: Record<string, unknown>): PresentOverrides {
+  const o: PresentOverrides = {};
+  for (const key of ["firstName", "lastName", "dateOfBirth", "issuer", "type"] as const) {
+    const v = optionalString(fields[key]);
+    if (v !== undefined) o[key] = v;
+  }
+  const score = fields["faceCheckScore"];
+  if (score !== undefined && score !== "") {
+    const n = typeof score === "number" ? score : Number(score);
+    if (!Number.isFinite(n) || n < 0 || n > 100)
+      throw new VerifiedIdFlowError(400, "faceCheckScore must be 0..100.");
+    o.faceCheckScore = n;
+  }
+  const rev = fields["revocationStatus"];
+  if (rev === "VALID" || rev === "REVOKED") o.revocationStatus = rev;
+  else if (rev !== undefined && rev !== "")
+    throw new VerifiedIdFlowError(400, "revocationStatus must be VALID or REVOKED.");
+  const truthy = (v: unknown) => v === true || v === "true" || v === "on";
+  if (truthy(fields["expired"])) o.expired = true;
+  if (truthy(fields["decline"]) || fields["action"] === "decline") o.decline = true;
+  return o;
+}
+
+/** The service's checks on a create call (FACTS §6); the first problem wins, with its target. */
+export function validateCreate(body: unknown): Validation {
+  const bad = (target: string, message: string): Validation => ({ ok: false, target, message });
+  if (!isObject(body)) return bad("", "The request body must be a JSON object.");
+  const warnings: string[] = [];
+
+  if (typeof body["authority"] !== "string" || !DID.test(body["authority"])) {
+    return bad("authority", "authority must be a DID.");
+  }
+  for (const flag of ["includeQRCode", "includeReceipt"]) {
+    if (body[flag] !== undefined && typeof body[flag] !== "boolean")
+      return bad(flag, `${flag} must be a boolean.`);
+  }
+
+  const registration = body["registration"];
+  if (!isObject(registration)) return bad("registration", "registration is required.");
+  if (!nonEmpty(registration["clientName"]))
+    return bad("registration.clientName", "registration.clientName is required.");
+  if (registration["purpose"] !== undefined && typeof registration["purpose"] !== "string") {
+    return bad("registration.purpose", "registration.purpose must be a string.");
+  }
+
+  const callback = body["callback"];
+  if (!isObject(callback)) return bad("callback", "callback is required.");
+  if (!nonEmpty(callback["url"]) || !isAbsoluteHttpUrl(callback["url"])) {
+    return bad("callback.url", "callback.url must be an absolute URL.");
+  }
+  if (!nonEmpty(callback["state"])) return bad("callback.state", "callback.state is required.");
+  const callbackHeaders: Record<string, string> = {};
+  if (callback["headers"] !== undefined) {
+    if (!isObject(callback["headers"])) return bad("callback.headers", "callback.headers must be an object.");
+    for (const [name, value] of Object.entries(callback["headers"])) {
+      if (!ALLOWED_CALLBACK_HEADERS.has(name.toLowerCase())) {
+        return bad(
+          "callback.headers",
+          `callback header '${name}' is not allowed; only api-key or Authorization.`,
+        );
+      }
+      if (typeof value !== "string")
+        return bad(`callback.headers.${name}`, `callback header '${name}' must be a string.`);
+      callbackHeaders[name] = value;
+    }
+  }
+
+  const creds = body["requestedCredentials"];
+  if (!Array.isArray(creds) || creds.length === 0) {
+    return bad("requestedCredentials", "requestedCredentials must be a non-empty array.");
+  }
+  let faceCheck: FaceCheckConfig | undefined;
+  for (const [i, cred] of creds.entries()) {
+    const at = `requestedCredentials[${i}]`;
+    if (!isObject(cred)) return bad(at, `${at} must be an object.`);
+    if (!nonEmpty(cred["type"])) return bad(`${at}.type`, `${at}.type is required.`);
+    const issuers = cred["acceptedIssuers"];
+    // Stricter than the service on absence (a forgotten list is a bug); empty is accepted like the service does.
+    if (!Array.isArray(issuers) || !issuers.every((d) => typeof d === "string" && DID.test(d))) {
+      return bad(`${at}.acceptedIssuers`, `${at}.acceptedIssuers must be an array of DIDs.`);
+    }
+    if (issuers.length === 0) warnings.push(`${at}.acceptedIssuers is empty: any issuer is accepted.`);
+    if (cred["constraints"] !== undefined) {
+      if (!Array.isArray(cred["constraints"]))
+        return bad(`${at}.constraints`, `${at}.constraints must be an array.`);
+      for (const [j, c] of cred["constraints"].entries()) {
+        const ok =
+          isObject(c) &&
+          nonEmpty(c["claimName"]) &&
+          (isStringArray(c["values"]) || nonEmpty(c["contains"]) || nonEmpty(c["startsWith"]));
+        if (!ok)
+          return bad(
+            `${at}.constraints[${j}]`,
+            "A constraint needs claimName and values, contains or startsWith.",
+          );
+      }
+    }
+    const configuration = cred["configuration"];
+    if (configuration === undefined) continue;
+    if (!isObject(configuration)) return bad(`${at}.configuration`, `${at}.configuration must be an object.`);
+    const validation = configuration["validation"];
+    if (validation === undefined) continue;
+    const vat = `${at}.configuration.validation`;
+    if (!isObject(validation)) return bad(vat, `${vat} must be an object.`);
+    for (const flag of ["allowRevoked", "validateLinkedDomain"]) {
+      if (validation[flag] !== undefined && typeof validation[flag] !== "boolean") {
+        return bad(`${vat}.${flag}`, `${vat}.${flag} must be a boolean.`);
+      }
+    }
+    if (validation["allowRevoked"] === true) warnings.push(`${vat}.allowRevoked is true.`);
+    const fc = validation["faceCheck"];
+    if (fc === undefined) continue;
+    if (!isObject(fc)) return bad(`${vat}.faceCheck`, `${vat}.faceCheck must be an object.`);
+    if (!nonEmpty(fc["sourcePhotoClaimName"])) {
+      return bad(`${vat}.faceCheck.sourcePhotoClaimName`, "faceCheck.sourcePhotoClaimName is required.");
+    }
+    const threshold = fc["matchConfidenceThreshold"] ?? DEFAULT_THRESHOLD;
+    if (typeof threshold !== "number" || !Number.isInteger(threshold) || threshold < 50 || threshold > 100) {
+      return bad(
+        `${vat}.faceCheck.matchConfidenceThreshold`,
+        "faceCheck.matchConfidenceThreshold must be an integer from 50 to 100.",
+      );
+    }
+    faceCheck = { sourcePhotoClaimName: fc["sourcePhotoClaimName"], matchConfidenceThreshold: threshold };
+  }
+  if (faceCheck && body["includeReceipt"] === true) {
+    return bad("includeReceipt", "includeReceipt must be false when faceCheck is requested.");
+  }
+
+  const first = creds[0] as Record<string, unknown>;
+  return {
+    ok: true,
+    record: {
+      body,
+      warnings,
+      clientName: registration["clientName"] as string,
+      ...(typeof registration["purpose"] === "string" ? { purpose: registration["purpose"] } : {}),
+      requestedType: first["type"] as string,
+      acceptedIssuers: first["acceptedIssuers"] as string[],
+      ...(faceCheck ? { faceCheck } : {}),
+      callback: {
+        url: callback["url"] as string,
+        state: callback["state"] as string,
+        headers: callbackHeaders,
+      },
+    },
+  };
+}
+
+function requestPage(rec: PresentationRequestRecord, wallet: Wallet): string {
+  const held = wallet.latest();
+  const value = (v: string | undefined) => `value="${escapeHtml(v ?? "")}"`;
+  const action = `/wallet/requests/${escapeHtml(encodeURIComponent(rec.requestId))}/present`;
+  return page(
+    "Presentation request",
+    `<h1>Presentation request</h1>
+${details([
+  ["Requested by", rec.clientName],
+  ["Purpose", rec.purpose ?? ""],
+  ["Credential type", rec.requestedType],
+  ["Accepted issuers", rec.acceptedIssuers.length > 0 ? rec.acceptedIssuers.join(", ") : "any (empty list)"],
+  ["Face Check threshold", rec.faceCheck ? rec.faceCheck.matchConfidenceThreshold : "no Face Check"],
+  ["Expires", new Date(rec.expiry * 1000).toISOString()],
+])}
+${held ? "" : '<p class="note">The wallet holds no credential: fill in the fields to present one anyway.</p>'}
+<form method="post" action="${action}">
+<label for="firstName">First name</label><input id="firstName" name="firstName" ${value(held?.claims.firstName)}>
+<label for="lastName">Last name</label><input id="lastName" name="lastName" ${value(held?.claims.lastName)}>
+<label for="issuer">Issuer</label><input id="issuer" name="issuer" ${value(held?.issuer)}>
+<label for="faceCheckScore">Face Check score</label><input id="faceCheckScore" name="faceCheckScore" type="number" min="0" max="100" step="0.01" value="${DEFAULT_FACE_CHECK_SCORE}">
+<label for="revocationStatus">Revocation status</label><select id="revocationStatus" name="revocationStatus"><option value="">as held</option><option>VALID</option><option>REVOKED</option></select>
+<label><input type="checkbox" name="expired" value="true" style="width:auto"> Present an expired credential</label>
+<button type="submit" name="action" value="present">Present</button>
+<button type="submit" name="action" value="decline">Decline</button>
+</form>`,
+  );
+}
+
+/** A stand-in for the QR code: an SVG showing the request id (nothing scans it locally). */
+function qrPlaceholder(requestId: string): string {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240" role="img" aria-label="Verified ID presentation request"><rect x="1" y="1" width="238" height="238" fill="#fff" stroke="#000" stroke-width="2"/><text x="120" y="110" text-anchor="middle" font-family="monospace" font-size="12">Verified ID request</text><text x="120" y="132" text-anchor="middle" font-family="monospace" font-size="9">${escapeHtml(requestId)}</text></svg>`;
+  return `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
+}
+
+/** A did:key for an Ed25519 key (multicodec 0xed01, base58btc), as a holder's wallet would use. */
+function newDidKey(): string {
+  const { publicKey } = generateKeyPairSync("ed25519");
+  const jwk = publicKey.export({ format: "jwk" });
+  const raw = Buffer.from(jwk.x ?? "", "base64url");
+  return `did:key:z${base58btc(Buffer.concat([Buffer.from([0xed, 0x01]), raw]))}`;
+}
+
+function base58btc(bytes: Uint8Array): string {
+  const alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  let n = BigInt(`0x${Buffer.from(bytes).toString("hex") || "0"}`);
+  let out = "";
+  while (n > 0n) {
+    out = alphabet[Number(n % 58n)] + out;
+    n /= 58n;
+  }
+  for (const b of bytes) {
+    if (b !== 0) break;
+    out = `1${out}`;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function nonEmpty(v: unknown): v is string {
+  return typeof v === "string" && v.trim() !== "";
+}
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string");
+}
+function isAbsoluteHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === "https:" || u.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
