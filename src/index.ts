@@ -10,6 +10,7 @@ import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
 import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
 import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
+import { recoverPage } from "./functions/recoverPage";
 
 const durableClient = df.input.durableClient();
 
@@ -25,6 +26,7 @@ app.http("verifiedIdCallback", { route: "verified-id/callback", methods: ["POST"
 
 // Public
 app.http("health", { route: "health", methods: ["GET"], authLevel: "anonymous", handler: health });
+app.http("recoverPage", { route: "recover", methods: ["GET"], authLevel: "anonymous", handler: recoverPage });
 app.http("jwks", { route: ".well-known/jwks.json", methods: ["GET"], authLevel: "anonymous", handler: jwks });
 
 // The workflow

@@ -4,7 +4,7 @@
  * a controllable clock, its own table prefix and task hub in the shared Azurite.
  */
 import { randomBytes } from "node:crypto";
-import { TableClient, TableServiceClient } from "@azure/data-tables";
+import { odata, TableClient, TableServiceClient } from "@azure/data-tables";
 import { appSettings, type DevSecrets, generateDevSecrets, type HostProcess, type SimulatorStack, spawnHost, startSimulators } from "../../dev/stack";
 import type { TenantSeed } from "../../dev/simulators/graph";
 import { DEMO_TENANT_ID, demoTenant } from "../../dev/seed/demo-tenant";
@@ -180,6 +180,39 @@ export class TestStack {
       for await (const entity of client.listEntities()) dumps.push(`${name}: ${JSON.stringify(entity)}`);
     }
     return dumps.join("\n");
+  }
+
+  /** The audit trail of one recovery, oldest first (read straight from the table). */
+  async auditEvents(recoveryId: string): Promise<{ event: string; code?: string; outcome: string; detail?: string }[]> {
+    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}Audit`, { allowInsecureConnection: true });
+    const events: { event: string; code?: string; outcome: string; detail?: string }[] = [];
+    for await (const e of client.listEntities<{ event: string; code?: string; outcome: string; detail?: string }>({
+      queryOptions: { filter: odata`PartitionKey eq ${recoveryId}` },
+    })) {
+      events.push({ event: e.event, outcome: e.outcome, ...(e.code ? { code: e.code } : {}), ...(e.detail ? { detail: e.detail } : {}) });
+    }
+    return events;
+  }
+
+  /** Number of entities in one of the app's tables (0 when the table does not exist yet). */
+  async countRows(table: string): Promise<number> {
+    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, { allowInsecureConnection: true });
+    let n = 0;
+    try {
+      for await (const _ of client.listEntities()) n++;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return 0;
+      throw err;
+    }
+    return n;
+  }
+
+  /** What the durable runtime knows of an instance (status, custom status, history), via the host's RPC API. */
+  async durableStatus(instanceId: string): Promise<{ status: number; text: string }> {
+    const res = await fetch(
+      `${this.url}/runtime/webhooks/durabletask/instances/${instanceId}?showHistory=true&showHistoryOutput=true&showInput=true`,
+    );
+    return { status: res.status, text: await res.text() };
   }
 
   async tableNames(): Promise<string[]> {

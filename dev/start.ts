@@ -1,0 +1,88 @@
+/**
+ * `npm start`: everything a person needs to walk a recovery on this machine, with no Azure
+ * account — Azurite (data under .azurite/), the simulators with the seeded demo tenant, and
+ * the local Functions host on http://localhost:7071. Ctrl-C stops it all.
+ *
+ * The dev secrets (hand-off signing key, TAP sealing key, webhook secret) are generated once
+ * into .data/dev-secrets.json, so a restart keeps outstanding hand-off tokens valid. The
+ * simulated directory is re-seeded at every start.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { demoPolicy } from "./seed/demo-policy";
+import { DEMO_TENANT_ID, DEMO_USERS, demoTenant } from "./seed/demo-tenant";
+import { appSettings, type DevSecrets, generateDevSecrets, spawnHost, startSimulators } from "./stack";
+import { startAzurite } from "./support/azurite";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const PORTS = { app: 7071, azurite: 10002, graph: 7081, idv: 7082, verifiedId: 7083 };
+
+async function devSecrets(): Promise<DevSecrets> {
+  const file = path.join(ROOT, ".data", "dev-secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as DevSecrets;
+  const secrets = await generateDevSecrets();
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const azurite = await startAzurite({ port: PORTS.azurite, location: path.join(ROOT, ".azurite") });
+  const secrets = await devSecrets();
+  const sims = await startSimulators({
+    appPort: PORTS.app,
+    ports: { graph: PORTS.graph, idv: PORTS.idv, verifiedId: PORTS.verifiedId },
+    tenant: demoTenant(),
+    secrets,
+  });
+  const settings = appSettings({
+    host: "localhost",
+    appPort: PORTS.app,
+    storageConnectionString: azurite.connectionString,
+    tablePrefix: "recovery",
+    tenantId: DEMO_TENANT_ID,
+    simulators: sims,
+    secrets,
+    policy: demoPolicy("production"),
+  });
+  const host = spawnHost({ port: PORTS.app, taskHub: "RecoveryHub", settings, echo: true });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping…");
+    await host.stop();
+    await sims.stop();
+    await azurite.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  await host.waitHealthy(60_000);
+
+  const users = Object.values(DEMO_USERS).map((u) => u.userPrincipalName);
+  console.log(`
+Account recovery is running (healthy after ${Date.now() - started} ms).
+
+  Recovery page   http://localhost:${PORTS.app}/api/recover
+  App health      http://localhost:${PORTS.app}/api/health
+  Graph sim       ${sims.graph.url}/_sim/requests
+  IDV provider    ${sims.idv.url}
+  Verified ID     ${sims.verifiedId.url}/wallet   (the demo wallet: present credentials here)
+  Azurite tables  http://127.0.0.1:${PORTS.azurite} (data in .azurite/)
+
+Demo users (mode: production, TAP issued): ${users.join(", ")}
+  adele.vance@contoso.example recovers; alex.wilber is out of scope; new.hire never signed in;
+  nestor.wilke has a namesake; lee.gu is an excluded executive; disabled.user is disabled.
+
+Start:  curl -s -X POST localhost:${PORTS.app}/api/recovery -H 'content-type: application/json' \\
+          -d '{"username":"adele.vance@contoso.example"}'
+Ctrl-C stops everything.
+`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

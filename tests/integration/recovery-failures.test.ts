@@ -1,0 +1,158 @@
+/**
+ * Unhappy paths of the recovery flow. Each ends in a clear terminal state with a stable
+ * failure code, and none changes the directory.
+ */
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { type RecoveryStart, TestStack } from "../support/stack";
+
+const ADELE = DEMO_USERS.adeleVance;
+
+describe("recovery failures", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await TestStack.start({ storage: inject("azuriteConnectionString"), mode: "production" });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  function expectDirectoryUntouched(userId: string, methodCount: number): void {
+    expect(stack.sims.graph.methods(userId)).toHaveLength(methodCount);
+    expect(stack.sims.graph.temporaryAccessPasses(userId)).toHaveLength(0);
+    expect(stack.sims.graph.revocations(userId).count).toBe(0);
+  }
+
+  async function startAdele(): Promise<RecoveryStart> {
+    const started = await stack.startRecovery({ username: ADELE.userPrincipalName });
+    expect(started.status).toBe(202);
+    return started.body;
+  }
+
+  async function throughIdv(start: RecoveryStart, lastName = "Vance"): Promise<string> {
+    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
+    await stack.completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName });
+    const awaiting = await stack.waitForStatus(start, ["awaiting_presentation"]);
+    return stack.presentationRequestId(awaiting.next!);
+  }
+
+  it("a declined identity verification fails the recovery with idv_declined", async () => {
+    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const start = await startAdele();
+    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
+    await stack.completeIdv(verifying.next!, "declined", { firstName: "Adele", lastName: "Vance" });
+    const done = await stack.waitForStatus(start, ["failed", "expired", "recovered"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "idv_declined" } });
+    expect(done.next).toBeUndefined();
+    expectDirectoryUntouched(ADELE.id, methods);
+  });
+
+  it("an identity verification that never completes expires with idv_timeout", async () => {
+    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const start = await startAdele();
+    await stack.waitForStatus(start, ["verifying_identity"]);
+    await stack.advanceClock(29 * 60_000);
+    const still = await stack.readRecovery(start.recoveryId, start.recoveryToken);
+    expect(still.body.status).toBe("verifying_identity");
+    await stack.advanceClock(2 * 60_000);
+    const done = await stack.waitForStatus(start, ["expired", "failed"]);
+    expect(done).toMatchObject({ status: "expired", failure: { code: "idv_timeout" } });
+    expectDirectoryUntouched(ADELE.id, methods);
+  });
+
+  it("a credential never presented expires with presentation_timeout", async () => {
+    const start = await startAdele();
+    await throughIdv(start);
+    await stack.advanceClock(11 * 60_000);
+    const done = await stack.waitForStatus(start, ["expired", "failed"]);
+    expect(done).toMatchObject({ status: "expired", failure: { code: "presentation_timeout" } });
+  });
+
+  it("a Face Check below the threshold fails with face_check_failed", async () => {
+    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const start = await startAdele();
+    const requestId = await throughIdv(start);
+    const callback = await stack.sims.verifiedId.present(requestId, { faceCheckScore: 55 });
+    expect(callback.body.requestStatus).toBe("presentation_error");
+    const done = await stack.waitForStatus(start, ["failed", "recovered"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "face_check_failed" } });
+    expectDirectoryUntouched(ADELE.id, methods);
+  });
+
+  it("a credential whose name differs from the directory fails with profile_mismatch", async () => {
+    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const start = await startAdele();
+    const requestId = await throughIdv(start, "Vancey");
+    await stack.sims.verifiedId.present(requestId);
+    const done = await stack.waitForStatus(start, ["failed", "recovered"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "profile_mismatch" } });
+    const audit = await stack.auditEvents(start.recoveryId);
+    expect(audit.find((e) => e.event === "profile_matched")).toMatchObject({ outcome: "failure", code: "profile_mismatch" });
+    expect(audit.find((e) => e.event === "profile_matched")?.detail).toContain("lastName≠surname");
+    expectDirectoryUntouched(ADELE.id, methods);
+  });
+
+  it("a credential from an issuer we do not accept fails with credential_invalid", async () => {
+    const start = await startAdele();
+    const requestId = await throughIdv(start);
+    await stack.sims.verifiedId.present(requestId, { issuer: "did:web:evil.example" });
+    const done = await stack.waitForStatus(start, ["failed", "recovered"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "credential_invalid" } });
+  });
+
+  it("a webhook with a bad signature is refused with 401 and changes nothing", async () => {
+    const start = await startAdele();
+    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
+    const sessionId = decodeJwt(new URL(verifying.next!.url).searchParams.get("token")!).RequestId;
+    const inboxBefore = await stack.countRows("WebhookInbox");
+    const body = JSON.stringify({ type: "verification.completed", timestamp: new Date().toISOString(), data: { sessionId, status: "approved", reasons: [] } });
+    const forged = await stack.sims.idv.sendWebhook({ body, secret: `whsec_${Buffer.from("not-the-secret").toString("base64")}` });
+    expect(forged.status).toBe(401);
+    const stale = await stack.sims.idv.sendWebhook({ body, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    expect(stale.status).toBe(401);
+    expect(await stack.countRows("WebhookInbox")).toBe(inboxBefore);
+    const after = await stack.readRecovery(start.recoveryId, start.recoveryToken);
+    expect(after.body.status).toBe("verifying_identity");
+    // clean up: cancel so the user is free for the next test
+    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${start.recoveryToken}` } });
+    expect(cancel.status).toBe(202);
+  });
+
+  it("a duplicate webhook is acknowledged and ignored", async () => {
+    const start = await startAdele();
+    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
+    const deliveriesBefore = stack.sims.idv.deliveries.length;
+    await stack.completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    await stack.waitForStatus(start, ["awaiting_presentation"]);
+    const duplicate = await stack.sims.idv.redeliver(deliveriesBefore);
+    expect(duplicate.status).toBe(200);
+    const audit = await stack.auditEvents(start.recoveryId);
+    expect(audit.filter((e) => e.event === "identity_verification_completed")).toHaveLength(1);
+    expect(audit.filter((e) => e.event === "presentation_requested")).toHaveLength(1);
+    const after = await stack.readRecovery(start.recoveryId, start.recoveryToken);
+    expect(after.body.status).toBe("awaiting_presentation");
+    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${start.recoveryToken}` } });
+    expect(cancel.status).toBe(202);
+  });
+
+  it("a cancelled recovery ends as cancelled, and a late webhook for it changes nothing", async () => {
+    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const start = await startAdele();
+    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
+    const noToken = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST" });
+    expect(noToken.status).toBe(401);
+    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${start.recoveryToken}` } });
+    expect(cancel.status).toBe(202);
+    const done = await stack.waitForStatus(start, ["cancelled"]);
+    expect(done.failure?.code).toBe("cancelled");
+    const again = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${start.recoveryToken}` } });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { code: string }).code).toBe("not_cancellable");
+    const late = await stack.completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    expect(late.webhookStatus).toBe(200);
+    const after = await stack.readRecovery(start.recoveryId, start.recoveryToken);
+    expect(after.body.status).toBe("cancelled");
+    expectDirectoryUntouched(ADELE.id, methods);
+  });
+});
