@@ -45,9 +45,9 @@ const providerSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
     adapter: z.enum(["standard-webhooks"]),
     displayName: z.string().min(1),
-    verificationUrl: z.url(),
+    verificationUrl: z.url({ protocol: /^https?$/ }),
     acceptedIssuers: z.array(z.string().startsWith("did:")).min(1, "an empty list would accept any issuer"),
-    manifestUri: z.url().optional(),
+    manifestUri: z.url({ protocol: /^https?$/ }).optional(),
     webhookToleranceSeconds: z.number().int().min(30).max(3600).default(300),
   })
   .strict();
@@ -106,7 +106,7 @@ function parseJson(name: string, text: string): unknown {
   }
 }
 
-function loadPolicy(env: Env): PolicyDocument {
+function loadPolicy(env: Env): { policy: PolicyDocument; setting: string } {
   const inline = read(env, "POLICY_PROFILES");
   const file = read(env, "POLICY_PROFILES_FILE");
   const setting = inline ? "POLICY_PROFILES" : "POLICY_PROFILES_FILE";
@@ -121,7 +121,7 @@ function loadPolicy(env: Env): PolicyDocument {
   } else throw new ConfigurationError("POLICY_PROFILES_FILE", "is required (or POLICY_PROFILES)");
   const parsed = policyDocumentSchema.safeParse(parseJson(setting, text));
   if (!parsed.success) throw new ConfigurationError(setting, describeIssue(parsed.error));
-  return parsed.data;
+  return { policy: parsed.data, setting };
 }
 
 function loadProviders(env: Env): Map<string, ProviderConfig> {
@@ -178,12 +178,12 @@ export function loadConfig(env: Env): AppConfig {
 
   const publicBaseUrl = url(env, "PUBLIC_BASE_URL");
   const providers = loadProviders(env);
-  const policy = loadPolicy(env);
+  const { policy, setting: policySetting } = loadPolicy(env);
   for (const profile of policy.profiles) {
     const names = [profile.providers.default, ...Object.values(profile.providers.byCountry)];
     for (const name of names) {
       if (name && !providers.has(name)) {
-        throw new ConfigurationError("POLICY_PROFILES_FILE", `profile ${profile.id} routes to unknown provider ${name}`);
+        throw new ConfigurationError(policySetting, `profile ${profile.id} routes to unknown provider ${name}`);
       }
     }
   }

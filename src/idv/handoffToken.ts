@@ -9,15 +9,24 @@ import { randomUUID } from "node:crypto";
 import { importJWK, type JWK, SignJWT } from "jose";
 
 export const HANDOFF_SIGNING_KEY_SECRET = "idv-handoff-signing-key";
-const ALLOWED_ALGS = new Set(["RS256", "PS256", "ES256"]);
+/** Allowed algorithms and the key type each needs (checked at load, not at first use). */
+const KEY_TYPES: ReadonlyMap<string, { kty: string; crv?: string }> = new Map([
+  ["RS256", { kty: "RSA" }],
+  ["PS256", { kty: "RSA" }],
+  ["ES256", { kty: "EC", crv: "P-256" }],
+]);
 
 export function parseSigningKeys(secret: string): JWK[] {
   const parsed = JSON.parse(secret) as JWK | JWK[];
   const keys = Array.isArray(parsed) ? parsed : [parsed];
   if (keys.length === 0) throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET} holds no key`);
   for (const key of keys) {
-    if (!key.kid || !key.alg || !ALLOWED_ALGS.has(key.alg) || !key.d) {
+    const type = key.alg ? KEY_TYPES.get(key.alg) : undefined;
+    if (!key.kid || !type || !key.d) {
       throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET}: every key needs kid, alg (RS256/PS256/ES256) and d`);
+    }
+    if (key.kty !== type.kty || (type.crv && key.crv !== type.crv)) {
+      throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET}: key ${key.kid} is not a ${type.kty} key fit for ${key.alg}`);
     }
   }
   return keys;

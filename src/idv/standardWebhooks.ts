@@ -22,16 +22,18 @@ function constantTimeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const DECISIONS: Record<string, IdvDecision> = {
+const DECISIONS: ReadonlyMap<string, IdvDecision> = new Map(
+  Object.entries({
   approved: "approved",
   declined: "declined",
   review: "review",
   resubmission_requested: "resubmit",
   resubmit: "resubmit",
   expired: "expired",
-  abandoned: "expired",
-  error: "error",
-};
+    abandoned: "expired",
+    error: "error",
+  } satisfies Record<string, IdvDecision>),
+);
 
 const payloadSchema = z.object({
   type: z.string(),
@@ -87,7 +89,7 @@ export class StandardWebhooksAdapter implements IdvAdapter {
     const parsed = payloadSchema.safeParse(json);
     if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_payload");
     const { data } = parsed.data;
-    const decision = DECISIONS[data.status.toLowerCase()];
+    const decision = DECISIONS.get(data.status.toLowerCase());
     if (!decision) throw new InvalidRequestError(`Unknown status ${data.status}.`, "invalid_payload");
     return {
       eventId: headers.get("webhook-id") ?? "",

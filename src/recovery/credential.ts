@@ -49,8 +49,11 @@ export function checkPresentedCredential(
   if (!Number.isFinite(expires) || expires <= now) {
     return { ok: false, code: "credential_invalid", explanation: "credential expired or without expiry" };
   }
-  const issued = vc.issuanceDate ? Date.parse(vc.issuanceDate) : Number.NaN;
-  if (Number.isFinite(issued) && issued > now + 5 * 60_000) {
+  const issued = vc.issuanceDate === undefined ? undefined : Date.parse(vc.issuanceDate);
+  if (issued !== undefined && !Number.isFinite(issued)) {
+    return { ok: false, code: "credential_invalid", explanation: "unreadable issuance date" };
+  }
+  if (issued !== undefined && issued > now + 5 * 60_000) {
     return { ok: false, code: "credential_invalid", explanation: "credential issued in the future" };
   }
   if (vc.faceCheckScore === undefined) {

@@ -1,0 +1,301 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig, SETTINGS } from "../../src/config";
+import { ConfigurationError } from "../../src/recovery/errors";
+
+const SAMPLE_SETTINGS = resolve(__dirname, "../../local.settings.sample.json");
+
+const providers = [
+  {
+    name: "demo-idv",
+    adapter: "standard-webhooks",
+    displayName: "Demo IDV",
+    verificationUrl: "http://127.0.0.1:7082/verify",
+    acceptedIssuers: ["did:web:idv.demo.example"],
+  },
+  {
+    name: "eu-idv",
+    adapter: "standard-webhooks",
+    displayName: "EU IDV",
+    verificationUrl: "https://eu-idv.example/start",
+    acceptedIssuers: ["did:web:eu-idv.example"],
+    webhookToleranceSeconds: 120,
+  },
+];
+
+const policy = {
+  profiles: [
+    {
+      id: "staff",
+      displayName: "Staff",
+      includeGroups: ["g-staff"],
+      providers: { default: "demo-idv", byCountry: { DE: "eu-idv" } },
+    },
+  ],
+};
+
+type Env = Record<string, string | undefined>;
+
+function validEnv(overrides: Env = {}): Env {
+  return {
+    AzureWebJobsStorage: "UseDevelopmentStorage=true",
+    PUBLIC_BASE_URL: "http://localhost:7071/",
+    TENANT_ID: "00000000-0000-4000-8000-000000000001",
+    AZURE_CREDENTIAL: "dev-static",
+    DEV_ACCESS_TOKEN: "dev-token-not-a-secret",
+    GRAPH_BASE_URL: "http://127.0.0.1:7081",
+    VERIFIED_ID_BASE_URL: "http://127.0.0.1:7083",
+    VERIFIED_ID_AUTHORITY: "did:web:recovery.contoso.example",
+    IDV_PROVIDERS: JSON.stringify(providers),
+    POLICY_PROFILES: JSON.stringify(policy),
+    SECRETS_PROVIDER: "env",
+    HANDOFF_TOKEN_LIFETIME_MINUTES: "10",
+    ...overrides,
+  };
+}
+
+function configError(env: Env): ConfigurationError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigurationError);
+    return err as ConfigurationError;
+  }
+  throw new Error("expected loadConfig to fail");
+}
+
+describe("loadConfig", () => {
+  it("parses a complete local environment", () => {
+    const config = loadConfig(validEnv());
+    expect(config.storage).toEqual({
+      kind: "connectionString",
+      connectionString: "UseDevelopmentStorage=true",
+    });
+    expect(config.tablePrefix).toBe("recovery");
+    expect(config.publicBaseUrl).toBe("http://localhost:7071");
+    expect(config.frontendReturnUrl).toBe("http://localhost:7071/recover");
+    expect(config.tenantId).toBe("00000000-0000-4000-8000-000000000001");
+    expect(config.credential).toEqual({ kind: "dev-static", token: "dev-token-not-a-secret" });
+    expect(config.graphBaseUrl).toBe("http://127.0.0.1:7081");
+    expect(config.verifiedId).toEqual({
+      baseUrl: "http://127.0.0.1:7083",
+      authority: "did:web:recovery.contoso.example",
+      clientName: "Account recovery",
+      purpose: "Confirm it is you to recover your account",
+    });
+    expect([...config.providers.keys()]).toEqual(["demo-idv", "eu-idv"]);
+    expect(config.providers.get("demo-idv")?.webhookToleranceSeconds).toBe(300);
+    expect(config.providers.get("eu-idv")?.webhookToleranceSeconds).toBe(120);
+    expect(config.policy.profiles[0]?.mode).toBe("evaluation");
+    expect(config.policy.profiles[0]?.providers.byCountry).toEqual({ DE: "eu-idv" });
+    expect(config.secrets).toEqual({ kind: "env" });
+    expect(config.handoffTokenLifetimeMinutes).toBe(10);
+  });
+
+  it("uses the production defaults when optional settings are absent", () => {
+    const config = loadConfig(
+      validEnv({
+        AZURE_CREDENTIAL: undefined,
+        DEV_ACCESS_TOKEN: undefined,
+        GRAPH_BASE_URL: undefined,
+        VERIFIED_ID_BASE_URL: undefined,
+        SECRETS_PROVIDER: undefined,
+        HANDOFF_TOKEN_LIFETIME_MINUTES: undefined,
+      }),
+    );
+    expect(config.credential).toEqual({ kind: "default" });
+    expect(config.graphBaseUrl).toBe("https://graph.microsoft.com");
+    expect(config.verifiedId.baseUrl).toBe("https://verifiedid.did.msidentity.com");
+    expect(config.secrets).toEqual({ kind: "env" });
+    expect(config.handoffTokenLifetimeMinutes).toBe(15);
+  });
+
+  it("prefers the table account URL, then the dedicated connection string", () => {
+    expect(
+      loadConfig(
+        validEnv({
+          RECOVERY_STORAGE_ACCOUNT_URL: "https://acct.table.core.windows.net/",
+          RECOVERY_STORAGE_CONNECTION: "AccountName=x",
+        }),
+      ).storage,
+    ).toEqual({ kind: "accountUrl", accountUrl: "https://acct.table.core.windows.net" });
+    expect(loadConfig(validEnv({ RECOVERY_STORAGE_CONNECTION: "AccountName=x" })).storage).toEqual({
+      kind: "connectionString",
+      connectionString: "AccountName=x",
+    });
+  });
+
+  it("reads Key Vault settings", () => {
+    const config = loadConfig(
+      validEnv({ SECRETS_PROVIDER: "keyvault", KEY_VAULT_URL: "https://kv.vault.azure.net/" }),
+    );
+    expect(config.secrets).toEqual({ kind: "keyvault", vaultUrl: "https://kv.vault.azure.net" });
+  });
+
+  it("treats a blank value as absent", () => {
+    expect(configError(validEnv({ TENANT_ID: "   " })).message).toBe(
+      "Invalid setting TENANT_ID: is required",
+    );
+  });
+
+  it("names TENANT_ID when it is missing", () => {
+    const err = configError(validEnv({ TENANT_ID: undefined }));
+    expect(err.message).toBe("Invalid setting TENANT_ID: is required");
+    expect(err).toMatchObject({ code: "configuration_error", expose: false });
+  });
+
+  it("names TENANT_ID when it is not a GUID", () => {
+    expect(configError(validEnv({ TENANT_ID: "contoso.onmicrosoft.com" })).message).toBe(
+      "Invalid setting TENANT_ID: must be a GUID",
+    );
+  });
+
+  it("names DEV_ACCESS_TOKEN when dev-static credentials have no token", () => {
+    expect(configError(validEnv({ DEV_ACCESS_TOKEN: undefined })).message).toBe(
+      "Invalid setting DEV_ACCESS_TOKEN: is required",
+    );
+  });
+
+  it("names AZURE_CREDENTIAL when its value is unknown", () => {
+    expect(configError(validEnv({ AZURE_CREDENTIAL: "managed" })).message).toMatch(
+      /^Invalid setting AZURE_CREDENTIAL: /,
+    );
+  });
+
+  it("names AzureWebJobsStorage when no storage is configured", () => {
+    expect(configError(validEnv({ AzureWebJobsStorage: undefined })).message).toBe(
+      "Invalid setting AzureWebJobsStorage: is required",
+    );
+  });
+
+  it("names PUBLIC_BASE_URL when it is not a URL", () => {
+    expect(configError(validEnv({ PUBLIC_BASE_URL: "localhost:7071" })).message).toMatch(
+      /^Invalid setting PUBLIC_BASE_URL: /,
+    );
+  });
+
+  it("names VERIFIED_ID_AUTHORITY when it is not a DID", () => {
+    expect(configError(validEnv({ VERIFIED_ID_AUTHORITY: "recovery.contoso.example" })).message).toBe(
+      "Invalid setting VERIFIED_ID_AUTHORITY: must be a DID",
+    );
+  });
+
+  it("names KEY_VAULT_URL when Key Vault is chosen without it", () => {
+    expect(configError(validEnv({ SECRETS_PROVIDER: "keyvault" })).message).toBe(
+      "Invalid setting KEY_VAULT_URL: is required",
+    );
+  });
+
+  it("names IDV_PROVIDERS and acceptedIssuers when a provider accepts no issuer", () => {
+    const bad = [{ ...providers[0], acceptedIssuers: [] }];
+    const message = configError(validEnv({ IDV_PROVIDERS: JSON.stringify(bad) })).message;
+    expect(message).toMatch(/^Invalid setting IDV_PROVIDERS: /);
+    expect(message).toContain("[0].acceptedIssuers");
+  });
+
+  it("names IDV_PROVIDERS when a provider is listed twice", () => {
+    const twice = [providers[0], { ...providers[0], displayName: "Again" }];
+    expect(configError(validEnv({ IDV_PROVIDERS: JSON.stringify(twice) })).message).toBe(
+      "Invalid setting IDV_PROVIDERS: duplicate provider demo-idv",
+    );
+  });
+
+  it.each(["javascript:alert(1)", "file:///etc/passwd"])(
+    "names IDV_PROVIDERS when a verificationUrl is %s, not http(s)",
+    (verificationUrl) => {
+      const bad = [{ ...providers[0], verificationUrl }];
+      expect(configError(validEnv({ IDV_PROVIDERS: JSON.stringify(bad) })).message).toMatch(
+        /^Invalid setting IDV_PROVIDERS: \[0\]\.verificationUrl: /,
+      );
+    },
+  );
+
+  it("names IDV_PROVIDERS when it is not JSON", () => {
+    expect(configError(validEnv({ IDV_PROVIDERS: "demo-idv" })).message).toMatch(
+      /^Invalid setting IDV_PROVIDERS: is not valid JSON/,
+    );
+  });
+
+  it("names IDV_PROVIDERS when it is an empty list", () => {
+    expect(configError(validEnv({ IDV_PROVIDERS: "[]" })).message).toMatch(
+      /^Invalid setting IDV_PROVIDERS: /,
+    );
+  });
+
+  it("names POLICY_PROFILES when its profile routes to an unknown provider", () => {
+    const routed = {
+      profiles: [{ ...policy.profiles[0], providers: { default: "demo-idv", byCountry: { FR: "fr-idv" } } }],
+    };
+    expect(configError(validEnv({ POLICY_PROFILES: JSON.stringify(routed) })).message).toBe(
+      "Invalid setting POLICY_PROFILES: profile staff routes to unknown provider fr-idv",
+    );
+  });
+
+  it("names POLICY_PROFILES when it is not JSON", () => {
+    expect(configError(validEnv({ POLICY_PROFILES: "{profiles:" })).message).toMatch(
+      /^Invalid setting POLICY_PROFILES: is not valid JSON/,
+    );
+  });
+
+  it("names POLICY_PROFILES and the path when the document is invalid", () => {
+    const bad = { profiles: [{ ...policy.profiles[0], faceCheckThreshold: 49 }] };
+    expect(configError(validEnv({ POLICY_PROFILES: JSON.stringify(bad) })).message).toMatch(
+      /^Invalid setting POLICY_PROFILES: profiles\[0\]\.faceCheckThreshold: /,
+    );
+  });
+
+  it("names POLICY_PROFILES_FILE when the file does not exist", () => {
+    const missing = resolve(__dirname, "no-such-policy.json");
+    const message = configError(
+      validEnv({ POLICY_PROFILES: undefined, POLICY_PROFILES_FILE: missing }),
+    ).message;
+    expect(message).toBe(`Invalid setting POLICY_PROFILES_FILE: cannot read ${missing} (ENOENT)`);
+  });
+
+  it("names POLICY_PROFILES_FILE when no policy is configured at all", () => {
+    expect(configError(validEnv({ POLICY_PROFILES: undefined })).message).toMatch(
+      /^Invalid setting POLICY_PROFILES_FILE: is required/,
+    );
+  });
+
+  it.each(["1recovery", "recovery-prod", "re_covery", "a".repeat(41)])(
+    "names RECOVERY_TABLE_PREFIX when it is %s",
+    (prefix) => {
+      expect(configError(validEnv({ RECOVERY_TABLE_PREFIX: prefix })).message).toMatch(
+        /^Invalid setting RECOVERY_TABLE_PREFIX: /,
+      );
+    },
+  );
+
+  it("accepts a table prefix of letters and digits", () => {
+    expect(loadConfig(validEnv({ RECOVERY_TABLE_PREFIX: "Prod2" })).tablePrefix).toBe("Prod2");
+  });
+
+  it.each(["0", "61", "1.5", "ten", "-5"])("names HANDOFF_TOKEN_LIFETIME_MINUTES when it is %s", (value) => {
+    expect(configError(validEnv({ HANDOFF_TOKEN_LIFETIME_MINUTES: value })).message).toBe(
+      "Invalid setting HANDOFF_TOKEN_LIFETIME_MINUTES: an integer from 1 to 60",
+    );
+  });
+});
+
+describe("SETTINGS", () => {
+  it("documents every setting once, each with a description", () => {
+    const names = SETTINGS.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const setting of SETTINGS) expect(setting.description.length).toBeGreaterThan(10);
+  });
+
+  it("every setting appears in local.settings.sample.json", () => {
+    const sample = JSON.parse(readFileSync(SAMPLE_SETTINGS, "utf8")) as { Values?: Record<string, string> };
+    const keys = Object.keys(sample.Values ?? {});
+    const missing = SETTINGS.map((s) => s.name).filter((name) => !keys.includes(name));
+    expect(missing).toEqual([]);
+  });
+
+  it("every setting is described in the README's settings table", () => {
+    const readme = readFileSync(resolve(__dirname, "../../README.md"), "utf8");
+    const missing = SETTINGS.map((s) => s.name).filter((name) => !readme.includes(`| \`${name}\` |`));
+    expect(missing).toEqual([]);
+  });
+});

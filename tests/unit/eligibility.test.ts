@@ -1,0 +1,194 @@
+import { describe, expect, it } from "vitest";
+import {
+  type DirectoryAccount,
+  decideEligibility,
+  type EligibilityFacts,
+  INELIGIBILITY_REASONS,
+} from "../../src/recovery/eligibility";
+import { policyDocumentSchema } from "../../src/recovery/policy";
+
+const policy = policyDocumentSchema.parse({
+  profiles: [
+    {
+      id: "staff",
+      displayName: "Staff",
+      includeGroups: ["g-staff"],
+      excludeGroups: ["g-contractors"],
+      providers: { byCountry: { DE: "eu-idv" } },
+    },
+    {
+      id: "everyone",
+      displayName: "Everyone",
+      priority: 200,
+      includeGroups: ["g-all"],
+      providers: { default: "demo-idv", byCountry: { US: "us-idv" } },
+    },
+  ],
+  globalExclusions: { groups: ["g-admins"], users: ["excluded@contoso.example"] },
+});
+
+function account(overrides: Partial<DirectoryAccount> = {}): DirectoryAccount {
+  return {
+    id: "11111111-1111-4111-8111-111111111111",
+    userPrincipalName: "alice@contoso.example",
+    accountEnabled: true,
+    givenName: "Alice",
+    surname: "Smith",
+    lastSuccessfulSignInDateTime: "2025-01-02T03:04:05Z",
+    ...overrides,
+  };
+}
+
+function facts(overrides: Partial<EligibilityFacts> = {}): EligibilityFacts {
+  return { account: account(), memberOf: new Set(["g-all"]), namesakeCount: 0, country: "FR", ...overrides };
+}
+
+describe("decideEligibility", () => {
+  it("makes an enabled, in-scope, uniquely named account with a routed provider eligible", () => {
+    expect(decideEligibility(policy, facts())).toEqual({
+      eligible: true,
+      profile: policy.profiles[1],
+      provider: "demo-idv",
+    });
+  });
+
+  it("routes the eligible account by its country under the selected profile", () => {
+    expect(decideEligibility(policy, facts({ country: "us" }))).toEqual({
+      eligible: true,
+      profile: policy.profiles[1],
+      provider: "us-idv",
+    });
+    expect(
+      decideEligibility(policy, facts({ memberOf: new Set(["g-staff", "g-all"]), country: "DE" })),
+    ).toEqual({
+      eligible: true,
+      profile: policy.profiles[0],
+      provider: "eu-idv",
+    });
+  });
+
+  it("an unknown user is user_not_found", () => {
+    expect(decideEligibility(policy, facts({ account: undefined }))).toEqual({
+      eligible: false,
+      reason: "user_not_found",
+    });
+  });
+
+  it("a disabled account is account_disabled", () => {
+    expect(decideEligibility(policy, facts({ account: account({ accountEnabled: false }) }))).toEqual({
+      eligible: false,
+      reason: "account_disabled",
+    });
+  });
+
+  it("a disabled account is reported as disabled before its exclusion", () => {
+    const f = facts({
+      account: account({ accountEnabled: false }),
+      memberOf: new Set(["g-admins"]),
+    });
+    expect(decideEligibility(policy, f)).toEqual({ eligible: false, reason: "account_disabled" });
+  });
+
+  it("a member of a globally excluded group is globally_excluded", () => {
+    expect(decideEligibility(policy, facts({ memberOf: new Set(["g-all", "g-admins"]) }))).toEqual({
+      eligible: false,
+      reason: "globally_excluded",
+    });
+  });
+
+  it("a globally excluded user is globally_excluded", () => {
+    const f = facts({ account: account({ userPrincipalName: "Excluded@Contoso.example" }) });
+    expect(decideEligibility(policy, f)).toEqual({ eligible: false, reason: "globally_excluded" });
+  });
+
+  it("a user in no profile's groups is out_of_scope", () => {
+    expect(decideEligibility(policy, facts({ memberOf: new Set(["g-other"]) }))).toEqual({
+      eligible: false,
+      reason: "out_of_scope",
+    });
+  });
+
+  it("a user removed by a profile's exclusion and in no other profile is out_of_scope", () => {
+    expect(decideEligibility(policy, facts({ memberOf: new Set(["g-staff", "g-contractors"]) }))).toEqual({
+      eligible: false,
+      reason: "out_of_scope",
+    });
+  });
+
+  it("an out-of-scope account is reported before a missing sign-in", () => {
+    const f = facts({ memberOf: new Set(), account: account({ lastSuccessfulSignInDateTime: null }) });
+    expect(decideEligibility(policy, f)).toEqual({ eligible: false, reason: "out_of_scope" });
+  });
+
+  it("an account that never signed in successfully is no_prior_sign_in", () => {
+    expect(
+      decideEligibility(policy, facts({ account: account({ lastSuccessfulSignInDateTime: null }) })),
+    ).toEqual({
+      eligible: false,
+      reason: "no_prior_sign_in",
+    });
+  });
+
+  it("a missing sign-in is reported before a missing name", () => {
+    const f = facts({ account: account({ lastSuccessfulSignInDateTime: null, givenName: null }) });
+    expect(decideEligibility(policy, f)).toEqual({ eligible: false, reason: "no_prior_sign_in" });
+  });
+
+  it.each([
+    ["a null given name", { givenName: null }],
+    ["a null surname", { surname: null }],
+    ["an empty given name", { givenName: "" }],
+    ["an empty surname", { surname: "" }],
+    ["a whitespace-only given name", { givenName: "  \t " }],
+    ["a whitespace-only surname", { surname: " \n" }],
+  ] as const)("%s is name_missing", (_label, names) => {
+    expect(decideEligibility(policy, facts({ account: account(names) }))).toEqual({
+      eligible: false,
+      reason: "name_missing",
+    });
+  });
+
+  it("a missing name is reported before a namesake", () => {
+    const f = facts({ account: account({ surname: null }), namesakeCount: 2 });
+    expect(decideEligibility(policy, f)).toEqual({ eligible: false, reason: "name_missing" });
+  });
+
+  it("a namesake makes the account ineligible", () => {
+    expect(decideEligibility(policy, facts({ namesakeCount: 1 }))).toEqual({
+      eligible: false,
+      reason: "namesake",
+    });
+  });
+
+  it("a namesake is reported before a missing provider", () => {
+    const f = facts({ memberOf: new Set(["g-staff"]), country: "FR", namesakeCount: 3 });
+    expect(decideEligibility(policy, f)).toEqual({ eligible: false, reason: "namesake" });
+  });
+
+  it("a country without a provider and no default is no_provider_for_country", () => {
+    expect(decideEligibility(policy, facts({ memberOf: new Set(["g-staff"]), country: "FR" }))).toEqual({
+      eligible: false,
+      reason: "no_provider_for_country",
+    });
+  });
+
+  it("an unknown country without a default provider is no_provider_for_country", () => {
+    expect(decideEligibility(policy, facts({ memberOf: new Set(["g-staff"]), country: undefined }))).toEqual({
+      eligible: false,
+      reason: "no_provider_for_country",
+    });
+  });
+
+  it("lists the reasons in the order they are decided", () => {
+    expect(INELIGIBILITY_REASONS).toEqual([
+      "user_not_found",
+      "account_disabled",
+      "globally_excluded",
+      "out_of_scope",
+      "no_prior_sign_in",
+      "name_missing",
+      "namesake",
+      "no_provider_for_country",
+    ]);
+  });
+});

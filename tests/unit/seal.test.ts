@@ -1,0 +1,208 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { compactDecrypt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { InvalidRequestError } from "../../src/recovery/errors";
+import {
+  assertUsableClientKey,
+  type ClientJwk,
+  clientJwkSchema,
+  openServerSealedTap,
+  sealTap,
+} from "../../src/tap/seal";
+
+const TAP = "Tq7!x9Kp$mZ2wQ4v";
+const SERVER_SECRET = randomBytes(32).toString("base64url");
+
+interface ClientKeyPair {
+  publicJwk: JWK;
+  privateKey: CryptoKey;
+}
+
+async function clientKeyPair(
+  alg: "RSA-OAEP-256" | "ECDH-ES+A256KW",
+  options: { modulusLength?: number; crv?: string } = {},
+): Promise<ClientKeyPair> {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...options });
+  return { publicJwk: await exportJWK(publicKey), privateKey };
+}
+
+let rsa: ClientKeyPair;
+let ec: ClientKeyPair;
+let rsaPrivateJwk: JWK;
+let rsa1024: JWK;
+
+beforeAll(async () => {
+  [rsa, ec] = await Promise.all([
+    clientKeyPair("RSA-OAEP-256", { modulusLength: 2048 }),
+    clientKeyPair("ECDH-ES+A256KW", { crv: "P-256" }),
+  ]);
+  rsaPrivateJwk = await exportJWK(rsa.privateKey);
+  // jose refuses to generate RSA keys below 2048 bits; node:crypto still can.
+  rsa1024 = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ format: "jwk" }) as JWK;
+});
+
+function clientJwk(jwk: JWK): ClientJwk {
+  return clientJwkSchema.parse(jwk);
+}
+
+function expectPlaintextAbsent(jwe: string): void {
+  expect(jwe).not.toContain(TAP);
+  expect(jwe).not.toContain(Buffer.from(TAP).toString("base64url"));
+  expect(jwe).not.toContain(Buffer.from(TAP).toString("base64"));
+}
+
+describe("sealing the TAP to the server key", () => {
+  it("round-trips through openServerSealedTap", async () => {
+    const jwe = await sealTap(TAP, { serverSecret: SERVER_SECRET });
+    expect(await openServerSealedTap(jwe, SERVER_SECRET)).toBe(TAP);
+  });
+
+  it("produces a compact dir + A256GCM JWE without the plaintext", async () => {
+    const jwe = await sealTap(TAP, { serverSecret: SERVER_SECRET });
+    expect(jwe.split(".")).toHaveLength(5);
+    expect(decodeProtectedHeader(jwe)).toEqual({ alg: "dir", enc: "A256GCM" });
+    expectPlaintextAbsent(jwe);
+  });
+
+  it("differs on every seal of the same TAP", async () => {
+    const [a, b] = await Promise.all([
+      sealTap(TAP, { serverSecret: SERVER_SECRET }),
+      sealTap(TAP, { serverSecret: SERVER_SECRET }),
+    ]);
+    expect(a).not.toBe(b);
+  });
+
+  it("cannot be opened with another server key", async () => {
+    const jwe = await sealTap(TAP, { serverSecret: SERVER_SECRET });
+    await expect(openServerSealedTap(jwe, randomBytes(32).toString("base64url"))).rejects.toMatchObject({
+      code: "ERR_JWE_DECRYPTION_FAILED",
+    });
+  });
+
+  it("cannot be opened once tampered with", async () => {
+    const parts = (await sealTap(TAP, { serverSecret: SERVER_SECRET })).split(".");
+    const ciphertext = Buffer.from(parts[3]!, "base64url");
+    ciphertext[0] = ciphertext[0]! ^ 1;
+    parts[3] = ciphertext.toString("base64url");
+    await expect(openServerSealedTap(parts.join("."), SERVER_SECRET)).rejects.toMatchObject({
+      code: "ERR_JWE_DECRYPTION_FAILED",
+    });
+  });
+
+  it("refuses to open a JWE sealed to a client key", async () => {
+    const jwe = await sealTap(TAP, { clientJwk: clientJwk(ec.publicJwk) });
+    await expect(openServerSealedTap(jwe, SERVER_SECRET)).rejects.toMatchObject({
+      code: "ERR_JOSE_ALG_NOT_ALLOWED",
+    });
+  });
+
+  it.each([16, 31, 33, 64])("refuses a %i-byte server key with a TypeError", async (length) => {
+    const secret = randomBytes(length).toString("base64url");
+    await expect(sealTap(TAP, { serverSecret: secret })).rejects.toThrow(TypeError);
+    await expect(sealTap(TAP, { serverSecret: secret })).rejects.toThrow("tap-handoff-key must be 32 bytes");
+    const jwe = await sealTap(TAP, { serverSecret: SERVER_SECRET });
+    await expect(openServerSealedTap(jwe, secret)).rejects.toThrow(TypeError);
+  });
+
+  it("refuses an empty server key with a TypeError", async () => {
+    await expect(sealTap(TAP, { serverSecret: "" })).rejects.toThrow(TypeError);
+  });
+});
+
+describe("sealing the TAP to the client's key", () => {
+  it("to an RSA 2048 public key: the matching private key decrypts it", async () => {
+    const jwe = await sealTap(TAP, { clientJwk: clientJwk(rsa.publicJwk) });
+    expect(decodeProtectedHeader(jwe)).toEqual({ alg: "RSA-OAEP-256", enc: "A256GCM" });
+    const { plaintext } = await compactDecrypt(jwe, rsa.privateKey);
+    expect(new TextDecoder().decode(plaintext)).toBe(TAP);
+    expectPlaintextAbsent(jwe);
+  });
+
+  it("to an EC P-256 public key: the matching private key decrypts it", async () => {
+    const jwe = await sealTap(TAP, { clientJwk: clientJwk(ec.publicJwk) });
+    expect(decodeProtectedHeader(jwe)).toMatchObject({ alg: "ECDH-ES+A256KW", enc: "A256GCM" });
+    const { plaintext } = await compactDecrypt(jwe, ec.privateKey);
+    expect(new TextDecoder().decode(plaintext)).toBe(TAP);
+    expectPlaintextAbsent(jwe);
+  });
+
+  it("names the client's kid in the header", async () => {
+    const jwe = await sealTap(TAP, { clientJwk: clientJwk({ ...ec.publicJwk, kid: "browser-1" }) });
+    expect(decodeProtectedHeader(jwe)).toMatchObject({ kid: "browser-1" });
+  });
+
+  it("cannot be decrypted with another client's private key", async () => {
+    const other = await clientKeyPair("ECDH-ES+A256KW", { crv: "P-256" });
+    const jwe = await sealTap(TAP, { clientJwk: clientJwk(ec.publicJwk) });
+    await expect(compactDecrypt(jwe, other.privateKey)).rejects.toBeDefined();
+  });
+});
+
+describe("clientJwkSchema", () => {
+  it("accepts an RSA 2048 and an EC P-256 public key", () => {
+    expect(clientJwkSchema.safeParse(rsa.publicJwk).success).toBe(true);
+    expect(clientJwkSchema.safeParse(ec.publicJwk).success).toBe(true);
+  });
+
+  it("rejects a private key", () => {
+    const result = clientJwkSchema.safeParse(rsaPrivateJwk);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toContain("must be a public key (no private members)");
+  });
+
+  it("rejects an EC key carrying d", () => {
+    expect(clientJwkSchema.safeParse({ ...ec.publicJwk, d: "AAAA" }).success).toBe(false);
+  });
+
+  it("rejects an RSA key of 1024 bits", () => {
+    const result = clientJwkSchema.safeParse(rsa1024);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toContain("RSA keys need ≥ 2048 bits");
+  });
+
+  it("rejects an EC key without y", () => {
+    const { y: _y, ...withoutY } = ec.publicJwk;
+    const result = clientJwkSchema.safeParse(withoutY);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toContain("incomplete key");
+  });
+
+  it("rejects an RSA key without e", () => {
+    const { e: _e, ...withoutE } = rsa.publicJwk;
+    expect(clientJwkSchema.safeParse(withoutE).success).toBe(false);
+  });
+
+  it("rejects a symmetric oct key", () => {
+    expect(clientJwkSchema.safeParse({ kty: "oct", k: randomBytes(32).toString("base64url") }).success).toBe(
+      false,
+    );
+  });
+
+  it("rejects an unsupported curve", () => {
+    expect(clientJwkSchema.safeParse({ ...ec.publicJwk, crv: "P-521" }).success).toBe(false);
+  });
+});
+
+describe("assertUsableClientKey", () => {
+  it("accepts real RSA and EC public keys", async () => {
+    await expect(assertUsableClientKey(clientJwk(rsa.publicJwk))).resolves.toBeUndefined();
+    await expect(assertUsableClientKey(clientJwk(ec.publicJwk))).resolves.toBeUndefined();
+  });
+
+  it("refuses a schema-valid EC key whose point is garbage", async () => {
+    const garbage = clientJwk({ kty: "EC", crv: "P-256", x: "AAAA", y: "AAAA" });
+    const err = await assertUsableClientKey(garbage).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    expect(err).toMatchObject({ code: "invalid_tap_encryption_key", status: 400 });
+  });
+
+  it("refuses a schema-valid EC key whose point is not on the curve", async () => {
+    const offCurve = clientJwk({ ...ec.publicJwk, y: ec.publicJwk.x });
+    await expect(assertUsableClientKey(offCurve)).rejects.toMatchObject({
+      code: "invalid_tap_encryption_key",
+    });
+  });
+});
