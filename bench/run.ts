@@ -33,7 +33,10 @@ async function waitHealthy(child: ChildProcess, timeoutMs: number): Promise<void
 }
 
 function startStack(): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, "dist", "dev", "start.js")], { stdio: "ignore", cwd: ROOT });
+  return spawn(process.execPath, [path.join(ROOT, "dist", "dev", "start.js")], {
+    stdio: "ignore",
+    cwd: ROOT,
+  });
 }
 
 async function stopStack(child: ChildProcess): Promise<void> {
@@ -77,7 +80,11 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     node: process.version,
     startupToHealthyMs: { runs: startups.map(Math.round), median: Math.round(percentile(startups, 50)) },
-    statusReadMs: { n: reads.length, p50: +percentile(reads, 50).toFixed(1), p95: +percentile(reads, 95).toFixed(1) },
+    statusReadMs: {
+      n: reads.length,
+      p50: +percentile(reads, 50).toFixed(1),
+      p95: +percentile(reads, 95).toFixed(1),
+    },
   };
   console.log(JSON.stringify(results, null, 2));
   mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });

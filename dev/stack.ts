@@ -27,7 +27,11 @@ export interface DevSecrets {
 /** Fresh secrets for a local run: an RS256 hand-off signing key, the TAP sealing key, a webhook secret. */
 export async function generateDevSecrets(): Promise<DevSecrets> {
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: `handoff-${randomBytes(4).toString("hex")}`, alg: "RS256" };
+  const jwk = {
+    ...(await exportJWK(privateKey)),
+    kid: `handoff-${randomBytes(4).toString("hex")}`,
+    alg: "RS256",
+  };
   return {
     handoffSigningKey: JSON.stringify(jwk),
     tapHandoffKey: randomBytes(32).toString("base64url"),
@@ -112,7 +116,7 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
     AzureWebJobsStorage: options.storageConnectionString,
     RECOVERY_TABLE_PREFIX: options.tablePrefix,
     PUBLIC_BASE_URL: appUrl,
-    FRONTEND_RETURN_URL: `${appUrl}/api/health`,
+    FRONTEND_RETURN_URL: `${appUrl}/api/recover`,
     TENANT_ID: options.tenantId,
     AZURE_CREDENTIAL: "dev-static",
     DEV_ACCESS_TOKEN,
@@ -163,18 +167,22 @@ export function spawnHost(options: HostProcessOptions): HostProcess {
   const host = options.host ?? "127.0.0.1";
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${options.port}`;
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, "dist", "dev", "host", "main.js")], {
-    env: {
-      ...process.env,
-      ...options.settings,
-      FUNCTIONS_HTTP_PORT: String(options.port),
-      FUNCTIONS_HOST: host,
-      DEV_HOST_TASK_HUB: options.taskHub,
-      DEV_HOST_CLOCK: options.clock ?? "real",
-      DEV_HOST_APP_ENTRY: path.join(repoRoot, "dist", "src", "index.js"),
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(repoRoot, "dist", "dev", "host", "main.js")],
+    {
+      env: {
+        ...process.env,
+        ...options.settings,
+        FUNCTIONS_HTTP_PORT: String(options.port),
+        FUNCTIONS_HOST: host,
+        DEV_HOST_TASK_HUB: options.taskHub,
+        DEV_HOST_CLOCK: options.clock ?? "real",
+        DEV_HOST_APP_ENTRY: path.join(repoRoot, "dist", "src", "index.js"),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
     output += text;

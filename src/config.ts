@@ -18,26 +18,136 @@ export interface SettingDoc {
 
 /** Every setting the app reads. Secrets are not here: see `src/secrets`. */
 export const SETTINGS: readonly SettingDoc[] = [
-  { name: "AzureWebJobsStorage", required: true, sample: "UseDevelopmentStorage=true", description: "Functions host and Durable task hub storage; also the app's tables unless RECOVERY_STORAGE_CONNECTION or RECOVERY_STORAGE_ACCOUNT_URL is set." },
-  { name: "RECOVERY_STORAGE_CONNECTION", required: false, sample: "", description: "Connection string of the storage account holding the app's tables (recoveries, locks, audit, correlations)." },
-  { name: "RECOVERY_STORAGE_ACCOUNT_URL", required: false, sample: "", description: "Table endpoint (https://<account>.table.core.windows.net) reached with the managed identity; wins over the connection strings." },
-  { name: "RECOVERY_TABLE_PREFIX", required: false, sample: "recovery", description: "Prefix of the app's table names (letters and digits), so several deployments can share an account." },
-  { name: "PUBLIC_BASE_URL", required: true, sample: "http://localhost:7071", description: "Public origin of this app; callback, webhook and hand-off return URLs are built from it." },
-  { name: "FRONTEND_RETURN_URL", required: false, sample: "http://localhost:7071/recover", description: "Where the browser goes after the IDV provider (gets ?recoveryId=). Default: PUBLIC_BASE_URL + /recover." },
-  { name: "TENANT_ID", required: true, sample: "00000000-0000-4000-8000-000000000001", description: "Entra tenant id; also the OrgId claim of hand-off tokens." },
-  { name: "AZURE_CREDENTIAL", required: false, sample: "dev-static", description: "`default` (DefaultAzureCredential / managed identity, production) or `dev-static` (a fixed bearer token, only for the local simulators)." },
-  { name: "DEV_ACCESS_TOKEN", required: false, sample: "dev-token-not-a-secret", description: "The bearer token sent to the simulators when AZURE_CREDENTIAL=dev-static." },
-  { name: "GRAPH_BASE_URL", required: false, sample: "http://127.0.0.1:7081", description: "Microsoft Graph origin. Default https://graph.microsoft.com." },
-  { name: "VERIFIED_ID_BASE_URL", required: false, sample: "http://127.0.0.1:7083", description: "Verified ID Request Service origin. Default https://verifiedid.did.msidentity.com." },
-  { name: "VERIFIED_ID_AUTHORITY", required: true, sample: "did:web:recovery.contoso.example", description: "Our verifier DID (the `authority` of presentation requests)." },
-  { name: "VERIFIED_ID_CLIENT_NAME", required: false, sample: "Contoso account recovery", description: "Name the wallet shows for presentation requests." },
-  { name: "VERIFIED_ID_PURPOSE", required: false, sample: "Confirm it is you to recover your account", description: "Purpose the wallet shows for the requested credential." },
-  { name: "IDV_PROVIDERS", required: true, sample: '[{"name":"demo-idv","adapter":"standard-webhooks","displayName":"Demo IDV","verificationUrl":"http://127.0.0.1:7082/verify","acceptedIssuers":["did:web:idv.demo.example"]}]', description: "JSON array of identity verification providers (name, adapter, displayName, verificationUrl, acceptedIssuers, manifestUri?, webhookToleranceSeconds?)." },
-  { name: "POLICY_PROFILES_FILE", required: false, sample: "dev/policy.sample.json", description: "Path of the JSON policy document (profiles + global exclusions). One of POLICY_PROFILES_FILE or POLICY_PROFILES is required." },
-  { name: "POLICY_PROFILES", required: false, sample: "", description: "The policy document inline, as JSON (wins over POLICY_PROFILES_FILE)." },
-  { name: "SECRETS_PROVIDER", required: false, sample: "env", description: "`env` (SECRET_<NAME> variables, local runs) or `keyvault` (KEY_VAULT_URL with the managed identity)." },
-  { name: "KEY_VAULT_URL", required: false, sample: "", description: "Key Vault URI when SECRETS_PROVIDER=keyvault." },
-  { name: "HANDOFF_TOKEN_LIFETIME_MINUTES", required: false, sample: "15", description: "Lifetime of the one-time JWT that sends the user to the IDV provider." },
+  {
+    name: "AzureWebJobsStorage",
+    required: true,
+    sample: "UseDevelopmentStorage=true",
+    description:
+      "Functions host and Durable task hub storage; also the app's tables unless RECOVERY_STORAGE_CONNECTION or RECOVERY_STORAGE_ACCOUNT_URL is set.",
+  },
+  {
+    name: "RECOVERY_STORAGE_CONNECTION",
+    required: false,
+    sample: "",
+    description:
+      "Connection string of the storage account holding the app's tables (recoveries, locks, audit, correlations).",
+  },
+  {
+    name: "RECOVERY_STORAGE_ACCOUNT_URL",
+    required: false,
+    sample: "",
+    description:
+      "Table endpoint (https://<account>.table.core.windows.net) reached with the managed identity; wins over the connection strings.",
+  },
+  {
+    name: "RECOVERY_TABLE_PREFIX",
+    required: false,
+    sample: "recovery",
+    description:
+      "Prefix of the app's table names (letters and digits), so several deployments can share an account.",
+  },
+  {
+    name: "PUBLIC_BASE_URL",
+    required: true,
+    sample: "http://localhost:7071",
+    description: "Public origin of this app; callback, webhook and hand-off return URLs are built from it.",
+  },
+  {
+    name: "FRONTEND_RETURN_URL",
+    required: false,
+    sample: "http://localhost:7071/recover",
+    description:
+      "Where the browser goes after the IDV provider (gets ?recoveryId=). Default: PUBLIC_BASE_URL + /recover.",
+  },
+  {
+    name: "TENANT_ID",
+    required: true,
+    sample: "00000000-0000-4000-8000-000000000001",
+    description: "Entra tenant id; also the OrgId claim of hand-off tokens.",
+  },
+  {
+    name: "AZURE_CREDENTIAL",
+    required: false,
+    sample: "dev-static",
+    description:
+      "`default` (DefaultAzureCredential / managed identity, production) or `dev-static` (a fixed bearer token, only for the local simulators).",
+  },
+  {
+    name: "DEV_ACCESS_TOKEN",
+    required: false,
+    sample: "dev-token-not-a-secret",
+    description: "The bearer token sent to the simulators when AZURE_CREDENTIAL=dev-static.",
+  },
+  {
+    name: "GRAPH_BASE_URL",
+    required: false,
+    sample: "http://127.0.0.1:7081",
+    description: "Microsoft Graph origin. Default https://graph.microsoft.com.",
+  },
+  {
+    name: "VERIFIED_ID_BASE_URL",
+    required: false,
+    sample: "http://127.0.0.1:7083",
+    description: "Verified ID Request Service origin. Default https://verifiedid.did.msidentity.com.",
+  },
+  {
+    name: "VERIFIED_ID_AUTHORITY",
+    required: true,
+    sample: "did:web:recovery.contoso.example",
+    description: "Our verifier DID (the `authority` of presentation requests).",
+  },
+  {
+    name: "VERIFIED_ID_CLIENT_NAME",
+    required: false,
+    sample: "Contoso account recovery",
+    description: "Name the wallet shows for presentation requests.",
+  },
+  {
+    name: "VERIFIED_ID_PURPOSE",
+    required: false,
+    sample: "Confirm it is you to recover your account",
+    description: "Purpose the wallet shows for the requested credential.",
+  },
+  {
+    name: "IDV_PROVIDERS",
+    required: true,
+    sample:
+      '[{"name":"demo-idv","adapter":"standard-webhooks","displayName":"Demo IDV","verificationUrl":"http://127.0.0.1:7082/verify","acceptedIssuers":["did:web:idv.demo.example"]}]',
+    description:
+      "JSON array of identity verification providers (name, adapter, displayName, verificationUrl, acceptedIssuers, manifestUri?, webhookToleranceSeconds?).",
+  },
+  {
+    name: "POLICY_PROFILES_FILE",
+    required: false,
+    sample: "dev/policy.sample.json",
+    description:
+      "Path of the JSON policy document (profiles + global exclusions). One of POLICY_PROFILES_FILE or POLICY_PROFILES is required.",
+  },
+  {
+    name: "POLICY_PROFILES",
+    required: false,
+    sample: "",
+    description: "The policy document inline, as JSON (wins over POLICY_PROFILES_FILE).",
+  },
+  {
+    name: "SECRETS_PROVIDER",
+    required: false,
+    sample: "env",
+    description:
+      "`env` (SECRET_<NAME> variables, local runs) or `keyvault` (KEY_VAULT_URL with the managed identity).",
+  },
+  {
+    name: "KEY_VAULT_URL",
+    required: false,
+    sample: "",
+    description: "Key Vault URI when SECRETS_PROVIDER=keyvault.",
+  },
+  {
+    name: "HANDOFF_TOKEN_LIFETIME_MINUTES",
+    required: false,
+    sample: "15",
+    description: "Lifetime of the one-time JWT that sends the user to the IDV provider.",
+  },
 ];
 
 const providerSchema = z
@@ -125,7 +235,10 @@ function loadPolicy(env: Env): { policy: PolicyDocument; setting: string } {
 }
 
 function loadProviders(env: Env): Map<string, ProviderConfig> {
-  const parsed = z.array(providerSchema).min(1).safeParse(parseJson("IDV_PROVIDERS", required(env, "IDV_PROVIDERS")));
+  const parsed = z
+    .array(providerSchema)
+    .min(1)
+    .safeParse(parseJson("IDV_PROVIDERS", required(env, "IDV_PROVIDERS")));
   if (!parsed.success) throw new ConfigurationError("IDV_PROVIDERS", describeIssue(parsed.error));
   const map = new Map<string, ProviderConfig>();
   for (const p of parsed.data) {
@@ -159,7 +272,8 @@ export function loadConfig(env: Env): AppConfig {
   const credentialKind = read(env, "AZURE_CREDENTIAL") ?? "default";
   let credential: AppConfig["credential"];
   if (credentialKind === "default") credential = { kind: "default" };
-  else if (credentialKind === "dev-static") credential = { kind: "dev-static", token: required(env, "DEV_ACCESS_TOKEN") };
+  else if (credentialKind === "dev-static")
+    credential = { kind: "dev-static", token: required(env, "DEV_ACCESS_TOKEN") };
   else throw new ConfigurationError("AZURE_CREDENTIAL", "must be `default` or `dev-static`");
 
   const secretsKind = read(env, "SECRETS_PROVIDER") ?? "env";
@@ -183,7 +297,10 @@ export function loadConfig(env: Env): AppConfig {
     const names = [profile.providers.default, ...Object.values(profile.providers.byCountry)];
     for (const name of names) {
       if (name && !providers.has(name)) {
-        throw new ConfigurationError(policySetting, `profile ${profile.id} routes to unknown provider ${name}`);
+        throw new ConfigurationError(
+          policySetting,
+          `profile ${profile.id} routes to unknown provider ${name}`,
+        );
       }
     }
   }

@@ -95,7 +95,8 @@ export async function readJson<T extends z.ZodType>(
   limitBytes = 16 * 1024,
 ): Promise<z.infer<T>> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/([a-z0-9.-]+\+)?json\s*(;|$)/i.test(type)) throw new UnsupportedMediaTypeError("application/json");
+  if (!/^application\/([a-z0-9.-]+\+)?json\s*(;|$)/i.test(type))
+    throw new UnsupportedMediaTypeError("application/json");
   const parsed = schema.safeParse(parseJsonText(await readRawBody(request, limitBytes)));
   if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error));
   return parsed.data;

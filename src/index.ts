@@ -9,20 +9,54 @@ import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks
 import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
 import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
-import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
 import { recoverPage } from "./functions/recoverPage";
+import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
 
 const durableClient = df.input.durableClient();
 
 // Front end
-app.http("startRecovery", { route: "recovery", methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: startRecovery });
-app.http("getRecovery", { route: "recovery/{recoveryId}", methods: ["GET"], authLevel: "anonymous", handler: getRecovery });
-app.http("cancelRecovery", { route: "recovery/{recoveryId}/cancel", methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: cancelRecovery });
+app.http("startRecovery", {
+  route: "recovery",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  extraInputs: [durableClient],
+  handler: startRecovery,
+});
+app.http("getRecovery", {
+  route: "recovery/{recoveryId}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: getRecovery,
+});
+app.http("cancelRecovery", {
+  route: "recovery/{recoveryId}/cancel",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  extraInputs: [durableClient],
+  handler: cancelRecovery,
+});
 
 // Identity verification providers and the Verified ID service
-app.http("idvWebhook", { route: "idv/{provider}/webhook", methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: idvWebhook });
-app.http("idvReturn", { route: "idv/{provider}/return", methods: ["GET"], authLevel: "anonymous", handler: idvReturn });
-app.http("verifiedIdCallback", { route: "verified-id/callback", methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: verifiedIdCallback });
+app.http("idvWebhook", {
+  route: "idv/{provider}/webhook",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  extraInputs: [durableClient],
+  handler: idvWebhook,
+});
+app.http("idvReturn", {
+  route: "idv/{provider}/return",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: idvReturn,
+});
+app.http("verifiedIdCallback", {
+  route: "verified-id/callback",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  extraInputs: [durableClient],
+  handler: verifiedIdCallback,
+});
 
 // Public
 app.http("health", { route: "health", methods: ["GET"], authLevel: "anonymous", handler: health });

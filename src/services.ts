@@ -34,11 +34,15 @@ export interface Services {
   adapters: ReadonlyMap<string, IdvAdapter>;
 }
 
-export function createServices(config: AppConfig, env: Readonly<Record<string, string | undefined>>): Services {
+export function createServices(
+  config: AppConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Services {
   const credential = createCredential(config);
   const tables = new TableStore(config, credential);
   const adapters = new Map<string, IdvAdapter>();
-  for (const provider of config.providers.values()) adapters.set(provider.name, new StandardWebhooksAdapter(provider));
+  for (const provider of config.providers.values())
+    adapters.set(provider.name, new StandardWebhooksAdapter(provider));
   return {
     config,
     credential,

@@ -14,8 +14,8 @@ import {
   RetryHandler,
   RetryHandlerOptions,
 } from "@microsoft/microsoft-graph-client";
-import { DependencyError } from "../recovery/errors";
 import type { DirectoryAccount } from "../recovery/eligibility";
+import { DependencyError } from "../recovery/errors";
 
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 const USER_SELECT = "id,accountEnabled,givenName,surname,userPrincipalName,signInActivity";
@@ -28,11 +28,13 @@ class BearerTokenMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     const token = await this.credential.getToken(GRAPH_SCOPE);
     if (!token) throw new DependencyError("directory_error", "no Graph token", true);
-    const options = (context.options ??= {});
+    context.options ??= {};
+    const options = context.options;
     const headers = new Headers(options.headers as HeadersInit | undefined);
     headers.set("Authorization", `Bearer ${token.token}`);
     options.headers = headers;
-    if (context.request instanceof Request) context.request.headers.set("Authorization", `Bearer ${token.token}`);
+    if (context.request instanceof Request)
+      context.request.headers.set("Authorization", `Bearer ${token.token}`);
     await this.next!.execute(context);
   }
 
@@ -110,7 +112,11 @@ export class DirectoryGateway {
     const http = new HTTPMessageHandler();
     auth.setNext(retry);
     retry.setNext(http);
-    const client = Client.initWithMiddleware({ middleware: auth, baseUrl: `${baseUrl}/`, defaultVersion: "v1.0" });
+    const client = Client.initWithMiddleware({
+      middleware: auth,
+      baseUrl: `${baseUrl}/`,
+      defaultVersion: "v1.0",
+    });
     return new DirectoryGateway(client);
   }
 
@@ -125,13 +131,15 @@ export class DirectoryGateway {
   /** The account a typed username names (UPN or mail, case-insensitive), or undefined. */
   async findAccount(username: string): Promise<DirectoryAccount | undefined> {
     const v = escapeOData(username);
-    const found = await this.call("user lookup", () =>
-      this.client
-        .api("/users")
-        .filter(`userPrincipalName eq '${v}' or mail eq '${v}'`)
-        .select("id")
-        .top(2)
-        .get() as Promise<{ value: { id: string }[] }>,
+    const found = await this.call(
+      "user lookup",
+      () =>
+        this.client
+          .api("/users")
+          .filter(`userPrincipalName eq '${v}' or mail eq '${v}'`)
+          .select("id")
+          .top(2)
+          .get() as Promise<{ value: { id: string }[] }>,
     );
     // Two accounts answering to one name is ambiguous: treat as not found rather than guess.
     if (found.value.length !== 1) return undefined;
@@ -170,10 +178,12 @@ export class DirectoryGateway {
     const result = new Set<string>();
     for (let i = 0; i < groupIds.length; i += 20) {
       const chunk = groupIds.slice(i, i + 20);
-      const response = await this.call("group check", () =>
-        this.client
-          .api(`/users/${encodeURIComponent(userId)}/checkMemberGroups`)
-          .post({ groupIds: chunk }) as Promise<{ value: string[] }>,
+      const response = await this.call(
+        "group check",
+        () =>
+          this.client
+            .api(`/users/${encodeURIComponent(userId)}/checkMemberGroups`)
+            .post({ groupIds: chunk }) as Promise<{ value: string[] }>,
       );
       for (const id of response.value) result.add(id);
     }
@@ -184,22 +194,26 @@ export class DirectoryGateway {
   async countNamesakes(account: DirectoryAccount): Promise<number> {
     const g = escapeOData(account.givenName ?? "");
     const s = escapeOData(account.surname ?? "");
-    const response = await this.call("namesake lookup", () =>
-      this.client
-        .api("/users")
-        .filter(`givenName eq '${g}' and surname eq '${s}'`)
-        .select("id,accountEnabled")
-        .top(50)
-        .get() as Promise<{ value: { id: string; accountEnabled: boolean }[] }>,
+    const response = await this.call(
+      "namesake lookup",
+      () =>
+        this.client
+          .api("/users")
+          .filter(`givenName eq '${g}' and surname eq '${s}'`)
+          .select("id,accountEnabled")
+          .top(50)
+          .get() as Promise<{ value: { id: string; accountEnabled: boolean }[] }>,
     );
     return response.value.filter((u) => u.id !== account.id && u.accountEnabled).length;
   }
 
   async listAuthenticationMethods(userId: string): Promise<AuthenticationMethod[]> {
-    const response = await this.call("method list", () =>
-      this.client.api(`/users/${encodeURIComponent(userId)}/authentication/methods`).get() as Promise<{
-        value: { "@odata.type": string; id: string; phoneType?: string }[];
-      }>,
+    const response = await this.call(
+      "method list",
+      () =>
+        this.client.api(`/users/${encodeURIComponent(userId)}/authentication/methods`).get() as Promise<{
+          value: { "@odata.type": string; id: string; phoneType?: string }[];
+        }>,
     );
     return response.value.map((m) => ({
       odataType: m["@odata.type"],
@@ -214,7 +228,9 @@ export class DirectoryGateway {
     if (!collection) throw new TypeError(`not a deletable method type: ${method.odataType}`);
     try {
       await this.client
-        .api(`/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}`)
+        .api(
+          `/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}`,
+        )
         .delete();
     } catch (err) {
       if (err instanceof GraphError && err.statusCode === 404) return;
@@ -229,10 +245,12 @@ export class DirectoryGateway {
   }
 
   async getTapPolicy(): Promise<TapPolicy> {
-    return this.call("TAP policy read", () =>
-      this.client
-        .api("/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass")
-        .get() as Promise<TapPolicy>,
+    return this.call(
+      "TAP policy read",
+      () =>
+        this.client
+          .api("/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass")
+          .get() as Promise<TapPolicy>,
     );
   }
 
@@ -240,10 +258,12 @@ export class DirectoryGateway {
     userId: string,
     request: { lifetimeInMinutes: number; isUsableOnce: boolean },
   ): Promise<CreatedTap> {
-    const created = await this.call("TAP creation", () =>
-      this.client
-        .api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`)
-        .post(request) as Promise<CreatedTap & { createdDateTime?: string }>,
+    const created = await this.call(
+      "TAP creation",
+      () =>
+        this.client
+          .api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`)
+          .post(request) as Promise<CreatedTap & { createdDateTime?: string }>,
     );
     return {
       temporaryAccessPass: created.temporaryAccessPass,

@@ -12,7 +12,7 @@ import { DependencyError } from "../recovery/errors";
 import { matchProfileExact } from "../recovery/matching";
 import { orderForDeletion } from "../recovery/methodOrder";
 import { type PolicyProfile, referencedGroups } from "../recovery/policy";
-import { newOpaqueSecret, hashSecret } from "../recovery/secretsCompare";
+import { hashSecret, newOpaqueSecret } from "../recovery/secretsCompare";
 import { failure, isTerminal } from "../recovery/status";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
@@ -58,16 +58,26 @@ async function openRecord(recoveryId: string): Promise<RecoveryRecord> {
   return record;
 }
 
-export async function discoverAccount(input: RecoveryInput, context: InvocationContext): Promise<DiscoveryResult> {
+export async function discoverAccount(
+  input: RecoveryInput,
+  context: InvocationContext,
+): Promise<DiscoveryResult> {
   const s = services();
   const record = await openRecord(input.recoveryId);
   const account = await s.directory.findAccount(record.username);
-  const memberOf = account ? await s.directory.memberOf(account.id, referencedGroups(s.config.policy)) : new Set<string>();
+  const memberOf = account
+    ? await s.directory.memberOf(account.id, referencedGroups(s.config.policy))
+    : new Set<string>();
   const namesakeCount =
     account?.accountEnabled && account.givenName?.trim() && account.surname?.trim()
       ? await s.directory.countNamesakes(account)
       : 0;
-  const decision = decideEligibility(s.config.policy, { account, memberOf, namesakeCount, country: record.country });
+  const decision = decideEligibility(s.config.policy, {
+    account,
+    memberOf,
+    namesakeCount,
+    country: record.country,
+  });
   let reason: IneligibilityReason | "recovery_in_progress" | "cooldown" | undefined = decision.eligible
     ? undefined
     : decision.reason;
@@ -112,7 +122,8 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
   const providerName = record.provider!;
   const adapter = s.adapters.get(providerName);
   const provider = s.config.providers.get(providerName);
-  if (!adapter || !provider) throw new DependencyError("idv_error", `provider ${providerName} not configured`, false);
+  if (!adapter || !provider)
+    throw new DependencyError("idv_error", `provider ${providerName} not configured`, false);
   await s.idvSessions.create({
     provider: providerName,
     sessionId: input.sessionId,
@@ -137,7 +148,12 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
   await s.recoveries.update(input.recoveryId, (r) =>
     isTerminal(r.status)
       ? undefined
-      : { ...r, status: "verifying_identity", next: { type: "redirect", url: adapter.verificationUrl(token) }, expiresAt: input.deadline },
+      : {
+          ...r,
+          status: "verifying_identity",
+          next: { type: "redirect", url: adapter.verificationUrl(token) },
+          expiresAt: input.deadline,
+        },
   );
   await s.audit.record({
     recoveryId: input.recoveryId,
@@ -147,7 +163,9 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
   });
 }
 
-export async function requestPresentation(input: RequestPresentationInput): Promise<RequestPresentationResult> {
+export async function requestPresentation(
+  input: RequestPresentationInput,
+): Promise<RequestPresentationResult> {
   const s = services();
   const record = await openRecord(input.recoveryId);
   const profile = profileOf(record);
@@ -234,7 +252,8 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   let verdict: StepVerdict;
   let detail: Record<string, unknown>;
   if (outcome.requestStatus === "presentation_error") {
-    const code = outcome.error?.code === "claimValidationError" ? "face_check_failed" : "presentation_rejected";
+    const code =
+      outcome.error?.code === "claimValidationError" ? "face_check_failed" : "presentation_rejected";
     verdict = { ok: false, code };
     detail = { error: outcome.error?.code ?? null };
   } else {
@@ -294,16 +313,25 @@ export async function resetAuthenticationMethods(input: RecoveryInput): Promise<
   const methods = await s.directory.listAuthenticationMethods(userId);
   const ordered = orderForDeletion(methods, new Set(Object.keys(METHOD_COLLECTIONS)));
   for (const method of ordered) await s.directory.deleteAuthenticationMethod(userId, method);
-  const remaining = orderForDeletion(await s.directory.listAuthenticationMethods(userId), new Set(Object.keys(METHOD_COLLECTIONS)));
+  const remaining = orderForDeletion(
+    await s.directory.listAuthenticationMethods(userId),
+    new Set(Object.keys(METHOD_COLLECTIONS)),
+  );
   if (remaining.length > 0) {
     throw new DependencyError("directory_error", `${remaining.length} methods remain after reset`, true);
   }
-  await s.recoveries.update(input.recoveryId, (r) => ({ ...r, methodsRemoved: (r.methodsRemoved ?? 0) + ordered.length }));
+  await s.recoveries.update(input.recoveryId, (r) => ({
+    ...r,
+    methodsRemoved: (r.methodsRemoved ?? 0) + ordered.length,
+  }));
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "authentication_methods_reset",
     outcome: "success",
-    detail: { removed: ordered.length, types: ordered.map((m) => m.odataType.replace("#microsoft.graph.", "")) },
+    detail: {
+      removed: ordered.length,
+      types: ordered.map((m) => m.odataType.replace("#microsoft.graph.", "")),
+    },
   });
   return { removed: ordered.length };
 }
@@ -314,7 +342,11 @@ export async function revokeSignInSessions(input: RecoveryInput): Promise<void> 
   if (record.sessionsRevokedAt) return; // a re-run must not revoke twice
   await s.directory.revokeSignInSessions(record.userId!);
   await s.recoveries.update(input.recoveryId, (r) => ({ ...r, sessionsRevokedAt: new Date().toISOString() }));
-  await s.audit.record({ recoveryId: input.recoveryId, event: "sign_in_sessions_revoked", outcome: "success" });
+  await s.audit.record({
+    recoveryId: input.recoveryId,
+    event: "sign_in_sessions_revoked",
+    outcome: "success",
+  });
 }
 
 export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<StepVerdict> {
@@ -324,7 +356,13 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
   const profile = profileOf(record);
   const policy = await s.directory.getTapPolicy();
   if (policy.state !== "enabled") {
-    await s.audit.record({ recoveryId: input.recoveryId, event: "tap_blocked", outcome: "failure", code: "tap_policy_blocked", detail: { reason: "policy disabled" } });
+    await s.audit.record({
+      recoveryId: input.recoveryId,
+      event: "tap_blocked",
+      outcome: "failure",
+      code: "tap_policy_blocked",
+      detail: { reason: "policy disabled" },
+    });
     return { ok: false, code: "tap_policy_blocked" };
   }
   const lifetimeInMinutes = Math.min(
@@ -340,17 +378,29 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
   } catch (err) {
     const status = (err as { graphStatus?: number }).graphStatus;
     if (status === 400 || status === 403) {
-      await s.audit.record({ recoveryId: input.recoveryId, event: "tap_blocked", outcome: "failure", code: "tap_policy_blocked", detail: { graphStatus: status } });
+      await s.audit.record({
+        recoveryId: input.recoveryId,
+        event: "tap_blocked",
+        outcome: "failure",
+        code: "tap_policy_blocked",
+        detail: { graphStatus: status },
+      });
       return { ok: false, code: "tap_policy_blocked" };
     }
     throw err;
   }
   // Seal at once: from here on the TAP exists only as a JWE.
-  const clientJwk = record.tapEncryptionKey ? clientJwkSchema.parse(JSON.parse(record.tapEncryptionKey)) : undefined;
+  const clientJwk = record.tapEncryptionKey
+    ? clientJwkSchema.parse(JSON.parse(record.tapEncryptionKey))
+    : undefined;
   const jwe = clientJwk
     ? await sealTap(created.temporaryAccessPass, { clientJwk })
-    : await sealTap(created.temporaryAccessPass, { serverSecret: await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET) });
-  const expiresAt = new Date(Date.parse(created.startDateTime) + created.lifetimeInMinutes * 60_000).toISOString();
+    : await sealTap(created.temporaryAccessPass, {
+        serverSecret: await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET),
+      });
+  const expiresAt = new Date(
+    Date.parse(created.startDateTime) + created.lifetimeInMinutes * 60_000,
+  ).toISOString();
   await s.taps.put({
     recoveryId: input.recoveryId,
     jwe,
@@ -365,7 +415,13 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
     recoveryId: input.recoveryId,
     event: "temporary_access_pass_issued",
     outcome: "success",
-    detail: { expiresAt, lifetimeInMinutes: created.lifetimeInMinutes, isUsableOnce: created.isUsableOnce, sealedFor: clientJwk ? "client" : "server", registerUrl: REGISTER_URL },
+    detail: {
+      expiresAt,
+      lifetimeInMinutes: created.lifetimeInMinutes,
+      isUsableOnce: created.isUsableOnce,
+      sealedFor: clientJwk ? "client" : "server",
+      registerUrl: REGISTER_URL,
+    },
   });
   return { ok: true };
 }
@@ -374,14 +430,20 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
   const s = services();
   const record = await loadRecord(input.recoveryId);
   if (isTerminal(record.status)) return; // cancelled meanwhile, or a re-run
-  const failed = input.failureCode ? failure(input.failureCode) : input.status === "not_eligible" ? failure("not_eligible") : undefined;
+  const failed = input.failureCode
+    ? failure(input.failureCode)
+    : input.status === "not_eligible"
+      ? failure("not_eligible")
+      : undefined;
   await s.recoveries.update(input.recoveryId, (r) =>
     isTerminal(r.status) ? undefined : { ...r, status: input.status, next: undefined, failure: failed },
   );
   if (record.userId) {
     const profile = s.config.policy.profiles.find((p) => p.id === record.profileId);
     const cooldownUntil =
-      input.status === "recovered" && profile ? new Date(Date.now() + profile.cooldownMinutes * 60_000) : undefined;
+      input.status === "recovered" && profile
+        ? new Date(Date.now() + profile.cooldownMinutes * 60_000)
+        : undefined;
     await s.locks.release(record.userId, input.recoveryId, cooldownUntil);
   }
   await s.audit.record({

@@ -23,7 +23,12 @@ const FINAL_DECISIONS = new Set(["approved", "declined", "expired", "error"]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Raises an event; a workflow that already ended (late callback) is not an error. */
-async function raise(context: InvocationContext, recoveryId: string, name: string, data: unknown): Promise<boolean> {
+async function raise(
+  context: InvocationContext,
+  recoveryId: string,
+  name: string,
+  data: unknown,
+): Promise<boolean> {
   const client = df.getClient(context);
   const status = await client.getStatus(recoveryId);
   if (!status || ["Completed", "Failed", "Terminated"].includes(String(status.runtimeStatus))) return false;
@@ -31,14 +36,22 @@ async function raise(context: InvocationContext, recoveryId: string, name: strin
   return true;
 }
 
-export async function idvWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function idvWebhook(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   return respond(context, async () => {
     const s = services();
     const providerName = request.params.provider ?? "";
     const adapter = s.adapters.get(providerName);
     if (!adapter) throw new NotFoundError("unknown_provider", "No such identity verification provider.");
     const raw = await readRawBody(request, WEBHOOK_LIMIT_BYTES);
-    adapter.authenticateWebhook(request.headers, raw, await secretsForWebhook(s.secrets, providerName), new Date());
+    adapter.authenticateWebhook(
+      request.headers,
+      raw,
+      await secretsForWebhook(s.secrets, providerName),
+      new Date(),
+    );
     const { eventId, result } = adapter.parseWebhook(request.headers, raw);
 
     const session = await s.idvSessions.get(providerName, result.sessionId);
@@ -57,14 +70,21 @@ export async function idvWebhook(request: HttpRequest, context: InvocationContex
     if (!accepted.fresh && accepted.existing.delivered) return json(200, { status: "duplicate" });
 
     if (!FINAL_DECISIONS.has(result.decision)) {
-      await s.audit.record({ recoveryId: session.recoveryId, event: "identity_verification_update", outcome: "info", code: result.decision });
+      await s.audit.record({
+        recoveryId: session.recoveryId,
+        event: "identity_verification_update",
+        outcome: "info",
+        code: result.decision,
+      });
       await s.inbox.markDelivered(providerName, eventId);
       return json(200, { status: "accepted" });
     }
     const first = await s.idvSessions.recordResult(session, JSON.stringify(result), new Date().toISOString());
     // A second final result for one session (or a redelivery racing the first) changes nothing.
     const current = first ? undefined : await s.idvSessions.get(providerName, result.sessionId);
-    const decision = first ? result.decision : (JSON.parse(current?.result ?? "{}") as { decision?: string }).decision;
+    const decision = first
+      ? result.decision
+      : (JSON.parse(current?.result ?? "{}") as { decision?: string }).decision;
     if (!first && decision !== result.decision) {
       await s.inbox.markDelivered(providerName, eventId);
       return json(200, { status: "duplicate" });
@@ -75,7 +95,12 @@ export async function idvWebhook(request: HttpRequest, context: InvocationContex
         event: "identity_verification_completed",
         outcome: result.decision === "approved" ? "success" : "failure",
         code: result.decision,
-        detail: { provider: providerName, reasons: result.reasons, document: result.document ?? null, checks: result.checks ?? null },
+        detail: {
+          provider: providerName,
+          reasons: result.reasons,
+          document: result.document ?? null,
+          checks: result.checks ?? null,
+        },
       });
     }
     const event: IdvResultEvent = { decision: result.decision };
@@ -100,7 +125,10 @@ export async function idvReturn(request: HttpRequest, context: InvocationContext
   });
 }
 
-export async function verifiedIdCallback(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function verifiedIdCallback(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   return respond(context, async () => {
     const s = services();
     const apiKey = request.headers.get("api-key");
@@ -112,7 +140,8 @@ export async function verifiedIdCallback(request: HttpRequest, context: Invocati
     // Unknown state, wrong key or a requestId that is not the one we created: all alike.
     const authentic =
       !!pending && secretMatchesHash(apiKey, pending.apiKeyHash) && pending.requestId === callback.requestId;
-    if (!pending || !authentic) return problem(new UnauthorizedError("invalid_callback", "Unknown or unauthenticated callback."));
+    if (!pending || !authentic)
+      return problem(new UnauthorizedError("invalid_callback", "Unknown or unauthenticated callback."));
 
     if (callback.requestStatus === "request_retrieved") {
       if (pending.status === "pending") {
@@ -120,7 +149,11 @@ export async function verifiedIdCallback(request: HttpRequest, context: Invocati
         await s.recoveries.update(pending.recoveryId, (r) =>
           isTerminal(r.status) ? undefined : { ...r, presentationRetrievedAt: new Date().toISOString() },
         );
-        await s.audit.record({ recoveryId: pending.recoveryId, event: "presentation_retrieved", outcome: "info" });
+        await s.audit.record({
+          recoveryId: pending.recoveryId,
+          event: "presentation_retrieved",
+          outcome: "info",
+        });
       }
       return json(200, { status: "accepted" });
     }
@@ -137,7 +170,10 @@ export async function verifiedIdCallback(request: HttpRequest, context: Invocati
       recoveryId: pending.recoveryId,
       event: "presentation_completed",
       outcome: outcome.requestStatus === "presentation_verified" ? "success" : "failure",
-      code: outcome.requestStatus === "presentation_verified" ? "presentation_verified" : (outcome.error?.code ?? "presentation_error"),
+      code:
+        outcome.requestStatus === "presentation_verified"
+          ? "presentation_verified"
+          : (outcome.error?.code ?? "presentation_error"),
       detail: { faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null },
     });
     const event: PresentationResultEvent = { state: callback.state, requestStatus: outcome.requestStatus };

@@ -11,7 +11,12 @@ export interface RecoveryInput {
 
 export type DiscoveryResult =
   | { eligible: false }
-  | { eligible: true; mode: "evaluation" | "production"; idvTimeoutMinutes: number; presentationTimeoutMinutes: number };
+  | {
+      eligible: true;
+      mode: "evaluation" | "production";
+      idvTimeoutMinutes: number;
+      presentationTimeoutMinutes: number;
+    };
 
 export interface StartIdvInput {
   recoveryId: string;

@@ -5,8 +5,9 @@
  * retried by the durable retry policy; anything else ends the recovery in a terminal state
  * named after the step that failed.
  */
-import * as df from "durable-functions";
+
 import type { OrchestrationContext, Task } from "durable-functions";
+import * as df from "durable-functions";
 import type { FailureCode } from "../recovery/status";
 import type {
   DiscoveryResult,
@@ -41,7 +42,11 @@ function addMinutes(date: Date, minutes: number): Date {
 }
 
 /** Waits for `eventName` until `deadline`; undefined when the deadline wins. */
-function* waitForEvent<T>(context: OrchestrationContext, eventName: string, deadline: Date): Generator<Task, T | undefined, unknown> {
+function* waitForEvent<T>(
+  context: OrchestrationContext,
+  eventName: string,
+  deadline: Date,
+): Generator<Task, T | undefined, unknown> {
   const event = context.df.waitForExternalEvent(eventName);
   const timer = context.df.createTimer(deadline);
   const winner = yield context.df.Task.any([event, timer]);
@@ -52,12 +57,17 @@ function* waitForEvent<T>(context: OrchestrationContext, eventName: string, dead
   return undefined;
 }
 
-function* finish(context: OrchestrationContext, input: FinishInput): Generator<Task, RecoveryOutcome, unknown> {
+function* finish(
+  context: OrchestrationContext,
+  input: FinishInput,
+): Generator<Task, RecoveryOutcome, unknown> {
   yield context.df.callActivityWithRetry(ACTIVITIES.finishRecovery, retryPolicy(), input);
   return { status: input.status, ...(input.failureCode ? { failureCode: input.failureCode } : {}) };
 }
 
-export function* recoveryOrchestrator(context: OrchestrationContext): Generator<Task, RecoveryOutcome, unknown> {
+export function* recoveryOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, RecoveryOutcome, unknown> {
   const { recoveryId } = context.df.getInput() as RecoveryInput;
   const retry = retryPolicy();
   let step: Step = "discovery";
@@ -79,17 +89,26 @@ export function* recoveryOrchestrator(context: OrchestrationContext): Generator<
     const idv = yield* waitForEvent<IdvResultEvent>(context, EVENTS.idvResult, idvDeadline);
     if (!idv) return yield* finish(context, { recoveryId, status: "expired", failureCode: "idv_timeout" });
     if (idv.decision !== "approved") {
-      return yield* finish(context, { recoveryId, status: "failed", failureCode: "idv_declined", detail: idv.decision });
+      return yield* finish(context, {
+        recoveryId,
+        status: "failed",
+        failureCode: "idv_declined",
+        detail: idv.decision,
+      });
     }
 
     step = "presentation";
     context.df.setCustomStatus({ step });
-    const presentationDeadline = addMinutes(context.df.currentUtcDateTime, discovery.presentationTimeoutMinutes);
+    const presentationDeadline = addMinutes(
+      context.df.currentUtcDateTime,
+      discovery.presentationTimeoutMinutes,
+    );
     const request = (yield context.df.callActivityWithRetry(ACTIVITIES.requestPresentation, retry, {
       recoveryId,
       deadline: presentationDeadline.toISOString(),
     })) as RequestPresentationResult;
-    if (!request.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: request.code });
+    if (!request.ok)
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: request.code });
     const presented = yield* waitForEvent<unknown>(context, EVENTS.presentationResult, presentationDeadline);
     if (!presented) {
       return yield* finish(context, { recoveryId, status: "expired", failureCode: "presentation_timeout" });
@@ -98,15 +117,20 @@ export function* recoveryOrchestrator(context: OrchestrationContext): Generator<
     step = "validation";
     context.df.setCustomStatus({ step });
     const presentation = { recoveryId, state: request.state };
-    const verdict = (yield context.df.callActivity(ACTIVITIES.checkPresentedCredential, presentation)) as StepVerdict;
-    if (!verdict.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: verdict.code });
+    const verdict = (yield context.df.callActivity(
+      ACTIVITIES.checkPresentedCredential,
+      presentation,
+    )) as StepVerdict;
+    if (!verdict.ok)
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: verdict.code });
     const match = (yield context.df.callActivityWithRetry(
       ACTIVITIES.matchDirectoryProfile,
       retry,
       presentation,
     )) as StepVerdict;
     if (!match.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: match.code });
-    if (discovery.mode === "evaluation") return yield* finish(context, { recoveryId, status: "evaluation_passed" });
+    if (discovery.mode === "evaluation")
+      return yield* finish(context, { recoveryId, status: "evaluation_passed" });
 
     step = "recovery";
     context.df.setCustomStatus({ step });

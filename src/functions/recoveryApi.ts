@@ -11,10 +11,15 @@ import { bearerToken, clientAddress, json, readJson, respond } from "../http";
 import { ConflictError, DependencyError, NotFoundError, UnauthorizedError } from "../recovery/errors";
 import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/secretsCompare";
 import { CANCELLABLE_STATUSES, isTerminal } from "../recovery/status";
+import { requireSecret } from "../secrets";
 import { services } from "../services";
 import type { RecoveryRecord } from "../store/recoveries";
-import { assertUsableClientKey, clientJwkSchema, openServerSealedTap, TAP_HANDOFF_KEY_SECRET } from "../tap/seal";
-import { requireSecret } from "../secrets";
+import {
+  assertUsableClientKey,
+  clientJwkSchema,
+  openServerSealedTap,
+  TAP_HANDOFF_KEY_SECRET,
+} from "../tap/seal";
 import { REGISTER_URL } from "./activities";
 import type { RecoveryInput } from "./contracts";
 import { ORCHESTRATOR } from "./names";
@@ -45,7 +50,10 @@ const startSchema = z
   })
   .strict();
 
-export async function startRecovery(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function startRecovery(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   return respond(context, async () => {
     const body = await readJson(request, startSchema);
     if (body.tapEncryptionKey) await assertUsableClientKey(body.tapEncryptionKey);
@@ -71,14 +79,24 @@ export async function startRecovery(request: HttpRequest, context: InvocationCon
       const input: RecoveryInput = { recoveryId };
       await df.getClient(context).startNew(ORCHESTRATOR, { instanceId: recoveryId, input });
     } catch (err) {
-      await s.recoveries.update(recoveryId, (r) => ({ ...r, status: "failed", failure: { code: "internal_error", message: "The recovery could not be started." } }));
-      throw new DependencyError("workflow_unavailable", "The workflow could not be started", true, { cause: err });
+      await s.recoveries.update(recoveryId, (r) => ({
+        ...r,
+        status: "failed",
+        failure: { code: "internal_error", message: "The recovery could not be started." },
+      }));
+      throw new DependencyError("workflow_unavailable", "The workflow could not be started", true, {
+        cause: err,
+      });
     }
     await s.audit.record({
       recoveryId,
       event: "recovery_started",
       outcome: "info",
-      detail: { clientAddress: record.clientAddress, country: body.country ?? null, tapSealedForClient: !!body.tapEncryptionKey },
+      detail: {
+        clientAddress: record.clientAddress,
+        country: body.country ?? null,
+        tapSealedForClient: !!body.tapEncryptionKey,
+      },
     });
     const statusUrl = `/api/recovery/${recoveryId}`;
     return json(
@@ -105,7 +123,10 @@ async function authorizedRecord(request: HttpRequest): Promise<RecoveryRecord> {
   return record;
 }
 
-export async function getRecovery(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function getRecovery(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   return respond(context, async () => {
     const record = await authorizedRecord(request);
     const s = services();
@@ -131,28 +152,51 @@ export async function getRecovery(request: HttpRequest, context: InvocationConte
         body.tap =
           sealed.sealedFor === "client"
             ? { jwe: sealed.jwe, ...common }
-            : { value: await openServerSealedTap(sealed.jwe, await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET)), ...common };
-        await s.audit.record({ recoveryId: record.recoveryId, event: "temporary_access_pass_handed_out", outcome: "success", detail: { sealedFor: sealed.sealedFor } });
+            : {
+                value: await openServerSealedTap(
+                  sealed.jwe,
+                  await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET),
+                ),
+                ...common,
+              };
+        await s.audit.record({
+          recoveryId: record.recoveryId,
+          event: "temporary_access_pass_handed_out",
+          outcome: "success",
+          detail: { sealedFor: sealed.sealedFor },
+        });
       }
     }
     return json(200, body);
   });
 }
 
-export async function cancelRecovery(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function cancelRecovery(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   return respond(context, async () => {
     const record = await authorizedRecord(request);
     const s = services();
     if (!CANCELLABLE_STATUSES.has(record.status)) {
-      throw new ConflictError("not_cancellable", `A recovery in status ${record.status} cannot be cancelled.`);
+      throw new ConflictError(
+        "not_cancellable",
+        `A recovery in status ${record.status} cannot be cancelled.`,
+      );
     }
     let cancelled = false;
     const after = await s.recoveries.update(record.recoveryId, (r) => {
       if (!CANCELLABLE_STATUSES.has(r.status)) return undefined;
       cancelled = true;
-      return { ...r, status: "cancelled", next: undefined, failure: { code: "cancelled", message: "The recovery was cancelled." } };
+      return {
+        ...r,
+        status: "cancelled",
+        next: undefined,
+        failure: { code: "cancelled", message: "The recovery was cancelled." },
+      };
     });
-    if (!cancelled) throw new ConflictError("not_cancellable", `A recovery in status ${after.status} cannot be cancelled.`);
+    if (!cancelled)
+      throw new ConflictError("not_cancellable", `A recovery in status ${after.status} cannot be cancelled.`);
     // The record is terminal now, so every later activity refuses to act; stopping the workflow frees it early.
     try {
       await df.getClient(context).terminate(record.recoveryId, "cancelled by the user");
@@ -160,7 +204,12 @@ export async function cancelRecovery(request: HttpRequest, context: InvocationCo
       context.warn(`terminate ${record.recoveryId}: ${(err as Error).message}`);
     }
     if (after.userId) await s.locks.release(after.userId, record.recoveryId, undefined);
-    await s.audit.record({ recoveryId: record.recoveryId, event: "recovery_cancelled", outcome: "info", code: "cancelled" });
+    await s.audit.record({
+      recoveryId: record.recoveryId,
+      event: "recovery_cancelled",
+      outcome: "info",
+      code: "cancelled",
+    });
     return json(202, { recoveryId: record.recoveryId, status: "cancelled" });
   });
 }

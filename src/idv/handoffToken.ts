@@ -23,10 +23,14 @@ export function parseSigningKeys(secret: string): JWK[] {
   for (const key of keys) {
     const type = key.alg ? KEY_TYPES.get(key.alg) : undefined;
     if (!key.kid || !type || !key.d) {
-      throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET}: every key needs kid, alg (RS256/PS256/ES256) and d`);
+      throw new TypeError(
+        `${HANDOFF_SIGNING_KEY_SECRET}: every key needs kid, alg (RS256/PS256/ES256) and d`,
+      );
     }
     if (key.kty !== type.kty || (type.crv && key.crv !== type.crv)) {
-      throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET}: key ${key.kid} is not a ${type.kty} key fit for ${key.alg}`);
+      throw new TypeError(
+        `${HANDOFF_SIGNING_KEY_SECRET}: key ${key.kid} is not a ${type.kty} key fit for ${key.alg}`,
+      );
     }
   }
   return keys;
@@ -51,7 +55,11 @@ export interface HandoffClaims {
   lifetimeSeconds: number;
 }
 
-export async function signHandoffToken(keys: readonly JWK[], claims: HandoffClaims, now: Date): Promise<string> {
+export async function signHandoffToken(
+  keys: readonly JWK[],
+  claims: HandoffClaims,
+  now: Date,
+): Promise<string> {
   const key = keys[0]!;
   const privateKey = await importJWK(key, key.alg);
   const iat = Math.floor(now.getTime() / 1000);

@@ -11,7 +11,12 @@ import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
 import { describeIssue } from "../recovery/policy";
 import type { IdvAdapter, IdvDecision, WebhookEnvelope } from "./adapter";
 
-export function standardWebhookSignature(secret: string, id: string, timestamp: string, body: string): string {
+export function standardWebhookSignature(
+  secret: string,
+  id: string,
+  timestamp: string,
+  body: string,
+): string {
   const key = Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");
   return createHmac("sha256", key).update(`${id}.${timestamp}.${body}`, "utf8").digest("base64");
 }
@@ -24,12 +29,12 @@ function constantTimeEqual(a: string, b: string): boolean {
 
 const DECISIONS: ReadonlyMap<string, IdvDecision> = new Map(
   Object.entries({
-  approved: "approved",
-  declined: "declined",
-  review: "review",
-  resubmission_requested: "resubmit",
-  resubmit: "resubmit",
-  expired: "expired",
+    approved: "approved",
+    declined: "declined",
+    review: "review",
+    resubmission_requested: "resubmit",
+    resubmit: "resubmit",
+    expired: "expired",
     abandoned: "expired",
     error: "error",
   } satisfies Record<string, IdvDecision>),
@@ -42,7 +47,11 @@ const payloadSchema = z.object({
     status: z.string(),
     reasons: z.array(z.string().max(128)).max(50).default([]),
     person: z
-      .object({ firstName: z.string().optional(), lastName: z.string().optional(), dateOfBirth: z.string().optional() })
+      .object({
+        firstName: z.string().optional(),
+        lastName: z.string().optional(),
+        dateOfBirth: z.string().optional(),
+      })
       .optional(),
     document: z.object({ type: z.string().optional(), issuingCountry: z.string().optional() }).optional(),
     checks: z.object({ liveness: z.string().optional(), faceMatch: z.string().optional() }).optional(),
@@ -60,10 +69,16 @@ export class StandardWebhooksAdapter implements IdvAdapter {
     const timestamp = headers.get("webhook-timestamp");
     const signatures = headers.get("webhook-signature");
     if (!id || !timestamp || !signatures) {
-      throw new UnauthorizedError("invalid_signature", "Missing webhook-id, webhook-timestamp or webhook-signature.");
+      throw new UnauthorizedError(
+        "invalid_signature",
+        "Missing webhook-id, webhook-timestamp or webhook-signature.",
+      );
     }
     const seconds = Number(timestamp);
-    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now.getTime() / 1000 - seconds) > this.config.webhookToleranceSeconds) {
+    if (
+      !/^\d{1,12}$/.test(timestamp) ||
+      Math.abs(now.getTime() / 1000 - seconds) > this.config.webhookToleranceSeconds
+    ) {
       throw new UnauthorizedError("invalid_signature", "The webhook timestamp is outside the tolerance.");
     }
     const presented = signatures

@@ -13,6 +13,7 @@ export async function secretsForWebhook(secrets: SecretProvider, provider: strin
   const name = webhookSecretName(provider);
   const [current, previous] = await Promise.all([secrets.get(name), secrets.get(`${name}-previous`)]);
   const all = [current, previous].filter((v): v is string => !!v);
-  if (all.length === 0) throw new DependencyError("secret_missing", `Secret ${name} is not configured`, false);
+  if (all.length === 0)
+    throw new DependencyError("secret_missing", `Secret ${name} is not configured`, false);
   return all;
 }

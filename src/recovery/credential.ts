@@ -32,7 +32,11 @@ export function checkPresentedCredential(
   expect: CredentialExpectations,
 ): CredentialVerdict {
   if (credentials.length !== 1) {
-    return { ok: false, code: "credential_invalid", explanation: `expected 1 credential, got ${credentials.length}` };
+    return {
+      ok: false,
+      code: "credential_invalid",
+      explanation: `expected 1 credential, got ${credentials.length}`,
+    };
   }
   const vc = credentials[0]!;
   if (!expect.acceptedIssuers.includes(vc.issuer)) {
@@ -42,7 +46,11 @@ export function checkPresentedCredential(
     return { ok: false, code: "credential_invalid", explanation: `type ${expect.requiredType} missing` };
   }
   if (vc.revocationStatus !== "VALID") {
-    return { ok: false, code: "credential_invalid", explanation: `revocation status ${vc.revocationStatus ?? "absent"}` };
+    return {
+      ok: false,
+      code: "credential_invalid",
+      explanation: `revocation status ${vc.revocationStatus ?? "absent"}`,
+    };
   }
   const now = expect.now.getTime();
   const expires = vc.expirationDate ? Date.parse(vc.expirationDate) : Number.NaN;

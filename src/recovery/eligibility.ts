@@ -47,7 +47,8 @@ export function decideEligibility(policy: PolicyDocument, facts: EligibilityFact
   const selection = selectProfile(policy, account, facts.memberOf);
   if (selection.kind !== "selected") return { eligible: false, reason: selection.kind };
   if (!account.lastSuccessfulSignInDateTime) return { eligible: false, reason: "no_prior_sign_in" };
-  if (!account.givenName?.trim() || !account.surname?.trim()) return { eligible: false, reason: "name_missing" };
+  if (!account.givenName?.trim() || !account.surname?.trim())
+    return { eligible: false, reason: "name_missing" };
   if (facts.namesakeCount > 0) return { eligible: false, reason: "namesake" };
   const provider = routeProvider(selection.profile, facts.country);
   if (!provider) return { eligible: false, reason: "no_provider_for_country" };

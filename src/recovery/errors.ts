@@ -19,7 +19,13 @@ export class RecoveryError extends Error {
   readonly detail: string | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(code: string, status: number, title: string, expose: boolean, options: RecoveryErrorOptions = {}) {
+  constructor(
+    code: string,
+    status: number,
+    title: string,
+    expose: boolean,
+    options: RecoveryErrorOptions = {},
+  ) {
     super(title, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -26,7 +26,8 @@ export function matchProfileExact(
   if (!given || !sur) return { matched: false, explanation: "directory name missing" };
   const firstOk = first === given;
   const lastOk = last === sur;
-  if (firstOk && lastOk) return { matched: true, explanation: "firstName=givenName, lastName=surname (exact)" };
+  if (firstOk && lastOk)
+    return { matched: true, explanation: "firstName=givenName, lastName=surname (exact)" };
   const failed = [firstOk ? undefined : "firstName≠givenName", lastOk ? undefined : "lastName≠surname"];
   return { matched: false, explanation: failed.filter(Boolean).join(", ") };
 }

@@ -20,7 +20,10 @@ function rank(m: MethodRef): number {
   return 1;
 }
 
-export function orderForDeletion<T extends MethodRef>(methods: readonly T[], deletableTypes: ReadonlySet<string>): T[] {
+export function orderForDeletion<T extends MethodRef>(
+  methods: readonly T[],
+  deletableTypes: ReadonlySet<string>,
+): T[] {
   return methods
     .filter((m) => m.odataType !== PASSWORD && deletableTypes.has(m.odataType))
     .map((m, i) => ({ m, i }))

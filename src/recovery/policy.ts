@@ -48,7 +48,8 @@ export const policyDocumentSchema = z
   .superRefine((doc, ctx) => {
     const seen = new Set<string>();
     doc.profiles.forEach((p, i) => {
-      if (seen.has(p.id)) ctx.addIssue({ code: "custom", path: ["profiles", i, "id"], message: "duplicate id" });
+      if (seen.has(p.id))
+        ctx.addIssue({ code: "custom", path: ["profiles", i, "id"], message: "duplicate id" });
       seen.add(p.id);
     });
   });
@@ -86,7 +87,9 @@ export function selectProfile(
   }
   if (doc.globalExclusions.groups.some((g) => memberOf.has(g))) return { kind: "globally_excluded" };
   const candidates = doc.profiles
-    .filter((p) => p.includeGroups.some((g) => memberOf.has(g)) && !p.excludeGroups.some((g) => memberOf.has(g)))
+    .filter(
+      (p) => p.includeGroups.some((g) => memberOf.has(g)) && !p.excludeGroups.some((g) => memberOf.has(g)),
+    )
     .sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id));
   const profile = candidates[0];
   return profile ? { kind: "selected", profile } : { kind: "out_of_scope" };

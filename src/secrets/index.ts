@@ -48,7 +48,9 @@ export class KeyVaultSecretProvider implements SecretProvider {
       value = (await this.client.getSecret(name)).value;
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) {
-        throw new DependencyError("secrets_unavailable", `Key Vault read of ${name} failed`, true, { cause: err });
+        throw new DependencyError("secrets_unavailable", `Key Vault read of ${name} failed`, true, {
+          cause: err,
+        });
       }
     }
     this.cache.set(name, { value, at: Date.now() });

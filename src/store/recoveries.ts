@@ -90,7 +90,9 @@ export class RecoveryRepository {
       if (!next) return record;
       next.updatedAt = new Date().toISOString();
       try {
-        await table.updateEntity({ partitionKey: recoveryId, rowKey: ROW, ...toStored(next) }, "Replace", { etag });
+        await table.updateEntity({ partitionKey: recoveryId, rowKey: ROW, ...toStored(next) }, "Replace", {
+          etag,
+        });
         return next;
       } catch (err) {
         if (!isConcurrencyConflict(err) || attempt >= 8) throw err;

@@ -12,7 +12,9 @@ interface LockEntity {
   cooldownUntil?: string;
 }
 
-export type LockOutcome = { acquired: true } | { acquired: false; reason: "recovery_in_progress" | "cooldown" };
+export type LockOutcome =
+  | { acquired: true }
+  | { acquired: false; reason: "recovery_in_progress" | "cooldown" };
 
 const ROW = "lock";
 
@@ -39,7 +41,9 @@ export class UserLockRepository {
         return { acquired: false, reason: "cooldown" };
       }
       try {
-        await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...fresh }, "Replace", { etag: current.etag });
+        await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...fresh }, "Replace", {
+          etag: current.etag,
+        });
         return { acquired: true };
       } catch (err) {
         if (!isConcurrencyConflict(err)) throw err;
@@ -61,7 +65,9 @@ export class UserLockRepository {
         ...(cooldownUntil ? { cooldownUntil: cooldownUntil.toISOString() } : {}),
       };
       try {
-        await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...released }, "Replace", { etag: current.etag });
+        await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...released }, "Replace", {
+          etag: current.etag,
+        });
         return;
       } catch (err) {
         if (!isConcurrencyConflict(err)) throw err;

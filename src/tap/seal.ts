@@ -28,7 +28,10 @@ export const clientJwkSchema = z
   .loose()
   .refine((k) => !("d" in k) && !("p" in k) && !("k" in k), "must be a public key (no private members)")
   .refine((k) => (k.kty === "RSA" ? !!k.n && !!k.e : !!k.crv && !!k.x && !!k.y), "incomplete key")
-  .refine((k) => k.kty !== "RSA" || Buffer.from(k.n ?? "", "base64url").length >= 256, "RSA keys need ≥ 2048 bits");
+  .refine(
+    (k) => k.kty !== "RSA" || Buffer.from(k.n ?? "", "base64url").length >= 256,
+    "RSA keys need ≥ 2048 bits",
+  );
 
 export type ClientJwk = z.infer<typeof clientJwkSchema>;
 
@@ -41,7 +44,10 @@ export async function assertUsableClientKey(jwk: ClientJwk): Promise<void> {
   try {
     await importJWK(jwk as JWK, clientAlgorithm(jwk));
   } catch (err) {
-    throw new InvalidRequestError(`tapEncryptionKey: ${(err as Error).message}`, "invalid_tap_encryption_key");
+    throw new InvalidRequestError(
+      `tapEncryptionKey: ${(err as Error).message}`,
+      "invalid_tap_encryption_key",
+    );
   }
 }
 
@@ -51,13 +57,20 @@ function serverKey(secret: string): Uint8Array {
   return key;
 }
 
-export async function sealTap(tap: string, recipient: { clientJwk: ClientJwk } | { serverSecret: string }): Promise<string> {
+export async function sealTap(
+  tap: string,
+  recipient: { clientJwk: ClientJwk } | { serverSecret: string },
+): Promise<string> {
   const plaintext = new TextEncoder().encode(tap);
   if ("clientJwk" in recipient) {
     const alg = clientAlgorithm(recipient.clientJwk);
     const key = await importJWK(recipient.clientJwk as JWK, alg);
     return new CompactEncrypt(plaintext)
-      .setProtectedHeader({ alg, enc: "A256GCM", ...(recipient.clientJwk.kid ? { kid: recipient.clientJwk.kid } : {}) })
+      .setProtectedHeader({
+        alg,
+        enc: "A256GCM",
+        ...(recipient.clientJwk.kid ? { kid: recipient.clientJwk.kid } : {}),
+      })
       .encrypt(key);
   }
   return new CompactEncrypt(plaintext)

@@ -29,7 +29,11 @@ export interface CreatedPresentationRequest {
 }
 
 interface ApiError {
-  error?: { code?: string; message?: string; innererror?: { code?: string; message?: string; target?: string } };
+  error?: {
+    code?: string;
+    message?: string;
+    innererror?: { code?: string; message?: string; target?: string };
+  };
 }
 
 export class VerifiedIdClient {
@@ -57,7 +61,10 @@ export class VerifiedIdClient {
             validation: {
               allowRevoked: false,
               validateLinkedDomain: true,
-              faceCheck: { sourcePhotoClaimName: "portrait", matchConfidenceThreshold: input.faceCheckThreshold },
+              faceCheck: {
+                sourcePhotoClaimName: "portrait",
+                matchConfidenceThreshold: input.faceCheckThreshold,
+              },
             },
           },
         },
@@ -94,7 +101,11 @@ export class VerifiedIdClient {
       .filter(Boolean)
       .join(" ");
     throw Object.assign(
-      new DependencyError("verified_id_error", `createPresentationRequest ${response.status} ${detail}`.trim(), transient),
+      new DependencyError(
+        "verified_id_error",
+        `createPresentationRequest ${response.status} ${detail}`.trim(),
+        transient,
+      ),
       { innerCode: inner?.code, target: inner?.target },
     );
   }

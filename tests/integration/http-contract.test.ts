@@ -16,20 +16,39 @@ describe("HTTP contract v1", () => {
     await stack?.stop();
   });
 
-  async function post(path: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) {
+  async function post(
+    path: string,
+    body: string,
+    headers: Record<string, string> = { "content-type": "application/json" },
+  ) {
     const res = await fetch(`${stack.url}${path}`, { method: "POST", headers, body });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get("content-type"), json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return {
+      status: res.status,
+      type: res.headers.get("content-type"),
+      json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
   }
 
   it.each([
     ["not JSON", "{username:", "invalid_request"],
     ["no username", JSON.stringify({ country: "NL" }), "invalid_request"],
     ["username not a UPN", JSON.stringify({ username: "adele" }), "invalid_request"],
-    ["username too long", JSON.stringify({ username: `${"a".repeat(300)}@contoso.example` }), "invalid_request"],
+    [
+      "username too long",
+      JSON.stringify({ username: `${"a".repeat(300)}@contoso.example` }),
+      "invalid_request",
+    ],
     ["unknown field", JSON.stringify({ username: "a@b.example", admin: true }), "invalid_request"],
     ["bad country", JSON.stringify({ username: "a@b.example", country: "Netherlands" }), "invalid_request"],
-    ["private key as tapEncryptionKey", JSON.stringify({ username: "a@b.example", tapEncryptionKey: { kty: "EC", crv: "P-256", x: "x", y: "y", d: "d" } }), "invalid_request"],
+    [
+      "private key as tapEncryptionKey",
+      JSON.stringify({
+        username: "a@b.example",
+        tapEncryptionKey: { kty: "EC", crv: "P-256", x: "x", y: "y", d: "d" },
+      }),
+      "invalid_request",
+    ],
     ["array body", "[]", "invalid_request"],
   ])("a start with %s is refused with 400 problem+json and starts nothing", async (_name, body, code) => {
     const before = await stack.countRows("Recoveries");
@@ -41,13 +60,18 @@ describe("HTTP contract v1", () => {
   });
 
   it("a start that is not JSON at all is refused with 415", async () => {
-    const res = await post("/api/recovery", "username=adele", { "content-type": "application/x-www-form-urlencoded" });
+    const res = await post("/api/recovery", "username=adele", {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(res.status).toBe(415);
     expect(res.json.code).toBe("unsupported_media_type");
   });
 
   it("an oversized start body is refused with 413", async () => {
-    const res = await post("/api/recovery", JSON.stringify({ username: "a@b.example", locale: "x".repeat(40_000) }));
+    const res = await post(
+      "/api/recovery",
+      JSON.stringify({ username: "a@b.example", locale: "x".repeat(40_000) }),
+    );
     expect(res.status).toBe(413);
     expect(res.json.code).toBe("payload_too_large");
   });
@@ -59,14 +83,20 @@ describe("HTTP contract v1", () => {
     expect(none.status).toBe(401);
     expect(none.body).toMatchObject({ code: "missing_recovery_token" });
     const wrong = await stack.readRecovery(id, "A".repeat(43));
-    const unknown = await stack.readRecovery("00000000-0000-4000-8000-000000000000", started.body.recoveryToken);
+    const unknown = await stack.readRecovery(
+      "00000000-0000-4000-8000-000000000000",
+      started.body.recoveryToken,
+    );
     const malformed = await stack.readRecovery("not-an-id", started.body.recoveryToken);
     for (const r of [wrong, unknown, malformed]) {
       expect(r.status).toBe(404);
       expect(r.body).toEqual(wrong.body);
       expect(JSON.stringify(r.body)).not.toContain(id);
     }
-    const cancel = await fetch(`${stack.url}/api/recovery/${id}/cancel`, { method: "POST", headers: { authorization: "Bearer wrong" } });
+    const cancel = await fetch(`${stack.url}/api/recovery/${id}/cancel`, {
+      method: "POST",
+      headers: { authorization: "Bearer wrong" },
+    });
     expect(cancel.status).toBe(404);
   });
 
@@ -84,7 +114,13 @@ describe("HTTP contract v1", () => {
     for (const [username, reason] of cases) {
       const started = await stack.startRecovery({ username });
       expect(started.status).toBe(202);
-      expect(Object.keys(started.body).sort()).toEqual(["pollAfterMs", "recoveryId", "recoveryToken", "status", "statusUrl"]);
+      expect(Object.keys(started.body).sort()).toEqual([
+        "pollAfterMs",
+        "recoveryId",
+        "recoveryToken",
+        "status",
+        "statusUrl",
+      ]);
       const done = await stack.waitForStatus(started.body, ["not_eligible", "verifying_identity"]);
       expect(done.status).toBe("not_eligible");
       const { recoveryId: _id, expiresAt: _e, ...rest } = done;
@@ -114,10 +150,16 @@ describe("HTTP contract v1", () => {
     const body = JSON.stringify({ requestId: "r", requestStatus: "presentation_verified", state: "unknown" });
     const missing = await post("/api/verified-id/callback", body);
     expect(missing.status).toBe(401);
-    const wrong = await post("/api/verified-id/callback", body, { "content-type": "application/json", "api-key": "guess" });
+    const wrong = await post("/api/verified-id/callback", body, {
+      "content-type": "application/json",
+      "api-key": "guess",
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.json.code).toBe("invalid_callback");
-    const malformed = await post("/api/verified-id/callback", "{", { "content-type": "application/json", "api-key": "guess" });
+    const malformed = await post("/api/verified-id/callback", "{", {
+      "content-type": "application/json",
+      "api-key": "guess",
+    });
     expect(malformed.status).toBe(400);
   });
 
@@ -126,7 +168,9 @@ describe("HTTP contract v1", () => {
     const ok = await fetch(`${stack.url}/api/idv/demo-idv/return?recoveryId=${id}`, { redirect: "manual" });
     expect(ok.status).toBe(302);
     expect(ok.headers.get("location")).toBe(`${stack.settings.FRONTEND_RETURN_URL}?recoveryId=${id}`);
-    const bad = await fetch(`${stack.url}/api/idv/demo-idv/return?recoveryId=https://evil.example`, { redirect: "manual" });
+    const bad = await fetch(`${stack.url}/api/idv/demo-idv/return?recoveryId=https://evil.example`, {
+      redirect: "manual",
+    });
     expect(bad.status).toBe(400);
   });
 

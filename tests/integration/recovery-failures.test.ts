@@ -88,7 +88,10 @@ describe("recovery failures", () => {
     const done = await stack.waitForStatus(start, ["failed", "recovered"]);
     expect(done).toMatchObject({ status: "failed", failure: { code: "profile_mismatch" } });
     const audit = await stack.auditEvents(start.recoveryId);
-    expect(audit.find((e) => e.event === "profile_matched")).toMatchObject({ outcome: "failure", code: "profile_mismatch" });
+    expect(audit.find((e) => e.event === "profile_matched")).toMatchObject({
+      outcome: "failure",
+      code: "profile_mismatch",
+    });
     expect(audit.find((e) => e.event === "profile_matched")?.detail).toContain("lastName≠surname");
     expectDirectoryUntouched(ADELE.id, methods);
   });
@@ -106,8 +109,15 @@ describe("recovery failures", () => {
     const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
     const sessionId = decodeJwt(new URL(verifying.next!.url).searchParams.get("token")!).RequestId;
     const inboxBefore = await stack.countRows("WebhookInbox");
-    const body = JSON.stringify({ type: "verification.completed", timestamp: new Date().toISOString(), data: { sessionId, status: "approved", reasons: [] } });
-    const forged = await stack.sims.idv.sendWebhook({ body, secret: `whsec_${Buffer.from("not-the-secret").toString("base64")}` });
+    const body = JSON.stringify({
+      type: "verification.completed",
+      timestamp: new Date().toISOString(),
+      data: { sessionId, status: "approved", reasons: [] },
+    });
+    const forged = await stack.sims.idv.sendWebhook({
+      body,
+      secret: `whsec_${Buffer.from("not-the-secret").toString("base64")}`,
+    });
     expect(forged.status).toBe(401);
     const stale = await stack.sims.idv.sendWebhook({ body, timestamp: Math.floor(Date.now() / 1000) - 3600 });
     expect(stale.status).toBe(401);
@@ -115,7 +125,10 @@ describe("recovery failures", () => {
     const after = await stack.readRecovery(start.recoveryId, start.recoveryToken);
     expect(after.body.status).toBe("verifying_identity");
     // clean up: cancel so the user is free for the next test
-    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${start.recoveryToken}` } });
+    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${start.recoveryToken}` },
+    });
     expect(cancel.status).toBe(202);
   });
 
@@ -132,7 +145,10 @@ describe("recovery failures", () => {
     expect(audit.filter((e) => e.event === "presentation_requested")).toHaveLength(1);
     const after = await stack.readRecovery(start.recoveryId, start.recoveryToken);
     expect(after.body.status).toBe("awaiting_presentation");
-    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${start.recoveryToken}` } });
+    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${start.recoveryToken}` },
+    });
     expect(cancel.status).toBe(202);
   });
 
@@ -142,14 +158,23 @@ describe("recovery failures", () => {
     const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
     const noToken = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST" });
     expect(noToken.status).toBe(401);
-    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${start.recoveryToken}` } });
+    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${start.recoveryToken}` },
+    });
     expect(cancel.status).toBe(202);
     const done = await stack.waitForStatus(start, ["cancelled"]);
     expect(done.failure?.code).toBe("cancelled");
-    const again = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${start.recoveryToken}` } });
+    const again = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${start.recoveryToken}` },
+    });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { code: string }).code).toBe("not_cancellable");
-    const late = await stack.completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    const late = await stack.completeIdv(verifying.next!, "approved", {
+      firstName: "Adele",
+      lastName: "Vance",
+    });
     expect(late.webhookStatus).toBe(200);
     const after = await stack.readRecovery(start.recoveryId, start.recoveryToken);
     expect(after.body.status).toBe("cancelled");

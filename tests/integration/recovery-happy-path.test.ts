@@ -22,14 +22,23 @@ describe("a production recovery end to end", () => {
     const methodsBefore = stack.sims.graph.methods(ADELE.id);
     expect(methodsBefore.length).toBeGreaterThan(2);
 
-    const started = await stack.startRecovery({ username: ADELE.userPrincipalName.toUpperCase(), country: "nl" });
+    const started = await stack.startRecovery({
+      username: ADELE.userPrincipalName.toUpperCase(),
+      country: "nl",
+    });
     expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ status: "pending", statusUrl: `/api/recovery/${started.body.recoveryId}` });
+    expect(started.body).toMatchObject({
+      status: "pending",
+      statusUrl: `/api/recovery/${started.body.recoveryId}`,
+    });
     expect(Buffer.from(started.body.recoveryToken, "base64url").length).toBeGreaterThanOrEqual(32);
 
     const verifying = await stack.waitForStatus(started.body, ["verifying_identity"]);
     expect(verifying.next?.type).toBe("redirect");
-    const idv = await stack.completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    const idv = await stack.completeIdv(verifying.next!, "approved", {
+      firstName: "Adele",
+      lastName: "Vance",
+    });
     expect(idv.webhookStatus).toBe(200);
     expect(idv.redirectUrl).toContain(`/api/idv/demo-idv/return?recoveryId=${started.body.recoveryId}`);
 
@@ -49,7 +58,13 @@ describe("a production recovery end to end", () => {
         {
           type: "VerifiedIdentity",
           acceptedIssuers: ["did:web:idv.demo.example"],
-          configuration: { validation: { allowRevoked: false, validateLinkedDomain: true, faceCheck: { sourcePhotoClaimName: "portrait", matchConfidenceThreshold: 70 } } },
+          configuration: {
+            validation: {
+              allowRevoked: false,
+              validateLinkedDomain: true,
+              faceCheck: { sourcePhotoClaimName: "portrait", matchConfidenceThreshold: 70 },
+            },
+          },
         },
       ],
     });
@@ -63,7 +78,11 @@ describe("a production recovery end to end", () => {
     const done = await stack.waitForStatus(started.body, ["recovered", "failed"]);
     expect(done.status).toBe("recovered");
     expect(done.tap?.value).toMatch(/.{8,}/);
-    expect(done.tap).toMatchObject({ isUsableOnce: true, lifetimeInMinutes: 60, registerUrl: "https://aka.ms/mysecurityinfo" });
+    expect(done.tap).toMatchObject({
+      isUsableOnce: true,
+      lifetimeInMinutes: 60,
+      registerUrl: "https://aka.ms/mysecurityinfo",
+    });
 
     // Graph holds exactly the TAP we handed out, and the old methods are gone.
     const passes = stack.sims.graph.temporaryAccessPasses(ADELE.id);

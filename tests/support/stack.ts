@@ -5,10 +5,18 @@
  */
 import { randomBytes } from "node:crypto";
 import { odata, TableClient, TableServiceClient } from "@azure/data-tables";
-import { appSettings, type DevSecrets, generateDevSecrets, type HostProcess, type SimulatorStack, spawnHost, startSimulators } from "../../dev/stack";
-import type { TenantSeed } from "../../dev/simulators/graph";
-import { DEMO_TENANT_ID, demoTenant } from "../../dev/seed/demo-tenant";
 import { demoPolicy } from "../../dev/seed/demo-policy";
+import { DEMO_TENANT_ID, demoTenant } from "../../dev/seed/demo-tenant";
+import type { TenantSeed } from "../../dev/simulators/graph";
+import {
+  appSettings,
+  type DevSecrets,
+  generateDevSecrets,
+  type HostProcess,
+  type SimulatorStack,
+  spawnHost,
+  startSimulators,
+} from "../../dev/stack";
 import { freePort } from "../../dev/support/azurite";
 
 export interface TestStackOptions {
@@ -33,7 +41,14 @@ export interface RecoveryState {
   expiresAt: string;
   next?: { type: string; url: string; qrCode?: string; expiresAt?: string };
   failure?: { code: string; message: string };
-  tap?: { value?: string; jwe?: string; expiresAt: string; lifetimeInMinutes: number; isUsableOnce: boolean; registerUrl: string };
+  tap?: {
+    value?: string;
+    jwe?: string;
+    expiresAt: string;
+    lifetimeInMinutes: number;
+    isUsableOnce: boolean;
+    registerUrl: string;
+  };
 }
 
 export class TestStack {
@@ -79,7 +94,12 @@ export class TestStack {
   }
 
   async startHost(): Promise<void> {
-    this.host = spawnHost({ port: this.port, taskHub: this.taskHub, clock: "controllable", settings: this.settings });
+    this.host = spawnHost({
+      port: this.port,
+      taskHub: this.taskHub,
+      clock: "controllable",
+      settings: this.settings,
+    });
     await this.host.waitHealthy();
   }
 
@@ -113,16 +133,25 @@ export class TestStack {
     if (!res.ok) throw new Error(`clock advance failed: ${res.status} ${await res.text()}`);
   }
 
-  async startRecovery(body: unknown): Promise<{ status: number; body: RecoveryStart & Record<string, unknown>; headers: Headers }> {
+  async startRecovery(
+    body: unknown,
+  ): Promise<{ status: number; body: RecoveryStart & Record<string, unknown>; headers: Headers }> {
     const res = await fetch(`${this.url}/api/recovery`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as RecoveryStart & Record<string, unknown>, headers: res.headers };
+    return {
+      status: res.status,
+      body: (await res.json()) as RecoveryStart & Record<string, unknown>,
+      headers: res.headers,
+    };
   }
 
-  async readRecovery(recoveryId: string, token: string | undefined): Promise<{ status: number; body: RecoveryState & Record<string, unknown> }> {
+  async readRecovery(
+    recoveryId: string,
+    token: string | undefined,
+  ): Promise<{ status: number; body: RecoveryState & Record<string, unknown> }> {
     const res = await fetch(`${this.url}/api/recovery/${recoveryId}`, {
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
     });
@@ -140,7 +169,9 @@ export class TestStack {
       if (statuses.includes(body.status)) return body;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`recovery stayed ${last?.status}, expected ${statuses.join("|")}\n${this.host.output().slice(-3000)}`);
+    throw new Error(
+      `recovery stayed ${last?.status}, expected ${statuses.join("|")}\n${this.host.output().slice(-3000)}`,
+    );
   }
 
   /** The user at the IDV provider: opens the hand-off page, then approves or declines. */
@@ -175,7 +206,8 @@ export class TestStack {
     const dumps: string[] = [];
     for await (const table of service.listTables()) {
       const name = table.name ?? "";
-      if (!name.startsWith(this.tablePrefix) && !name.toLowerCase().startsWith(this.taskHub.toLowerCase())) continue;
+      if (!name.startsWith(this.tablePrefix) && !name.toLowerCase().startsWith(this.taskHub.toLowerCase()))
+        continue;
       const client = TableClient.fromConnectionString(this.storage, name, { allowInsecureConnection: true });
       for await (const entity of client.listEntities()) dumps.push(`${name}: ${JSON.stringify(entity)}`);
     }
@@ -183,20 +215,36 @@ export class TestStack {
   }
 
   /** The audit trail of one recovery, oldest first (read straight from the table). */
-  async auditEvents(recoveryId: string): Promise<{ event: string; code?: string; outcome: string; detail?: string }[]> {
-    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}Audit`, { allowInsecureConnection: true });
+  async auditEvents(
+    recoveryId: string,
+  ): Promise<{ event: string; code?: string; outcome: string; detail?: string }[]> {
+    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}Audit`, {
+      allowInsecureConnection: true,
+    });
     const events: { event: string; code?: string; outcome: string; detail?: string }[] = [];
-    for await (const e of client.listEntities<{ event: string; code?: string; outcome: string; detail?: string }>({
+    for await (const e of client.listEntities<{
+      event: string;
+      code?: string;
+      outcome: string;
+      detail?: string;
+    }>({
       queryOptions: { filter: odata`PartitionKey eq ${recoveryId}` },
     })) {
-      events.push({ event: e.event, outcome: e.outcome, ...(e.code ? { code: e.code } : {}), ...(e.detail ? { detail: e.detail } : {}) });
+      events.push({
+        event: e.event,
+        outcome: e.outcome,
+        ...(e.code ? { code: e.code } : {}),
+        ...(e.detail ? { detail: e.detail } : {}),
+      });
     }
     return events;
   }
 
   /** Number of entities in one of the app's tables (0 when the table does not exist yet). */
   async countRows(table: string): Promise<number> {
-    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, { allowInsecureConnection: true });
+    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, {
+      allowInsecureConnection: true,
+    });
     let n = 0;
     try {
       for await (const _ of client.listEntities()) n++;
