@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
 import { type GraphSimulator, startGraphSimulator, type TenantSeed } from "./simulators/graph";
@@ -161,7 +162,16 @@ export interface HostProcessOptions {
   echo?: boolean;
 }
 
-const repoRoot = path.resolve(__dirname, "..", "..");
+/** The repository root, whether this module runs from source (tests) or from dist/ (npm start). */
+export const repoRoot = (() => {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, "package.json"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+})();
 
 export function spawnHost(options: HostProcessOptions): HostProcess {
   const host = options.host ?? "127.0.0.1";

@@ -11,10 +11,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { demoPolicy } from "./seed/demo-policy";
 import { DEMO_TENANT_ID, DEMO_USERS, demoTenant } from "./seed/demo-tenant";
-import { appSettings, type DevSecrets, generateDevSecrets, spawnHost, startSimulators } from "./stack";
+import {
+  appSettings,
+  type DevSecrets,
+  generateDevSecrets,
+  repoRoot,
+  spawnHost,
+  startSimulators,
+} from "./stack";
 import { startAzurite } from "./support/azurite";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = repoRoot;
 const PORTS = { app: 7071, azurite: 10002, graph: 7081, idv: 7082, verifiedId: 7083 };
 
 async function devSecrets(): Promise<DevSecrets> {
