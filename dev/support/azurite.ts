@@ -49,7 +49,15 @@ function findBinary(): string {
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteHandle> {
   const port = options.port || (await freePort());
-  const args = [findBinary(), "--tableHost", "127.0.0.1", "--tablePort", String(port), "--skipApiVersionCheck", "--silent"];
+  const args = [
+    findBinary(),
+    "--tableHost",
+    "127.0.0.1",
+    "--tablePort",
+    String(port),
+    "--skipApiVersionCheck",
+    "--silent",
+  ];
   if (options.location) args.push("--location", options.location);
   else args.push("--inMemoryPersistence");
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });

@@ -1,0 +1,227 @@
+/**
+ * The local Functions host: loads the compiled app with our `@azure/functions-core` in
+ * place, serves its HTTP functions, and runs its orchestrations and activities through the
+ * durable engine with state in Table storage. `startHost` is the embedding API (used by
+ * main.ts); it can run once per process, because the app registers its functions once.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { type ClockMode, HostClock } from "./clock";
+import { DurableEngine } from "./durable/engine";
+import { clientBindingData, DurableRpc, RPC_PATH } from "./durable/rpc";
+import { DurableStore, validateTaskHubName } from "./durable/store";
+import { type FunctionsCore, installFunctionsCoreShim, type RegisteredFunction } from "./functionsCoreShim";
+import { buildRoutes, type FunctionsLibrary, HttpFront, type HttpRoute } from "./http";
+import { Invoker } from "./invocation";
+import { createHostLogger, formatFunctionLog } from "./log";
+
+export type { ClockMode } from "./clock";
+
+export interface HostOptions {
+  /** 0: any free port. */
+  port: number;
+  /** Default 127.0.0.1. */
+  hostname?: string;
+  storageConnectionString: string;
+  taskHub: string;
+  /** Absolute path of the compiled app entry, e.g. dist/src/index.js. */
+  appEntry: string;
+  /** Default "real". */
+  clock?: ClockMode;
+  /** Receives every log line; default: stdout. */
+  log?: (line: string) => void;
+  /** Default: extensions.http.routePrefix of the app's host.json, else "api". */
+  routePrefix?: string;
+  /** How long stop() lets in-flight work finish. Default 5 s. */
+  shutdownGraceMs?: number;
+}
+
+export interface FunctionSummary {
+  name: string;
+  trigger: string;
+  /** Served path for HTTP functions, e.g. "api/recovery/{recoveryId}". */
+  route?: string;
+  methods?: string[];
+}
+
+export interface RunningHost {
+  /** e.g. http://127.0.0.1:7071 */
+  url: string;
+  /** The durable client's rpcBaseUrl. */
+  rpcBaseUrl: string;
+  functions: FunctionSummary[];
+  stop(): Promise<void>;
+}
+
+let started = false;
+
+const SUPPORTED_TRIGGERS = new Set(["httptrigger", "orchestrationtrigger", "activitytrigger"]);
+
+/** Reads extensions.http.routePrefix from the nearest host.json above the app entry. */
+function routePrefixFromHostJson(appEntry: string): string | undefined {
+  let dir = path.dirname(appEntry);
+  for (let i = 0; i < 6; i++) {
+    const file = path.join(dir, "host.json");
+    if (existsSync(file)) {
+      const json = JSON.parse(readFileSync(file, "utf8")) as {
+        extensions?: { http?: { routePrefix?: unknown } };
+      };
+      const prefix = json.extensions?.http?.routePrefix;
+      return typeof prefix === "string" ? prefix : undefined;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+function originHost(hostname: string): string {
+  return hostname.includes(":") ? `[${hostname}]` : hostname;
+}
+
+function summarize(fn: RegisteredFunction, routes: HttpRoute[]): FunctionSummary {
+  const route = routes.find((r) => r.fn === fn);
+  return {
+    name: fn.name,
+    trigger: fn.trigger.type,
+    ...(route ? { route: route.path, methods: route.methods ? [...route.methods] : ["*"] } : {}),
+  };
+}
+
+function describeFunctions(core: FunctionsCore, routes: HttpRoute[], url: string): string[] {
+  const lines = ["", "Functions:", ""];
+  for (const fn of core.list()) {
+    const s = summarize(fn, routes);
+    if (s.route !== undefined)
+      lines.push(`        ${s.name}: [${(s.methods ?? []).join(",")}] ${url}/${s.route}`);
+    else
+      lines.push(
+        `        ${s.name}: ${s.trigger}${SUPPORTED_TRIGGERS.has(s.trigger.toLowerCase()) ? "" : " (not triggered by the local host)"}`,
+      );
+  }
+  lines.push("");
+  return lines;
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  validateTaskHubName(options.taskHub);
+  if (!path.isAbsolute(options.appEntry))
+    throw new TypeError(`appEntry must be an absolute path, got "${options.appEntry}"`);
+  if (started) throw new Error("startHost can run once per process (the app registers its functions once)");
+  const { core, functionsLoadedBefore } = installFunctionsCoreShim();
+  if (functionsLoadedBefore) {
+    throw new Error(
+      "@azure/functions was loaded before the local host installed its @azure/functions-core; its registrations would be lost. Start the host before anything requires @azure/functions.",
+    );
+  }
+  started = true;
+  const write = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const log = createHostLogger(write);
+  core.sink = (entry) => write(formatFunctionLog(entry));
+
+  // Load the app: every app.http / df.app.* call lands in `core`.
+  const appRequire = createRequire(options.appEntry);
+  appRequire(options.appEntry);
+  const library = appRequire("@azure/functions") as FunctionsLibrary;
+  const model = core.programmingModel;
+  if (!model) log.warn(`the app at ${options.appEntry} registered no functions`);
+  const capabilities = (await model?.getCapabilities?.({})) ?? {};
+  if (capabilities.HttpUri)
+    throw new Error("local host does not support app.setup({ enableHttpStream: true })");
+  for (const fn of core.list()) {
+    if (!SUPPORTED_TRIGGERS.has(fn.trigger.type.toLowerCase())) {
+      log.warn(`function ${fn.name}: ${fn.trigger.type} is not triggered by the local host`);
+    }
+    for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+      if (name === fn.triggerName || name === "$return") continue;
+      const type = binding.type.toLowerCase();
+      if (type !== "durableclient" && type !== "orchestrationclient" && type !== "http") {
+        log.warn(
+          `function ${fn.name}: ${binding.direction} binding "${name}" (${binding.type}) is not supported by the local host`,
+        );
+      }
+    }
+  }
+
+  const routePrefix = options.routePrefix ?? routePrefixFromHostJson(options.appEntry) ?? "api";
+  const routes = buildRoutes(core, routePrefix);
+  const store = await DurableStore.open(options.storageConnectionString, options.taskHub);
+  const clock = await HostClock.create(options.clock ?? "real", {
+    readOffset: () => store.readClockOffset(),
+    writeOffset: (ms) => store.writeClockOffset(ms),
+  });
+  const invoker = new Invoker(core);
+  const engine = new DurableEngine({ store, clock, core, invoker, log });
+
+  // Requests wait until the listener knows its port (the client binding carries it).
+  let front: HttpFront | undefined;
+  let ready: () => void = () => undefined;
+  const isReady = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void isReady.then(() => front?.listener(req, res));
+  });
+  const hostname = options.hostname ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, hostname, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const wildcard = hostname === "0.0.0.0" || hostname === "::";
+  const url = `http://${originHost(wildcard ? "127.0.0.1" : hostname)}:${port}`;
+  const loopback = wildcard || hostname === "localhost" || hostname.startsWith("127.");
+  const rpcOrigin = `http://${loopback ? "127.0.0.1" : originHost(hostname)}:${port}`;
+  const publicOrigin = `http://${originHost(wildcard ? "localhost" : hostname)}:${port}`;
+  const clientData = clientBindingData(options.taskHub, publicOrigin, rpcOrigin);
+  const rpc = new DurableRpc(engine, options.taskHub);
+  front = new HttpFront({
+    core,
+    invoker,
+    library,
+    routes,
+    rpc: { path: RPC_PATH, handle: (req, res, u) => rpc.handle(req, res, u) },
+    clientData,
+    clock,
+    log,
+  });
+
+  await core.runHooks("appStart", {
+    hookData: {},
+    appHookData: core.appHookData,
+    functionAppDirectory: path.dirname(options.appEntry),
+  });
+  await engine.start();
+  for (const line of describeFunctions(core, routes, url)) write(line);
+  log.info(`task hub ${options.taskHub}, clock ${clock.mode}, durable API ${clientData.rpcBaseUrl}`);
+  ready();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    rpcBaseUrl: clientData.rpcBaseUrl,
+    functions: core.list().map((fn) => summarize(fn, routes)),
+    stop: () => {
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await engine.stop(options.shutdownGraceMs ?? 5_000);
+        try {
+          await core.runHooks("appTerminate", { hookData: {}, appHookData: core.appHookData });
+        } catch (err) {
+          log.error(`appTerminate hook failed: ${String(err)}`);
+        }
+        server.closeAllConnections();
+        await closed;
+      })();
+      return stopping;
+    },
+  };
+}
