@@ -88,6 +88,7 @@ export async function discoverAccount(
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "eligibility_checked",
+    onceKey: "eligibility_checked",
     outcome: reason ? "failure" : "success",
     code: reason ?? "eligible",
     detail: {
@@ -158,6 +159,7 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "identity_verification_started",
+    onceKey: `identity_verification_started_${input.sessionId}`,
     outcome: "info",
     detail: { provider: providerName, sessionId: input.sessionId },
   });
@@ -168,6 +170,10 @@ export async function requestPresentation(
 ): Promise<RequestPresentationResult> {
   const s = services();
   const record = await openRecord(input.recoveryId);
+  // A re-run after the request was made (and shown to the user) reuses it.
+  if (record.presentationState && record.status === "awaiting_presentation") {
+    return { ok: true, state: record.presentationState };
+  }
   const profile = profileOf(record);
   const provider = s.config.providers.get(record.provider!)!;
   const state = newOpaqueSecret();
@@ -189,6 +195,7 @@ export async function requestPresentation(
       await s.audit.record({
         recoveryId: input.recoveryId,
         event: "presentation_request_failed",
+        onceKey: "presentation_request_failed",
         outcome: "failure",
         code: "verified_id_error",
         detail: { error: err.message, target: (err as { target?: string }).target ?? null },
@@ -214,6 +221,7 @@ export async function requestPresentation(
       : {
           ...r,
           status: "awaiting_presentation",
+          presentationState: state,
           next: {
             type: "present_credential",
             url: created.url,
@@ -226,6 +234,7 @@ export async function requestPresentation(
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "presentation_requested",
+    onceKey: `presentation_requested_${created.requestId}`,
     outcome: "info",
     detail: { requestId: created.requestId, faceCheckThreshold: profile.faceCheckThreshold },
   });
@@ -271,6 +280,7 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "credential_checked",
+    onceKey: "credential_checked",
     outcome: verdict.ok ? "success" : "failure",
     code: verdict.ok ? "credential_valid" : verdict.code,
     detail,
@@ -299,6 +309,7 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "profile_matched",
+    onceKey: "profile_matched",
     outcome: ok ? "success" : "failure",
     code: ok ? "matched" : "profile_mismatch",
     detail: { explanation: stillUsable ? result.explanation : "account disabled or deleted", mode: "exact" },
@@ -327,6 +338,7 @@ export async function resetAuthenticationMethods(input: RecoveryInput): Promise<
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "authentication_methods_reset",
+    onceKey: "authentication_methods_reset",
     outcome: "success",
     detail: {
       removed: ordered.length,
@@ -359,6 +371,7 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
     await s.audit.record({
       recoveryId: input.recoveryId,
       event: "tap_blocked",
+      onceKey: "tap_blocked",
       outcome: "failure",
       code: "tap_policy_blocked",
       detail: { reason: "policy disabled" },
@@ -381,6 +394,7 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
       await s.audit.record({
         recoveryId: input.recoveryId,
         event: "tap_blocked",
+        onceKey: "tap_blocked",
         outcome: "failure",
         code: "tap_policy_blocked",
         detail: { graphStatus: status },
@@ -414,6 +428,7 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "temporary_access_pass_issued",
+    onceKey: "temporary_access_pass_issued",
     outcome: "success",
     detail: {
       expiresAt,
@@ -428,31 +443,32 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
 
 export async function finishRecovery(input: FinishInput): Promise<void> {
   const s = services();
-  const record = await loadRecord(input.recoveryId);
-  if (isTerminal(record.status)) return; // cancelled meanwhile, or a re-run
   const failed = input.failureCode
     ? failure(input.failureCode)
     : input.status === "not_eligible"
       ? failure("not_eligible")
       : undefined;
-  await s.recoveries.update(input.recoveryId, (r) =>
-    isTerminal(r.status) ? undefined : { ...r, status: input.status, next: undefined, failure: failed },
-  );
-  if (record.userId) {
-    const profile = s.config.policy.profiles.find((p) => p.id === record.profileId);
-    const cooldownUntil =
-      input.status === "recovered" && profile
-        ? new Date(Date.now() + profile.cooldownMinutes * 60_000)
-        : undefined;
-    await s.locks.release(record.userId, input.recoveryId, cooldownUntil);
-  }
+  // Every part is safe to repeat, and a re-run repeats every part: a crash between the status
+  // update and the lock release must not leave the user locked out.
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "recovery_finished",
+    onceKey: "recovery_finished",
     outcome: input.status === "recovered" || input.status === "evaluation_passed" ? "success" : "failure",
     code: input.failureCode ?? input.status,
     ...(input.detail ? { detail: { detail: input.detail } } : {}),
   });
+  const final = await s.recoveries.update(input.recoveryId, (r) =>
+    isTerminal(r.status) ? undefined : { ...r, status: input.status, next: undefined, failure: failed },
+  );
+  if (final.userId) {
+    const profile = s.config.policy.profiles.find((p) => p.id === final.profileId);
+    const cooldownUntil =
+      final.status === "recovered" && profile
+        ? new Date(Date.now() + profile.cooldownMinutes * 60_000)
+        : undefined;
+    await s.locks.release(final.userId, input.recoveryId, cooldownUntil);
+  }
 }
 
 export { REGISTER_URL };

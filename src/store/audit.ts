@@ -4,10 +4,15 @@
  */
 import { randomBytes } from "node:crypto";
 import { odata } from "@azure/data-tables";
-import type { TableStore } from "./tables";
+import { isConcurrencyConflict, type TableStore } from "./tables";
 
 export interface AuditEvent {
   recoveryId: string;
+  /**
+   * For events a step records exactly once: a key unique within the recovery. An activity
+   * re-run by the durable runtime (at-least-once) then finds the event already written.
+   */
+  onceKey?: string | undefined;
   at: string;
   event: string;
   outcome: "info" | "success" | "failure";
@@ -29,8 +34,8 @@ export class AuditRepository {
   async record(event: Omit<AuditEvent, "at"> & { at?: string }): Promise<void> {
     const table = await this.store.table("audit");
     const at = event.at ?? new Date().toISOString();
-    // Row key sorts by time; the random suffix keeps two events of one millisecond apart.
-    const rowKey = `${at}_${randomBytes(4).toString("hex")}`;
+    // Row keys sort by time; the random suffix keeps two events of one millisecond apart.
+    const rowKey = event.onceKey ? `once_${event.onceKey}` : `${at}_${randomBytes(4).toString("hex")}`;
     const entity: StoredEvent & { partitionKey: string; rowKey: string } = {
       partitionKey: event.recoveryId,
       rowKey,
@@ -40,7 +45,11 @@ export class AuditRepository {
       ...(event.code ? { code: event.code } : {}),
       ...(event.detail ? { detail: JSON.stringify(event.detail) } : {}),
     };
-    await table.createEntity(entity);
+    try {
+      await table.createEntity(entity);
+    } catch (err) {
+      if (!(event.onceKey && isConcurrencyConflict(err))) throw err;
+    }
   }
 
   async list(recoveryId: string): Promise<AuditEvent[]> {
@@ -57,6 +66,6 @@ export class AuditRepository {
         detail: e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : undefined,
       });
     }
-    return out;
+    return out.sort((a, b) => a.at.localeCompare(b.at));
   }
 }

@@ -27,6 +27,8 @@ export interface RecoveryRecord {
   next?: NextStep | undefined;
   failure?: Failure | undefined;
   presentationRetrievedAt?: string | undefined;
+  /** Correlation key of the current presentation request (also its `state`). */
+  presentationState?: string | undefined;
   sessionsRevokedAt?: string | undefined;
   tapIssuedAt?: string | undefined;
   methodsRemoved?: number | undefined;

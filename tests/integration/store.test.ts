@@ -1,0 +1,132 @@
+/**
+ * The Table Storage repositories against a real Azurite: the concurrency guarantees the
+ * workflow leans on (one lock holder, one TAP reader, write-once step events).
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { TokenCredential } from "@azure/identity";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { AuditRepository } from "../../src/store/audit";
+import { RecoveryRepository } from "../../src/store/recoveries";
+import { TableStore } from "../../src/store/tables";
+import { TapHandoffRepository } from "../../src/store/tapHandoff";
+import { UserLockRepository } from "../../src/store/userLocks";
+
+const noCredential: TokenCredential = {
+  getToken: async () => {
+    throw new Error("connection strings need no token");
+  },
+};
+
+describe("table repositories", () => {
+  let tables: TableStore;
+  beforeAll(() => {
+    tables = new TableStore(
+      {
+        storage: { kind: "connectionString", connectionString: inject("azuriteConnectionString") },
+        tablePrefix: `s${randomBytes(4).toString("hex")}`,
+      },
+      noCredential,
+    );
+  });
+
+  it("twenty concurrent lock attempts for one user yield exactly one holder", async () => {
+    const locks = new UserLockRepository(tables);
+    const userId = randomUUID();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => locks.acquire(userId, randomUUID(), new Date())),
+    );
+    expect(outcomes.filter((o) => o.acquired)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.acquired && o.reason === "recovery_in_progress")).toHaveLength(19);
+  });
+
+  it("a released lock with a cooldown refuses until the cooldown has passed", async () => {
+    const locks = new UserLockRepository(tables);
+    const userId = randomUUID();
+    const first = randomUUID();
+    const now = new Date("2026-01-01T00:00:00Z");
+    expect(await locks.acquire(userId, first, now)).toEqual({ acquired: true });
+    expect(await locks.acquire(userId, first, now)).toEqual({ acquired: true }); // a re-run of the same recovery
+    await locks.release(userId, "someone-else", undefined); // not the holder: no effect
+    expect(await locks.acquire(userId, randomUUID(), now)).toEqual({
+      acquired: false,
+      reason: "recovery_in_progress",
+    });
+    await locks.release(userId, first, new Date("2026-01-02T00:00:00Z"));
+    expect(await locks.acquire(userId, randomUUID(), new Date("2026-01-01T12:00:00Z"))).toEqual({
+      acquired: false,
+      reason: "cooldown",
+    });
+    expect(await locks.acquire(userId, randomUUID(), new Date("2026-01-02T00:00:01Z"))).toEqual({
+      acquired: true,
+    });
+  });
+
+  it("two concurrent reads of a sealed TAP: exactly one gets it, then it is gone", async () => {
+    const taps = new TapHandoffRepository(tables);
+    const recoveryId = randomUUID();
+    const now = new Date();
+    await taps.put({
+      recoveryId,
+      jwe: "sealed",
+      sealedFor: "server",
+      expiresAt: new Date(now.getTime() + 60_000).toISOString(),
+      lifetimeInMinutes: 60,
+      isUsableOnce: true,
+      createdAt: now.toISOString(),
+    });
+    const reads = await Promise.all([taps.take(recoveryId, now), taps.take(recoveryId, now)]);
+    expect(reads.filter(Boolean)).toHaveLength(1);
+    expect(await taps.take(recoveryId, now)).toBeUndefined();
+    expect(await taps.exists(recoveryId)).toBe(false);
+  });
+
+  it("an expired sealed TAP is deleted and never returned", async () => {
+    const taps = new TapHandoffRepository(tables);
+    const recoveryId = randomUUID();
+    await taps.put({
+      recoveryId,
+      jwe: "sealed",
+      sealedFor: "server",
+      expiresAt: "2026-01-01T00:00:00.000Z",
+      lifetimeInMinutes: 60,
+      isUsableOnce: true,
+      createdAt: "2025-12-31T23:00:00.000Z",
+    });
+    expect(await taps.take(recoveryId, new Date("2026-01-01T00:00:01Z"))).toBeUndefined();
+    expect(await taps.exists(recoveryId)).toBe(false);
+  });
+
+  it("a step event recorded twice (an activity re-run) is stored once; ordinary events append", async () => {
+    const audit = new AuditRepository(tables);
+    const recoveryId = randomUUID();
+    await audit.record({ recoveryId, event: "step_done", onceKey: "step_done", outcome: "success" });
+    await audit.record({ recoveryId, event: "step_done", onceKey: "step_done", outcome: "success" });
+    await audit.record({ recoveryId, event: "scanned", outcome: "info" });
+    await audit.record({ recoveryId, event: "scanned", outcome: "info" });
+    const events = await audit.list(recoveryId);
+    expect(events.map((e) => e.event).sort()).toEqual(["scanned", "scanned", "step_done"]);
+  });
+
+  it("concurrent updates of one recovery all apply (etag retry, no lost update)", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const recoveryId = randomUUID();
+    const now = new Date().toISOString();
+    await recoveries.create({
+      recoveryId,
+      tokenHash: "h",
+      status: "pending",
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now,
+      username: "a@b.example",
+      clientAddress: "127.0.0.1",
+      methodsRemoved: 0,
+    });
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        recoveries.update(recoveryId, (r) => ({ ...r, methodsRemoved: (r.methodsRemoved ?? 0) + 1 })),
+      ),
+    );
+    expect((await recoveries.get(recoveryId))?.methodsRemoved).toBe(5);
+  });
+});
