@@ -146,16 +146,11 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
     },
     new Date(),
   );
-  await s.recoveries.update(input.recoveryId, (r) =>
-    isTerminal(r.status)
-      ? undefined
-      : {
-          ...r,
-          status: "verifying_identity",
-          next: { type: "redirect", url: adapter.verificationUrl(token) },
-          expiresAt: input.deadline,
-        },
-  );
+  await s.recoveries.advance(input.recoveryId, {
+    status: "verifying_identity",
+    next: { type: "redirect", url: adapter.verificationUrl(token) },
+    expiresAt: input.deadline,
+  });
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "identity_verification_started",
@@ -215,22 +210,17 @@ export async function requestPresentation(
     expiresAt: requestExpires.toISOString(),
     status: "pending",
   });
-  await s.recoveries.update(input.recoveryId, (r) =>
-    isTerminal(r.status)
-      ? undefined
-      : {
-          ...r,
-          status: "awaiting_presentation",
-          presentationState: state,
-          next: {
-            type: "present_credential",
-            url: created.url,
-            ...(created.qrCode ? { qrCode: created.qrCode } : {}),
-            expiresAt: (requestExpires < deadline ? requestExpires : deadline).toISOString(),
-          },
-          expiresAt: input.deadline,
-        },
-  );
+  await s.recoveries.advance(input.recoveryId, {
+    status: "awaiting_presentation",
+    presentationState: state,
+    next: {
+      type: "present_credential",
+      url: created.url,
+      ...(created.qrCode ? { qrCode: created.qrCode } : {}),
+      expiresAt: (requestExpires < deadline ? requestExpires : deadline).toISOString(),
+    },
+    expiresAt: input.deadline,
+  });
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "presentation_requested",
@@ -252,9 +242,7 @@ async function presentationOutcome(state: string, recoveryId: string): Promise<P
 export async function checkPresentedCredential(input: PresentationStepInput): Promise<StepVerdict> {
   const s = services();
   const record = await openRecord(input.recoveryId);
-  await s.recoveries.update(input.recoveryId, (r) =>
-    isTerminal(r.status) ? undefined : { ...r, status: "validating", next: undefined },
-  );
+  await s.recoveries.advance(input.recoveryId, { status: "validating", next: undefined });
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const profile = profileOf(record);
   const provider = s.config.providers.get(record.provider!)!;
@@ -458,9 +446,11 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
     code: input.failureCode ?? input.status,
     ...(input.detail ? { detail: { detail: input.detail } } : {}),
   });
-  const final = await s.recoveries.update(input.recoveryId, (r) =>
-    isTerminal(r.status) ? undefined : { ...r, status: input.status, next: undefined, failure: failed },
-  );
+  const final = await s.recoveries.advance(input.recoveryId, {
+    status: input.status,
+    next: undefined,
+    failure: failed,
+  });
   if (final.userId) {
     const profile = s.config.policy.profiles.find((p) => p.id === final.profileId);
     const cooldownUntil =

@@ -11,7 +11,7 @@ import { secretsForWebhook } from "../idv/webhookSecrets";
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recovery/errors";
 import { describeIssue } from "../recovery/policy";
 import { secretMatchesHash } from "../recovery/secretsCompare";
-import { isTerminal } from "../recovery/status";
+import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
 import { callbackSchema, toPresentationOutcome } from "../verified-id/callback";
 import type { IdvResultEvent, PresentationResultEvent } from "./contracts";
@@ -20,7 +20,6 @@ import { EVENTS } from "./names";
 const WEBHOOK_LIMIT_BYTES = 64 * 1024;
 const CALLBACK_LIMIT_BYTES = 256 * 1024;
 const FINAL_DECISIONS = new Set(["approved", "declined", "expired", "error"]);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Raises an event; a workflow that already ended (late callback) is not an error. */
 async function raise(
@@ -117,7 +116,7 @@ export async function idvReturn(request: HttpRequest, context: InvocationContext
       throw new NotFoundError("unknown_provider", "No such identity verification provider.");
     }
     const recoveryId = request.query.get("recoveryId") ?? "";
-    if (!UUID.test(recoveryId)) throw new InvalidRequestError("recoveryId is missing or malformed.");
+    if (!isRecoveryId(recoveryId)) throw new InvalidRequestError("recoveryId is missing or malformed.");
     // Only ever to our configured front end: the id is the one thing we pass along.
     const target = new URL(s.config.frontendReturnUrl);
     target.searchParams.set("recoveryId", recoveryId);
@@ -146,9 +145,7 @@ export async function verifiedIdCallback(
     if (callback.requestStatus === "request_retrieved") {
       if (pending.status === "pending") {
         await s.presentations.replace(pending, { ...stripEtag(pending), status: "retrieved" });
-        await s.recoveries.update(pending.recoveryId, (r) =>
-          isTerminal(r.status) ? undefined : { ...r, presentationRetrievedAt: new Date().toISOString() },
-        );
+        await s.recoveries.advance(pending.recoveryId, { presentationRetrievedAt: new Date().toISOString() });
         await s.audit.record({
           recoveryId: pending.recoveryId,
           event: "presentation_retrieved",

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { bearerToken, clientAddress, json, readJson, respond } from "../http";
 import { ConflictError, DependencyError, NotFoundError, UnauthorizedError } from "../recovery/errors";
 import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/secretsCompare";
-import { CANCELLABLE_STATUSES, isTerminal } from "../recovery/status";
+import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/status";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
 import type { RecoveryRecord } from "../store/recoveries";
@@ -26,7 +26,6 @@ import { ORCHESTRATOR } from "./names";
 
 const POLL_AFTER_MS = 2_000;
 const DISCOVERY_WINDOW_MS = 15 * 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const startSchema = z
   .object({
@@ -116,7 +115,7 @@ async function authorizedRecord(request: HttpRequest): Promise<RecoveryRecord> {
     });
   }
   const recoveryId = request.params.recoveryId ?? "";
-  const record = UUID.test(recoveryId) ? await services().recoveries.get(recoveryId) : undefined;
+  const record = isRecoveryId(recoveryId) ? await services().recoveries.get(recoveryId) : undefined;
   // Compare even when the record is missing, so timing does not reveal which ids exist.
   const matches = secretMatchesHash(token, record?.tokenHash ?? hashSecret(newOpaqueSecret()));
   if (!record || !matches) throw new NotFoundError("recovery_not_found", "No such recovery for this token.");

@@ -33,6 +33,11 @@ export const CANCELLABLE_STATUSES: ReadonlySet<RecoveryStatus> = new Set([
   "awaiting_presentation",
 ]);
 
+/** Recovery ids are lower-case UUIDs (crypto.randomUUID); anything else names no recovery. */
+export function isRecoveryId(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
+}
+
 export function isTerminal(status: RecoveryStatus): boolean {
   return TERMINAL_STATUSES.has(status);
 }

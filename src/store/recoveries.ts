@@ -3,7 +3,7 @@
  * recovery token is kept only as a hash. Status changes go through `update` with etags.
  */
 import type { TableClient } from "@azure/data-tables";
-import type { Failure, NextStep, RecoveryStatus } from "../recovery/status";
+import { type Failure, isTerminal, type NextStep, type RecoveryStatus } from "../recovery/status";
 import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
 
 export interface RecoveryRecord {
@@ -100,6 +100,14 @@ export class RecoveryRepository {
         if (!isConcurrencyConflict(err) || attempt >= 8) throw err;
       }
     }
+  }
+
+  /**
+   * Applies `patch` unless the recovery is already terminal (cancelled meanwhile, or a late
+   * writer): a closed recovery never moves again.
+   */
+  advance(recoveryId: string, patch: Partial<RecoveryRecord>): Promise<RecoveryRecord> {
+    return this.update(recoveryId, (r) => (isTerminal(r.status) ? undefined : { ...r, ...patch }));
   }
 
   async list(): Promise<RecoveryRecord[]> {
