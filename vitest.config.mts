@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     maxWorkers: 3,
-    reporters: ["default"],
+    reporters: ["default", "json"],
+    // Machine-readable results: .ci/run prints the plain "N passed, N failed" line from them.
+    outputFile: { json: "test-results/vitest.json" },
   },
 });
