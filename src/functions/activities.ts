@@ -7,13 +7,14 @@ import type { InvocationContext } from "@azure/functions";
 import { METHOD_COLLECTIONS } from "../directory/graph";
 import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, signHandoffToken } from "../idv/handoffToken";
 import { checkPresentedCredential as checkCredential } from "../recovery/credential";
-import { decideEligibility, type IneligibilityReason } from "../recovery/eligibility";
+import { decideEligibility } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
 import { matchProfileExact } from "../recovery/matching";
 import { orderForDeletion } from "../recovery/methodOrder";
 import { type PolicyProfile, referencedGroups } from "../recovery/policy";
 import { hashSecret, newOpaqueSecret } from "../recovery/secretsCompare";
 import { failure, isTerminal } from "../recovery/status";
+import { type TapCoverage, tapCoverage, tapPolicyGroups } from "../recovery/tapPolicy";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
 import type { RecoveryRecord } from "../store/recoveries";
@@ -78,10 +79,12 @@ export async function discoverAccount(
     namesakeCount,
     country: record.country,
   });
-  let reason: IneligibilityReason | "recovery_in_progress" | "cooldown" | undefined = decision.eligible
-    ? undefined
-    : decision.reason;
-  if (decision.eligible && account) {
+  let reason: string | undefined = decision.eligible ? undefined : decision.reason;
+  if (decision.eligible && account && decision.profile.mode === "production") {
+    const coverage = await tapCoverageFor(account.id, decision.profile.tapLifetimeMinutes);
+    if (!coverage.covered) reason = coverage.reason;
+  }
+  if (!reason && decision.eligible && account) {
     const lock = await s.locks.acquire(account.id, input.recoveryId, new Date());
     if (!lock.acquired) reason = lock.reason;
   }
@@ -115,6 +118,14 @@ export async function discoverAccount(
     idvTimeoutMinutes: profile.idvTimeoutMinutes,
     presentationTimeoutMinutes: profile.presentationTimeoutMinutes,
   };
+}
+
+/** Whether the tenant's TAP policy covers this user (transitive groups), and the lifetime it allows. */
+async function tapCoverageFor(userId: string, wantedLifetime: number): Promise<TapCoverage> {
+  const s = services();
+  const policy = await s.directory.getTapPolicy();
+  const memberOf = await s.directory.memberOf(userId, tapPolicyGroups(policy));
+  return tapCoverage(policy, memberOf, wantedLifetime);
 }
 
 export async function startIdentityVerification(input: StartIdvInput): Promise<void> {
@@ -305,10 +316,25 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   return ok ? { ok: true } : { ok: false, code: "profile_mismatch" };
 }
 
-export async function resetAuthenticationMethods(input: RecoveryInput): Promise<{ removed: number }> {
+export async function resetAuthenticationMethods(input: RecoveryInput): Promise<StepVerdict> {
   const s = services();
   const record = await openRecord(input.recoveryId);
   const userId = record.userId!;
+  // Never strip a user's methods unless the TAP that replaces them can be issued right after.
+  if (!record.methodsRemoved) {
+    const coverage = await tapCoverageFor(userId, profileOf(record).tapLifetimeMinutes);
+    if (!coverage.covered) {
+      await s.audit.record({
+        recoveryId: input.recoveryId,
+        event: "tap_blocked",
+        onceKey: "tap_blocked",
+        outcome: "failure",
+        code: "tap_policy_blocked",
+        detail: { reason: coverage.reason, before: "method reset" },
+      });
+      return { ok: false, code: "tap_policy_blocked" };
+    }
+  }
   const methods = await s.directory.listAuthenticationMethods(userId);
   const ordered = orderForDeletion(methods, new Set(Object.keys(METHOD_COLLECTIONS)));
   for (const method of ordered) await s.directory.deleteAuthenticationMethod(userId, method);
@@ -333,7 +359,7 @@ export async function resetAuthenticationMethods(input: RecoveryInput): Promise<
       types: ordered.map((m) => m.odataType.replace("#microsoft.graph.", "")),
     },
   });
-  return { removed: ordered.length };
+  return { ok: true };
 }
 
 export async function revokeSignInSessions(input: RecoveryInput): Promise<void> {
@@ -354,22 +380,20 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
   const record = await openRecord(input.recoveryId);
   if (record.tapIssuedAt && (await s.taps.exists(input.recoveryId))) return { ok: true };
   const profile = profileOf(record);
-  const policy = await s.directory.getTapPolicy();
-  if (policy.state !== "enabled") {
+  // Checked at discovery too; checked again because the policy may have changed meanwhile.
+  const coverage = await tapCoverageFor(record.userId!, profile.tapLifetimeMinutes);
+  if (!coverage.covered) {
     await s.audit.record({
       recoveryId: input.recoveryId,
       event: "tap_blocked",
       onceKey: "tap_blocked",
       outcome: "failure",
       code: "tap_policy_blocked",
-      detail: { reason: "policy disabled" },
+      detail: { reason: coverage.reason },
     });
     return { ok: false, code: "tap_policy_blocked" };
   }
-  const lifetimeInMinutes = Math.min(
-    Math.max(profile.tapLifetimeMinutes, policy.minimumLifetimeInMinutes),
-    policy.maximumLifetimeInMinutes,
-  );
+  const { lifetimeInMinutes } = coverage;
   let created: Awaited<ReturnType<typeof s.directory.createTemporaryAccessPass>>;
   try {
     created = await s.directory.createTemporaryAccessPass(record.userId!, {

@@ -117,8 +117,9 @@ export function* recoveryOrchestrator(
     step = "validation";
     context.df.setCustomStatus({ step });
     const presentation = { recoveryId, state: request.state };
-    const verdict = (yield context.df.callActivity(
+    const verdict = (yield context.df.callActivityWithRetry(
       ACTIVITIES.checkPresentedCredential,
+      retry,
       presentation,
     )) as StepVerdict;
     if (!verdict.ok)
@@ -134,7 +135,10 @@ export function* recoveryOrchestrator(
 
     step = "recovery";
     context.df.setCustomStatus({ step });
-    yield context.df.callActivityWithRetry(ACTIVITIES.resetAuthenticationMethods, retry, { recoveryId });
+    const reset = (yield context.df.callActivityWithRetry(ACTIVITIES.resetAuthenticationMethods, retry, {
+      recoveryId,
+    })) as StepVerdict;
+    if (!reset.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: reset.code });
     yield context.df.callActivityWithRetry(ACTIVITIES.revokeSignInSessions, retry, { recoveryId });
     const tap = (yield context.df.callActivityWithRetry(ACTIVITIES.issueTemporaryAccessPass, retry, {
       recoveryId,

@@ -109,6 +109,7 @@ describe("HTTP contract v1", () => {
       [DEMO_USERS.nonameUser.userPrincipalName, "name_missing"],
       [DEMO_USERS.nestorWilke.userPrincipalName, "namesake"],
       [DEMO_USERS.leeGu.userPrincipalName, "globally_excluded"],
+      [DEMO_USERS.tapExcluded.userPrincipalName, "tap_policy_not_targeted"],
     ] as const;
     const bodies: string[] = [];
     for (const [username, reason] of cases) {

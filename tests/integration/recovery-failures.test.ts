@@ -4,7 +4,7 @@
  */
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
 import { type RecoveryStart, TestStack } from "../support/stack";
 
 const ADELE = DEMO_USERS.adeleVance;
@@ -102,6 +102,22 @@ describe("recovery failures", () => {
     await stack.sims.verifiedId.present(requestId, { issuer: "did:web:evil.example" });
     const done = await stack.waitForStatus(start, ["failed", "recovered"]);
     expect(done).toMatchObject({ status: "failed", failure: { code: "credential_invalid" } });
+  });
+
+  it("a TAP policy that stops covering the user before the reset fails with tap_policy_blocked and keeps every method", async () => {
+    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const start = await startAdele();
+    const requestId = await throughIdv(start);
+    const tenant = demoTenant();
+    stack.sims.graph.reset({ ...tenant, tapPolicy: { ...tenant.tapPolicy, state: "disabled" } });
+    await stack.sims.verifiedId.present(requestId);
+    const done = await stack.waitForStatus(start, ["failed", "recovered"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "tap_policy_blocked" } });
+    expect(done.tap).toBeUndefined();
+    expectDirectoryUntouched(ADELE.id, methods);
+    const deletes = stack.sims.graph.requests.filter((r) => r.method === "DELETE");
+    expect(deletes).toHaveLength(0);
+    stack.sims.graph.reset(demoTenant());
   });
 
   it("a webhook with a bad signature is refused with 401 and changes nothing", async () => {
