@@ -9,7 +9,7 @@ import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 
 const PAGE = (nonce: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Recover your account</title>
+<title>Recover your account</title><link rel="icon" href="data:,">
 <style nonce="${nonce}">
 body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}
 h1{font-size:1.5rem}label{display:block;margin:.5rem 0 .25rem}input{width:100%;padding:.5rem;font:inherit;box-sizing:border-box}
