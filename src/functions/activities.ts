@@ -120,6 +120,19 @@ export async function discoverAccount(
   };
 }
 
+/** Ends the TAP step without a TAP (and, before the reset, without touching any method). */
+async function tapBlocked(recoveryId: string, detail: Record<string, unknown>): Promise<StepVerdict> {
+  await services().audit.record({
+    recoveryId,
+    event: "tap_blocked",
+    onceKey: "tap_blocked",
+    outcome: "failure",
+    code: "tap_policy_blocked",
+    detail,
+  });
+  return { ok: false, code: "tap_policy_blocked" };
+}
+
 /** Whether the tenant's TAP policy covers this user (transitive groups), and the lifetime it allows. */
 async function tapCoverageFor(userId: string, wantedLifetime: number): Promise<TapCoverage> {
   const s = services();
@@ -324,15 +337,7 @@ export async function resetAuthenticationMethods(input: RecoveryInput): Promise<
   if (!record.methodsRemoved) {
     const coverage = await tapCoverageFor(userId, profileOf(record).tapLifetimeMinutes);
     if (!coverage.covered) {
-      await s.audit.record({
-        recoveryId: input.recoveryId,
-        event: "tap_blocked",
-        onceKey: "tap_blocked",
-        outcome: "failure",
-        code: "tap_policy_blocked",
-        detail: { reason: coverage.reason, before: "method reset" },
-      });
-      return { ok: false, code: "tap_policy_blocked" };
+      return tapBlocked(input.recoveryId, { reason: coverage.reason, before: "method reset" });
     }
   }
   const methods = await s.directory.listAuthenticationMethods(userId);
@@ -383,15 +388,7 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
   // Checked at discovery too; checked again because the policy may have changed meanwhile.
   const coverage = await tapCoverageFor(record.userId!, profile.tapLifetimeMinutes);
   if (!coverage.covered) {
-    await s.audit.record({
-      recoveryId: input.recoveryId,
-      event: "tap_blocked",
-      onceKey: "tap_blocked",
-      outcome: "failure",
-      code: "tap_policy_blocked",
-      detail: { reason: coverage.reason },
-    });
-    return { ok: false, code: "tap_policy_blocked" };
+    return tapBlocked(input.recoveryId, { reason: coverage.reason });
   }
   const { lifetimeInMinutes } = coverage;
   let created: Awaited<ReturnType<typeof s.directory.createTemporaryAccessPass>>;
@@ -403,15 +400,7 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
   } catch (err) {
     const status = (err as { graphStatus?: number }).graphStatus;
     if (status === 400 || status === 403) {
-      await s.audit.record({
-        recoveryId: input.recoveryId,
-        event: "tap_blocked",
-        onceKey: "tap_blocked",
-        outcome: "failure",
-        code: "tap_policy_blocked",
-        detail: { graphStatus: status },
-      });
-      return { ok: false, code: "tap_policy_blocked" };
+      return tapBlocked(input.recoveryId, { graphStatus: status });
     }
     throw err;
   }
