@@ -196,4 +196,56 @@ describe("recovery failures", () => {
     expect(after.body.status).toBe("cancelled");
     expectDirectoryUntouched(ADELE.id, methods);
   });
+
+  it("a throttled directory (429 with Retry-After) is retried and the recovery completes", async () => {
+    const megan = DEMO_USERS.meganBowen;
+    stack.sims.graph.throttle({
+      method: "DELETE",
+      path: "/authentication/",
+      times: 2,
+      retryAfterSeconds: 0.2,
+    });
+    stack.sims.graph.throttle({
+      method: "POST",
+      path: "/revokeSignInSessions",
+      times: 1,
+      retryAfterSeconds: 0.1,
+    });
+    const started = await stack.startRecovery({ username: megan.userPrincipalName });
+    const verifying = await stack.waitForStatus(started.body, ["verifying_identity"]);
+    await stack.completeIdv(verifying.next!, "approved", { firstName: "Megan", lastName: "Bowen" });
+    const awaiting = await stack.waitForStatus(started.body, ["awaiting_presentation"]);
+    await stack.sims.verifiedId.present(stack.presentationRequestId(awaiting.next!));
+    const done = await stack.waitForStatus(started.body, ["recovered", "failed"]);
+    expect(done.status).toBe("recovered");
+    const throttled = stack.sims.graph.requests.filter((r) => r.status === 429);
+    expect(throttled).toHaveLength(3);
+    expect(stack.sims.graph.revocations(megan.id).count).toBe(1);
+    expect(stack.sims.graph.temporaryAccessPasses(megan.id)).toHaveLength(1);
+  });
+
+  it("a directory that keeps failing ends the recovery as failed with directory_error", async () => {
+    const maria = DEMO_USERS.mariaGarcia;
+    stack.sims.graph.clearRequests();
+    stack.sims.graph.failNext({
+      method: "POST",
+      path: "/checkMemberGroups",
+      times: 100,
+      status: 500,
+      code: "generalException",
+    });
+    const started = await stack.startRecovery({ username: maria.userPrincipalName });
+    // The durable retry policy waits 2 s, 4 s, 8 s between attempts: move the clock past each wait.
+    const deadline = Date.now() + 20_000;
+    let state = await stack.readRecovery(started.body.recoveryId, started.body.recoveryToken);
+    while (state.body.status === "pending" && Date.now() < deadline) {
+      await stack.advanceClock(10_000);
+      await new Promise((r) => setTimeout(r, 100));
+      state = await stack.readRecovery(started.body.recoveryId, started.body.recoveryToken);
+    }
+    expect(state.body).toMatchObject({ status: "failed", failure: { code: "directory_error" } });
+    const attempts = stack.sims.graph.requests.filter((r) => r.path.endsWith("/checkMemberGroups"));
+    expect(attempts).toHaveLength(4);
+    stack.sims.graph.reset(demoTenant());
+  });
 });
