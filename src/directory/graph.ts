@@ -43,6 +43,26 @@ class BearerTokenMiddleware implements Middleware {
   }
 }
 
+interface GraphUser {
+  id: string;
+  userPrincipalName: string;
+  accountEnabled?: boolean;
+  givenName?: string | null;
+  surname?: string | null;
+  signInActivity?: { lastSuccessfulSignInDateTime?: string | null } | null;
+}
+
+function toAccount(user: GraphUser): DirectoryAccount {
+  return {
+    id: user.id,
+    userPrincipalName: user.userPrincipalName,
+    accountEnabled: user.accountEnabled === true,
+    givenName: user.givenName ?? null,
+    surname: user.surname ?? null,
+    lastSuccessfulSignInDateTime: user.signInActivity?.lastSuccessfulSignInDateTime ?? null,
+  };
+}
+
 export interface AuthenticationMethod {
   odataType: string;
   id: string;
@@ -128,7 +148,11 @@ export class DirectoryGateway {
     }
   }
 
-  /** The account a typed username names (UPN or mail, case-insensitive), or undefined. */
+  /**
+   * The account a typed username names (UPN or mail, case-insensitive), or undefined. One call:
+   * listing users accepts `$select=signInActivity` with `$filter` (reading one user by UPN
+   * would not).
+   */
   async findAccount(username: string): Promise<DirectoryAccount | undefined> {
     const v = escapeOData(username);
     const found = await this.call(
@@ -137,36 +161,23 @@ export class DirectoryGateway {
         this.client
           .api("/users")
           .filter(`userPrincipalName eq '${v}' or mail eq '${v}'`)
-          .select("id")
+          .select(USER_SELECT)
           .top(2)
-          .get() as Promise<{ value: { id: string }[] }>,
+          .get() as Promise<{ value: GraphUser[] }>,
     );
     // Two accounts answering to one name is ambiguous: treat as not found rather than guess.
-    if (found.value.length !== 1) return undefined;
-    return this.getAccount(found.value[0]!.id);
+    return found.value.length === 1 ? toAccount(found.value[0]!) : undefined;
   }
 
+  /** The account by object id (re-read before matching: names may have changed since discovery). */
   async getAccount(userId: string): Promise<DirectoryAccount | undefined> {
     try {
-      const user = (await this.client
-        .api(`/users/${encodeURIComponent(userId)}`)
-        .select(USER_SELECT)
-        .get()) as {
-        id: string;
-        userPrincipalName: string;
-        accountEnabled: boolean;
-        givenName: string | null;
-        surname: string | null;
-        signInActivity?: { lastSuccessfulSignInDateTime?: string | null } | null;
-      };
-      return {
-        id: user.id,
-        userPrincipalName: user.userPrincipalName,
-        accountEnabled: user.accountEnabled === true,
-        givenName: user.givenName ?? null,
-        surname: user.surname ?? null,
-        lastSuccessfulSignInDateTime: user.signInActivity?.lastSuccessfulSignInDateTime ?? null,
-      };
+      return toAccount(
+        (await this.client
+          .api(`/users/${encodeURIComponent(userId)}`)
+          .select(USER_SELECT)
+          .get()) as GraphUser,
+      );
     } catch (err) {
       if (err instanceof GraphError && err.statusCode === 404) return undefined;
       throw directoryError("user read", err);

@@ -66,9 +66,14 @@ export async function discoverAccount(
   const s = services();
   const record = await openRecord(input.recoveryId);
   const account = await s.directory.findAccount(record.username);
-  const memberOf = account
-    ? await s.directory.memberOf(account.id, referencedGroups(s.config.policy))
-    : new Set<string>();
+  // One membership check covers the policy's groups and the TAP policy's targets.
+  const tapPolicy = account ? await s.directory.getTapPolicy() : undefined;
+  const memberOf =
+    account && tapPolicy
+      ? await s.directory.memberOf(account.id, [
+          ...new Set([...referencedGroups(s.config.policy), ...tapPolicyGroups(tapPolicy)]),
+        ])
+      : new Set<string>();
   const namesakeCount =
     account?.accountEnabled && account.givenName?.trim() && account.surname?.trim()
       ? await s.directory.countNamesakes(account)
@@ -81,7 +86,7 @@ export async function discoverAccount(
   });
   let reason: string | undefined = decision.eligible ? undefined : decision.reason;
   if (decision.eligible && account && decision.profile.mode === "production") {
-    const coverage = await tapCoverageFor(account.id, decision.profile.tapLifetimeMinutes);
+    const coverage = tapCoverage(tapPolicy!, memberOf, decision.profile.tapLifetimeMinutes);
     if (!coverage.covered) reason = coverage.reason;
   }
   if (!reason && decision.eligible && account) {

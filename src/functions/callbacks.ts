@@ -11,7 +11,7 @@ import { secretsForWebhook } from "../idv/webhookSecrets";
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recovery/errors";
 import { describeIssue } from "../recovery/policy";
 import { secretMatchesHash } from "../recovery/secretsCompare";
-import { isRecoveryId } from "../recovery/status";
+import { isRecoveryId, isTerminal } from "../recovery/status";
 import { services } from "../services";
 import { callbackSchema, toPresentationOutcome } from "../verified-id/callback";
 import type { IdvResultEvent, PresentationResultEvent } from "./contracts";
@@ -21,17 +21,20 @@ const WEBHOOK_LIMIT_BYTES = 64 * 1024;
 const CALLBACK_LIMIT_BYTES = 256 * 1024;
 const FINAL_DECISIONS = new Set(["approved", "declined", "expired", "error"]);
 
-/** Raises an event; a workflow that already ended (late callback) is not an error. */
+/**
+ * Raises an event to a recovery's workflow. A recovery our record shows as closed (ended,
+ * cancelled) gets nothing: the callback is late, acknowledged and ignored. A workflow that ends
+ * between the check and the raise answers 410, which the client treats as done.
+ */
 async function raise(
   context: InvocationContext,
   recoveryId: string,
   name: string,
   data: unknown,
 ): Promise<boolean> {
-  const client = df.getClient(context);
-  const status = await client.getStatus(recoveryId);
-  if (!status || ["Completed", "Failed", "Terminated"].includes(String(status.runtimeStatus))) return false;
-  await client.raiseEvent(recoveryId, name, data);
+  const record = await services().recoveries.get(recoveryId);
+  if (!record || isTerminal(record.status)) return false;
+  await df.getClient(context).raiseEvent(recoveryId, name, data);
   return true;
 }
 
@@ -79,12 +82,9 @@ export async function idvWebhook(
       return json(200, { status: "accepted" });
     }
     const first = await s.idvSessions.recordResult(session, JSON.stringify(result), new Date().toISOString());
-    // A second final result for one session (or a redelivery racing the first) changes nothing.
-    const current = first ? undefined : await s.idvSessions.get(providerName, result.sessionId);
-    const decision = first
-      ? result.decision
-      : (JSON.parse(current?.result ?? "{}") as { decision?: string }).decision;
-    if (!first && decision !== result.decision) {
+    // Another delivery for a session that already has its result changes nothing. A redelivery of
+    // this very webhook (accepted before, not yet delivered: a crash before the raise) goes on.
+    if (!first && accepted.fresh) {
       await s.inbox.markDelivered(providerName, eventId);
       return json(200, { status: "duplicate" });
     }
