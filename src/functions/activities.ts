@@ -4,7 +4,7 @@
  * acting, and never returns secrets or personal data to the orchestration.
  */
 import type { InvocationContext } from "@azure/functions";
-import { METHOD_COLLECTIONS } from "../directory/graph";
+import { graphStatusOf, METHOD_COLLECTIONS } from "../directory/graph";
 import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, signHandoffToken } from "../idv/handoffToken";
 import { checkPresentedCredential as checkCredential } from "../recovery/credential";
 import { decideEligibility } from "../recovery/eligibility";
@@ -18,7 +18,7 @@ import { type TapCoverage, tapCoverage, tapPolicyGroups } from "../recovery/tapP
 import { requireSecret } from "../secrets";
 import { services } from "../services";
 import type { RecoveryRecord } from "../store/recoveries";
-import { clientJwkSchema, sealTap, TAP_HANDOFF_KEY_SECRET } from "../tap/seal";
+import { clientJwkSchema, REGISTER_URL, sealTap, TAP_HANDOFF_KEY_SECRET } from "../tap/seal";
 import type { PresentationOutcome } from "../verified-id/callback";
 import type {
   DiscoveryResult,
@@ -30,8 +30,6 @@ import type {
   StartIdvInput,
   StepVerdict,
 } from "./contracts";
-
-const REGISTER_URL = "https://aka.ms/mysecurityinfo";
 
 async function loadRecord(recoveryId: string): Promise<RecoveryRecord> {
   const record = await services().recoveries.get(recoveryId);
@@ -403,7 +401,7 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
       isUsableOnce: profile.tapUsableOnce,
     });
   } catch (err) {
-    const status = (err as { graphStatus?: number }).graphStatus;
+    const status = graphStatusOf(err);
     if (status === 400 || status === 403) {
       return tapBlocked(input.recoveryId, { graphStatus: status });
     }
@@ -478,5 +476,3 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
     await s.locks.release(final.userId, input.recoveryId, cooldownUntil);
   }
 }
-
-export { REGISTER_URL };

@@ -18,9 +18,9 @@ import {
   assertUsableClientKey,
   clientJwkSchema,
   openServerSealedTap,
+  REGISTER_URL,
   TAP_HANDOFF_KEY_SECRET,
 } from "../tap/seal";
-import { REGISTER_URL } from "./activities";
 import type { RecoveryInput } from "./contracts";
 import { ORCHESTRATOR } from "./names";
 

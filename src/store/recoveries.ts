@@ -109,11 +109,4 @@ export class RecoveryRepository {
   advance(recoveryId: string, patch: Partial<RecoveryRecord>): Promise<RecoveryRecord> {
     return this.update(recoveryId, (r) => (isTerminal(r.status) ? undefined : { ...r, ...patch }));
   }
-
-  async list(): Promise<RecoveryRecord[]> {
-    const table = await this.table();
-    const out: RecoveryRecord[] = [];
-    for await (const entity of table.listEntities<Stored>()) out.push(fromStored(entity));
-    return out;
-  }
 }

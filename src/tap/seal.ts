@@ -12,6 +12,9 @@ import { InvalidRequestError } from "../recovery/errors";
 
 export const TAP_HANDOFF_KEY_SECRET = "tap-handoff-key";
 
+/** Where the user registers new methods with the TAP (handed out with it). */
+export const REGISTER_URL = "https://aka.ms/mysecurityinfo";
+
 /** What the client may send as `tapEncryptionKey`: a public RSA (≥ 2048) or EC P-256/384 key. */
 export const clientJwkSchema = z
   .object({

@@ -262,11 +262,4 @@ export class TestStack {
     );
     return { status: res.status, text: await res.text() };
   }
-
-  async tableNames(): Promise<string[]> {
-    const service = TableServiceClient.fromConnectionString(this.storage, { allowInsecureConnection: true });
-    const names: string[] = [];
-    for await (const table of service.listTables()) if (table.name) names.push(table.name);
-    return names;
-  }
 }
