@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
-import { TestStack } from "../support/stack";
+import { useStack } from "../support/stack";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
@@ -16,10 +16,9 @@ if (!available && process.env.CI)
   throw new Error(`CI must install Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 describe.skipIf(!available)("recovering in a browser", () => {
-  let stack: TestStack;
+  const stack = useStack({ mode: "production" });
   let browser: Browser;
   beforeAll(async () => {
-    stack = await TestStack.start({ storage: inject("azuriteConnectionString"), mode: "production" });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -35,7 +34,6 @@ describe.skipIf(!available)("recovering in a browser", () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
   });
 
   it("walks from the username to the TAP, which is shown once", async () => {
@@ -50,7 +48,7 @@ describe.skipIf(!available)("recovering in a browser", () => {
       if (m.type() === "error") errors.push(m.text());
     });
 
-    await page.goto(`${stack.url}/api/recover`);
+    await page.goto(`${stack().url}/api/recover`);
     await page.getByLabel("Your work account").fill(user.userPrincipalName);
     await page.getByRole("button", { name: "Start recovery" }).click();
     await page.getByRole("link", { name: "Verify your identity" }).click();
@@ -69,7 +67,7 @@ describe.skipIf(!available)("recovering in a browser", () => {
 
     // The phone: the demo wallet presents the credential the provider issued
     const phone = await browser.newPage();
-    await phone.goto(`${stack.sims.verifiedId.url}/wallet`);
+    await phone.goto(`${stack().sims.verifiedId.url}/wallet`);
     await phone.locator("a[href^='/wallet/requests/']").first().click();
     await phone.getByRole("button", { name: /present/i }).click();
 
@@ -77,7 +75,7 @@ describe.skipIf(!available)("recovering in a browser", () => {
     await tap.waitFor({ timeout: 20_000 });
     const shown = (await tap.textContent())?.trim();
     expect(await page.locator("#status").textContent()).toBe("recovered");
-    const passes = stack.sims.graph.temporaryAccessPasses(user.id);
+    const passes = stack().sims.graph.temporaryAccessPasses(user.id);
     expect(passes).toHaveLength(1);
     expect(shown).toBe(passes[0]?.temporaryAccessPass);
     await page.screenshot({ path: "test-results/recovered.png", fullPage: true });

@@ -5,23 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
-import { TestStack } from "../support/stack";
+import { useStack } from "../support/stack";
 
 describe("HTTP contract v1", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await TestStack.start({ storage: inject("azuriteConnectionString"), mode: "production" });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack({ mode: "production" });
 
   async function post(
     path: string,
     body: string,
     headers: Record<string, string> = { "content-type": "application/json" },
   ) {
-    const res = await fetch(`${stack.url}${path}`, { method: "POST", headers, body });
+    const res = await fetch(`${stack().url}${path}`, { method: "POST", headers, body });
     const text = await res.text();
     return {
       status: res.status,
@@ -51,12 +45,12 @@ describe("HTTP contract v1", () => {
     ],
     ["array body", "[]", "invalid_request"],
   ])("a start with %s is refused with 400 problem+json and starts nothing", async (_name, body, code) => {
-    const before = await stack.countRows("Recoveries");
+    const before = await stack().countRows("Recoveries");
     const res = await post("/api/recovery", body);
     expect(res.status).toBe(400);
     expect(res.type).toBe("application/problem+json");
     expect(res.json).toMatchObject({ status: 400, code, type: expect.stringContaining(code) });
-    expect(await stack.countRows("Recoveries")).toBe(before);
+    expect(await stack().countRows("Recoveries")).toBe(before);
   });
 
   it("a start that is not JSON at all is refused with 415", async () => {
@@ -77,23 +71,23 @@ describe("HTTP contract v1", () => {
   });
 
   it("a recovery cannot be read without its token, nor with a wrong one, and reveals nothing", async () => {
-    const started = await stack.startRecovery({ username: DEMO_USERS.alexWilber.userPrincipalName });
+    const started = await stack().startRecovery({ username: DEMO_USERS.alexWilber.userPrincipalName });
     const id = started.body.recoveryId;
-    const none = await stack.readRecovery(id, undefined);
+    const none = await stack().readRecovery(id, undefined);
     expect(none.status).toBe(401);
     expect(none.body).toMatchObject({ code: "missing_recovery_token" });
-    const wrong = await stack.readRecovery(id, "A".repeat(43));
-    const unknown = await stack.readRecovery(
+    const wrong = await stack().readRecovery(id, "A".repeat(43));
+    const unknown = await stack().readRecovery(
       "00000000-0000-4000-8000-000000000000",
       started.body.recoveryToken,
     );
-    const malformed = await stack.readRecovery("not-an-id", started.body.recoveryToken);
+    const malformed = await stack().readRecovery("not-an-id", started.body.recoveryToken);
     for (const r of [wrong, unknown, malformed]) {
       expect(r.status).toBe(404);
       expect(r.body).toEqual(wrong.body);
       expect(JSON.stringify(r.body)).not.toContain(id);
     }
-    const cancel = await fetch(`${stack.url}/api/recovery/${id}/cancel`, {
+    const cancel = await fetch(`${stack().url}/api/recovery/${id}/cancel`, {
       method: "POST",
       headers: { authorization: "Bearer wrong" },
     });
@@ -113,7 +107,7 @@ describe("HTTP contract v1", () => {
     ] as const;
     const bodies: string[] = [];
     for (const [username, reason] of cases) {
-      const started = await stack.startRecovery({ username });
+      const started = await stack().startRecovery({ username });
       expect(started.status).toBe(202);
       expect(Object.keys(started.body).sort()).toEqual([
         "pollAfterMs",
@@ -122,18 +116,18 @@ describe("HTTP contract v1", () => {
         "status",
         "statusUrl",
       ]);
-      const done = await stack.waitForStatus(started.body, ["not_eligible", "verifying_identity"]);
+      const done = await stack().waitForStatus(started.body, ["not_eligible", "verifying_identity"]);
       expect(done.status).toBe("not_eligible");
       const { recoveryId: _id, expiresAt: _e, ...rest } = done;
       bodies.push(JSON.stringify(rest));
-      const audit = await stack.auditEvents(started.body.recoveryId);
+      const audit = await stack().auditEvents(started.body.recoveryId);
       expect(audit.find((e) => e.event === "eligibility_checked")?.code).toBe(reason);
     }
     expect(new Set(bodies).size).toBe(1);
   });
 
   it("routes that do not exist answer 404 problem+json", async () => {
-    const res = await fetch(`${stack.url}/api/nope`);
+    const res = await fetch(`${stack().url}/api/nope`);
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
   });
@@ -166,17 +160,17 @@ describe("HTTP contract v1", () => {
 
   it("the IDV return redirects only to the configured front end, and refuses a malformed id", async () => {
     const id = "0f8fad5b-d9cb-469f-a165-70867728950e";
-    const ok = await fetch(`${stack.url}/api/idv/demo-idv/return?recoveryId=${id}`, { redirect: "manual" });
+    const ok = await fetch(`${stack().url}/api/idv/demo-idv/return?recoveryId=${id}`, { redirect: "manual" });
     expect(ok.status).toBe(302);
-    expect(ok.headers.get("location")).toBe(`${stack.settings.FRONTEND_RETURN_URL}?recoveryId=${id}`);
-    const bad = await fetch(`${stack.url}/api/idv/demo-idv/return?recoveryId=https://evil.example`, {
+    expect(ok.headers.get("location")).toBe(`${stack().settings.FRONTEND_RETURN_URL}?recoveryId=${id}`);
+    const bad = await fetch(`${stack().url}/api/idv/demo-idv/return?recoveryId=https://evil.example`, {
       redirect: "manual",
     });
     expect(bad.status).toBe(400);
   });
 
   it("publishes only public keys in the JWKS", async () => {
-    const res = await fetch(`${stack.url}/api/.well-known/jwks.json`);
+    const res = await fetch(`${stack().url}/api/.well-known/jwks.json`);
     expect(res.status).toBe(200);
     const jwks = (await res.json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys).toHaveLength(1);

@@ -5,35 +5,29 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
-import { TestStack } from "../support/stack";
+import { useStack } from "../support/stack";
 
 describe("a recovery in evaluation mode", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await TestStack.start({ storage: inject("azuriteConnectionString"), mode: "evaluation" });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack({ mode: "evaluation" });
 
   it("verifies the person and changes nothing", async () => {
     const user = DEMO_USERS.tapExcluded;
-    const methods = stack.sims.graph.methods(user.id).length;
-    const started = await stack.startRecovery({ username: user.userPrincipalName });
-    const verifying = await stack.waitForStatus(started.body, ["verifying_identity", "not_eligible"]);
+    const methods = stack().sims.graph.methods(user.id).length;
+    const started = await stack().startRecovery({ username: user.userPrincipalName });
+    const verifying = await stack().waitForStatus(started.body, ["verifying_identity", "not_eligible"]);
     expect(verifying.status).toBe("verifying_identity");
-    await stack.completeIdv(verifying.next!, "approved", { firstName: "Johanna", lastName: "Lorenz" });
-    const awaiting = await stack.waitForStatus(started.body, ["awaiting_presentation"]);
-    await stack.sims.verifiedId.present(stack.presentationRequestId(awaiting.next!));
-    const done = await stack.waitForStatus(started.body, ["evaluation_passed", "failed", "recovered"]);
+    await stack().completeIdv(verifying.next!, "approved", { firstName: "Johanna", lastName: "Lorenz" });
+    const awaiting = await stack().waitForStatus(started.body, ["awaiting_presentation"]);
+    await stack().sims.verifiedId.present(stack().presentationRequestId(awaiting.next!));
+    const done = await stack().waitForStatus(started.body, ["evaluation_passed", "failed", "recovered"]);
     expect(done.status).toBe("evaluation_passed");
     expect(done.tap).toBeUndefined();
     expect(done.failure).toBeUndefined();
-    expect(stack.sims.graph.methods(user.id)).toHaveLength(methods);
-    expect(stack.sims.graph.temporaryAccessPasses(user.id)).toHaveLength(0);
-    expect(stack.sims.graph.revocations(user.id).count).toBe(0);
+    expect(stack().sims.graph.methods(user.id)).toHaveLength(methods);
+    expect(stack().sims.graph.temporaryAccessPasses(user.id)).toHaveLength(0);
+    expect(stack().sims.graph.revocations(user.id).count).toBe(0);
     expect(
-      stack.sims.graph.requests.filter(
+      stack().sims.graph.requests.filter(
         (r) => r.method === "DELETE" || r.path.endsWith("revokeSignInSessions"),
       ),
     ).toHaveLength(0);

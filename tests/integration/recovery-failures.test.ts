@@ -5,58 +5,52 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
-import { type RecoveryStart, TestStack } from "../support/stack";
+import { type RecoveryStart, useStack } from "../support/stack";
 
 const ADELE = DEMO_USERS.adeleVance;
 
 describe("recovery failures", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await TestStack.start({ storage: inject("azuriteConnectionString"), mode: "production" });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack({ mode: "production" });
 
   function expectDirectoryUntouched(userId: string, methodCount: number): void {
-    expect(stack.sims.graph.methods(userId)).toHaveLength(methodCount);
-    expect(stack.sims.graph.temporaryAccessPasses(userId)).toHaveLength(0);
-    expect(stack.sims.graph.revocations(userId).count).toBe(0);
+    expect(stack().sims.graph.methods(userId)).toHaveLength(methodCount);
+    expect(stack().sims.graph.temporaryAccessPasses(userId)).toHaveLength(0);
+    expect(stack().sims.graph.revocations(userId).count).toBe(0);
   }
 
   async function startAdele(): Promise<RecoveryStart> {
-    const started = await stack.startRecovery({ username: ADELE.userPrincipalName });
+    const started = await stack().startRecovery({ username: ADELE.userPrincipalName });
     expect(started.status).toBe(202);
     return started.body;
   }
 
   async function throughIdv(start: RecoveryStart, lastName = "Vance"): Promise<string> {
-    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
-    await stack.completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName });
-    const awaiting = await stack.waitForStatus(start, ["awaiting_presentation"]);
-    return stack.presentationRequestId(awaiting.next!);
+    const verifying = await stack().waitForStatus(start, ["verifying_identity"]);
+    await stack().completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName });
+    const awaiting = await stack().waitForStatus(start, ["awaiting_presentation"]);
+    return stack().presentationRequestId(awaiting.next!);
   }
 
   it("a declined identity verification fails the recovery with idv_declined", async () => {
-    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const methods = stack().sims.graph.methods(ADELE.id).length;
     const start = await startAdele();
-    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
-    await stack.completeIdv(verifying.next!, "declined", { firstName: "Adele", lastName: "Vance" });
-    const done = await stack.waitForStatus(start, ["failed", "expired", "recovered"]);
+    const verifying = await stack().waitForStatus(start, ["verifying_identity"]);
+    await stack().completeIdv(verifying.next!, "declined", { firstName: "Adele", lastName: "Vance" });
+    const done = await stack().waitForStatus(start, ["failed", "expired", "recovered"]);
     expect(done).toMatchObject({ status: "failed", failure: { code: "idv_declined" } });
     expect(done.next).toBeUndefined();
     expectDirectoryUntouched(ADELE.id, methods);
   });
 
   it("an identity verification that never completes expires with idv_timeout", async () => {
-    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const methods = stack().sims.graph.methods(ADELE.id).length;
     const start = await startAdele();
-    await stack.waitForStatus(start, ["verifying_identity"]);
-    await stack.advanceClock(29 * 60_000);
-    const still = await stack.readRecovery(start.recoveryId, start.recoveryToken);
+    await stack().waitForStatus(start, ["verifying_identity"]);
+    await stack().advanceClock(29 * 60_000);
+    const still = await stack().readRecovery(start.recoveryId, start.recoveryToken);
     expect(still.body.status).toBe("verifying_identity");
-    await stack.advanceClock(2 * 60_000);
-    const done = await stack.waitForStatus(start, ["expired", "failed"]);
+    await stack().advanceClock(2 * 60_000);
+    const done = await stack().waitForStatus(start, ["expired", "failed"]);
     expect(done).toMatchObject({ status: "expired", failure: { code: "idv_timeout" } });
     expectDirectoryUntouched(ADELE.id, methods);
   });
@@ -64,30 +58,30 @@ describe("recovery failures", () => {
   it("a credential never presented expires with presentation_timeout", async () => {
     const start = await startAdele();
     await throughIdv(start);
-    await stack.advanceClock(11 * 60_000);
-    const done = await stack.waitForStatus(start, ["expired", "failed"]);
+    await stack().advanceClock(11 * 60_000);
+    const done = await stack().waitForStatus(start, ["expired", "failed"]);
     expect(done).toMatchObject({ status: "expired", failure: { code: "presentation_timeout" } });
   });
 
   it("a Face Check below the threshold fails with face_check_failed", async () => {
-    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const methods = stack().sims.graph.methods(ADELE.id).length;
     const start = await startAdele();
     const requestId = await throughIdv(start);
-    const callback = await stack.sims.verifiedId.present(requestId, { faceCheckScore: 55 });
+    const callback = await stack().sims.verifiedId.present(requestId, { faceCheckScore: 55 });
     expect(callback.body.requestStatus).toBe("presentation_error");
-    const done = await stack.waitForStatus(start, ["failed", "recovered"]);
+    const done = await stack().waitForStatus(start, ["failed", "recovered"]);
     expect(done).toMatchObject({ status: "failed", failure: { code: "face_check_failed" } });
     expectDirectoryUntouched(ADELE.id, methods);
   });
 
   it("a credential whose name differs from the directory fails with profile_mismatch", async () => {
-    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const methods = stack().sims.graph.methods(ADELE.id).length;
     const start = await startAdele();
     const requestId = await throughIdv(start, "Vancey");
-    await stack.sims.verifiedId.present(requestId);
-    const done = await stack.waitForStatus(start, ["failed", "recovered"]);
+    await stack().sims.verifiedId.present(requestId);
+    const done = await stack().waitForStatus(start, ["failed", "recovered"]);
     expect(done).toMatchObject({ status: "failed", failure: { code: "profile_mismatch" } });
-    const audit = await stack.auditEvents(start.recoveryId);
+    const audit = await stack().auditEvents(start.recoveryId);
     expect(audit.find((e) => e.event === "profile_matched")).toMatchObject({
       outcome: "failure",
       code: "profile_mismatch",
@@ -99,49 +93,52 @@ describe("recovery failures", () => {
   it("a credential from an issuer we do not accept fails with credential_invalid", async () => {
     const start = await startAdele();
     const requestId = await throughIdv(start);
-    await stack.sims.verifiedId.present(requestId, { issuer: "did:web:evil.example" });
-    const done = await stack.waitForStatus(start, ["failed", "recovered"]);
+    await stack().sims.verifiedId.present(requestId, { issuer: "did:web:evil.example" });
+    const done = await stack().waitForStatus(start, ["failed", "recovered"]);
     expect(done).toMatchObject({ status: "failed", failure: { code: "credential_invalid" } });
   });
 
   it("a TAP policy that stops covering the user before the reset fails with tap_policy_blocked and keeps every method", async () => {
-    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const methods = stack().sims.graph.methods(ADELE.id).length;
     const start = await startAdele();
     const requestId = await throughIdv(start);
     const tenant = demoTenant();
-    stack.sims.graph.reset({ ...tenant, tapPolicy: { ...tenant.tapPolicy, state: "disabled" } });
-    await stack.sims.verifiedId.present(requestId);
-    const done = await stack.waitForStatus(start, ["failed", "recovered"]);
+    stack().sims.graph.reset({ ...tenant, tapPolicy: { ...tenant.tapPolicy, state: "disabled" } });
+    await stack().sims.verifiedId.present(requestId);
+    const done = await stack().waitForStatus(start, ["failed", "recovered"]);
     expect(done).toMatchObject({ status: "failed", failure: { code: "tap_policy_blocked" } });
     expect(done.tap).toBeUndefined();
     expectDirectoryUntouched(ADELE.id, methods);
-    const deletes = stack.sims.graph.requests.filter((r) => r.method === "DELETE");
+    const deletes = stack().sims.graph.requests.filter((r) => r.method === "DELETE");
     expect(deletes).toHaveLength(0);
-    stack.sims.graph.reset(demoTenant());
+    stack().sims.graph.reset(demoTenant());
   });
 
   it("a webhook with a bad signature is refused with 401 and changes nothing", async () => {
     const start = await startAdele();
-    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
+    const verifying = await stack().waitForStatus(start, ["verifying_identity"]);
     const sessionId = decodeJwt(new URL(verifying.next!.url).searchParams.get("token")!).RequestId;
-    const inboxBefore = await stack.countRows("WebhookInbox");
+    const inboxBefore = await stack().countRows("WebhookInbox");
     const body = JSON.stringify({
       type: "verification.completed",
       timestamp: new Date().toISOString(),
       data: { sessionId, status: "approved", reasons: [] },
     });
-    const forged = await stack.sims.idv.sendWebhook({
+    const forged = await stack().sims.idv.sendWebhook({
       body,
       secret: `whsec_${Buffer.from("not-the-secret").toString("base64")}`,
     });
     expect(forged.status).toBe(401);
-    const stale = await stack.sims.idv.sendWebhook({ body, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const stale = await stack().sims.idv.sendWebhook({
+      body,
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
     expect(stale.status).toBe(401);
-    expect(await stack.countRows("WebhookInbox")).toBe(inboxBefore);
-    const after = await stack.readRecovery(start.recoveryId, start.recoveryToken);
+    expect(await stack().countRows("WebhookInbox")).toBe(inboxBefore);
+    const after = await stack().readRecovery(start.recoveryId, start.recoveryToken);
     expect(after.body.status).toBe("verifying_identity");
     // clean up: cancel so the user is free for the next test
-    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, {
+    const cancel = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, {
       method: "POST",
       headers: { authorization: `Bearer ${start.recoveryToken}` },
     });
@@ -150,18 +147,18 @@ describe("recovery failures", () => {
 
   it("a duplicate webhook is acknowledged and ignored", async () => {
     const start = await startAdele();
-    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
-    const deliveriesBefore = stack.sims.idv.deliveries.length;
-    await stack.completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
-    await stack.waitForStatus(start, ["awaiting_presentation"]);
-    const duplicate = await stack.sims.idv.redeliver(deliveriesBefore);
+    const verifying = await stack().waitForStatus(start, ["verifying_identity"]);
+    const deliveriesBefore = stack().sims.idv.deliveries.length;
+    await stack().completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    await stack().waitForStatus(start, ["awaiting_presentation"]);
+    const duplicate = await stack().sims.idv.redeliver(deliveriesBefore);
     expect(duplicate.status).toBe(200);
-    const audit = await stack.auditEvents(start.recoveryId);
+    const audit = await stack().auditEvents(start.recoveryId);
     expect(audit.filter((e) => e.event === "identity_verification_completed")).toHaveLength(1);
     expect(audit.filter((e) => e.event === "presentation_requested")).toHaveLength(1);
-    const after = await stack.readRecovery(start.recoveryId, start.recoveryToken);
+    const after = await stack().readRecovery(start.recoveryId, start.recoveryToken);
     expect(after.body.status).toBe("awaiting_presentation");
-    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, {
+    const cancel = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, {
       method: "POST",
       headers: { authorization: `Bearer ${start.recoveryToken}` },
     });
@@ -169,83 +166,83 @@ describe("recovery failures", () => {
   });
 
   it("a cancelled recovery ends as cancelled, and a late webhook for it changes nothing", async () => {
-    const methods = stack.sims.graph.methods(ADELE.id).length;
+    const methods = stack().sims.graph.methods(ADELE.id).length;
     const start = await startAdele();
-    const verifying = await stack.waitForStatus(start, ["verifying_identity"]);
-    const noToken = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST" });
+    const verifying = await stack().waitForStatus(start, ["verifying_identity"]);
+    const noToken = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST" });
     expect(noToken.status).toBe(401);
-    const cancel = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, {
+    const cancel = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, {
       method: "POST",
       headers: { authorization: `Bearer ${start.recoveryToken}` },
     });
     expect(cancel.status).toBe(202);
-    const done = await stack.waitForStatus(start, ["cancelled"]);
+    const done = await stack().waitForStatus(start, ["cancelled"]);
     expect(done.failure?.code).toBe("cancelled");
-    const again = await fetch(`${stack.url}/api/recovery/${start.recoveryId}/cancel`, {
+    const again = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, {
       method: "POST",
       headers: { authorization: `Bearer ${start.recoveryToken}` },
     });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { code: string }).code).toBe("not_cancellable");
-    const late = await stack.completeIdv(verifying.next!, "approved", {
+    const late = await stack().completeIdv(verifying.next!, "approved", {
       firstName: "Adele",
       lastName: "Vance",
     });
     expect(late.webhookStatus).toBe(200);
-    const after = await stack.readRecovery(start.recoveryId, start.recoveryToken);
+    const after = await stack().readRecovery(start.recoveryId, start.recoveryToken);
     expect(after.body.status).toBe("cancelled");
     expectDirectoryUntouched(ADELE.id, methods);
   });
 
   it("a throttled directory (429 with Retry-After) is retried and the recovery completes", async () => {
     const megan = DEMO_USERS.meganBowen;
-    stack.sims.graph.throttle({
+    stack().sims.graph.throttle({
       method: "DELETE",
       path: "/authentication/",
       times: 2,
       retryAfterSeconds: 0.2,
     });
-    stack.sims.graph.throttle({
+    stack().sims.graph.throttle({
       method: "POST",
       path: "/revokeSignInSessions",
       times: 1,
       retryAfterSeconds: 0.1,
     });
-    const started = await stack.startRecovery({ username: megan.userPrincipalName });
-    const verifying = await stack.waitForStatus(started.body, ["verifying_identity"]);
-    await stack.completeIdv(verifying.next!, "approved", { firstName: "Megan", lastName: "Bowen" });
-    const awaiting = await stack.waitForStatus(started.body, ["awaiting_presentation"]);
-    await stack.sims.verifiedId.present(stack.presentationRequestId(awaiting.next!));
-    const done = await stack.waitForStatus(started.body, ["recovered", "failed"]);
+    const started = await stack().startRecovery({ username: megan.userPrincipalName });
+    const verifying = await stack().waitForStatus(started.body, ["verifying_identity"]);
+    await stack().completeIdv(verifying.next!, "approved", { firstName: "Megan", lastName: "Bowen" });
+    const awaiting = await stack().waitForStatus(started.body, ["awaiting_presentation"]);
+    await stack().sims.verifiedId.present(stack().presentationRequestId(awaiting.next!));
+    const done = await stack().waitForStatus(started.body, ["recovered", "failed"]);
     expect(done.status).toBe("recovered");
-    const throttled = stack.sims.graph.requests.filter((r) => r.status === 429);
+    const throttled = stack().sims.graph.requests.filter((r) => r.status === 429);
     expect(throttled).toHaveLength(3);
-    expect(stack.sims.graph.revocations(megan.id).count).toBe(1);
-    expect(stack.sims.graph.temporaryAccessPasses(megan.id)).toHaveLength(1);
+    expect(stack().sims.graph.revocations(megan.id).count).toBe(1);
+    expect(stack().sims.graph.temporaryAccessPasses(megan.id)).toHaveLength(1);
   });
 
   it("a directory that keeps failing ends the recovery as failed with directory_error", async () => {
     const maria = DEMO_USERS.mariaGarcia;
-    stack.sims.graph.clearRequests();
-    stack.sims.graph.failNext({
+    stack().sims.graph.clearRequests();
+    stack().sims.graph.failNext({
       method: "POST",
       path: "/checkMemberGroups",
       times: 100,
       status: 500,
       code: "generalException",
     });
-    const started = await stack.startRecovery({ username: maria.userPrincipalName });
+    const started = await stack().startRecovery({ username: maria.userPrincipalName });
     // The durable retry policy waits 2 s, 4 s, 8 s between attempts: move the clock past each wait.
     const deadline = Date.now() + 20_000;
-    let state = await stack.readRecovery(started.body.recoveryId, started.body.recoveryToken);
+    let state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
     while (state.body.status === "pending" && Date.now() < deadline) {
-      await stack.advanceClock(10_000);
+      await stack().advanceClock(10_000);
       await new Promise((r) => setTimeout(r, 100));
-      state = await stack.readRecovery(started.body.recoveryId, started.body.recoveryToken);
+      state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
     }
     expect(state.body).toMatchObject({ status: "failed", failure: { code: "directory_error" } });
-    const attempts = stack.sims.graph.requests.filter((r) => r.path.endsWith("/checkMemberGroups"));
+    const attempts = stack().sims.graph.requests.filter((r) => r.path.endsWith("/checkMemberGroups"));
     expect(attempts).toHaveLength(4);
-    stack.sims.graph.reset(demoTenant());
+    stack().sims.graph.reset(demoTenant());
   });
 });

@@ -5,24 +5,18 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
-import { TestStack } from "../support/stack";
+import { useStack } from "../support/stack";
 
 const ADELE = DEMO_USERS.adeleVance;
 
 describe("a production recovery end to end", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await TestStack.start({ storage: inject("azuriteConnectionString"), mode: "production" });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack({ mode: "production" });
 
   it("resets methods, revokes sessions and hands out the TAP Graph holds, exactly once", async () => {
-    const methodsBefore = stack.sims.graph.methods(ADELE.id);
+    const methodsBefore = stack().sims.graph.methods(ADELE.id);
     expect(methodsBefore.length).toBeGreaterThan(2);
 
-    const started = await stack.startRecovery({
+    const started = await stack().startRecovery({
       username: ADELE.userPrincipalName.toUpperCase(),
       country: "nl",
     });
@@ -33,9 +27,9 @@ describe("a production recovery end to end", () => {
     });
     expect(Buffer.from(started.body.recoveryToken, "base64url").length).toBeGreaterThanOrEqual(32);
 
-    const verifying = await stack.waitForStatus(started.body, ["verifying_identity"]);
+    const verifying = await stack().waitForStatus(started.body, ["verifying_identity"]);
     expect(verifying.next?.type).toBe("redirect");
-    const idv = await stack.completeIdv(verifying.next!, "approved", {
+    const idv = await stack().completeIdv(verifying.next!, "approved", {
       firstName: "Adele",
       lastName: "Vance",
     });
@@ -46,11 +40,11 @@ describe("a production recovery end to end", () => {
     expect(returned.status).toBe(302);
     expect(returned.headers.get("location")).toContain(`recoveryId=${started.body.recoveryId}`);
 
-    const awaiting = await stack.waitForStatus(started.body, ["awaiting_presentation"]);
+    const awaiting = await stack().waitForStatus(started.body, ["awaiting_presentation"]);
     expect(awaiting.next).toMatchObject({ type: "present_credential" });
     expect(awaiting.next?.url).toMatch(/^openid-vc:\/\/\?request_uri=/);
-    const requestId = stack.presentationRequestId(awaiting.next!);
-    const request = stack.sims.verifiedId.requests.find((r) => r.requestId === requestId);
+    const requestId = stack().presentationRequestId(awaiting.next!);
+    const request = stack().sims.verifiedId.requests.find((r) => r.requestId === requestId);
     expect(request?.body).toMatchObject({
       authority: "did:web:recovery.contoso.example",
       includeReceipt: false,
@@ -69,13 +63,13 @@ describe("a production recovery end to end", () => {
       ],
     });
 
-    await stack.sims.verifiedId.scan(requestId);
-    const scanned = await stack.readRecovery(started.body.recoveryId, started.body.recoveryToken);
+    await stack().sims.verifiedId.scan(requestId);
+    const scanned = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
     expect(scanned.body.presentationRetrievedAt).toBeTypeOf("string");
-    const callback = await stack.sims.verifiedId.present(requestId, { faceCheckScore: 91 });
+    const callback = await stack().sims.verifiedId.present(requestId, { faceCheckScore: 91 });
     expect(callback.status).toBe(200);
 
-    const done = await stack.waitForStatus(started.body, ["recovered", "failed"]);
+    const done = await stack().waitForStatus(started.body, ["recovered", "failed"]);
     expect(done.status).toBe("recovered");
     expect(done.tap?.value).toMatch(/.{8,}/);
     expect(done.tap).toMatchObject({
@@ -85,65 +79,63 @@ describe("a production recovery end to end", () => {
     });
 
     // Graph holds exactly the TAP we handed out, and the old methods are gone.
-    const passes = stack.sims.graph.temporaryAccessPasses(ADELE.id);
+    const passes = stack().sims.graph.temporaryAccessPasses(ADELE.id);
     expect(passes).toHaveLength(1);
     expect(passes[0]?.temporaryAccessPass).toBe(done.tap?.value);
-    const remaining = stack.sims.graph.methods(ADELE.id).map((m) => String(m["@odata.type"]));
+    const remaining = stack()
+      .sims.graph.methods(ADELE.id)
+      .map((m) => String(m["@odata.type"]));
     expect(remaining.sort()).toEqual([
       "#microsoft.graph.passwordAuthenticationMethod",
       "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
     ]);
-    expect(stack.sims.graph.revocations(ADELE.id).count).toBe(1);
+    expect(stack().sims.graph.revocations(ADELE.id).count).toBe(1);
 
     // The TAP is handed out once: the second read has none.
-    const again = await stack.readRecovery(started.body.recoveryId, started.body.recoveryToken);
+    const again = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
     expect(again.body.status).toBe("recovered");
     expect(again.body.tap).toBeUndefined();
   });
 });
 
 describe("secrets after a recovery", () => {
-  let stack: TestStack;
+  const stack = useStack({ mode: "production" });
   let tap: string;
   let recoveryId: string;
   let recoveryToken: string;
   const MEGAN = DEMO_USERS.meganBowen;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ storage: inject("azuriteConnectionString"), mode: "production" });
-    const started = await stack.startRecovery({ username: MEGAN.userPrincipalName });
+    const started = await stack().startRecovery({ username: MEGAN.userPrincipalName });
     ({ recoveryId, recoveryToken } = started.body);
-    const verifying = await stack.waitForStatus(started.body, ["verifying_identity"]);
-    await stack.completeIdv(verifying.next!, "approved", { firstName: "Megan", lastName: "Bowen" });
-    const awaiting = await stack.waitForStatus(started.body, ["awaiting_presentation"]);
-    await stack.sims.verifiedId.present(stack.presentationRequestId(awaiting.next!));
-    const done = await stack.waitForStatus(started.body, ["recovered", "failed"]);
+    const verifying = await stack().waitForStatus(started.body, ["verifying_identity"]);
+    await stack().completeIdv(verifying.next!, "approved", { firstName: "Megan", lastName: "Bowen" });
+    const awaiting = await stack().waitForStatus(started.body, ["awaiting_presentation"]);
+    await stack().sims.verifiedId.present(stack().presentationRequestId(awaiting.next!));
+    const done = await stack().waitForStatus(started.body, ["recovered", "failed"]);
     expect(done.status).toBe("recovered");
     tap = done.tap!.value!;
-  });
-  afterAll(async () => {
-    await stack?.stop();
   });
 
   it("leaves no TAP in any table, in the orchestration history or custom status, or in the logs", async () => {
     expect(tap.length).toBeGreaterThanOrEqual(8);
-    const tables = await stack.dumpTables();
+    const tables = await stack().dumpTables();
     expect(tables).toContain(recoveryId); // the dump really covers this recovery's rows
-    expect(tables.toLowerCase()).toContain(`${stack.taskHub.toLowerCase()}`); // …and the task hub's history
+    expect(tables.toLowerCase()).toContain(`${stack().taskHub.toLowerCase()}`); // …and the task hub's history
     expect(tables).not.toContain(tap);
-    const durable = await stack.durableStatus(recoveryId);
+    const durable = await stack().durableStatus(recoveryId);
     expect(durable.status).toBe(200);
     expect(durable.text).toContain("issueTemporaryAccessPass");
     expect(durable.text).not.toContain(tap);
-    expect(stack.logs()).not.toContain(tap);
+    expect(stack().logs()).not.toContain(tap);
   });
 
   it("stores the recovery token only as a hash", async () => {
-    const tables = await stack.dumpTables();
+    const tables = await stack().dumpTables();
     expect(tables).not.toContain(recoveryToken);
   });
 
   it("deletes the sealed TAP on first read", async () => {
-    expect(await stack.countRows("TapHandoff")).toBe(0);
+    expect(await stack().countRows("TapHandoff")).toBe(0);
   });
 });

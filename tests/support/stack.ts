@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { odata, TableClient, TableServiceClient } from "@azure/data-tables";
+import { afterAll, beforeAll, inject } from "vitest";
 import { demoPolicy } from "../../dev/seed/demo-policy";
 import { DEMO_TENANT_ID, demoTenant } from "../../dev/seed/demo-tenant";
 import type { TenantSeed } from "../../dev/simulators/graph";
@@ -262,4 +263,22 @@ export class TestStack {
     );
     return { status: res.status, text: await res.text() };
   }
+}
+
+/**
+ * One stack for the enclosing describe block: started before its tests, stopped after them.
+ * Read it through the returned getter (it exists only once beforeAll has run).
+ */
+export function useStack(options: Omit<TestStackOptions, "storage"> = {}): () => TestStack {
+  let stack: TestStack | undefined;
+  beforeAll(async () => {
+    stack = await TestStack.start({ storage: inject("azuriteConnectionString"), ...options });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  return () => {
+    if (!stack) throw new Error("the stack starts in beforeAll: use it inside tests and hooks");
+    return stack;
+  };
 }
