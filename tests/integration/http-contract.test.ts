@@ -141,6 +141,12 @@ describe("HTTP contract v1", () => {
     expect(unsigned.json.code).toBe("invalid_signature");
   });
 
+  it("an oversized webhook is refused with 413 before its signature is even checked", async () => {
+    const res = await post("/api/idv/demo-idv/webhook", JSON.stringify({ pad: "x".repeat(70 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(res.json.code).toBe("payload_too_large");
+  });
+
   it("a Verified ID callback without a valid api-key or for an unknown state is 401", async () => {
     const body = JSON.stringify({ requestId: "r", requestStatus: "presentation_verified", state: "unknown" });
     const missing = await post("/api/verified-id/callback", body);

@@ -24,6 +24,14 @@ describe("recovery failures", () => {
     return started.body;
   }
 
+  async function cancel(start: RecoveryStart): Promise<void> {
+    const res = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${start.recoveryToken}` },
+    });
+    expect(res.status).toBe(202);
+  }
+
   async function throughIdv(start: RecoveryStart, lastName = "Vance"): Promise<string> {
     const verifying = await stack().waitForStatus(start, ["verifying_identity"]);
     await stack().completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName });
@@ -63,6 +71,19 @@ describe("recovery failures", () => {
     expect(done).toMatchObject({ status: "expired", failure: { code: "presentation_timeout" } });
   });
 
+  it("a presentation that arrives after the deadline is acknowledged as late and changes nothing", async () => {
+    const methods = stack().sims.graph.methods(ADELE.id).length;
+    const start = await startAdele();
+    const requestId = await throughIdv(start);
+    await stack().advanceClock(11 * 60_000);
+    await stack().waitForStatus(start, ["expired"]);
+    const late = await stack().sims.verifiedId.present(requestId);
+    expect(late.status).toBe(200);
+    const after = await stack().readRecovery(start.recoveryId, start.recoveryToken);
+    expect(after.body).toMatchObject({ status: "expired", failure: { code: "presentation_timeout" } });
+    expectDirectoryUntouched(ADELE.id, methods);
+  });
+
   it("a Face Check below the threshold fails with face_check_failed", async () => {
     const methods = stack().sims.graph.methods(ADELE.id).length;
     const start = await startAdele();
@@ -72,6 +93,79 @@ describe("recovery failures", () => {
     const done = await stack().waitForStatus(start, ["failed", "recovered"]);
     expect(done).toMatchObject({ status: "failed", failure: { code: "face_check_failed" } });
     expectDirectoryUntouched(ADELE.id, methods);
+  });
+
+  it("a Verified ID callback delivered twice is acknowledged and changes nothing the second time", async () => {
+    const start = await startAdele();
+    const requestId = await throughIdv(start);
+    const first = await stack().sims.verifiedId.present(requestId, { faceCheckScore: 55 });
+    await stack().waitForStatus(start, ["failed"]);
+    const replay = await fetch(first.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "api-key": first.headers["api-key"] ?? "" },
+      body: JSON.stringify({ ...first.body, requestStatus: "presentation_verified" }),
+    });
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ status: "duplicate" });
+    const audit = await stack().auditEvents(start.recoveryId);
+    expect(audit.filter((e) => e.event === "presentation_completed")).toHaveLength(1);
+    const after = await stack().readRecovery(start.recoveryId, start.recoveryToken);
+    expect(after.body).toMatchObject({ status: "failed", failure: { code: "face_check_failed" } });
+  });
+
+  it("a throttled Verified ID request (429) is retried and the presentation is requested", async () => {
+    const start = await startAdele();
+    const verifying = await stack().waitForStatus(start, ["verifying_identity"]);
+    const before = stack().sims.verifiedId.requests.length;
+    stack().sims.verifiedId.failNext({
+      status: 429,
+      code: "tooManyRequests",
+      innerCode: "throttled",
+      retryAfterSeconds: 1,
+    });
+    await stack().completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    // The durable retry policy waits 2 s (host clock) before the second attempt.
+    const deadline = Date.now() + 15_000;
+    let state = await stack().readRecovery(start.recoveryId, start.recoveryToken);
+    while (state.body.status === "verifying_identity" && Date.now() < deadline) {
+      await stack().advanceClock(3_000);
+      await new Promise((r) => setTimeout(r, 100));
+      state = await stack().readRecovery(start.recoveryId, start.recoveryToken);
+    }
+    expect(state.body.status).toBe("awaiting_presentation");
+    expect(stack().sims.verifiedId.refusals.at(-1)?.status).toBe(429); // the first attempt was refused…
+    expect(stack().sims.verifiedId.requests.length).toBe(before + 1); // …and the retry created the request
+    await cancel(start);
+  });
+
+  it("a presentation request Verified ID refuses (badOrMissingField) fails with verified_id_error naming the field", async () => {
+    const start = await startAdele();
+    const verifying = await stack().waitForStatus(start, ["verifying_identity"]);
+    stack().sims.verifiedId.failNext({
+      status: 400,
+      code: "badRequest",
+      innerCode: "badOrMissingField",
+      target: "requestedCredentials[0].acceptedIssuers",
+    });
+    await stack().completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    const done = await stack().waitForStatus(start, ["failed", "awaiting_presentation"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "verified_id_error" } });
+    const audit = await stack().auditEvents(start.recoveryId);
+    expect(audit.find((e) => e.event === "presentation_request_failed")?.detail).toContain(
+      "requestedCredentials[0].acceptedIssuers",
+    );
+  });
+
+  it("a correctly signed webhook for a session we never started is acknowledged and ignored", async () => {
+    const inboxBefore = await stack().countRows("WebhookInbox");
+    const body = JSON.stringify({
+      type: "verification.completed",
+      timestamp: new Date().toISOString(),
+      data: { sessionId: "00000000-0000-4000-8000-00000000dead", status: "approved", reasons: [] },
+    });
+    const delivery = await stack().sims.idv.sendWebhook({ body });
+    expect(delivery.status).toBe(200);
+    expect(await stack().countRows("WebhookInbox")).toBe(inboxBefore);
   });
 
   it("a credential whose name differs from the directory fails with profile_mismatch", async () => {
@@ -138,11 +232,7 @@ describe("recovery failures", () => {
     const after = await stack().readRecovery(start.recoveryId, start.recoveryToken);
     expect(after.body.status).toBe("verifying_identity");
     // clean up: cancel so the user is free for the next test
-    const cancel = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${start.recoveryToken}` },
-    });
-    expect(cancel.status).toBe(202);
+    await cancel(start);
   });
 
   it("a duplicate webhook is acknowledged and ignored", async () => {
@@ -158,11 +248,7 @@ describe("recovery failures", () => {
     expect(audit.filter((e) => e.event === "presentation_requested")).toHaveLength(1);
     const after = await stack().readRecovery(start.recoveryId, start.recoveryToken);
     expect(after.body.status).toBe("awaiting_presentation");
-    const cancel = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${start.recoveryToken}` },
-    });
-    expect(cancel.status).toBe(202);
+    await cancel(start);
   });
 
   it("a cancelled recovery ends as cancelled, and a late webhook for it changes nothing", async () => {
@@ -171,11 +257,7 @@ describe("recovery failures", () => {
     const verifying = await stack().waitForStatus(start, ["verifying_identity"]);
     const noToken = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, { method: "POST" });
     expect(noToken.status).toBe(401);
-    const cancel = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${start.recoveryToken}` },
-    });
-    expect(cancel.status).toBe(202);
+    await cancel(start);
     const done = await stack().waitForStatus(start, ["cancelled"]);
     expect(done.failure?.code).toBe("cancelled");
     const again = await fetch(`${stack().url}/api/recovery/${start.recoveryId}/cancel`, {

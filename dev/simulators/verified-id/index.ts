@@ -136,6 +136,8 @@ export interface VerifiedIdSimulator {
   readonly url: string;
   stop(): Promise<void>;
   readonly requests: readonly PresentationRequestRecord[];
+  /** createPresentationRequest calls answered with a `failNext` error, oldest first. */
+  readonly refusals: readonly FailNext[];
   readonly callbacks: readonly CallbackRecord[];
   /** The next createPresentationRequest call (after auth) answers this error. */
   failNext(failure: FailNext): void;
@@ -323,6 +325,7 @@ export async function startVerifiedIdSimulator(
     else sendHtml(res, err.status, errorPage("Cannot continue", err.message));
   };
 
+  const refusals: FailNext[] = [];
   const router = createRouter()
     .post("/v1.0/verifiableCredentials/createPresentationRequest", async ({ req, res }) => {
       const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
@@ -332,6 +335,7 @@ export async function startVerifiedIdSimulator(
       if (failure) {
         const f = failure;
         failure = undefined;
+        refusals.push(f);
         return apiError(
           res,
           f.status,
@@ -460,6 +464,7 @@ ${items ? `<ul>${items}</ul>` : "<p>None.</p>"}`,
     url: baseUrl,
     stop: () => close(server),
     requests,
+    refusals,
     callbacks,
     failNext(f) {
       failure = f;
