@@ -123,8 +123,93 @@ export function graphStatusOf(err: unknown): number | undefined {
   return (err as { graphStatus?: number }).graphStatus;
 }
 
+/** One item of a JSON `$batch` (FACTS §13): `url` is relative to the version root, e.g. `/users/{id}`. */
+export interface BatchItem {
+  id: string;
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  url: string;
+  body?: unknown;
+}
+
+export interface BatchResult {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Graph's limit of items per `$batch` request. */
+export const MAX_BATCH_ITEMS = 20;
+const BATCH_ATTEMPTS = 4;
+const MAX_RETRY_AFTER_SECONDS = 60;
+
+function retryAfterSeconds(result: BatchResult): number {
+  const header = Object.entries(result.headers).find(([name]) => name.toLowerCase() === "retry-after")?.[1];
+  const seconds = header === undefined ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, MAX_RETRY_AFTER_SECONDS) : 1;
+}
+
+/** A batch item Graph asks us to send again: throttled or briefly unavailable. */
+function retryable(result: BatchResult): boolean {
+  return result.status === 429 || result.status === 503 || result.status === 504;
+}
+
+/** The error object of a failed batch item, parsed leniently (FACTS §13). */
+export function batchErrorCode(result: BatchResult): string | undefined {
+  const body = result.body as { error?: { code?: unknown } } | undefined;
+  return typeof body?.error?.code === "string" ? body.error.code : undefined;
+}
+
 export class DirectoryGateway {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  /**
+   * Sends items as JSON `$batch` requests (20 per round trip) and returns every item's final
+   * answer by id. Items answered 429/503/504 are sent again, alone, after the longest
+   * `Retry-After` among them (the outer request's own throttling is the RetryHandler's job);
+   * after the last attempt their answer is returned as it is, for the caller to judge.
+   * Callers must not put dependent writes in one call without `dependsOn` semantics: each
+   * item is independent here.
+   */
+  async batch(operation: string, items: readonly BatchItem[]): Promise<Map<string, BatchResult>> {
+    const results = new Map<string, BatchResult>();
+    let pending = [...items];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const answered: BatchResult[] = [];
+      for (let i = 0; i < pending.length; i += MAX_BATCH_ITEMS) {
+        const chunk = pending.slice(i, i + MAX_BATCH_ITEMS);
+        const response = await this.call(
+          `${operation} ($batch)`,
+          () =>
+            this.client.api("/$batch").post({
+              requests: chunk.map((item) => ({
+                id: item.id,
+                method: item.method,
+                url: item.url,
+                ...(item.body === undefined
+                  ? {}
+                  : { body: item.body, headers: { "Content-Type": "application/json" } }),
+              })),
+            }) as Promise<{ responses?: BatchResult[] }>,
+        );
+        for (const r of response.responses ?? []) answered.push({ ...r, headers: r.headers ?? {} });
+      }
+      for (const r of answered) results.set(r.id, r);
+      const missing = pending.filter((item) => !results.has(item.id));
+      if (missing.length > 0)
+        throw new DependencyError("directory_error", `Graph ${operation}: $batch answer lacks items`, true);
+      const again = answered.filter(retryable);
+      if (again.length === 0 || attempt >= BATCH_ATTEMPTS) break;
+      await this.sleep(Math.max(...again.map(retryAfterSeconds)) * 1000);
+      const ids = new Set(again.map((r) => r.id));
+      pending = pending.filter((item) => ids.has(item.id));
+    }
+    return results;
+  }
 
   static create(baseUrl: string, credential: TokenCredential): DirectoryGateway {
     const auth = new BearerTokenMiddleware(credential);
