@@ -130,6 +130,45 @@ export const SETTINGS: readonly SettingDoc[] = [
     description: "The policy document inline, as JSON (wins over POLICY_PROFILES_FILE).",
   },
   {
+    name: "POLICY_CACHE_SECONDS",
+    required: false,
+    sample: "30",
+    description:
+      "How long one read of the policy table serves discoveries (0–300). Policy changes take effect within this time.",
+  },
+  {
+    name: "RATE_LIMIT_PER_ADDRESS",
+    required: false,
+    sample: "10",
+    description: "Recovery starts allowed per client address (IPv6: per /64) and window; 0 turns the limit off.",
+  },
+  {
+    name: "RATE_LIMIT_PER_USERNAME",
+    required: false,
+    sample: "5",
+    description: "Recovery starts allowed per username (counted hashed) and window; 0 turns the limit off.",
+  },
+  {
+    name: "RATE_LIMIT_WINDOW_SECONDS",
+    required: false,
+    sample: "900",
+    description: "Length of the rate-limit window in seconds (60–86400).",
+  },
+  {
+    name: "TRUSTED_PROXY_HOPS",
+    required: false,
+    sample: "1",
+    description:
+      "Proxies in front of the app that append to X-Forwarded-For: 1 = Azure's front end only, 2 = Front Door or an API gateway before it. The client address is the entry written by the outermost trusted proxy.",
+  },
+  {
+    name: "NOT_ELIGIBLE_MIN_DELAY_MS",
+    required: false,
+    sample: "4000",
+    description:
+      "A recovery that turns out not eligible shows `pending` until this long after its start, whatever the reason, so response timing does not reveal why (0–30000).",
+  },
+  {
     name: "SECRETS_PROVIDER",
     required: false,
     sample: "env",
@@ -178,6 +217,14 @@ export interface AppConfig {
   policy: PolicyDocument;
   secrets: { kind: "env" } | { kind: "keyvault"; vaultUrl: string };
   handoffTokenLifetimeMinutes: number;
+  policyCacheSeconds: number;
+  rateLimits: {
+    perAddress: number;
+    perUsername: number;
+    windowSeconds: number;
+  };
+  trustedProxyHops: number;
+  notEligibleMinDelayMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -206,6 +253,17 @@ function url(env: Env, name: string, fallback?: string): string {
     throw new ConfigurationError(name, "must be http(s)");
   }
   return v.replace(/\/+$/, "");
+}
+
+/** An integer setting within bounds, or its default when unset. */
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(name, `an integer from ${min} to ${max}`);
+  }
+  return value;
 }
 
 function parseJson(name: string, text: string): unknown {
@@ -285,10 +343,7 @@ export function loadConfig(env: Env): AppConfig {
   const authority = required(env, "VERIFIED_ID_AUTHORITY");
   if (!authority.startsWith("did:")) throw new ConfigurationError("VERIFIED_ID_AUTHORITY", "must be a DID");
 
-  const lifetime = Number(read(env, "HANDOFF_TOKEN_LIFETIME_MINUTES") ?? "15");
-  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 60) {
-    throw new ConfigurationError("HANDOFF_TOKEN_LIFETIME_MINUTES", "an integer from 1 to 60");
-  }
+  const lifetime = integer(env, "HANDOFF_TOKEN_LIFETIME_MINUTES", 15, 1, 60);
 
   const publicBaseUrl = url(env, "PUBLIC_BASE_URL");
   const providers = loadProviders(env);
@@ -323,6 +378,14 @@ export function loadConfig(env: Env): AppConfig {
     policy,
     secrets,
     handoffTokenLifetimeMinutes: lifetime,
+    policyCacheSeconds: integer(env, "POLICY_CACHE_SECONDS", 30, 0, 300),
+    rateLimits: {
+      perAddress: integer(env, "RATE_LIMIT_PER_ADDRESS", 10, 0, 100_000),
+      perUsername: integer(env, "RATE_LIMIT_PER_USERNAME", 5, 0, 100_000),
+      windowSeconds: integer(env, "RATE_LIMIT_WINDOW_SECONDS", 900, 60, 86_400),
+    },
+    trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 1, 0, 10),
+    notEligibleMinDelayMs: integer(env, "NOT_ELIGIBLE_MIN_DELAY_MS", 4000, 0, 30_000),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   UnsupportedMediaTypeError,
 } from "./recovery/errors";
 import { describeIssue } from "./recovery/policy";
+import { clientAddressFrom } from "./recovery/rateLimit";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -109,7 +110,7 @@ export function bearerToken(request: HttpRequest): string | undefined {
   return match?.[1];
 }
 
-export function clientAddress(request: HttpRequest): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-client-ip") || "unknown";
+/** The caller's address, trusting `trustedHops` proxies' X-Forwarded-For entries (see rateLimit). */
+export function clientAddress(request: HttpRequest, trustedHops: number): string {
+  return clientAddressFrom(request.headers.get("x-forwarded-for"), trustedHops);
 }

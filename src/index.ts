@@ -4,6 +4,7 @@
  */
 import { app } from "@azure/functions";
 import * as df from "durable-functions";
+import { getConfig } from "./config";
 import * as activities from "./functions/activities";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
 import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
@@ -11,6 +12,10 @@ import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
 import { recoverPage } from "./functions/recoverPage";
 import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
+
+// Parse the settings (and the policy document) now: a bad value stops the app at startup,
+// naming the setting and the field, instead of failing the first recovery.
+getConfig();
 
 const durableClient = df.input.durableClient();
 

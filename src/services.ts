@@ -11,6 +11,8 @@ import { StandardWebhooksAdapter } from "./idv/standardWebhooks";
 import { EnvSecretProvider, KeyVaultSecretProvider, type SecretProvider } from "./secrets";
 import { AuditRepository } from "./store/audit";
 import { IdvSessionRepository, PresentationRepository, WebhookInboxRepository } from "./store/correlations";
+import { PolicyRepository } from "./store/policies";
+import { RateLimitRepository } from "./store/rateLimits";
 import { RecoveryRepository } from "./store/recoveries";
 import { TableStore } from "./store/tables";
 import { TapHandoffRepository } from "./store/tapHandoff";
@@ -22,6 +24,8 @@ export interface Services {
   credential: TokenCredential;
   tables: TableStore;
   recoveries: RecoveryRepository;
+  policies: PolicyRepository;
+  rateLimits: RateLimitRepository;
   locks: UserLockRepository;
   audit: AuditRepository;
   idvSessions: IdvSessionRepository;
@@ -48,6 +52,8 @@ export function createServices(
     credential,
     tables,
     recoveries: new RecoveryRepository(tables),
+    policies: new PolicyRepository(tables, config.policy, { cacheMs: config.policyCacheSeconds * 1000 }),
+    rateLimits: new RateLimitRepository(tables),
     locks: new UserLockRepository(tables),
     audit: new AuditRepository(tables),
     idvSessions: new IdvSessionRepository(tables),

@@ -88,11 +88,20 @@ export function findRoute(
   return undefined;
 }
 
+/**
+ * The request's headers as the worker sees them. Like Azure's front end, the host appends the
+ * caller's address (`ip:port`) to X-Forwarded-For, so the app's trusted-hop logic runs as in Azure.
+ */
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     headers[name] = Array.isArray(value) ? value.join(name === "cookie" ? "; " : ", ") : value;
+  }
+  const remote = req.socket.remoteAddress;
+  if (remote) {
+    const peer = remote.includes(":") ? `[${remote}]:${req.socket.remotePort}` : `${remote}:${req.socket.remotePort}`;
+    headers["x-forwarded-for"] = headers["x-forwarded-for"] ? `${headers["x-forwarded-for"]}, ${peer}` : peer;
   }
   return headers;
 }

@@ -98,6 +98,22 @@ export const METHOD_COLLECTIONS: Readonly<Record<string, string>> = {
   "#microsoft.graph.platformCredentialAuthenticationMethod": "platformCredentialMethods",
 };
 
+/** Given name and surname compared as people read them: one Unicode form, case and outer spaces ignored. */
+export function normalizedName(given: string, family: string): string {
+  const norm = (v: string) => v.normalize("NFC").trim().replace(/\s+/gu, " ").toLowerCase();
+  return `${norm(given)}\u0000${norm(family)}`;
+}
+
+/** The distinct Unicode normal forms (NFC, NFD) of a name pair, for exact-match directory queries. */
+function nameForms(given: string, family: string): [string, string][] {
+  const forms = new Map<string, [string, string]>();
+  for (const form of ["NFC", "NFD"] as const) {
+    const pair: [string, string] = [given.normalize(form), family.normalize(form)];
+    forms.set(pair.join("\u0000"), pair);
+  }
+  return [...forms.values()];
+}
+
 function escapeOData(value: string): string {
   return value.replace(/'/g, "''");
 }
@@ -152,6 +168,23 @@ function retryAfterSeconds(result: BatchResult): number {
 /** A batch item Graph asks us to send again: throttled or briefly unavailable. */
 function retryable(result: BatchResult): boolean {
   return result.status === 429 || result.status === 503 || result.status === 504;
+}
+
+const TAP_POLICY_PATH =
+  "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass";
+
+/** The body of a successful batch item; a failed one throws the DependencyError a direct call would. */
+function batchBody<T>(results: ReadonlyMap<string, BatchResult>, id: string, operation: string): T {
+  const r = results.get(id);
+  if (!r) throw new DependencyError("directory_error", `Graph ${operation}: no answer`, true);
+  if (r.status >= 200 && r.status < 300) return r.body as T;
+  const code = batchErrorCode(r);
+  const error = new DependencyError(
+    "directory_error",
+    `Graph ${operation} failed (${r.status}${code ? ` ${code}` : ""})`,
+    isTransient(r.status),
+  );
+  throw Object.assign(error, { graphStatus: r.status, graphCode: code });
 }
 
 /** The error object of a failed batch item, parsed leniently (FACTS §13). */
@@ -234,24 +267,26 @@ export class DirectoryGateway {
   }
 
   /**
-   * The account a typed username names (UPN or mail, case-insensitive), or undefined. One call:
-   * listing users accepts `$select=signInActivity` with `$filter` (reading one user by UPN
-   * would not).
+   * The account a typed username names (UPN or mail, case-insensitive; two accounts answering
+   * to one name count as none, rather than a guess) and the tenant's TAP policy, in one `$batch`
+   * round trip. Listing users accepts `$select=signInActivity` with `$filter`; reading one
+   * user by UPN would not.
    */
-  async findAccount(username: string): Promise<DirectoryAccount | undefined> {
-    const v = escapeOData(username);
-    const found = await this.call(
-      "user lookup",
-      () =>
-        this.client
-          .api("/users")
-          .filter(`userPrincipalName eq '${v}' or mail eq '${v}'`)
-          .select(USER_SELECT)
-          .top(2)
-          .get() as Promise<{ value: GraphUser[] }>,
-    );
-    // Two accounts answering to one name is ambiguous: treat as not found rather than guess.
-    return found.value.length === 1 ? toAccount(found.value[0]!) : undefined;
+  async findAccount(username: string): Promise<{ account: DirectoryAccount | undefined; tapPolicy: TapPolicy }> {
+    const filter = `userPrincipalName eq '${escapeOData(username)}' or mail eq '${escapeOData(username)}'`;
+    const results = await this.batch("account lookup", [
+      {
+        id: "user",
+        method: "GET",
+        url: `/users?$filter=${encodeURIComponent(filter)}&$select=${USER_SELECT}&$top=2`,
+      },
+      { id: "tap", method: "GET", url: TAP_POLICY_PATH },
+    ]);
+    const found = batchBody<{ value: GraphUser[] }>(results, "user", "account lookup");
+    return {
+      account: found.value.length === 1 ? toAccount(found.value[0]!) : undefined,
+      tapPolicy: batchBody<TapPolicy>(results, "tap", "TAP policy read"),
+    };
   }
 
   /** The account by object id (re-read before matching: names may have changed since discovery). */
@@ -286,21 +321,56 @@ export class DirectoryGateway {
     return result;
   }
 
-  /** Other enabled accounts with the same given name and surname (Graph compares case-insensitively). */
-  async countNamesakes(account: DirectoryAccount): Promise<number> {
-    const g = escapeOData(account.givenName ?? "");
-    const s = escapeOData(account.surname ?? "");
-    const response = await this.call(
-      "namesake lookup",
-      () =>
-        this.client
-          .api("/users")
-          .filter(`givenName eq '${g}' and surname eq '${s}'`)
-          .select("id,accountEnabled")
-          .top(50)
-          .get() as Promise<{ value: { id: string; accountEnabled: boolean }[] }>,
-    );
-    return response.value.filter((u) => u.id !== account.id && u.accountEnabled).length;
+  /**
+   * Everything discovery needs after the account lookup, in one `$batch` round trip (up to
+   * 360 groups): transitive membership among `groupIds` (checkMemberGroups, 20 per item), and
+   * other enabled accounts with the same given name and surname. Graph compares names
+   * case-insensitively but not across Unicode normal forms, so each distinct form is asked
+   * for, and the answers are compared normalized.
+   */
+  async discoveryFacts(
+    account: DirectoryAccount,
+    groupIds: readonly string[],
+  ): Promise<{ memberOf: Set<string>; namesakes: string[] }> {
+    const user = encodeURIComponent(account.id);
+    const items: BatchItem[] = [];
+    const groupChunks: string[][] = [];
+    for (let i = 0; i < groupIds.length; i += 20) groupChunks.push(groupIds.slice(i, i + 20));
+    groupChunks.forEach((chunk, i) => {
+      items.push({
+        id: `groups${i}`,
+        method: "POST",
+        url: `/users/${user}/checkMemberGroups`,
+        body: { groupIds: chunk },
+      });
+    });
+    const given = account.givenName?.trim();
+    const family = account.surname?.trim();
+    const forms = given && family ? nameForms(given, family) : [];
+    forms.forEach(([g, f], i) => {
+      const filter = `givenName eq '${escapeOData(g)}' and surname eq '${escapeOData(f)}'`;
+      items.push({
+        id: `names${i}`,
+        method: "GET",
+        url: `/users?$filter=${encodeURIComponent(filter)}&$select=id,accountEnabled,givenName,surname&$top=50`,
+      });
+    });
+    const results = items.length > 0 ? await this.batch("discovery", items) : new Map<string, BatchResult>();
+    const memberOf = new Set<string>();
+    groupChunks.forEach((_, i) => {
+      for (const id of batchBody<{ value: string[] }>(results, `groups${i}`, "group check").value) {
+        memberOf.add(id);
+      }
+    });
+    const namesakes = new Set<string>();
+    const wanted = given && family ? normalizedName(given, family) : undefined;
+    forms.forEach((_, i) => {
+      for (const u of batchBody<{ value: GraphUser[] }>(results, `names${i}`, "namesake lookup").value) {
+        if (u.id === account.id || u.accountEnabled !== true) continue;
+        if (normalizedName(u.givenName ?? "", u.surname ?? "") === wanted) namesakes.add(u.id);
+      }
+    });
+    return { memberOf, namesakes: [...namesakes] };
   }
 
   async listAuthenticationMethods(userId: string): Promise<AuthenticationMethod[]> {
@@ -341,13 +411,7 @@ export class DirectoryGateway {
   }
 
   async getTapPolicy(): Promise<TapPolicy> {
-    return this.call(
-      "TAP policy read",
-      () =>
-        this.client
-          .api("/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass")
-          .get() as Promise<TapPolicy>,
-    );
+    return this.call("TAP policy read", () => this.client.api(TAP_POLICY_PATH).get() as Promise<TapPolicy>);
   }
 
   async createTemporaryAccessPass(

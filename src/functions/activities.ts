@@ -37,10 +37,10 @@ async function loadRecord(recoveryId: string): Promise<RecoveryRecord> {
   return record;
 }
 
+/** The profile discovery selected, as it was then (a later policy edit does not change a running recovery). */
 function profileOf(record: RecoveryRecord): PolicyProfile {
-  const profile = services().config.policy.profiles.find((p) => p.id === record.profileId);
-  if (!profile) throw new Error(`profile ${record.profileId ?? "(none)"} is no longer configured`);
-  return profile;
+  if (!record.profile) throw new Error(`recovery ${record.recoveryId} has no profile`);
+  return record.profile;
 }
 
 /** A cancelled recovery stops at the next activity: it must not change anything. */
@@ -57,35 +57,37 @@ async function openRecord(recoveryId: string): Promise<RecoveryRecord> {
   return record;
 }
 
+/**
+ * Decides eligibility in two Graph round trips: the account lookup, then one `$batch` with
+ * group membership, the TAP policy and the namesake query. Every reason is audited
+ * precisely; the orchestration (and so the client) only learns eligible or not.
+ */
 export async function discoverAccount(
   input: RecoveryInput,
   context: InvocationContext,
 ): Promise<DiscoveryResult> {
   const s = services();
   const record = await openRecord(input.recoveryId);
-  const account = await s.directory.findAccount(record.username);
-  // One membership check covers the policy's groups and the TAP policy's targets.
-  const tapPolicy = account ? await s.directory.getTapPolicy() : undefined;
-  const memberOf =
-    account && tapPolicy
-      ? await s.directory.memberOf(account.id, [
-          ...new Set([...referencedGroups(s.config.policy), ...tapPolicyGroups(tapPolicy)]),
+  const policy = await s.policies.current();
+  const { account, tapPolicy } = await s.directory.findAccount(record.username);
+  const facts =
+    account?.accountEnabled === true
+      ? await s.directory.discoveryFacts(account, [
+          ...new Set([...referencedGroups(policy), ...tapPolicyGroups(tapPolicy)]),
         ])
-      : new Set<string>();
-  const namesakeCount =
-    account?.accountEnabled && account.givenName?.trim() && account.surname?.trim()
-      ? await s.directory.countNamesakes(account)
-      : 0;
-  const decision = decideEligibility(s.config.policy, {
+      : undefined;
+  const decision = decideEligibility(policy, {
     account,
-    memberOf,
-    namesakeCount,
+    memberOf: facts?.memberOf ?? new Set(),
+    namesakeCount: facts?.namesakes.length ?? 0,
     country: record.country,
   });
   let reason: string | undefined = decision.eligible ? undefined : decision.reason;
-  if (decision.eligible && account && decision.profile.mode === "production") {
-    const coverage = tapCoverage(tapPolicy!, memberOf, decision.profile.tapLifetimeMinutes);
-    if (!coverage.covered) reason = coverage.reason;
+  let tapLifetime: number | undefined;
+  if (decision.eligible && facts && decision.profile.mode === "production") {
+    const coverage = tapCoverage(tapPolicy, facts.memberOf, decision.profile.tapLifetimeMinutes);
+    if (coverage.covered) tapLifetime = coverage.lifetimeInMinutes;
+    else reason = coverage.reason;
   }
   if (!reason && decision.eligible && account) {
     const lock = await s.locks.acquire(account.id, input.recoveryId, new Date());
@@ -100,7 +102,11 @@ export async function discoverAccount(
     detail: {
       userId: account?.id ?? null,
       profileId: decision.eligible ? decision.profile.id : null,
+      mode: decision.eligible ? decision.profile.mode : null,
       provider: decision.eligible ? decision.provider : null,
+      country: record.country ?? null,
+      ...(facts && facts.namesakes.length > 0 ? { namesakes: facts.namesakes } : {}),
+      ...(tapLifetime ? { tapLifetimeInMinutes: tapLifetime } : {}),
     },
   });
   if (reason || !decision.eligible || !account) {
@@ -112,6 +118,7 @@ export async function discoverAccount(
     ...r,
     userId: account.id,
     profileId: profile.id,
+    profile,
     mode: profile.mode,
     provider,
   }));
@@ -468,10 +475,9 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
     failure: failed,
   });
   if (final.userId) {
-    const profile = s.config.policy.profiles.find((p) => p.id === final.profileId);
     const cooldownUntil =
-      final.status === "recovered" && profile
-        ? new Date(Date.now() + profile.cooldownMinutes * 60_000)
+      final.status === "recovered" && final.profile
+        ? new Date(Date.now() + final.profile.cooldownMinutes * 60_000)
         : undefined;
     await s.locks.release(final.userId, input.recoveryId, cooldownUntil);
   }

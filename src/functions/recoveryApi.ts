@@ -8,7 +8,14 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import * as df from "durable-functions";
 import { z } from "zod";
 import { bearerToken, clientAddress, json, readJson, respond } from "../http";
-import { ConflictError, DependencyError, NotFoundError, UnauthorizedError } from "../recovery/errors";
+import {
+  ConflictError,
+  DependencyError,
+  NotFoundError,
+  TooManyRequestsError,
+  UnauthorizedError,
+} from "../recovery/errors";
+import { addressKey, usernameKey } from "../recovery/rateLimit";
 import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/secretsCompare";
 import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/status";
 import { requireSecret } from "../secrets";
@@ -57,6 +64,8 @@ export async function startRecovery(
     const body = await readJson(request, startSchema);
     if (body.tapEncryptionKey) await assertUsableClientKey(body.tapEncryptionKey);
     const s = services();
+    const address = clientAddress(request, s.config.trustedProxyHops);
+    await enforceStartLimits(address, body.username, context);
     const recoveryId = randomUUID();
     const recoveryToken = newOpaqueSecret();
     const now = new Date();
@@ -70,7 +79,7 @@ export async function startRecovery(
       username: body.username.toLowerCase(),
       country: body.country,
       locale: body.locale,
-      clientAddress: clientAddress(request),
+      clientAddress: address,
       tapEncryptionKey: body.tapEncryptionKey ? JSON.stringify(body.tapEncryptionKey) : undefined,
     };
     await s.recoveries.create(record);
@@ -106,6 +115,36 @@ export async function startRecovery(
   });
 }
 
+/**
+ * Per client address, then per username: over either limit the start is refused with 429 and
+ * Retry-After before anything else happens (no record, no workflow, no Graph call). A start
+ * refused by the address limit does not count against the username.
+ */
+async function enforceStartLimits(address: string, username: string, context: InvocationContext) {
+  const { config, rateLimits } = services();
+  const rule = (limit: number) => ({ limit, windowSeconds: config.rateLimits.windowSeconds });
+  const byAddress = await rateLimits.count(addressKey(address), rule(config.rateLimits.perAddress));
+  const outcome = byAddress.allowed
+    ? await rateLimits.count(usernameKey(username), rule(config.rateLimits.perUsername))
+    : byAddress;
+  if (!outcome.allowed) {
+    context.warn(`recovery start refused: ${byAddress.allowed ? "username" : "address"} rate limit`);
+    throw new TooManyRequestsError(outcome.retryAfterSeconds);
+  }
+}
+
+/**
+ * What the client may see of a record. A recovery found not eligible shows `pending` until
+ * the uniform minimum delay has passed since its start, so how long discovery took (an unknown
+ * user is quicker to rule out than a namesake) tells nothing.
+ */
+function visibleStatus(record: RecoveryRecord, now: number): RecoveryRecord["status"] {
+  const minDelay = services().config.notEligibleMinDelayMs;
+  return record.status === "not_eligible" && now < Date.parse(record.createdAt) + minDelay
+    ? "pending"
+    : record.status;
+}
+
 /** The recovery the caller's bearer token opens. Wrong token and unknown id look the same. */
 async function authorizedRecord(request: HttpRequest): Promise<RecoveryRecord> {
   const token = bearerToken(request);
@@ -129,13 +168,14 @@ export async function getRecovery(
   return respond(context, async () => {
     const record = await authorizedRecord(request);
     const s = services();
+    const status = visibleStatus(record, Date.now());
     const body: Record<string, unknown> = {
       recoveryId: record.recoveryId,
-      status: record.status,
+      status,
       expiresAt: record.expiresAt,
     };
     if (record.next && !isTerminal(record.status)) body.next = record.next;
-    if (record.failure) body.failure = record.failure;
+    if (record.failure && status === record.status) body.failure = record.failure;
     if (record.presentationRetrievedAt && record.status === "awaiting_presentation") {
       body.presentationRetrievedAt = record.presentationRetrievedAt;
     }
@@ -177,7 +217,9 @@ export async function cancelRecovery(
   return respond(context, async () => {
     const record = await authorizedRecord(request);
     const s = services();
-    if (!CANCELLABLE_STATUSES.has(record.status)) {
+    // While a not-eligible recovery still shows `pending`, cancelling it must answer as a pending one would.
+    const cancellable = (r: RecoveryRecord) => CANCELLABLE_STATUSES.has(visibleStatus(r, Date.now()));
+    if (!cancellable(record)) {
       throw new ConflictError(
         "not_cancellable",
         `A recovery in status ${record.status} cannot be cancelled.`,
@@ -185,7 +227,7 @@ export async function cancelRecovery(
     }
     let cancelled = false;
     const after = await s.recoveries.update(record.recoveryId, (r) => {
-      if (!CANCELLABLE_STATUSES.has(r.status)) return undefined;
+      if (!cancellable(r)) return undefined;
       cancelled = true;
       return {
         ...r,

@@ -36,13 +36,19 @@ export const policyProfileSchema = z
 
 export type PolicyProfile = z.infer<typeof policyProfileSchema>;
 
+/** Groups and users (object id or UPN) no profile can bring into scope. */
+export const globalExclusionsSchema = z
+  .object({
+    groups: z.array(groupId).max(500).default([]),
+    users: z.array(z.string().min(1).max(256)).max(5000).default([]),
+  })
+  .strict();
+export type GlobalExclusions = z.infer<typeof globalExclusionsSchema>;
+
 export const policyDocumentSchema = z
   .object({
     profiles: z.array(policyProfileSchema).min(1),
-    globalExclusions: z
-      .object({ groups: z.array(groupId).default([]), users: z.array(z.string().min(1)).default([]) })
-      .strict()
-      .default({ groups: [], users: [] }),
+    globalExclusions: globalExclusionsSchema.default({ groups: [], users: [] }),
   })
   .strict()
   .superRefine((doc, ctx) => {

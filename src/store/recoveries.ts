@@ -3,6 +3,7 @@
  * recovery token is kept only as a hash. Status changes go through `update` with etags.
  */
 import type { TableClient } from "@azure/data-tables";
+import { type PolicyProfile, policyProfileSchema } from "../recovery/policy";
 import { type Failure, isTerminal, type NextStep, type RecoveryStatus } from "../recovery/status";
 import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
 
@@ -22,6 +23,8 @@ export interface RecoveryRecord {
   tapEncryptionKey?: string | undefined;
   userId?: string | undefined;
   profileId?: string | undefined;
+  /** The profile as it was when discovery selected it: later policy edits do not change a running recovery. */
+  profile?: PolicyProfile | undefined;
   mode?: "evaluation" | "production" | undefined;
   provider?: string | undefined;
   next?: NextStep | undefined;
@@ -35,13 +38,18 @@ export interface RecoveryRecord {
 }
 
 const ROW = "recovery";
-type Stored = Omit<RecoveryRecord, "next" | "failure"> & { next?: string; failure?: string };
+type Stored = Omit<RecoveryRecord, "next" | "failure" | "profile"> & {
+  next?: string;
+  failure?: string;
+  profile?: string;
+};
 
 function toStored(r: RecoveryRecord): Stored {
   return {
     ...r,
     next: r.next ? JSON.stringify(r.next) : undefined,
     failure: r.failure ? JSON.stringify(r.failure) : undefined,
+    profile: r.profile ? JSON.stringify(r.profile) : undefined,
   };
 }
 
@@ -50,6 +58,7 @@ function fromStored(s: Stored): RecoveryRecord {
     ...s,
     next: s.next ? (JSON.parse(s.next) as NextStep) : undefined,
     failure: s.failure ? (JSON.parse(s.failure) as Failure) : undefined,
+    profile: s.profile ? policyProfileSchema.parse(JSON.parse(s.profile)) : undefined,
   };
   for (const key of ["partitionKey", "rowKey", "etag", "timestamp", "odata.metadata"]) {
     delete (record as unknown as Record<string, unknown>)[key];

@@ -15,6 +15,8 @@ export const TABLES = {
   webhookInbox: "WebhookInbox",
   presentations: "Presentations",
   tapHandoff: "TapHandoff",
+  policies: "Policies",
+  rateLimits: "RateLimits",
 } as const;
 export type TableName = keyof typeof TABLES;
 

@@ -26,7 +26,19 @@ export interface TestStackOptions {
   policy?: unknown;
   tenant?: TenantSeed;
   requestLifetimeSeconds?: number;
+  /** Extra app settings (win over the defaults below). */
+  settings?: Record<string, string>;
 }
+
+/**
+ * Tests run many recoveries from one address and want answers at once: generous rate limits
+ * and no not-eligible delay, unless a test asks for them.
+ */
+const TEST_SETTINGS: Record<string, string> = {
+  RATE_LIMIT_PER_ADDRESS: "10000",
+  RATE_LIMIT_PER_USERNAME: "10000",
+  NOT_ELIGIBLE_MIN_DELAY_MS: "0",
+};
 
 export interface RecoveryStart {
   recoveryId: string;
@@ -76,15 +88,19 @@ export class TestStack {
       secrets,
       ...(options.requestLifetimeSeconds ? { requestLifetimeSeconds: options.requestLifetimeSeconds } : {}),
     });
-    const settings = appSettings({
-      appPort: port,
-      storageConnectionString: options.storage,
-      tablePrefix,
-      tenantId: DEMO_TENANT_ID,
-      simulators: sims,
-      secrets,
-      policy: options.policy ?? demoPolicy(options.mode ?? "production"),
-    });
+    const settings = {
+      ...appSettings({
+        appPort: port,
+        storageConnectionString: options.storage,
+        tablePrefix,
+        tenantId: DEMO_TENANT_ID,
+        simulators: sims,
+        secrets,
+        policy: options.policy ?? demoPolicy(options.mode ?? "production"),
+      }),
+      ...TEST_SETTINGS,
+      ...options.settings,
+    };
     const stack = new TestStack(sims, secrets, settings, port, tablePrefix, taskHub, options.storage);
     await stack.startHost();
     return stack;

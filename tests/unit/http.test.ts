@@ -197,14 +197,15 @@ describe("bearerToken", () => {
 });
 
 describe("clientAddress", () => {
-  it("takes the first X-Forwarded-For address", () => {
-    const req = request({ headers: { "x-forwarded-for": " 203.0.113.7 , 10.0.0.1" } });
-    expect(clientAddress(req)).toBe("203.0.113.7");
+  it("takes the entry the outermost trusted proxy appended, not what the client claims", () => {
+    const req = request({ headers: { "x-forwarded-for": "198.51.100.66, 203.0.113.7:50123" } });
+    expect(clientAddress(req, 1)).toBe("203.0.113.7");
+    expect(clientAddress(req, 2)).toBe("198.51.100.66");
   });
 
-  it("falls back to X-Client-IP, then to unknown", () => {
-    expect(clientAddress(request({ headers: { "x-client-ip": "198.51.100.2" } }))).toBe("198.51.100.2");
-    expect(clientAddress(request())).toBe("unknown");
+  it("ignores X-Client-IP (any client can send it) and answers unknown without X-Forwarded-For", () => {
+    expect(clientAddress(request({ headers: { "x-client-ip": "198.51.100.2" } }), 1)).toBe("unknown");
+    expect(clientAddress(request(), 1)).toBe("unknown");
   });
 });
 
