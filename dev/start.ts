@@ -43,16 +43,25 @@ async function main(): Promise<void> {
     tenant: demoTenant(),
     secrets,
   });
-  const settings = appSettings({
-    host: "localhost",
-    appPort: PORTS.app,
-    storageConnectionString: azurite.connectionString,
-    tablePrefix: "recovery",
-    tenantId: DEMO_TENANT_ID,
-    simulators: sims,
-    secrets,
-    policy: demoPolicy("production"),
-  });
+  // The demo policy goes through a file, as a deployment's would; the app seeds its policy table from it.
+  const policyFile = path.join(ROOT, ".data", "policy.json");
+  writeFileSync(policyFile, `${JSON.stringify(demoPolicy("production"), null, 2)}\n`);
+  const { POLICY_PROFILES: _inline, ...settings } = {
+    ...appSettings({
+      host: "localhost",
+      appPort: PORTS.app,
+      storageConnectionString: azurite.connectionString,
+      tablePrefix: "recovery",
+      tenantId: DEMO_TENANT_ID,
+      simulators: sims,
+      secrets,
+      policy: demoPolicy("production"),
+    }),
+    POLICY_PROFILES_FILE: policyFile,
+    // A person trying the demo restarts often; production defaults would lock them out for 15 minutes.
+    RATE_LIMIT_PER_ADDRESS: "100",
+    RATE_LIMIT_PER_USERNAME: "30",
+  };
   const host = spawnHost({ port: PORTS.app, taskHub: "RecoveryHub", settings, echo: true });
   let stopping = false;
   const stop = async () => {

@@ -140,7 +140,8 @@ export const SETTINGS: readonly SettingDoc[] = [
     name: "RATE_LIMIT_PER_ADDRESS",
     required: false,
     sample: "10",
-    description: "Recovery starts allowed per client address (IPv6: per /64) and window; 0 turns the limit off.",
+    description:
+      "Recovery starts allowed per client address (IPv6: per /64) and window; 0 turns the limit off.",
   },
   {
     name: "RATE_LIMIT_PER_USERNAME",

@@ -272,7 +272,9 @@ export class DirectoryGateway {
    * round trip. Listing users accepts `$select=signInActivity` with `$filter`; reading one
    * user by UPN would not.
    */
-  async findAccount(username: string): Promise<{ account: DirectoryAccount | undefined; tapPolicy: TapPolicy }> {
+  async findAccount(
+    username: string,
+  ): Promise<{ account: DirectoryAccount | undefined; tapPolicy: TapPolicy }> {
     const filter = `userPrincipalName eq '${escapeOData(username)}' or mail eq '${escapeOData(username)}'`;
     const results = await this.batch("account lookup", [
       {

@@ -128,9 +128,7 @@ export class PolicyRepository {
       if (current?.source === "admin" || current?.document === row.document) continue;
       const entity: PolicyRow = { ...row, source: "seed", updatedAt };
       await ignoreLostRace(
-        current
-          ? table.updateEntity(entity, "Replace", { etag: current.etag })
-          : table.createEntity(entity),
+        current ? table.updateEntity(entity, "Replace", { etag: current.etag }) : table.createEntity(entity),
       );
     }
     for (const [key, row] of existing) {
@@ -149,7 +147,8 @@ function parseRow<T>(row: PolicyRow, schema: z.ZodType<T, unknown>, what: string
     throw new ConfigurationError("policy store", `${what} is not JSON`);
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ConfigurationError("policy store", `${what}: ${describeIssue(parsed.error)}`);
+  if (!parsed.success)
+    throw new ConfigurationError("policy store", `${what}: ${describeIssue(parsed.error)}`);
   return parsed.data;
 }
 

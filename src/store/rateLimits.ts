@@ -6,7 +6,8 @@ import { decideRate, type RateRule, type WindowState } from "../recovery/rateLim
 import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
 
 const ROW = "window";
-const ATTEMPTS = 8;
+/** Concurrent starts on one key each win one round of the etag race: enough rounds for a burst. */
+const ATTEMPTS = 30;
 
 export type CountOutcome = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -28,6 +29,10 @@ export class RateLimitRepository {
         return { allowed: true };
       } catch (err) {
         if (!isConcurrencyConflict(err)) throw err;
+        // Spread the losers out so they do not collide again in lockstep.
+        await new Promise((resolve) =>
+          setTimeout(resolve, 2 + Math.random() * 10 * Math.min(attempt + 1, 5)),
+        );
       }
     }
     // Still losing races after several tries: this key is being hammered. Refuse rather than guess.

@@ -28,6 +28,8 @@ export interface TestStackOptions {
   requestLifetimeSeconds?: number;
   /** Extra app settings (win over the defaults below). */
   settings?: Record<string, string>;
+  /** More Standard Webhooks providers, served by the same IDV simulator (for routing tests). */
+  extraProviders?: string[];
 }
 
 /**
@@ -101,6 +103,15 @@ export class TestStack {
       ...TEST_SETTINGS,
       ...options.settings,
     };
+    if (options.extraProviders) {
+      const providers = JSON.parse(settings.IDV_PROVIDERS!) as { name: string }[];
+      for (const name of options.extraProviders) {
+        providers.push({ ...providers[0]!, name });
+        settings[`SECRET_IDV_${name.toUpperCase().replace(/-/g, "_")}_WEBHOOK_SECRET`] =
+          secrets.webhookSecret;
+      }
+      settings.IDV_PROVIDERS = JSON.stringify(providers);
+    }
     const stack = new TestStack(sims, secrets, settings, port, tablePrefix, taskHub, options.storage);
     await stack.startHost();
     return stack;
@@ -152,10 +163,11 @@ export class TestStack {
 
   async startRecovery(
     body: unknown,
+    headers: Record<string, string> = {},
   ): Promise<{ status: number; body: RecoveryStart & Record<string, unknown>; headers: Headers }> {
     const res = await fetch(`${this.url}/api/recovery`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify(body),
     });
     return {
@@ -255,6 +267,14 @@ export class TestStack {
       });
     }
     return events;
+  }
+
+  /** Writes (upserts) one entity into one of the app's tables: state a test sets up directly. */
+  async writeRow(table: string, entity: { partitionKey: string; rowKey: string } & Record<string, unknown>) {
+    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, {
+      allowInsecureConnection: true,
+    });
+    await client.upsertEntity(entity, "Replace");
   }
 
   /** Number of entities in one of the app's tables (0 when the table does not exist yet). */
