@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   // The demo policy goes through a file, as a deployment's would; the app seeds its policy table from it.
   const policyFile = path.join(ROOT, ".data", "policy.json");
   writeFileSync(policyFile, `${JSON.stringify(demoPolicy("production"), null, 2)}\n`);
-  const { POLICY_PROFILES: _inline, ...settings } = {
+  const settings: Record<string, string> = {
     ...appSettings({
       host: "localhost",
       appPort: PORTS.app,
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     RATE_LIMIT_PER_ADDRESS: "100",
     RATE_LIMIT_PER_USERNAME: "30",
   };
+  delete settings.POLICY_PROFILES;
   const host = spawnHost({ port: PORTS.app, taskHub: "RecoveryHub", settings, echo: true });
   let stopping = false;
   const stop = async () => {

@@ -100,7 +100,9 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   }
   const remote = req.socket.remoteAddress;
   if (remote) {
-    const peer = remote.includes(":") ? `[${remote}]:${req.socket.remotePort}` : `${remote}:${req.socket.remotePort}`;
+    const peer = remote.includes(":")
+      ? `[${remote}]:${req.socket.remotePort}`
+      : `${remote}:${req.socket.remotePort}`;
     headers["x-forwarded-for"] = headers["x-forwarded-for"] ? `${headers["x-forwarded-for"]}, ${peer}` : peer;
   }
   return headers;

@@ -3,7 +3,7 @@
  * code and changes nothing; a recovery cannot be read without its token; discovery answers
  * every ineligible account alike.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { useStack } from "../support/stack";
 

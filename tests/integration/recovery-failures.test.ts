@@ -3,7 +3,7 @@
  * failure code, and none changes the directory.
  */
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
 import { type RecoveryStart, useStack } from "../support/stack";
 

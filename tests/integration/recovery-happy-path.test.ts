@@ -3,7 +3,7 @@
  * page, let the provider post its webhook, present the credential, read the TAP — then check
  * in the Graph simulator that the directory really changed.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { useStack } from "../support/stack";
 

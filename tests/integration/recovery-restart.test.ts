@@ -3,7 +3,7 @@
  * IDV webhook, and again while it waits for the presentation. Each time a new host resumes
  * from Azurite, the recovery completes, and no step ran twice with a visible effect.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { useStack } from "../support/stack";
 
