@@ -26,6 +26,8 @@ export interface TestStackOptions {
   policy?: unknown;
   tenant?: TenantSeed;
   requestLifetimeSeconds?: number;
+  /** The app the host serves (default: the tsc output); the package test serves the bundle. */
+  appEntry?: string;
 }
 
 export interface RecoveryStart {
@@ -86,9 +88,12 @@ export class TestStack {
       policy: options.policy ?? demoPolicy(options.mode ?? "production"),
     });
     const stack = new TestStack(sims, secrets, settings, port, tablePrefix, taskHub, options.storage);
+    stack.appEntry = options.appEntry;
     await stack.startHost();
     return stack;
   }
+
+  appEntry: string | undefined;
 
   get url(): string {
     return this.host.url;
@@ -100,6 +105,7 @@ export class TestStack {
       taskHub: this.taskHub,
       clock: "controllable",
       settings: this.settings,
+      ...(this.appEntry ? { appEntry: this.appEntry } : {}),
     });
     await this.host.waitHealthy();
   }
