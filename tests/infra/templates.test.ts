@@ -282,7 +282,20 @@ describe("infra templates", () => {
     expect(inFile.filter((p) => !params.some((d) => d.name === p))).toEqual([]);
     const requiredParams = params.filter((d) => !/^\w+\s+\w+\s+\w+\s*=/.test(d.text)).map((d) => d.name);
     expect(requiredParams.filter((p) => !inFile.includes(p))).toEqual([]);
-    const documented = tableRows(guide, "### Parameters").map((r) => codeName(r[0] ?? ""));
+    const rows = tableRows(guide, "### Parameters");
+    const documented = rows.map((r) => codeName(r[0] ?? ""));
+    // The guide's azd variable for each parameter is the one main.parameters.json reads.
+    const mapping = (
+      JSON.parse(read("infra/main.parameters.json")) as {
+        parameters: Record<string, { value: string }>;
+      }
+    ).parameters;
+    for (const row of rows) {
+      const variable = codeName(row[1] ?? "");
+      const param = codeName(row[0] ?? "")!;
+      if (variable) expect(mapping[param]?.value, param).toMatch(new RegExp(`^\\$\\{${variable}(=|\\})`));
+      else expect(mapping[param], `${param} has no azd variable in the guide`).toBeUndefined();
+    }
     expect(params.map((d) => d.name).filter((p) => !documented.includes(p))).toEqual([]);
     expect(documented.filter((p) => !params.some((d) => d.name === p))).toEqual([]);
   });
