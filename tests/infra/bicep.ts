@@ -212,27 +212,52 @@ export function propertyValues(block: string, key: string): string[] {
   return values;
 }
 
-/** The keys of the object literal `block` at its own top level (nested objects skipped). */
-export function topLevelKeys(block: string): Array<{ key: string; value: string }> {
-  const entries: Array<{ key: string; value: string }> = [];
+/** The items of an object or array body: split at newlines and commas outside nesting. */
+function topLevelItems(block: string): string[] {
+  const items: string[] = [];
   let depth = 0;
-  let lineStart = 0;
-  const lines: Array<{ text: string; depth: number }> = [];
+  let from = 0;
   scan(block, (i, c) => {
-    if (c === "\n") {
-      lines.push({ text: block.slice(lineStart, i), depth });
-      lineStart = i + 1;
-    }
     if (c === "{" || c === "[" || c === "(") depth++;
     else if (c === "}" || c === "]" || c === ")") depth--;
+    else if ((c === "\n" || c === ",") && depth === 0) {
+      items.push(block.slice(from, i));
+      from = i + 1;
+    }
   });
-  lines.push({ text: block.slice(lineStart), depth });
-  for (const line of lines) {
-    if (line.depth !== 0) continue;
-    const m = /^\s*'?([A-Za-z_][\w.-]*)'?\s*:\s*(.+)$/.exec(line.text);
+  items.push(block.slice(from));
+  return items.map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+/** The entries of the object literal `block` at its own top level (a value may span lines). */
+export function topLevelKeys(block: string): Array<{ key: string; value: string }> {
+  const entries: Array<{ key: string; value: string }> = [];
+  for (const item of topLevelItems(block)) {
+    const m = /^'?([A-Za-z_][\w.-]*)'?\s*:\s*([\s\S]+)$/.exec(item);
     if (m) entries.push({ key: m[1]!, value: m[2]!.trim() });
   }
   return entries;
+}
+
+/**
+ * Evaluates a Bicep value made of literals (strings without interpolation, numbers,
+ * booleans, objects, arrays); any other expression must be in `expressions` (exact text),
+ * else this throws naming it — so a test can stand in for what only Azure knows.
+ */
+export function evaluate(text: string, expressions: Readonly<Record<string, unknown>> = {}): unknown {
+  const t = text.trim();
+  if (Object.hasOwn(expressions, t)) return expressions[t];
+  if (/^'[^'\\$]*'$/.test(t)) return t.slice(1, -1);
+  if (/^-?\d+$/.test(t)) return Number(t);
+  if (t === "true" || t === "false") return t === "true";
+  if (t.startsWith("{") && t.endsWith("}")) {
+    return Object.fromEntries(
+      topLevelKeys(t.slice(1, -1)).map(({ key, value }) => [key, evaluate(value, expressions)]),
+    );
+  }
+  if (t.startsWith("[") && t.endsWith("]"))
+    return topLevelItems(t.slice(1, -1)).map((v) => evaluate(v, expressions));
+  throw new Error(`no value for the Bicep expression ${t}`);
 }
 
 // ---------------------------------------------------------------------------------------

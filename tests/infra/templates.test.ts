@@ -9,10 +9,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SETTINGS } from "../../src/config";
+import { loadConfig, SETTINGS } from "../../src/config";
 import {
   type BicepFile,
   blockAfter,
+  evaluate,
   missingProperties,
   parseBicep,
   propertyValues,
@@ -270,6 +271,57 @@ describe("infra templates", () => {
     );
     expect(required.filter((name) => !keys.has(name))).toEqual([]);
     expect(keys.has("AzureWebJobsStorage__accountName")).toBe(true);
+  });
+
+  it("write settings the app's own configuration accepts, in production shape", () => {
+    // What only Azure knows, by the exact expression the templates use.
+    const idvProviders = JSON.stringify([
+      {
+        name: "acme-idv",
+        adapter: "standard-webhooks",
+        displayName: "Acme",
+        verificationUrl: "https://verify.acme.example/start",
+        acceptedIssuers: ["did:web:issuer.acme.example"],
+      },
+    ]);
+    const firstPolicy = evaluate(`{${blockAfter(file("main.bicep").code, /var firstPolicy\s*=/)}}`, {
+      "[recoveryGroupObjectId]": ["11111111-2222-3333-4444-555555555555"],
+      "json(idvProviders)[0].name": "acme-idv",
+    });
+    const origin = "https://func-recovery-abc.azurewebsites.net";
+    const expressions: Record<string, unknown> = {
+      "storage.outputs.tableEndpoint": "https://stabc.table.core.windows.net/",
+      tablePrefix: "recovery",
+      "tenant().tenantId": "00000000-0000-4000-8000-000000000001",
+      verifiedIdAuthority: "did:web:recovery.contoso.example",
+      verifiedIdClientName: "Account recovery",
+      idvProviders,
+      "empty(policyProfiles) ? string(firstPolicy) : policyProfiles": JSON.stringify(firstPolicy),
+      "keyVault.outputs.uri": "https://kv-abc.vault.azure.net/",
+      publicOrigin: origin,
+      "empty(frontendReturnUrl) ? '${publicOrigin}/api/recover' : frontendReturnUrl": `${origin}/api/recover`,
+    };
+    const env = Object.fromEntries(
+      appSettings()
+        .filter((s) => s.from === "recoverySettings" || s.from === "urlSettings")
+        .map((s) => [s.key, String(evaluate(s.value, expressions))]),
+    );
+    const config = loadConfig(env);
+    expect(config.storage).toEqual({
+      kind: "accountUrl",
+      accountUrl: "https://stabc.table.core.windows.net",
+    });
+    expect(config.credential).toEqual({ kind: "default" });
+    expect(config.secrets).toEqual({ kind: "keyvault", vaultUrl: "https://kv-abc.vault.azure.net" });
+    expect(config.publicBaseUrl).toBe(origin);
+    expect(config.policy.profiles).toEqual([
+      expect.objectContaining({
+        id: "default",
+        mode: "evaluation",
+        includeGroups: ["11111111-2222-3333-4444-555555555555"],
+        providers: { default: "acme-idv", byCountry: {} },
+      }),
+    ]);
   });
 
   it("describe every parameter, in the templates and in the guide", () => {
