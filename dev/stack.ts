@@ -160,6 +160,8 @@ export interface HostProcessOptions {
   settings: Record<string, string>;
   /** Also echo the host's output to this process's stdout. */
   echo?: boolean;
+  /** The app the host serves. Default: the tsc output, dist/src/index.js. */
+  appEntry?: string;
 }
 
 /** The repository root, whether this module runs from source (tests) or from dist/ (npm start). */
@@ -188,7 +190,7 @@ export function spawnHost(options: HostProcessOptions): HostProcess {
         FUNCTIONS_HOST: host,
         DEV_HOST_TASK_HUB: options.taskHub,
         DEV_HOST_CLOCK: options.clock ?? "real",
-        DEV_HOST_APP_ENTRY: path.join(repoRoot, "dist", "src", "index.js"),
+        DEV_HOST_APP_ENTRY: options.appEntry ?? path.join(repoRoot, "dist", "src", "index.js"),
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

@@ -21,6 +21,22 @@ export interface FunctionsLibrary {
   HttpResponse: new (init?: unknown) => HttpResponseLike;
 }
 
+/**
+ * An `HttpResponse` of the app's `@azure/functions`. A bundled app (the deployment package)
+ * carries its own copy of the class, so `instanceof` against ours cannot see it: recognise
+ * it by name (the bundle keeps class names) and shape.
+ */
+function isHttpResponse(value: unknown, library: FunctionsLibrary): boolean {
+  if (value instanceof library.HttpResponse) return true;
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as { constructor?: { name?: string }; status?: unknown; headers?: { get?: unknown } };
+  return (
+    v.constructor?.name === "HttpResponse" &&
+    typeof v.status === "number" &&
+    typeof v.headers?.get === "function"
+  );
+}
+
 interface CookieLike {
   name: string;
   value: string;
@@ -224,10 +240,9 @@ export class HttpFront {
     }
     let response: HttpResponseLike;
     try {
-      response =
-        value instanceof library.HttpResponse
-          ? (value as HttpResponseLike)
-          : new library.HttpResponse(value ?? undefined);
+      response = isHttpResponse(value, library)
+        ? (value as HttpResponseLike)
+        : new library.HttpResponse(value ?? undefined);
     } catch (err) {
       log.error(`function ${fn.name} returned an invalid HTTP response: ${describeError(err)}`);
       sendProblem(res, 500, "internal_error", "The function returned an invalid HTTP response");

@@ -79,6 +79,20 @@ function routePrefixFromHostJson(appEntry: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The app's copy of `@azure/functions`, or ours when the app bundles its own (the deployment
+ * package has no node_modules). Ours then only builds responses from plain
+ * `HttpResponseInit` objects; it registers nothing, so it never touches the core.
+ */
+function functionsLibraryOf(appRequire: NodeJS.Require): FunctionsLibrary {
+  try {
+    return appRequire("@azure/functions") as FunctionsLibrary;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw err;
+    return require("@azure/functions") as FunctionsLibrary;
+  }
+}
+
 function originHost(hostname: string): string {
   return hostname.includes(":") ? `[${hostname}]` : hostname;
 }
@@ -126,7 +140,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   // Load the app: every app.http / df.app.* call lands in `core`.
   const appRequire = createRequire(options.appEntry);
   appRequire(options.appEntry);
-  const library = appRequire("@azure/functions") as FunctionsLibrary;
+  const library = functionsLibraryOf(appRequire);
   const model = core.programmingModel;
   if (!model) log.warn(`the app at ${options.appEntry} registered no functions`);
   const capabilities = (await model?.getCapabilities?.({})) ?? {};
@@ -200,6 +214,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   await engine.start();
   for (const line of describeFunctions(core, routes, url)) write(line);
+  log.info(`app ${options.appEntry}`);
   log.info(`task hub ${options.taskHub}, clock ${clock.mode}, durable API ${clientData.rpcBaseUrl}`);
   ready();
 

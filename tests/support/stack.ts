@@ -30,6 +30,8 @@ export interface TestStackOptions {
   settings?: Record<string, string>;
   /** More Standard Webhooks providers, served by the same IDV simulator (for routing tests). */
   extraProviders?: string[];
+  /** The app the host serves (default: the tsc output); the package test serves the bundle. */
+  appEntry?: string;
 }
 
 /**
@@ -113,9 +115,12 @@ export class TestStack {
       settings.IDV_PROVIDERS = JSON.stringify(providers);
     }
     const stack = new TestStack(sims, secrets, settings, port, tablePrefix, taskHub, options.storage);
+    stack.appEntry = options.appEntry;
     await stack.startHost();
     return stack;
   }
+
+  appEntry: string | undefined;
 
   get url(): string {
     return this.host.url;
@@ -127,6 +132,7 @@ export class TestStack {
       taskHub: this.taskHub,
       clock: "controllable",
       settings: this.settings,
+      ...(this.appEntry ? { appEntry: this.appEntry } : {}),
     });
     await this.host.waitHealthy();
   }
