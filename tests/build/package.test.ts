@@ -1,9 +1,10 @@
 /**
  * The deployment package: built by the same code as `npm run build` (into a temporary
  * folder), then loaded under plain Node — a child process, not vitest — through the
- * `@azure/functions-core` seam, with no app settings at all. What it registers must be the
- * documented HTTP contract plus the workflow's orchestrator and activities, and nothing
- * from dev/ may be inside.
+ * `@azure/functions-core` seam, with production-shaped settings (no simulators, nothing
+ * local). What it registers must be the documented HTTP contract plus the workflow's
+ * orchestrator and activities, and nothing from dev/ may be inside. Without valid settings
+ * it must refuse to load, naming the setting.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -25,6 +26,39 @@ const DESIGN = path.resolve(ROOT, "..", "shared", "DESIGN.md");
  */
 const OTHER_FUNCTIONS: ReadonlyArray<{ name: string; trigger: string }> = [];
 
+/** The smallest valid production configuration: every required setting, nothing local. */
+const PRODUCTION_SETTINGS: Record<string, string> = {
+  RECOVERY_STORAGE_ACCOUNT_URL: "https://strecovery.table.core.windows.net",
+  AzureWebJobsStorage__accountName: "strecovery",
+  PUBLIC_BASE_URL: "https://recovery.contoso.example",
+  TENANT_ID: "00000000-0000-4000-8000-000000000001",
+  VERIFIED_ID_AUTHORITY: "did:web:recovery.contoso.example",
+  SECRETS_PROVIDER: "keyvault",
+  KEY_VAULT_URL: "https://kv-recovery.vault.azure.net",
+  IDV_PROVIDERS: JSON.stringify([
+    {
+      name: "byo-idv",
+      adapter: "standard-webhooks",
+      displayName: "Our IDV",
+      verificationUrl: "https://idv.example/verify",
+      acceptedIssuers: ["did:web:idv.example"],
+    },
+  ]),
+  POLICY_PROFILES: JSON.stringify({
+    profiles: [
+      { id: "pilot", displayName: "Pilot", includeGroups: ["g1"], providers: { default: "byo-idv" } },
+    ],
+  }),
+};
+
+function loadBundle(env: Record<string, string>) {
+  return spawnSync(process.execPath, [LIST_FUNCTIONS, built.bundleFile], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
 let outDir: string;
 let built: PackageResult;
 let report: LoadReport;
@@ -34,12 +68,7 @@ beforeAll(async () => {
     throw new Error(`${LIST_FUNCTIONS} is missing: run \`npx tsc -p .\` first`);
   outDir = mkdtempSync(path.join(os.tmpdir(), "recovery-package-"));
   built = await buildPackage(outDir);
-  // Plain Node, and no settings: registering functions must not need configuration.
-  const run = spawnSync(process.execPath, [LIST_FUNCTIONS, built.bundleFile], {
-    env: { PATH: process.env.PATH ?? "" },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+  const run = loadBundle(PRODUCTION_SETTINGS);
   if (run.status !== 0) throw new Error(`loading the bundle failed (${run.status}):\n${run.stderr}`);
   report = JSON.parse(run.stdout) as LoadReport;
   console.log(
@@ -59,6 +88,16 @@ function httpRouteKeys(): string[] {
 }
 
 describe("the deployment package", () => {
+  it("refuses to load without valid settings, naming the setting (fail fast, not at the first recovery)", () => {
+    const bare = loadBundle({});
+    expect(bare.status).not.toBe(0);
+    expect(bare.stderr).toContain("Invalid setting");
+    const { POLICY_PROFILES: _p, ...noPolicy } = PRODUCTION_SETTINGS;
+    const badPolicy = loadBundle({ ...noPolicy, POLICY_PROFILES: '{"profiles":[{"id":"x"}]}' });
+    expect(badPolicy.status).not.toBe(0);
+    expect(badPolicy.stderr).toContain("Invalid setting POLICY_PROFILES: profiles[0].displayName");
+  });
+
   it("holds the bundle with its source map, host.json and a package.json without dependencies", () => {
     const manifest = JSON.parse(readFileSync(path.join(outDir, "package.json"), "utf8")) as Record<
       string,
