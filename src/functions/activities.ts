@@ -6,7 +6,7 @@
 import type { InvocationContext } from "@azure/functions";
 import { graphStatusOf, METHOD_COLLECTIONS } from "../directory/graph";
 import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, signHandoffToken } from "../idv/handoffToken";
-import { checkPresentedCredential as checkCredential } from "../recovery/credential";
+import { checkPresentation } from "../recovery/credential";
 import { decideEligibility } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
 import { matchProfileExact } from "../recovery/matching";
@@ -207,7 +207,7 @@ export async function requestPresentation(
       clientName: s.config.verifiedId.clientName,
       purpose: s.config.verifiedId.purpose,
       acceptedIssuers: provider.acceptedIssuers,
-      faceCheckThreshold: profile.faceCheckThreshold,
+      faceCheckThreshold: faceCheckThresholdOf(profile),
       callbackUrl: `${s.config.publicBaseUrl}/api/verified-id/callback`,
       state,
       apiKey,
@@ -220,7 +220,11 @@ export async function requestPresentation(
         onceKey: "presentation_request_failed",
         outcome: "failure",
         code: "verified_id_error",
-        detail: { error: err.message, target: (err as { target?: string }).target ?? null },
+        detail: {
+          error: err.message,
+          innerCode: (err as { innerCode?: string }).innerCode ?? null,
+          target: (err as { target?: string }).target ?? null,
+        },
       });
       return { ok: false, code: "verified_id_error" };
     }
@@ -253,7 +257,7 @@ export async function requestPresentation(
     event: "presentation_requested",
     onceKey: `presentation_requested_${created.requestId}`,
     outcome: "info",
-    detail: { requestId: created.requestId, faceCheckThreshold: profile.faceCheckThreshold },
+    detail: { requestId: created.requestId, faceCheckThreshold: faceCheckThresholdOf(profile) ?? null },
   });
   return { ok: true, state };
 }
@@ -273,34 +277,42 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const profile = profileOf(record);
   const provider = s.config.providers.get(record.provider!)!;
-  let verdict: StepVerdict;
-  let detail: Record<string, unknown>;
-  if (outcome.requestStatus === "presentation_error") {
-    const code =
-      outcome.error?.code === "claimValidationError" ? "face_check_failed" : "presentation_rejected";
-    verdict = { ok: false, code };
-    detail = { error: outcome.error?.code ?? null };
-  } else {
-    const result = checkCredential(outcome.credentials, {
-      acceptedIssuers: provider.acceptedIssuers,
-      requiredType: "VerifiedIdentity",
-      faceCheckThreshold: profile.faceCheckThreshold,
-      now: new Date(),
-    });
-    verdict = result.ok ? { ok: true } : { ok: false, code: result.code };
-    detail = result.ok
-      ? { faceCheckScore: result.faceCheckScore, issuer: outcome.credentials[0]?.issuer }
-      : { explanation: result.explanation, faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null };
-  }
+  const result = checkPresentation(outcome, {
+    acceptedIssuers: provider.acceptedIssuers,
+    requiredType: "VerifiedIdentity",
+    faceCheckThreshold: faceCheckThresholdOf(profile),
+    now: new Date(),
+  });
+  const verdict: StepVerdict = result.ok ? { ok: true } : { ok: false, code: result.code };
+  // Admins need the score to diagnose a failed Face Check; the portrait is never recorded.
+  const faceCheckScore = outcome.credentials[0]?.faceCheckScore ?? null;
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "credential_checked",
     onceKey: "credential_checked",
     outcome: verdict.ok ? "success" : "failure",
     code: verdict.ok ? "credential_valid" : verdict.code,
-    detail,
+    detail: result.ok
+      ? {
+          faceCheckScore,
+          issuer: outcome.credentials[0]?.issuer ?? null,
+          selfValidated: outcome.selfValidation?.ok === true,
+        }
+      : {
+          reason: result.reason,
+          explanation: result.explanation,
+          faceCheckScore,
+          issuer: outcome.credentials[0]?.issuer ?? null,
+          serviceError: outcome.error?.code ?? null,
+          selfValidated: outcome.selfValidation !== undefined,
+        },
   });
   return verdict;
+}
+
+/** The Face Check threshold a profile asks for; undefined when it turned Face Check off. */
+function faceCheckThresholdOf(profile: PolicyProfile): number | undefined {
+  return profile.faceCheck === false ? undefined : profile.faceCheckThreshold;
 }
 
 export async function matchDirectoryProfile(input: PresentationStepInput): Promise<StepVerdict> {
