@@ -21,9 +21,6 @@ const CURVE_OF: Record<AllowedAlgorithm, { kty: string; crv: string }> = {
   EdDSA: { kty: "OKP", crv: "Ed25519" },
 };
 
-/** Order of secp256k1; an ES256K `s` above half of it is the malleable twin of a valid one. */
-const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
-
 export class JwsRejectedError extends Error {
   override readonly name = "JwsRejectedError";
   constructor(
@@ -76,8 +73,8 @@ function verifyEs256k(token: string, jwk: JWK): boolean {
   const [header, payload, signature] = token.split(".") as [string, string, string];
   const sig = Buffer.from(signature, "base64url");
   if (sig.length !== 64) return false;
-  const s = BigInt(`0x${sig.subarray(32).toString("hex")}`);
-  if (s > SECP256K1_N / 2n) return false; // high-S: refused, as most secp256k1 verifiers do
+  // A high-S signature (the malleable twin of a low-S one) verifies too, as RFC 8812 does not
+  // forbid it: we never use signature bytes as identifiers, so malleability gains nothing.
   const key = createPublicKey({ key: { kty: "EC", crv: "secp256k1", x: jwk.x, y: jwk.y }, format: "jwk" });
   return nodeVerify(
     "sha256",
