@@ -168,6 +168,7 @@ describe("self-validation of a receipt's VP and VC", () => {
       "credential_revoked",
       "vc_revoked",
     ],
+    ["a status-list-only revocation", { revokedInStatusList: true }, "credential_revoked", "vc_revoked"],
     ["a missing lastName claim", { omitClaims: ["lastName"] }, "credential_invalid", "vc_claims_missing"],
   ])("refuses %s", async (_name, overrides, code, reason) => {
     const { verdict } = await presentAndValidate(overrides);

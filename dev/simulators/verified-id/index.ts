@@ -141,6 +141,8 @@ export interface PresentOverrides {
   omitClaims?: Array<"firstName" | "lastName">;
   /** Report no `domainValidation` (the linked domain was not verified). */
   noDomainValidation?: boolean;
+  /** The receipt's VC has its status-list bit set while the verdict still says VALID (a stale service view). */
+  revokedInStatusList?: boolean;
   /** Which simulator issuer signs the receipt's VC; default "es256". "rogue" is never accepted. */
   signer?: IssuerName;
   /** Receipt manipulation (only when a receipt is sent: no Face Check, includeReceipt). */
@@ -389,7 +391,7 @@ export async function startVerifiedIdSimulator(
           claims: { ...claims, ...(held?.claims.portrait ? { portrait: held.claims.portrait } : {}) },
           issuanceDate: new Date(issuanceDate),
           expirationDate: new Date(expirationDate),
-          revoked: revocationStatus === "REVOKED",
+          revoked: revocationStatus === "REVOKED" || o.revokedInStatusList === true,
           now,
         })
       : undefined;
