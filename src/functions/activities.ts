@@ -13,7 +13,7 @@ import { matchProfileExact } from "../recovery/matching";
 import { orderForDeletion } from "../recovery/methodOrder";
 import { type PolicyProfile, referencedGroups } from "../recovery/policy";
 import { hashSecret, newOpaqueSecret } from "../recovery/secretsCompare";
-import { failure, isTerminal } from "../recovery/status";
+import { failure, isTerminal, type NextStep } from "../recovery/status";
 import { type TapCoverage, tapCoverage, tapPolicyGroups } from "../recovery/tapPolicy";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
@@ -190,12 +190,27 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
 export async function requestPresentation(
   input: RequestPresentationInput,
 ): Promise<RequestPresentationResult> {
-  const s = services();
   const record = await openRecord(input.recoveryId);
   // A re-run after the request was made (and shown to the user) reuses it.
   if (record.presentationState && record.status === "awaiting_presentation") {
     return { ok: true, state: record.presentationState };
   }
+  const opened = await openPresentationRequest(record, new Date(input.deadline), undefined);
+  return opened.ok ? { ok: true, state: opened.state } : opened;
+}
+
+/**
+ * Creates a presentation request at the Request Service, stores its correlation (state →
+ * recovery, api-key hash) and shows it to the front end. `replacing`: the state of the expired
+ * request this one replaces; the record is only switched over while it still shows that one.
+ */
+async function openPresentationRequest(
+  record: RecoveryRecord,
+  deadline: Date,
+  replacing: string | undefined,
+): Promise<{ ok: true; state: string } | { ok: false; code: "verified_id_error" }> {
+  const s = services();
+  const recoveryId = record.recoveryId;
   const profile = profileOf(record);
   const provider = s.config.providers.get(record.provider!)!;
   const state = newOpaqueSecret();
@@ -215,7 +230,7 @@ export async function requestPresentation(
   } catch (err) {
     if (err instanceof DependencyError && !err.transient) {
       await s.audit.record({
-        recoveryId: input.recoveryId,
+        recoveryId,
         event: "presentation_request_failed",
         onceKey: "presentation_request_failed",
         outcome: "failure",
@@ -231,35 +246,70 @@ export async function requestPresentation(
     throw err;
   }
   const requestExpires = new Date(created.expiry * 1000);
-  const deadline = new Date(input.deadline);
   await s.presentations.create({
     state,
-    recoveryId: input.recoveryId,
+    recoveryId,
     requestId: created.requestId,
     apiKeyHash: hashSecret(apiKey),
     createdAt: new Date().toISOString(),
     expiresAt: requestExpires.toISOString(),
     status: "pending",
   });
-  await s.recoveries.advance(input.recoveryId, {
-    status: "awaiting_presentation",
-    presentationState: state,
-    next: {
-      type: "present_credential",
-      url: created.url,
-      ...(created.qrCode ? { qrCode: created.qrCode } : {}),
-      expiresAt: (requestExpires < deadline ? requestExpires : deadline).toISOString(),
-    },
-    expiresAt: input.deadline,
+  const next: NextStep = {
+    type: "present_credential",
+    url: created.url,
+    ...(created.qrCode ? { qrCode: created.qrCode } : {}),
+    expiresAt: (requestExpires < deadline ? requestExpires : deadline).toISOString(),
+  };
+  let switched = true;
+  await s.recoveries.update(recoveryId, (r) => {
+    // Closed meanwhile, or another renewal won the race: leave the record alone.
+    if (isTerminal(r.status) || (replacing !== undefined && r.presentationState !== replacing)) {
+      switched = false;
+      return undefined;
+    }
+    return {
+      ...r,
+      status: "awaiting_presentation",
+      presentationState: state,
+      presentationRetrievedAt: undefined,
+      next,
+      expiresAt: deadline.toISOString(),
+    };
   });
   await s.audit.record({
-    recoveryId: input.recoveryId,
-    event: "presentation_requested",
+    recoveryId,
+    event: replacing ? "presentation_renewed" : "presentation_requested",
     onceKey: `presentation_requested_${created.requestId}`,
     outcome: "info",
-    detail: { requestId: created.requestId, faceCheckThreshold: faceCheckThresholdOf(profile) ?? null },
+    detail: {
+      requestId: created.requestId,
+      faceCheckThreshold: faceCheckThresholdOf(profile) ?? null,
+      ...(replacing ? { shown: switched } : {}),
+    },
   });
   return { ok: true, state };
+}
+
+/**
+ * A presentation request expired before the user presented, while the step's deadline lasts:
+ * make a new one (the status endpoint calls this when it would show an expired request). The
+ * workflow needs no signal: it waits for a result from any of this recovery's requests.
+ * Returns the record as it should be shown.
+ */
+export async function renewExpiredPresentation(record: RecoveryRecord, now: Date): Promise<RecoveryRecord> {
+  const next = record.next;
+  const state = record.presentationState;
+  if (record.status !== "awaiting_presentation" || next?.type !== "present_credential" || !state)
+    return record;
+  const deadline = new Date(record.expiresAt);
+  if (Date.parse(next.expiresAt) > now.getTime() || deadline.getTime() <= now.getTime()) return record;
+  // Only a request nobody answered is replaced; one that was answered is being validated.
+  const current = await services().presentations.get(state);
+  if (current?.status === "completed") return record;
+  const opened = await openPresentationRequest(record, deadline, state);
+  if (!opened.ok) return record;
+  return (await services().recoveries.get(record.recoveryId)) ?? record;
 }
 
 async function presentationOutcome(state: string, recoveryId: string): Promise<PresentationOutcome> {

@@ -226,3 +226,45 @@ describe("Verified ID without Face Check: receipts validated by us", () => {
     expect((await credentialChecked(stack(), start.recoveryId)).detail.reason).toBe("vp_nonce_mismatch");
   });
 });
+
+describe("an expired presentation request", () => {
+  const stack = useStack({ mode: "evaluation", requestLifetimeSeconds: 2 });
+
+  it("is replaced by a new one while the presentation deadline lasts, and the new one completes the recovery", async () => {
+    const start = await startAdele(stack());
+    const firstRequest = await throughIdv(stack(), start);
+    const first = await stack().readRecovery(start.recoveryId, start.recoveryToken);
+    // Poll as a front end would until the status shows another request (bounded, not a sleep).
+    const until = Date.now() + 15_000;
+    let renewed = first;
+    while (renewed.body.next?.url === first.body.next?.url && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      renewed = await stack().readRecovery(start.recoveryId, start.recoveryToken);
+    }
+    expect(renewed.body.status).toBe("awaiting_presentation");
+    expect(renewed.body.next?.type).toBe("present_credential");
+    expect(renewed.body.next?.url).not.toBe(first.body.next?.url);
+    expect(Date.parse(renewed.body.next!.expiresAt!)).toBeGreaterThan(
+      Date.parse(first.body.next!.expiresAt!),
+    );
+    expect(renewed.body.expiresAt).toBe(first.body.expiresAt); // the step's deadline does not move
+    await expect(stack().sims.verifiedId.present(firstRequest)).rejects.toMatchObject({ status: 410 });
+    await stack().sims.verifiedId.present(stack().presentationRequestId(renewed.body.next!));
+    const done = await stack().waitForStatus(start, ["evaluation_passed", "failed"]);
+    expect(done.status).toBe("evaluation_passed");
+    const audit = await stack().auditEvents(start.recoveryId);
+    expect(audit.filter((e) => e.event === "presentation_renewed").length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("is not replaced once the presentation deadline has passed", async () => {
+    const start = await startAdele(stack());
+    await throughIdv(stack(), start);
+    await stack().advanceClock(11 * 60_000);
+    const done = await stack().waitForStatus(start, ["expired", "failed"]);
+    expect(done).toMatchObject({ status: "expired", failure: { code: "presentation_timeout" } });
+    const before = stack().sims.verifiedId.requests.length;
+    const after = await stack().readRecovery(start.recoveryId, start.recoveryToken);
+    expect(after.body.next).toBeUndefined();
+    expect(stack().sims.verifiedId.requests.length).toBe(before);
+  });
+});
