@@ -242,7 +242,7 @@ describe("Verified ID simulator", () => {
       requestId: id,
       requestStatus: "presentation_verified",
       state: "state-123",
-      subject: expect.stringMatching(/^did:key:z/),
+      subject: expect.stringMatching(/^did:jwk:/),
       verifiedCredentialsData: [
         {
           issuer: ISSUER,
