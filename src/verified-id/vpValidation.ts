@@ -80,11 +80,13 @@ function fromCryptoError(err: unknown, prefix: "vp" | "vc", code: FailureCode): 
   throw err;
 }
 
-function numericDate(payload: Record<string, unknown>, claim: string): number | undefined {
+function numericDate(payload: Record<string, unknown>, claim: string, of: "vp" | "vc"): number | undefined {
   const v = payload[claim];
   if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v))
-    return reject("presentation_rejected", "malformed", `${claim} is not a number`);
+  if (typeof v !== "number" || !Number.isFinite(v)) {
+    const code: FailureCode = of === "vp" ? "presentation_rejected" : "credential_invalid";
+    return reject(code, `${of}_malformed`, `${claim} is not a number`);
+  }
   return v;
 }
 
@@ -130,16 +132,16 @@ async function validate(vpToken: string, expect: VpExpectations, resolver: DidRe
   if (typeof p.nonce !== "string" || p.nonce !== expect.nonce) {
     reject("presentation_rejected", "vp_nonce_mismatch", "VP nonce is not the nonce of this request");
   }
-  const iat = numericDate(p, "iat");
+  const iat = numericDate(p, "iat", "vp");
   if (iat === undefined) return reject("presentation_rejected", "vp_iat_missing", "VP has no iat");
   if (iat > now + skew) reject("presentation_rejected", "vp_issued_in_future", "VP iat is in the future");
   if (iat < now - (expect.maxPresentationAgeSeconds ?? 600)) {
     reject("presentation_rejected", "vp_too_old", "VP was signed too long ago");
   }
-  const vpNbf = numericDate(p, "nbf");
+  const vpNbf = numericDate(p, "nbf", "vp");
   if (vpNbf !== undefined && vpNbf > now + skew)
     reject("presentation_rejected", "vp_not_yet_valid", "VP nbf in the future");
-  const vpExp = numericDate(p, "exp");
+  const vpExp = numericDate(p, "exp", "vp");
   if (vpExp !== undefined && vpExp <= now - skew)
     reject("presentation_rejected", "vp_expired", "VP has expired");
   const vpClaim = p.vp as { verifiableCredential?: unknown } | undefined;
@@ -173,10 +175,10 @@ async function validate(vpToken: string, expect: VpExpectations, resolver: DidRe
   if (!type.includes(expect.requiredType)) {
     reject("credential_invalid", "vc_type_missing", `credential type ${expect.requiredType} missing`);
   }
-  const nbf = numericDate(c, "nbf");
+  const nbf = numericDate(c, "nbf", "vc");
   if (nbf !== undefined && nbf > now + skew)
     reject("credential_invalid", "vc_not_yet_valid", "credential not yet valid");
-  const exp = numericDate(c, "exp");
+  const exp = numericDate(c, "exp", "vc");
   if (exp === undefined) return reject("credential_invalid", "vc_exp_missing", "credential has no expiry");
   if (exp <= now - skew) reject("credential_expired", "vc_expired", "credential has expired");
   const subject = body?.credentialSubject ?? {};
