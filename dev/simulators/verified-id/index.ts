@@ -665,6 +665,19 @@ function toOverrides(fields: Record<string, unknown>): PresentOverrides {
     throw new VerifiedIdFlowError(400, "revocationStatus must be VALID or REVOKED.");
   const truthy = (v: unknown) => v === true || v === "true" || v === "on";
   if (truthy(fields["expired"])) o.expired = true;
+  if (truthy(fields["noDomainValidation"])) o.noDomainValidation = true;
+  if (truthy(fields["revokedInStatusList"])) o.revokedInStatusList = true;
+  const omit = fields["omitClaims"];
+  const omitted = Array.isArray(omit) ? omit : typeof omit === "string" && omit !== "" ? omit.split(",") : [];
+  for (const claim of omitted) {
+    if (claim !== "firstName" && claim !== "lastName")
+      throw new VerifiedIdFlowError(400, "omitClaims may name firstName and lastName.");
+    (o.omitClaims ??= []).push(claim);
+  }
+  const signer = fields["signer"];
+  if (signer === "es256" || signer === "es256k" || signer === "rogue") o.signer = signer;
+  else if (signer !== undefined && signer !== "")
+    throw new VerifiedIdFlowError(400, "signer must be es256, es256k or rogue.");
   if (truthy(fields["decline"]) || fields["action"] === "decline") o.decline = true;
   return o;
 }
