@@ -672,7 +672,7 @@ function toOverrides(fields: Record<string, unknown>): PresentOverrides {
   for (const claim of omitted) {
     if (claim !== "firstName" && claim !== "lastName")
       throw new VerifiedIdFlowError(400, "omitClaims may name firstName and lastName.");
-    (o.omitClaims ??= []).push(claim);
+    o.omitClaims = [...(o.omitClaims ?? []), claim];
   }
   const signer = fields["signer"];
   if (signer === "es256" || signer === "es256k" || signer === "rogue") o.signer = signer;
