@@ -125,13 +125,21 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
     VERIFIED_ID_BASE_URL: options.simulators.verifiedId.url,
     VERIFIED_ID_AUTHORITY: VERIFIER_DID,
     VERIFIED_ID_CLIENT_NAME: "Contoso account recovery (demo)",
+    // The simulator serves its issuers' did:web documents over http on loopback.
+    DID_WEB_HTTP_LOOPBACK: "true",
     IDV_PROVIDERS: JSON.stringify([
       {
         name: DEMO_PROVIDER,
         adapter: "standard-webhooks",
         displayName: "Demo IDV (Standard Webhooks)",
         verificationUrl: `${options.simulators.idv.url}/verify`,
-        acceptedIssuers: [DEMO_ISSUER_DID],
+        // The demo provider's DID, plus the Verified ID simulator's signing issuers (ES256, ES256K)
+        // whose credentials arrive in receipts when a profile turns Face Check off.
+        acceptedIssuers: [
+          DEMO_ISSUER_DID,
+          options.simulators.verifiedId.issuerDids.es256,
+          options.simulators.verifiedId.issuerDids.es256k,
+        ],
       },
     ]),
     POLICY_PROFILES: JSON.stringify(options.policy),

@@ -109,6 +109,13 @@ export const SETTINGS: readonly SettingDoc[] = [
     description: "Purpose the wallet shows for the requested credential.",
   },
   {
+    name: "DID_WEB_HTTP_LOOPBACK",
+    required: false,
+    sample: "true",
+    description:
+      "Development only: resolve did:web DIDs and status lists on 127.0.0.1/localhost over http (the local Verified ID simulator). Refused unless AZURE_CREDENTIAL=dev-static; production resolution is https only.",
+  },
+  {
     name: "IDV_PROVIDERS",
     required: true,
     sample:
@@ -213,7 +220,14 @@ export interface AppConfig {
   tenantId: string;
   credential: { kind: "default" } | { kind: "dev-static"; token: string };
   graphBaseUrl: string;
-  verifiedId: { baseUrl: string; authority: string; clientName: string; purpose: string };
+  verifiedId: {
+    baseUrl: string;
+    authority: string;
+    clientName: string;
+    purpose: string;
+    /** did:web over http on loopback hosts (local simulator only). */
+    didWebHttpLoopback: boolean;
+  };
   providers: ReadonlyMap<string, ProviderConfig>;
   policy: PolicyDocument;
   secrets: { kind: "env" } | { kind: "keyvault"; vaultUrl: string };
@@ -344,6 +358,17 @@ export function loadConfig(env: Env): AppConfig {
   const authority = required(env, "VERIFIED_ID_AUTHORITY");
   if (!authority.startsWith("did:")) throw new ConfigurationError("VERIFIED_ID_AUTHORITY", "must be a DID");
 
+  const didWebLoopback = read(env, "DID_WEB_HTTP_LOOPBACK") ?? "false";
+  if (didWebLoopback !== "true" && didWebLoopback !== "false") {
+    throw new ConfigurationError("DID_WEB_HTTP_LOOPBACK", "must be `true` or `false`");
+  }
+  if (didWebLoopback === "true" && credential.kind !== "dev-static") {
+    throw new ConfigurationError(
+      "DID_WEB_HTTP_LOOPBACK",
+      "is for local runs only (AZURE_CREDENTIAL=dev-static)",
+    );
+  }
+
   const lifetime = integer(env, "HANDOFF_TOKEN_LIFETIME_MINUTES", 15, 1, 60);
 
   const publicBaseUrl = url(env, "PUBLIC_BASE_URL");
@@ -374,6 +399,7 @@ export function loadConfig(env: Env): AppConfig {
       authority,
       clientName: read(env, "VERIFIED_ID_CLIENT_NAME") ?? "Account recovery",
       purpose: read(env, "VERIFIED_ID_PURPOSE") ?? "Confirm it is you to recover your account",
+      didWebHttpLoopback: didWebLoopback === "true",
     },
     providers,
     policy,

@@ -17,6 +17,7 @@ import { RecoveryRepository } from "./store/recoveries";
 import { TableStore } from "./store/tables";
 import { TapHandoffRepository } from "./store/tapHandoff";
 import { UserLockRepository } from "./store/userLocks";
+import { DidResolver } from "./verified-id/didWeb";
 import { VerifiedIdClient } from "./verified-id/requestService";
 
 export interface Services {
@@ -34,6 +35,7 @@ export interface Services {
   taps: TapHandoffRepository;
   directory: DirectoryGateway;
   verifiedId: VerifiedIdClient;
+  didResolver: DidResolver;
   secrets: SecretProvider;
   adapters: ReadonlyMap<string, IdvAdapter>;
 }
@@ -62,6 +64,7 @@ export function createServices(
     taps: new TapHandoffRepository(tables),
     directory: DirectoryGateway.create(config.graphBaseUrl, credential),
     verifiedId: new VerifiedIdClient(config.verifiedId.baseUrl, credential),
+    didResolver: new DidResolver({ allowHttpLoopback: config.verifiedId.didWebHttpLoopback }),
     secrets:
       config.secrets.kind === "keyvault"
         ? new KeyVaultSecretProvider(config.secrets.vaultUrl, credential)

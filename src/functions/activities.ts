@@ -6,14 +6,14 @@
 import type { InvocationContext } from "@azure/functions";
 import { graphStatusOf, METHOD_COLLECTIONS } from "../directory/graph";
 import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, signHandoffToken } from "../idv/handoffToken";
-import { checkPresentedCredential as checkCredential } from "../recovery/credential";
+import { checkPresentation } from "../recovery/credential";
 import { decideEligibility } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
 import { matchProfileExact } from "../recovery/matching";
 import { orderForDeletion } from "../recovery/methodOrder";
 import { type PolicyProfile, referencedGroups } from "../recovery/policy";
 import { hashSecret, newOpaqueSecret } from "../recovery/secretsCompare";
-import { failure, isTerminal } from "../recovery/status";
+import { failure, isTerminal, type NextStep } from "../recovery/status";
 import { type TapCoverage, tapCoverage, tapPolicyGroups } from "../recovery/tapPolicy";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
@@ -197,12 +197,27 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
 export async function requestPresentation(
   input: RequestPresentationInput,
 ): Promise<RequestPresentationResult> {
-  const s = services();
   const record = await openRecord(input.recoveryId);
   // A re-run after the request was made (and shown to the user) reuses it.
   if (record.presentationState && record.status === "awaiting_presentation") {
     return { ok: true, state: record.presentationState };
   }
+  const opened = await openPresentationRequest(record, new Date(input.deadline), undefined);
+  return opened.ok ? { ok: true, state: opened.state } : opened;
+}
+
+/**
+ * Creates a presentation request at the Request Service, stores its correlation (state →
+ * recovery, api-key hash) and shows it to the front end. `replacing`: the state of the expired
+ * request this one replaces; the record is only switched over while it still shows that one.
+ */
+async function openPresentationRequest(
+  record: RecoveryRecord,
+  deadline: Date,
+  replacing: string | undefined,
+): Promise<{ ok: true; state: string } | { ok: false; code: "verified_id_error" }> {
+  const s = services();
+  const recoveryId = record.recoveryId;
   const profile = profileOf(record);
   const provider = s.config.providers.get(record.provider!)!;
   const state = newOpaqueSecret();
@@ -214,7 +229,7 @@ export async function requestPresentation(
       clientName: s.config.verifiedId.clientName,
       purpose: s.config.verifiedId.purpose,
       acceptedIssuers: provider.acceptedIssuers,
-      faceCheckThreshold: profile.faceCheckThreshold,
+      faceCheckThreshold: faceCheckThresholdOf(profile),
       callbackUrl: `${s.config.publicBaseUrl}/api/verified-id/callback`,
       state,
       apiKey,
@@ -222,47 +237,86 @@ export async function requestPresentation(
   } catch (err) {
     if (err instanceof DependencyError && !err.transient) {
       await s.audit.record({
-        recoveryId: input.recoveryId,
+        recoveryId,
         event: "presentation_request_failed",
         onceKey: "presentation_request_failed",
         outcome: "failure",
         code: "verified_id_error",
-        detail: { error: err.message, target: (err as { target?: string }).target ?? null },
+        detail: {
+          error: err.message,
+          innerCode: (err as { innerCode?: string }).innerCode ?? null,
+          target: (err as { target?: string }).target ?? null,
+        },
       });
       return { ok: false, code: "verified_id_error" };
     }
     throw err;
   }
   const requestExpires = new Date(created.expiry * 1000);
-  const deadline = new Date(input.deadline);
   await s.presentations.create({
     state,
-    recoveryId: input.recoveryId,
+    recoveryId,
     requestId: created.requestId,
     apiKeyHash: hashSecret(apiKey),
     createdAt: new Date().toISOString(),
     expiresAt: requestExpires.toISOString(),
     status: "pending",
   });
-  await s.recoveries.advance(input.recoveryId, {
-    status: "awaiting_presentation",
-    presentationState: state,
-    next: {
-      type: "present_credential",
-      url: created.url,
-      ...(created.qrCode ? { qrCode: created.qrCode } : {}),
-      expiresAt: (requestExpires < deadline ? requestExpires : deadline).toISOString(),
-    },
-    expiresAt: input.deadline,
+  const next: NextStep = {
+    type: "present_credential",
+    url: created.url,
+    ...(created.qrCode ? { qrCode: created.qrCode } : {}),
+    expiresAt: (requestExpires < deadline ? requestExpires : deadline).toISOString(),
+  };
+  let switched = true;
+  await s.recoveries.update(recoveryId, (r) => {
+    // Closed meanwhile, or another renewal won the race: leave the record alone.
+    if (isTerminal(r.status) || (replacing !== undefined && r.presentationState !== replacing)) {
+      switched = false;
+      return undefined;
+    }
+    return {
+      ...r,
+      status: "awaiting_presentation",
+      presentationState: state,
+      presentationRetrievedAt: undefined,
+      next,
+      expiresAt: deadline.toISOString(),
+    };
   });
   await s.audit.record({
-    recoveryId: input.recoveryId,
-    event: "presentation_requested",
+    recoveryId,
+    event: replacing ? "presentation_renewed" : "presentation_requested",
     onceKey: `presentation_requested_${created.requestId}`,
     outcome: "info",
-    detail: { requestId: created.requestId, faceCheckThreshold: profile.faceCheckThreshold },
+    detail: {
+      requestId: created.requestId,
+      faceCheckThreshold: faceCheckThresholdOf(profile) ?? null,
+      ...(replacing ? { shown: switched } : {}),
+    },
   });
   return { ok: true, state };
+}
+
+/**
+ * A presentation request expired before the user presented, while the step's deadline lasts:
+ * make a new one (the status endpoint calls this when it would show an expired request). The
+ * workflow needs no signal: it waits for a result from any of this recovery's requests.
+ * Returns the record as it should be shown.
+ */
+export async function renewExpiredPresentation(record: RecoveryRecord, now: Date): Promise<RecoveryRecord> {
+  const next = record.next;
+  const state = record.presentationState;
+  if (record.status !== "awaiting_presentation" || next?.type !== "present_credential" || !state)
+    return record;
+  const deadline = new Date(record.expiresAt);
+  if (Date.parse(next.expiresAt) > now.getTime() || deadline.getTime() <= now.getTime()) return record;
+  // Only a request nobody answered is replaced; one that was answered is being validated.
+  const current = await services().presentations.get(state);
+  if (current?.status === "completed") return record;
+  const opened = await openPresentationRequest(record, deadline, state);
+  if (!opened.ok) return record;
+  return (await services().recoveries.get(record.recoveryId)) ?? record;
 }
 
 async function presentationOutcome(state: string, recoveryId: string): Promise<PresentationOutcome> {
@@ -280,34 +334,42 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const profile = profileOf(record);
   const provider = s.config.providers.get(record.provider!)!;
-  let verdict: StepVerdict;
-  let detail: Record<string, unknown>;
-  if (outcome.requestStatus === "presentation_error") {
-    const code =
-      outcome.error?.code === "claimValidationError" ? "face_check_failed" : "presentation_rejected";
-    verdict = { ok: false, code };
-    detail = { error: outcome.error?.code ?? null };
-  } else {
-    const result = checkCredential(outcome.credentials, {
-      acceptedIssuers: provider.acceptedIssuers,
-      requiredType: "VerifiedIdentity",
-      faceCheckThreshold: profile.faceCheckThreshold,
-      now: new Date(),
-    });
-    verdict = result.ok ? { ok: true } : { ok: false, code: result.code };
-    detail = result.ok
-      ? { faceCheckScore: result.faceCheckScore, issuer: outcome.credentials[0]?.issuer }
-      : { explanation: result.explanation, faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null };
-  }
+  const result = checkPresentation(outcome, {
+    acceptedIssuers: provider.acceptedIssuers,
+    requiredType: "VerifiedIdentity",
+    faceCheckThreshold: faceCheckThresholdOf(profile),
+    now: new Date(),
+  });
+  const verdict: StepVerdict = result.ok ? { ok: true } : { ok: false, code: result.code };
+  // Admins need the score to diagnose a failed Face Check; the portrait is never recorded.
+  const faceCheckScore = outcome.credentials[0]?.faceCheckScore ?? null;
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "credential_checked",
     onceKey: "credential_checked",
     outcome: verdict.ok ? "success" : "failure",
     code: verdict.ok ? "credential_valid" : verdict.code,
-    detail,
+    detail: result.ok
+      ? {
+          faceCheckScore,
+          issuer: outcome.credentials[0]?.issuer ?? null,
+          selfValidated: outcome.selfValidation?.ok === true,
+        }
+      : {
+          reason: result.reason,
+          explanation: result.explanation,
+          faceCheckScore,
+          issuer: outcome.credentials[0]?.issuer ?? null,
+          serviceError: outcome.error?.code ?? null,
+          selfValidated: outcome.selfValidation !== undefined,
+        },
   });
   return verdict;
+}
+
+/** The Face Check threshold a profile asks for; undefined when it turned Face Check off. */
+function faceCheckThresholdOf(profile: PolicyProfile): number | undefined {
+  return profile.faceCheck === false ? undefined : profile.faceCheckThreshold;
 }
 
 export async function matchDirectoryProfile(input: PresentationStepInput): Promise<StepVerdict> {

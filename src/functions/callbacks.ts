@@ -8,12 +8,14 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import * as df from "durable-functions";
 import { json, parseJsonText, problem, readRawBody, respond } from "../http";
 import { secretsForWebhook } from "../idv/webhookSecrets";
+import type { SelfValidation } from "../recovery/credential";
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recovery/errors";
 import { describeIssue } from "../recovery/policy";
 import { secretMatchesHash } from "../recovery/secretsCompare";
 import { isRecoveryId, isTerminal } from "../recovery/status";
 import { services } from "../services";
-import { callbackSchema, toPresentationOutcome } from "../verified-id/callback";
+import { callbackSchema, type PresentationOutcome, toPresentationOutcome } from "../verified-id/callback";
+import { presentationNonce, validatePresentation } from "../verified-id/vpValidation";
 import type { IdvResultEvent, PresentationResultEvent } from "./contracts";
 import { EVENTS } from "./names";
 
@@ -155,7 +157,12 @@ export async function verifiedIdCallback(
       return json(200, { status: "accepted" });
     }
     if (pending.status === "completed") return json(200, { status: "duplicate" });
-    const outcome = toPresentationOutcome(callback);
+    const outcome: PresentationOutcome = toPresentationOutcome(callback);
+    // The raw VP is validated now and never stored: it carries the portrait.
+    const vpToken = callback.receipt?.vp_token;
+    if (outcome.requestStatus === "presentation_verified" && vpToken) {
+      outcome.selfValidation = await validateReceipt(vpToken, callback.state, pending.recoveryId);
+    }
     const stored = await s.presentations.replace(pending, {
       ...stripEtag(pending),
       status: "completed",
@@ -171,12 +178,41 @@ export async function verifiedIdCallback(
         outcome.requestStatus === "presentation_verified"
           ? "presentation_verified"
           : (outcome.error?.code ?? "presentation_error"),
-      detail: { faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null },
+      detail: {
+        faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null,
+        selfValidation: outcome.selfValidation
+          ? outcome.selfValidation.ok
+            ? "valid"
+            : outcome.selfValidation.reason
+          : null,
+      },
     });
     const event: PresentationResultEvent = { state: callback.state, requestStatus: outcome.requestStatus };
     const live = await raise(context, pending.recoveryId, EVENTS.presentationResult, event);
     return json(200, { status: live ? "accepted" : "late" });
   });
+}
+
+/** Our own verdict on a receipt's VP/VC (FACTS §7), against the recovery's provider's issuers. */
+async function validateReceipt(vpToken: string, state: string, recoveryId: string): Promise<SelfValidation> {
+  const s = services();
+  const record = await s.recoveries.get(recoveryId);
+  const provider = record?.provider ? s.config.providers.get(record.provider) : undefined;
+  const verdict = await validatePresentation(
+    vpToken,
+    {
+      verifierDid: s.config.verifiedId.authority,
+      nonce: presentationNonce(state),
+      acceptedIssuers: provider?.acceptedIssuers ?? [],
+      requiredType: "VerifiedIdentity",
+      now: new Date(),
+    },
+    s.didResolver,
+  );
+  if (!verdict.ok)
+    return { ok: false, code: verdict.code, reason: verdict.reason, explanation: verdict.explanation };
+  const { firstName, lastName } = verdict.claims;
+  return { ok: true, issuer: verdict.issuer, firstName: String(firstName), lastName: String(lastName) };
 }
 
 function stripEtag<T extends { etag: string }>(value: T): Omit<T, "etag"> {

@@ -13,6 +13,7 @@ import type {
   DiscoveryResult,
   FinishInput,
   IdvResultEvent,
+  PresentationResultEvent,
   RecoveryInput,
   RecoveryOutcome,
   RequestPresentationResult,
@@ -109,14 +110,19 @@ export function* recoveryOrchestrator(
     })) as RequestPresentationResult;
     if (!request.ok)
       return yield* finish(context, { recoveryId, status: "failed", failureCode: request.code });
-    const presented = yield* waitForEvent<unknown>(context, EVENTS.presentationResult, presentationDeadline);
+    // The user may have presented a renewed request (the first expired): the event names its state.
+    const presented = yield* waitForEvent<PresentationResultEvent>(
+      context,
+      EVENTS.presentationResult,
+      presentationDeadline,
+    );
     if (!presented) {
       return yield* finish(context, { recoveryId, status: "expired", failureCode: "presentation_timeout" });
     }
 
     step = "validation";
     context.df.setCustomStatus({ step });
-    const presentation = { recoveryId, state: request.state };
+    const presentation = { recoveryId, state: presented.state };
     const verdict = (yield context.df.callActivityWithRetry(
       ACTIVITIES.checkPresentedCredential,
       retry,

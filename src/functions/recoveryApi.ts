@@ -28,6 +28,7 @@ import {
   REGISTER_URL,
   TAP_HANDOFF_KEY_SECRET,
 } from "../tap/seal";
+import { renewExpiredPresentation } from "./activities";
 import type { RecoveryInput } from "./contracts";
 import { ORCHESTRATOR } from "./names";
 
@@ -166,8 +167,8 @@ export async function getRecovery(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   return respond(context, async () => {
-    const record = await authorizedRecord(request);
     const s = services();
+    const record = await renewIfExpired(await authorizedRecord(request), context);
     const status = visibleStatus(record, Date.now());
     const body: Record<string, unknown> = {
       recoveryId: record.recoveryId,
@@ -208,6 +209,16 @@ export async function getRecovery(
     }
     return json(200, body);
   });
+}
+
+/** An expired presentation request is replaced while the step lasts; a failure shows the old one. */
+async function renewIfExpired(record: RecoveryRecord, context: InvocationContext): Promise<RecoveryRecord> {
+  try {
+    return await renewExpiredPresentation(record, new Date());
+  } catch (err) {
+    context.warn(`presentation renewal for ${record.recoveryId} failed: ${(err as Error).message}`);
+    return record;
+  }
 }
 
 export async function cancelRecovery(

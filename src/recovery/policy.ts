@@ -26,6 +26,8 @@ export const policyProfileSchema = z
       .default({ byCountry: {} }),
     nameMatch: z.enum(["exact", "relaxed"]).default("exact"),
     faceCheckThreshold: z.number().min(50).max(100).default(70),
+    /** Absent = true. false: no Face Check; the receipt's VP/VC is then validated by us. */
+    faceCheck: z.boolean().optional(),
     idvTimeoutMinutes: z.number().int().min(5).max(1440).default(30),
     presentationTimeoutMinutes: z.number().int().min(2).max(120).default(10),
     tapLifetimeMinutes: z.number().int().min(10).max(43_200).default(60),

@@ -50,6 +50,9 @@ export const FAILURE_MESSAGES = {
   presentation_rejected: "The credential presentation was rejected.",
   face_check_failed: "The live photo did not match the photo on the credential.",
   credential_invalid: "The presented credential is not acceptable.",
+  credential_revoked:
+    "The presented credential has been revoked. Verify your identity again to get a new one.",
+  credential_expired: "The presented credential has expired. Verify your identity again to get a new one.",
   profile_mismatch: "The verified identity does not match this account.",
   tap_policy_blocked: "A Temporary Access Pass cannot be issued for this account.",
   directory_error: "The directory could not complete the recovery. Contact your helpdesk.",

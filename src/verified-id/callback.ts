@@ -4,7 +4,7 @@
  * it is stored in Table Storage and must stay small and free of biometric data.
  */
 import { z } from "zod";
-import type { PresentedCredential } from "../recovery/credential";
+import type { PresentedCredential, SelfValidation } from "../recovery/credential";
 
 export const callbackSchema = z.object({
   requestId: z.string().min(1).max(128),
@@ -30,6 +30,18 @@ export const callbackSchema = z.object({
     .max(5)
     .optional(),
   error: z.object({ code: z.string().optional(), message: z.string().optional() }).loose().optional(),
+  /** Raw tokens; only without Face Check (FACTS §6). Validated when the callback arrives, never stored. */
+  receipt: z
+    .object({
+      id_token: z.string().optional(),
+      vp_token: z
+        .string()
+        .max(64 * 1024)
+        .optional(),
+      state: z.string().optional(),
+    })
+    .loose()
+    .optional(),
 });
 export type VerifiedIdCallback = z.infer<typeof callbackSchema>;
 
@@ -40,6 +52,8 @@ export interface PresentationOutcome {
   subject?: string | undefined;
   credentials: PresentedCredential[];
   error?: { code?: string | undefined; message?: string | undefined } | undefined;
+  /** Our validation of the receipt, when there was one. */
+  selfValidation?: SelfValidation | undefined;
 }
 
 export function toPresentationOutcome(cb: VerifiedIdCallback): PresentationOutcome {
@@ -55,6 +69,7 @@ export function toPresentationOutcome(cb: VerifiedIdCallback): PresentationOutco
       issuanceDate: vc.issuanceDate,
       expirationDate: vc.expirationDate,
       faceCheckScore: vc.faceCheck?.matchConfidenceScore,
+      linkedDomain: vc.domainValidation?.url,
     })),
     error: cb.error ? { code: cb.error.code, message: cb.error.message } : undefined,
   };

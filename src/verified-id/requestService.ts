@@ -15,7 +15,8 @@ export interface PresentationRequestInput {
   clientName: string;
   purpose: string;
   acceptedIssuers: readonly string[];
-  faceCheckThreshold: number;
+  /** undefined: no Face Check; the receipt (raw VP) is asked for instead, to validate ourselves. */
+  faceCheckThreshold: number | undefined;
   callbackUrl: string;
   state: string;
   apiKey: string;
@@ -49,7 +50,8 @@ export class VerifiedIdClient {
     const body = {
       authority: input.authority,
       includeQRCode: true,
-      includeReceipt: false, // must be false with Face Check
+      // With Face Check the receipt must be off (FACTS §6); without it we want the raw VP.
+      includeReceipt: input.faceCheckThreshold === undefined,
       registration: { clientName: input.clientName, purpose: input.purpose },
       callback: { url: input.callbackUrl, state: input.state, headers: { "api-key": input.apiKey } },
       requestedCredentials: [
@@ -61,10 +63,14 @@ export class VerifiedIdClient {
             validation: {
               allowRevoked: false,
               validateLinkedDomain: true,
-              faceCheck: {
-                sourcePhotoClaimName: "portrait",
-                matchConfidenceThreshold: input.faceCheckThreshold,
-              },
+              ...(input.faceCheckThreshold === undefined
+                ? {}
+                : {
+                    faceCheck: {
+                      sourcePhotoClaimName: "portrait",
+                      matchConfidenceThreshold: input.faceCheckThreshold,
+                    },
+                  }),
             },
           },
         },

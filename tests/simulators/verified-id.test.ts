@@ -227,6 +227,28 @@ describe("Verified ID simulator", () => {
     expect(await (await fetch(`${vid.url}/wallet`)).text()).toContain(id);
   });
 
+  it("the wallet's JSON form can leave out name claims and domainValidation; bad options are 400", async () => {
+    const id = await createOk();
+    const res = await fetch(`${vid.url}/wallet/requests/${id}/present`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ omitClaims: "lastName", noDomainValidation: true }),
+    });
+    expect(res.status).toBe(200);
+    const data = received.at(-1)!.body.verifiedCredentialsData![0]!;
+    expect(data.claims.firstName).toBe("Ada");
+    expect("lastName" in data.claims).toBe(false);
+    expect(data.domainValidation).toBeUndefined();
+    for (const bad of [{ omitClaims: "portrait" }, { signer: "rs256" }]) {
+      const refused = await fetch(`${vid.url}/wallet/requests/${await createOk()}/present`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(bad),
+      });
+      expect(refused.status).toBe(400);
+    }
+  });
+
   it("present above threshold → presentation_verified with the documented fields", async () => {
     const id = await createOk();
     await vid.scan(id);
@@ -242,7 +264,7 @@ describe("Verified ID simulator", () => {
       requestId: id,
       requestStatus: "presentation_verified",
       state: "state-123",
-      subject: expect.stringMatching(/^did:key:z/),
+      subject: expect.stringMatching(/^did:jwk:/),
       verifiedCredentialsData: [
         {
           issuer: ISSUER,

@@ -83,6 +83,7 @@ describe("loadConfig", () => {
       authority: "did:web:recovery.contoso.example",
       clientName: "Account recovery",
       purpose: "Confirm it is you to recover your account",
+      didWebHttpLoopback: false,
     });
     expect([...config.providers.keys()]).toEqual(["demo-idv", "eu-idv"]);
     expect(config.providers.get("demo-idv")?.webhookToleranceSeconds).toBe(300);
@@ -91,6 +92,17 @@ describe("loadConfig", () => {
     expect(config.policy.profiles[0]?.providers.byCountry).toEqual({ DE: "eu-idv" });
     expect(config.secrets).toEqual({ kind: "env" });
     expect(config.handoffTokenLifetimeMinutes).toBe(10);
+  });
+
+  it("allows did:web over loopback http only for local runs (dev-static credential)", () => {
+    expect(loadConfig(validEnv({ DID_WEB_HTTP_LOOPBACK: "true" })).verifiedId.didWebHttpLoopback).toBe(true);
+    const production = configError(
+      validEnv({ DID_WEB_HTTP_LOOPBACK: "true", AZURE_CREDENTIAL: "default", DEV_ACCESS_TOKEN: undefined }),
+    );
+    expect(production.message).toContain("DID_WEB_HTTP_LOOPBACK");
+    expect(configError(validEnv({ DID_WEB_HTTP_LOOPBACK: "yes" })).message).toContain(
+      "DID_WEB_HTTP_LOOPBACK",
+    );
   });
 
   it("uses the production defaults when optional settings are absent", () => {

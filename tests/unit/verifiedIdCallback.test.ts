@@ -122,6 +122,7 @@ describe("toPresentationOutcome", () => {
           issuanceDate: "2025-05-30T10:00:00.000Z",
           expirationDate: "2026-05-30T10:00:00.000Z",
           faceCheckScore: 86.31,
+          linkedDomain: "https://idv.demo.example/",
         },
       ],
       error: undefined,

@@ -11,8 +11,13 @@
  * wallet (or the test) supplies, so the app's mandatory re-checks can be exercised. Face
  * Check IS modelled (below threshold → presentation_error claimValidationError, no score),
  * because that verdict is all the app gets with Face Check.
+ *
+ * Without Face Check and with `includeReceipt: true`, the callback carries a receipt with a
+ * real VP JWT (signed by the wallet's did:jwk holder key) around a real VC JWT signed by one of
+ * the simulator's issuers (ES256 or ES256K), whose did:web documents and status lists it
+ * serves (credentials.ts). Tests can tamper with either token to exercise the app's own checks.
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { close, createRouter, listen, readBody, sendEmpty, sendHtml, sendJson } from "../http";
 import {
@@ -25,6 +30,18 @@ import {
   wantsJson,
 } from "../idv/page";
 import type { Wallet } from "../wallet";
+import {
+  b64url,
+  createHolder,
+  createIssuers,
+  didDocument,
+  type IssuerName,
+  issueVcJwt,
+  type SimIssuer,
+  signJws,
+  signVpJwt,
+  statusListJwt,
+} from "./credentials";
 
 export interface VerifiedIdSimulatorOptions {
   port?: number;
@@ -81,7 +98,7 @@ export interface VerifiedCredentialData {
   type: string[];
   claims: Record<string, string>;
   credentialState: { revocationStatus: "VALID" | "REVOKED" };
-  domainValidation: { url: string };
+  domainValidation?: { url: string };
   issuanceDate: string;
   expirationDate: string;
   faceCheck?: { matchConfidenceScore: number; sourcePhotoQuality: string };
@@ -93,6 +110,7 @@ export interface VerifiedIdCallbackBody {
   state: string;
   subject?: string;
   verifiedCredentialsData?: VerifiedCredentialData[];
+  receipt?: { id_token: string; vp_token: string; state: string };
   error?: { code: string; message: string };
 }
 
@@ -119,6 +137,40 @@ export interface PresentOverrides {
   /** Present a credential whose expirationDate is in the past. */
   expired?: boolean;
   decline?: boolean;
+  /** Claims left out of the credential (and the service's verdict). */
+  omitClaims?: Array<"firstName" | "lastName">;
+  /** Report no `domainValidation` (the linked domain was not verified). */
+  noDomainValidation?: boolean;
+  /** The receipt's VC has its status-list bit set while the verdict still says VALID (a stale service view). */
+  revokedInStatusList?: boolean;
+  /** Which simulator issuer signs the receipt's VC; default "es256". "rogue" is never accepted. */
+  signer?: IssuerName;
+  /** Receipt manipulation (only when a receipt is sent: no Face Check, includeReceipt). */
+  receipt?: ReceiptOverrides;
+}
+
+export type ReceiptTamper =
+  /** One byte of the VP signature flipped. */
+  | "vp_signature"
+  /** The VC payload replaced by another one (names changed), the signature kept. */
+  | "vc_payload_swap"
+  /** The VP re-encoded with `alg: none` and no signature. */
+  | "alg_none"
+  /** The VP header claims RS256, an algorithm not on the allow-list. */
+  | "unlisted_alg"
+  /** The VC signed by a rogue key that the header brings along as `jwk`. */
+  | "embedded_jwk"
+  /** The VC claims the accepted issuer but its kid names (and it is signed by) another DID's key. */
+  | "foreign_kid";
+
+export interface ReceiptOverrides {
+  tamper?: ReceiptTamper;
+  /** The VP's nonce; default the request's. */
+  nonce?: string;
+  /** The VP's audience; default the request's authority. */
+  audience?: string;
+  /** Send this VP token verbatim (a replay of an earlier one). */
+  vpToken?: string;
 }
 
 /** A wallet-side failure with the HTTP status the wallet endpoints answer. */
@@ -145,6 +197,18 @@ export interface VerifiedIdSimulator {
   scan(requestId: string): Promise<CallbackRecord>;
   /** Wallet presents (or declines): sends `presentation_verified` / `presentation_error`. */
   present(requestId: string, overrides?: PresentOverrides): Promise<CallbackRecord>;
+  /** DIDs of the simulator's signing issuers (did:web, served by this simulator). */
+  readonly issuerDids: Readonly<Record<IssuerName, string>>;
+  /** The wallet holder's DID (did:jwk). */
+  readonly holderDid: string;
+}
+
+/**
+ * The nonce the request object carries for a request created with `state`. Undocumented for
+ * the real service (FACTS §6); the app expects exactly this derivation (src/verified-id/vpValidation.ts).
+ */
+export function requestNonce(state: string): string {
+  return createHash("sha256").update(`vp-nonce:${state}`, "utf8").digest("base64url");
 }
 
 /**
@@ -173,7 +237,8 @@ export async function startVerifiedIdSimulator(
   const linkedDomainUrl = options.linkedDomainUrl ?? "https://demo-idv.example.com/";
   const requests: PresentationRequestRecord[] = [];
   const callbacks: CallbackRecord[] = [];
-  const holderDid = newDidKey();
+  const holder = createHolder();
+  let issuers = new Map<IssuerName, SimIssuer>();
   let failure: FailNext | undefined;
   let baseUrl = "";
 
@@ -283,23 +348,31 @@ export async function startVerifiedIdSimulator(
     }
     const now = clock();
     const dayMs = 86_400_000;
+    const withReceipt = !rec.faceCheck && rec.body["includeReceipt"] === true;
+    const signer = withReceipt ? issuers.get(o.signer ?? "es256")! : undefined;
     const claims: Record<string, string> = {};
     for (const [k, v] of Object.entries(held?.claims ?? {})) if (typeof v === "string") claims[k] = v;
     Object.assign(claims, { firstName, lastName });
     const dateOfBirth = o.dateOfBirth ?? held?.claims.dateOfBirth;
     if (dateOfBirth) claims["dateOfBirth"] = dateOfBirth;
+    for (const omitted of o.omitClaims ?? []) delete claims[omitted];
+    const revocationStatus = o.revocationStatus ?? (held?.revoked ? "REVOKED" : "VALID");
+    const type = o.type ?? held?.type ?? "VerifiedIdentity";
+    const issuanceDate = o.expired
+      ? new Date(now.getTime() - 366 * dayMs).toISOString()
+      : (held?.issuanceDate ?? now.toISOString());
+    const expirationDate = o.expired
+      ? new Date(now.getTime() - dayMs).toISOString()
+      : (held?.expirationDate ?? new Date(now.getTime() + 365 * dayMs).toISOString());
     const data: VerifiedCredentialData = {
-      issuer,
-      type: ["VerifiableCredential", o.type ?? held?.type ?? "VerifiedIdentity"],
+      // A signed credential is issued by the signer (an explicit issuer override still wins).
+      issuer: signer && !o.issuer ? signer.did : issuer,
+      type: ["VerifiableCredential", type],
       claims,
-      credentialState: { revocationStatus: o.revocationStatus ?? (held?.revoked ? "REVOKED" : "VALID") },
-      domainValidation: { url: linkedDomainUrl },
-      issuanceDate: o.expired
-        ? new Date(now.getTime() - 366 * dayMs).toISOString()
-        : (held?.issuanceDate ?? now.toISOString()),
-      expirationDate: o.expired
-        ? new Date(now.getTime() - dayMs).toISOString()
-        : (held?.expirationDate ?? new Date(now.getTime() + 365 * dayMs).toISOString()),
+      credentialState: { revocationStatus },
+      ...(o.noDomainValidation ? {} : { domainValidation: { url: linkedDomainUrl } }),
+      issuanceDate,
+      expirationDate,
       ...(rec.faceCheck
         ? {
             faceCheck: {
@@ -310,13 +383,91 @@ export async function startVerifiedIdSimulator(
         : {}),
     };
     rec.status = "verified";
-    // No receipt: with Face Check it is never sent; without it we do not fabricate raw tokens.
+    // With Face Check the service never sends a receipt (FACTS §6).
+    const receipt = signer
+      ? buildReceipt(rec, o.receipt ?? {}, {
+          signer,
+          type,
+          claims: { ...claims, ...(held?.claims.portrait ? { portrait: held.claims.portrait } : {}) },
+          issuanceDate: new Date(issuanceDate),
+          expirationDate: new Date(expirationDate),
+          revoked: revocationStatus === "REVOKED" || o.revokedInStatusList === true,
+          now,
+        })
+      : undefined;
     return sendCallback(rec, {
       ...base,
       requestStatus: "presentation_verified",
-      subject: holderDid,
+      subject: holder.did,
       verifiedCredentialsData: [data],
+      ...(receipt ? { receipt } : {}),
     });
+  };
+
+  const buildReceipt = (
+    rec: PresentationRequestRecord,
+    r: ReceiptOverrides,
+    vc: {
+      signer: SimIssuer;
+      type: string;
+      claims: Record<string, string>;
+      issuanceDate: Date;
+      expirationDate: Date;
+      revoked: boolean;
+      now: Date;
+    },
+  ): NonNullable<VerifiedIdCallbackBody["receipt"]> => {
+    const authority = String(rec.body["authority"]);
+    const nonce = r.nonce ?? requestNonce(rec.callback.state);
+    const rogue = issuers.get("rogue")!;
+    let vcJwt = issueVcJwt({
+      baseUrl,
+      issuer: vc.signer,
+      holder,
+      type: vc.type,
+      claims: vc.claims,
+      issuanceDate: vc.issuanceDate,
+      expirationDate: vc.expirationDate,
+      revoked: vc.revoked,
+    });
+    const [, vcPayload] = vcJwt.split(".") as [string, string, string];
+    if (r.tamper === "vc_payload_swap") {
+      const payload = JSON.parse(Buffer.from(vcPayload, "base64url").toString("utf8")) as {
+        vc: { credentialSubject: Record<string, string> };
+      };
+      payload.vc.credentialSubject.firstName = "Mallory";
+      const [h, , sig] = vcJwt.split(".");
+      vcJwt = `${h}.${b64url(payload)}.${sig}`;
+    }
+    if (r.tamper === "embedded_jwk" || r.tamper === "foreign_kid") {
+      const payload = JSON.parse(Buffer.from(vcPayload, "base64url").toString("utf8")) as Record<
+        string,
+        unknown
+      >;
+      const header =
+        r.tamper === "embedded_jwk"
+          ? { alg: "ES256", typ: "JWT", kid: vc.signer.kid, jwk: rogue.publicJwk }
+          : { alg: "ES256", typ: "JWT", kid: rogue.kid };
+      vcJwt = signJws(header, payload, rogue.privateKey);
+    }
+    let vpToken = r.vpToken ?? signVpJwt(holder, vcJwt, r.audience ?? authority, nonce, vc.now);
+    const [vpHeader, vpPayload, vpSig] = vpToken.split(".") as [string, string, string];
+    if (r.tamper === "vp_signature") {
+      const sig = Buffer.from(vpSig, "base64url");
+      sig[0] = (sig[0] ?? 0) ^ 0x01;
+      vpToken = `${vpHeader}.${vpPayload}.${sig.toString("base64url")}`;
+    }
+    if (r.tamper === "alg_none") vpToken = `${b64url({ alg: "none", typ: "JWT" })}.${vpPayload}.`;
+    if (r.tamper === "unlisted_alg") {
+      vpToken = `${b64url({ alg: "RS256", typ: "JWT", kid: holder.kid })}.${vpPayload}.${vpSig}`;
+    }
+    const iat = Math.floor(vc.now.getTime() / 1000);
+    const idToken = signJws(
+      { alg: "EdDSA", typ: "JWT", kid: holder.kid },
+      { iss: holder.did, sub: holder.did, aud: authority, nonce, iat, exp: iat + 600 },
+      holder.privateKey,
+    );
+    return { id_token: idToken, vp_token: vpToken, state: rec.callback.state };
   };
 
   const flowFail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
@@ -378,6 +529,19 @@ export async function startVerifiedIdSimulator(
         // Like the real service, only when asked for.
         ...(record.body["includeQRCode"] === true ? { qrCode: qrPlaceholder(record.requestId) } : {}),
       });
+    })
+    // did:web documents and status lists of the simulator's issuers (credentials.ts).
+    .get("/issuers/:name/did.json", ({ res, params }) => {
+      const issuer = issuers.get(params["name"] as IssuerName);
+      if (!issuer) return sendJson(res, 404, { error: "notFound" });
+      sendJson(res, 200, didDocument(issuer), { "Content-Type": "application/did+json" });
+    })
+    .get("/issuers/:name/status/1", ({ res, params }) => {
+      const issuer = issuers.get(params["name"] as IssuerName);
+      if (!issuer) return sendJson(res, 404, { error: "notFound" });
+      const body = Buffer.from(statusListJwt(baseUrl, issuer, clock()), "utf8");
+      res.writeHead(200, { "Content-Type": "application/jwt", "Content-Length": body.length });
+      res.end(body);
     })
     // The request_uri a real wallet fetches; here it leads a browser to the wallet page.
     .get("/v1.0/verifiableCredentials/request/:id", ({ res, params }) =>
@@ -459,6 +623,7 @@ ${items ? `<ul>${items}</ul>` : "<p>None.</p>"}`,
     router.listener(({ res }) => sendJson(res, 404, { error: { code: "notFound", message: "Not found." } })),
   );
   baseUrl = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  issuers = createIssuers(baseUrl);
 
   return {
     url: baseUrl,
@@ -471,6 +636,12 @@ ${items ? `<ul>${items}</ul>` : "<p>None.</p>"}`,
     },
     scan,
     present,
+    issuerDids: {
+      es256: issuers.get("es256")!.did,
+      es256k: issuers.get("es256k")!.did,
+      rogue: issuers.get("rogue")!.did,
+    },
+    holderDid: holder.did,
   };
 }
 
@@ -494,6 +665,19 @@ function toOverrides(fields: Record<string, unknown>): PresentOverrides {
     throw new VerifiedIdFlowError(400, "revocationStatus must be VALID or REVOKED.");
   const truthy = (v: unknown) => v === true || v === "true" || v === "on";
   if (truthy(fields["expired"])) o.expired = true;
+  if (truthy(fields["noDomainValidation"])) o.noDomainValidation = true;
+  if (truthy(fields["revokedInStatusList"])) o.revokedInStatusList = true;
+  const omit = fields["omitClaims"];
+  const omitted = Array.isArray(omit) ? omit : typeof omit === "string" && omit !== "" ? omit.split(",") : [];
+  for (const claim of omitted) {
+    if (claim !== "firstName" && claim !== "lastName")
+      throw new VerifiedIdFlowError(400, "omitClaims may name firstName and lastName.");
+    o.omitClaims = [...(o.omitClaims ?? []), claim];
+  }
+  const signer = fields["signer"];
+  if (signer === "es256" || signer === "es256k" || signer === "rogue") o.signer = signer;
+  else if (signer !== undefined && signer !== "")
+    throw new VerifiedIdFlowError(400, "signer must be es256, es256k or rogue.");
   if (truthy(fields["decline"]) || fields["action"] === "decline") o.decline = true;
   return o;
 }
@@ -657,29 +841,6 @@ ${held ? "" : '<p class="note">The wallet holds no credential: fill in the field
 function qrPlaceholder(requestId: string): string {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240" role="img" aria-label="Verified ID presentation request"><rect x="1" y="1" width="238" height="238" fill="#fff" stroke="#000" stroke-width="2"/><text x="120" y="110" text-anchor="middle" font-family="monospace" font-size="12">Verified ID request</text><text x="120" y="132" text-anchor="middle" font-family="monospace" font-size="9">${escapeHtml(requestId)}</text></svg>`;
   return `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
-}
-
-/** A did:key for an Ed25519 key (multicodec 0xed01, base58btc), as a holder's wallet would use. */
-function newDidKey(): string {
-  const { publicKey } = generateKeyPairSync("ed25519");
-  const jwk = publicKey.export({ format: "jwk" });
-  const raw = Buffer.from(jwk.x ?? "", "base64url");
-  return `did:key:z${base58btc(Buffer.concat([Buffer.from([0xed, 0x01]), raw]))}`;
-}
-
-function base58btc(bytes: Uint8Array): string {
-  const alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-  let n = BigInt(`0x${Buffer.from(bytes).toString("hex") || "0"}`);
-  let out = "";
-  while (n > 0n) {
-    out = alphabet[Number(n % 58n)] + out;
-    n /= 58n;
-  }
-  for (const b of bytes) {
-    if (b !== 0) break;
-    out = `1${out}`;
-  }
-  return out;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
