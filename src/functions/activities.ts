@@ -9,7 +9,7 @@ import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, signHandoffToken } from "
 import { checkPresentedCredential as checkCredential } from "../recovery/credential";
 import { decideEligibility } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
-import { matchProfileExact } from "../recovery/matching";
+import { matchProfile } from "../recovery/matching";
 import { orderForDeletion } from "../recovery/methodOrder";
 import { type PolicyProfile, referencedGroups } from "../recovery/policy";
 import { hashSecret, newOpaqueSecret } from "../recovery/secretsCompare";
@@ -310,8 +310,10 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   const claims = outcome.credentials[0]?.claims ?? {};
   // Read the directory again: the names may have changed since discovery.
   const account = await s.directory.getAccount(record.userId!);
+  const profile = profileOf(record);
   const result = account
-    ? matchProfileExact(
+    ? matchProfile(
+        profile.nameMatch,
         {
           firstName: typeof claims.firstName === "string" ? claims.firstName : undefined,
           lastName: typeof claims.lastName === "string" ? claims.lastName : undefined,
@@ -327,7 +329,10 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
     onceKey: "profile_matched",
     outcome: ok ? "success" : "failure",
     code: ok ? "matched" : "profile_mismatch",
-    detail: { explanation: stillUsable ? result.explanation : "account disabled or deleted", mode: "exact" },
+    detail: {
+      explanation: stillUsable ? result.explanation : "account disabled or deleted",
+      mode: profile.nameMatch,
+    },
   });
   return ok ? { ok: true } : { ok: false, code: "profile_mismatch" };
 }
