@@ -69,6 +69,14 @@ export interface AuthenticationMethod {
   phoneType?: string;
 }
 
+/** What became of one method in a reset: `refused` carries Graph's status and error code. */
+export interface MethodDeletion {
+  method: AuthenticationMethod;
+  outcome: "deleted" | "already_gone" | "refused";
+  status: number;
+  code?: string;
+}
+
 export interface TapPolicy {
   state: string;
   defaultLifetimeInMinutes: number;
@@ -318,20 +326,50 @@ export class DirectoryGateway {
     }));
   }
 
-  /** Deletes one method; a method already gone (404) counts as deleted. */
-  async deleteAuthenticationMethod(userId: string, method: AuthenticationMethod): Promise<void> {
-    const collection = METHOD_COLLECTIONS[method.odataType];
-    if (!collection) throw new TypeError(`not a deletable method type: ${method.odataType}`);
-    try {
-      await this.client
-        .api(
-          `/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}`,
-        )
-        .delete();
-    } catch (err) {
-      if (err instanceof GraphError && err.statusCode === 404) return;
-      throw directoryError(`delete ${collection}`, err);
-    }
+  /**
+   * Deletes methods round by round (each round one `$batch`, items independent), and says
+   * what became of each. A method already gone (404) counts as deleted, so a re-run after
+   * partial success goes through. Graph refuses the default MFA method (400) while other
+   * methods remain: such refusals are tried once more after every round has run.
+   */
+  async deleteAuthenticationMethods(
+    userId: string,
+    rounds: readonly (readonly AuthenticationMethod[])[],
+  ): Promise<MethodDeletion[]> {
+    const outcomes = new Map<string, MethodDeletion>();
+    const runRound = async (round: readonly AuthenticationMethod[]) => {
+      const items = round.map((method, i): BatchItem => {
+        const collection = METHOD_COLLECTIONS[method.odataType];
+        if (!collection) throw new TypeError(`not a deletable method type: ${method.odataType}`);
+        return {
+          id: String(i + 1),
+          method: "DELETE",
+          url: `/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}`,
+        };
+      });
+      const answers = await this.batch("method reset", items);
+      round.forEach((method, i) => {
+        const answer = answers.get(String(i + 1))!;
+        const outcome: MethodDeletion["outcome"] =
+          answer.status === 204 || answer.status === 200
+            ? "deleted"
+            : answer.status === 404
+              ? "already_gone"
+              : "refused";
+        outcomes.set(method.id, {
+          method,
+          outcome,
+          status: answer.status,
+          ...(outcome === "refused" ? { code: batchErrorCode(answer) ?? "unknown" } : {}),
+        });
+      });
+    };
+    for (const round of rounds) if (round.length > 0) await runRound(round);
+    const refusedByOrder = [...outcomes.values()]
+      .filter((o) => o.outcome === "refused" && o.status === 400)
+      .map((o) => o.method);
+    if (refusedByOrder.length > 0) await runRound(refusedByOrder);
+    return [...outcomes.values()];
   }
 
   async revokeSignInSessions(userId: string): Promise<void> {

@@ -10,7 +10,7 @@ import { checkPresentedCredential as checkCredential } from "../recovery/credent
 import { decideEligibility } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
 import { matchProfile } from "../recovery/matching";
-import { orderForDeletion } from "../recovery/methodOrder";
+import { deletionRounds, orderForDeletion } from "../recovery/methodOrder";
 import { type PolicyProfile, referencedGroups } from "../recovery/policy";
 import { hashSecret, newOpaqueSecret } from "../recovery/secretsCompare";
 import { failure, isTerminal } from "../recovery/status";
@@ -348,16 +348,25 @@ export async function resetAuthenticationMethods(input: RecoveryInput): Promise<
       return tapBlocked(input.recoveryId, { reason: coverage.reason, before: "method reset" });
     }
   }
+  // Listed afresh on every run: a re-run after partial success sees only what is left.
+  const deletable = new Set(Object.keys(METHOD_COLLECTIONS));
   const methods = await s.directory.listAuthenticationMethods(userId);
-  const ordered = orderForDeletion(methods, new Set(Object.keys(METHOD_COLLECTIONS)));
-  for (const method of ordered) await s.directory.deleteAuthenticationMethod(userId, method);
-  const remaining = orderForDeletion(
-    await s.directory.listAuthenticationMethods(userId),
-    new Set(Object.keys(METHOD_COLLECTIONS)),
-  );
+  const deletions = await s.directory.deleteAuthenticationMethods(userId, deletionRounds(methods, deletable));
+  const refused = deletions.filter((d) => d.outcome === "refused");
+  if (refused.length > 0) {
+    // 429/5xx after the batch retries: let the durable retry policy run the step again.
+    const transient = refused.some((d) => d.status === 429 || d.status >= 500);
+    throw new DependencyError(
+      "directory_error",
+      `Graph refused ${refused.length} method deletions (${refused.map((d) => `${d.status} ${d.code}`).join(", ")})`,
+      transient,
+    );
+  }
+  const remaining = orderForDeletion(await s.directory.listAuthenticationMethods(userId), deletable);
   if (remaining.length > 0) {
     throw new DependencyError("directory_error", `${remaining.length} methods remain after reset`, true);
   }
+  const ordered = deletions.filter((d) => d.outcome === "deleted").map((d) => d.method);
   await s.recoveries.update(input.recoveryId, (r) => ({
     ...r,
     methodsRemoved: (r.methodsRemoved ?? 0) + ordered.length,
@@ -388,7 +397,10 @@ export async function revokeSignInSessions(input: RecoveryInput): Promise<void> 
   });
 }
 
-export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<StepVerdict> {
+export async function issueTemporaryAccessPass(
+  input: RecoveryInput,
+  context: InvocationContext,
+): Promise<StepVerdict> {
   const s = services();
   const record = await openRecord(input.recoveryId);
   if (record.tapIssuedAt && (await s.taps.exists(input.recoveryId))) return { ok: true };
@@ -416,11 +428,14 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
   const clientJwk = record.tapEncryptionKey
     ? clientJwkSchema.parse(JSON.parse(record.tapEncryptionKey))
     : undefined;
+  const binding = { recoveryId: input.recoveryId };
   const jwe = clientJwk
-    ? await sealTap(created.temporaryAccessPass, { clientJwk })
-    : await sealTap(created.temporaryAccessPass, {
-        serverSecret: await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET),
-      });
+    ? await sealTap(created.temporaryAccessPass, { clientJwk }, binding)
+    : await sealTap(
+        created.temporaryAccessPass,
+        { serverSecret: await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET) },
+        binding,
+      );
   const expiresAt = new Date(
     Date.parse(created.startDateTime) + created.lifetimeInMinutes * 60_000,
   ).toISOString();
@@ -434,6 +449,9 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
     createdAt: new Date().toISOString(),
   });
   await s.recoveries.update(input.recoveryId, (r) => ({ ...r, tapIssuedAt: new Date().toISOString() }));
+  // Each issuance sweeps the sealed TAPs earlier clients never came back for (no timer trigger needed).
+  const purged = await s.taps.purgeExpired(new Date());
+  if (purged > 0) context.info(`purged ${purged} expired TAP hand-offs`);
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "temporary_access_pass_issued",

@@ -155,6 +155,7 @@ export async function getRecovery(
                 value: await openServerSealedTap(
                   sealed.jwe,
                   await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET),
+                  record.recoveryId,
                 ),
                 ...common,
               };

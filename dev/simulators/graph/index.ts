@@ -124,6 +124,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
       } else {
         response = routeGraphRequest(tenant, req);
       }
+      const lost = response.status < 400 ? faults.take(req.method, path, "after") : undefined;
+      if (lost) throw lost;
     } catch (err) {
       const failure =
         err instanceof GraphFailure
