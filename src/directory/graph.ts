@@ -372,6 +372,62 @@ export class DirectoryGateway {
     return [...outcomes.values()];
   }
 
+  /** Where a user can be told of a recovery: the other (non-work) addresses, and the work mail. */
+  async getMailContacts(
+    userId: string,
+  ): Promise<{ userPrincipalName: string; mail: string | null; otherMails: string[] }> {
+    const user = await this.call(
+      "user contact read",
+      () =>
+        this.client
+          .api(`/users/${encodeURIComponent(userId)}`)
+          .select("id,userPrincipalName,mail,otherMails")
+          .get() as Promise<{
+          userPrincipalName: string;
+          mail?: string | null;
+          otherMails?: string[] | null;
+        }>,
+    );
+    return {
+      userPrincipalName: user.userPrincipalName,
+      mail: user.mail ?? null,
+      otherMails: user.otherMails ?? [],
+    };
+  }
+
+  /** The mail address of the user's manager, or undefined when there is none (404) or it has no mail. */
+  async getManagerMail(userId: string): Promise<string | undefined> {
+    try {
+      const manager = (await this.client
+        .api(`/users/${encodeURIComponent(userId)}/manager`)
+        .select("id,mail")
+        .get()) as { mail?: string | null };
+      return manager.mail ?? undefined;
+    } catch (err) {
+      if (err instanceof GraphError && err.statusCode === 404) return undefined;
+      throw directoryError("manager read", err);
+    }
+  }
+
+  /** Sends a plain-text message from `mailbox` (Graph sendMail: 202, nothing saved to Sent Items). */
+  async sendMail(
+    mailbox: string,
+    message: { subject: string; text: string; to: readonly string[]; cc?: readonly string[] },
+  ): Promise<void> {
+    const recipients = (list: readonly string[]) => list.map((address) => ({ emailAddress: { address } }));
+    await this.call("sendMail", () =>
+      this.client.api(`/users/${encodeURIComponent(mailbox)}/sendMail`).post({
+        message: {
+          subject: message.subject,
+          body: { contentType: "Text", content: message.text },
+          toRecipients: recipients(message.to),
+          ...(message.cc?.length ? { ccRecipients: recipients(message.cc) } : {}),
+        },
+        saveToSentItems: false,
+      }),
+    );
+  }
+
   async revokeSignInSessions(userId: string): Promise<void> {
     await this.call("session revocation", () =>
       this.client.api(`/users/${encodeURIComponent(userId)}/revokeSignInSessions`).post({}),
