@@ -372,6 +372,35 @@ export class DirectoryGateway {
     return [...outcomes.values()];
   }
 
+  /**
+   * Directory attributes used to tell namesakes apart: `employeeId` and
+   * `extensionAttribute1`…`15` (onPremisesExtensionAttributes). Absent values are null.
+   */
+  async getBindingAttributes(
+    userId: string,
+    attributes: readonly string[],
+  ): Promise<Record<string, string | null>> {
+    const user = await this.call(
+      "attribute read",
+      () =>
+        this.client
+          .api(`/users/${encodeURIComponent(userId)}`)
+          .select("id,employeeId,onPremisesExtensionAttributes")
+          .get() as Promise<{
+          employeeId?: string | null;
+          onPremisesExtensionAttributes?: Record<string, string | null> | null;
+        }>,
+    );
+    const out: Record<string, string | null> = {};
+    for (const name of attributes) {
+      out[name] =
+        name === "employeeId"
+          ? (user.employeeId ?? null)
+          : (user.onPremisesExtensionAttributes?.[name] ?? null);
+    }
+    return out;
+  }
+
   /** Where a user can be told of a recovery: the other (non-work) addresses, and the work mail. */
   async getMailContacts(
     userId: string,

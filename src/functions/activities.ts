@@ -4,8 +4,10 @@
  * acting, and never returns secrets or personal data to the orchestration.
  */
 import type { InvocationContext } from "@azure/functions";
+import { validateClaims } from "../claimValidation/callout";
 import { graphStatusOf, METHOD_COLLECTIONS } from "../directory/graph";
 import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, signHandoffToken } from "../idv/handoffToken";
+import { checkBindings } from "../recovery/bindings";
 import { checkPresentedCredential as checkCredential } from "../recovery/credential";
 import { decideEligibility } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
@@ -304,6 +306,60 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   return verdict;
 }
 
+/** What the extra checks after the name match decided, for the audit log (no values). */
+interface DisambiguationDetail {
+  bindings?: string;
+  claimValidation?: string;
+}
+
+/**
+ * Namesake disambiguation after a name match: the profile's bindings (claims against directory
+ * attributes), then the claim-validation callout. Either failing fails the match.
+ */
+async function disambiguate(
+  profile: PolicyProfile,
+  account: { id: string; userPrincipalName: string },
+  claims: Readonly<Record<string, unknown>>,
+): Promise<{ ok: boolean; detail: DisambiguationDetail }> {
+  const s = services();
+  const detail: DisambiguationDetail = {};
+  const callout = profile.claimValidation;
+  const wanted = [
+    ...new Set([...profile.bindings.map((b) => b.attribute), ...(callout ? ["employeeId"] : [])]),
+  ];
+  const attributes = wanted.length ? await s.directory.getBindingAttributes(account.id, wanted) : {};
+  if (profile.bindings.length > 0) {
+    const bound = checkBindings(profile.bindings, claims, attributes);
+    detail.bindings = bound.explanation;
+    if (!bound.ok) return { ok: false, detail };
+  }
+  if (callout) {
+    const textClaims: Record<string, string> = {};
+    for (const [name, value] of Object.entries(claims)) {
+      // Never the portrait: the HR system has no business with the face.
+      if (name !== "portrait" && typeof value === "string") textClaims[name] = value;
+    }
+    const verdict = await validateClaims(
+      callout,
+      {
+        tenantId: s.config.tenantId,
+        userId: account.id,
+        userPrincipalName: account.userPrincipalName,
+        employeeId: attributes.employeeId ?? null,
+        claims: textClaims,
+      },
+      callout.apiKeySecret ? await requireSecret(s.secrets, callout.apiKeySecret) : undefined,
+    );
+    detail.claimValidation = verdict.pass
+      ? `pass (attempts ${verdict.attempts})`
+      : verdict.reason === "failed"
+        ? `failed: ${verdict.failedClaims.join(",") || "no claims named"} (attempts ${verdict.attempts})`
+        : `error: ${verdict.error} (attempts ${verdict.attempts}, fail-closed)`;
+    if (!verdict.pass) return { ok: false, detail };
+  }
+  return { ok: true, detail };
+}
+
 export async function matchDirectoryProfile(input: PresentationStepInput): Promise<StepVerdict> {
   const s = services();
   const record = await openRecord(input.recoveryId);
@@ -323,7 +379,9 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
       )
     : { matched: false, explanation: "account no longer exists" };
   const stillUsable = account?.accountEnabled === true;
-  const ok = result.matched && stillUsable;
+  const extra =
+    result.matched && stillUsable && account ? await disambiguate(profile, account, claims) : undefined;
+  const ok = result.matched && stillUsable && (extra?.ok ?? true);
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "profile_matched",
@@ -333,6 +391,7 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
     detail: {
       explanation: stillUsable ? result.explanation : "account disabled or deleted",
       mode: profile.nameMatch,
+      ...(extra?.detail ?? {}),
     },
   });
   return ok ? { ok: true } : { ok: false, code: "profile_mismatch" };
