@@ -140,11 +140,14 @@ async function tapBlocked(recoveryId: string, detail: Record<string, unknown>): 
 }
 
 /** Whether the tenant's TAP policy covers this user (transitive groups), and the lifetime it allows. */
-async function tapCoverageFor(userId: string, wantedLifetime: number): Promise<TapCoverage> {
+async function tapCoverageFor(
+  userId: string,
+  wantedLifetime: number,
+): Promise<TapCoverage & { policyRequiresOneTimeUse: boolean }> {
   const s = services();
   const policy = await s.directory.getTapPolicy();
   const memberOf = await s.directory.memberOf(userId, tapPolicyGroups(policy));
-  return tapCoverage(policy, memberOf, wantedLifetime);
+  return { ...tapCoverage(policy, memberOf, wantedLifetime), policyRequiresOneTimeUse: policy.isUsableOnce };
 }
 
 export async function startIdentityVerification(input: StartIdvInput): Promise<void> {
@@ -475,7 +478,8 @@ export async function issueTemporaryAccessPass(
   try {
     created = await s.directory.createTemporaryAccessPass(record.userId!, {
       lifetimeInMinutes,
-      isUsableOnce: profile.tapUsableOnce,
+      // One-time use by default; a policy that demands it wins over a profile that does not.
+      isUsableOnce: profile.tapUsableOnce || coverage.policyRequiresOneTimeUse,
     });
   } catch (err) {
     const status = graphStatusOf(err);
