@@ -243,6 +243,14 @@ export async function requestPresentation(
     expiresAt: requestExpires.toISOString(),
     status: "pending",
   });
+  // Audited before the user can see the request: a re-run after the status moved returns early.
+  await s.audit.record({
+    recoveryId: input.recoveryId,
+    event: "presentation_requested",
+    onceKey: `presentation_requested_${created.requestId}`,
+    outcome: "info",
+    detail: { requestId: created.requestId, faceCheckThreshold: profile.faceCheckThreshold },
+  });
   await s.recoveries.advance(input.recoveryId, {
     status: "awaiting_presentation",
     presentationState: state,
@@ -253,13 +261,6 @@ export async function requestPresentation(
       expiresAt: (requestExpires < deadline ? requestExpires : deadline).toISOString(),
     },
     expiresAt: input.deadline,
-  });
-  await s.audit.record({
-    recoveryId: input.recoveryId,
-    event: "presentation_requested",
-    onceKey: `presentation_requested_${created.requestId}`,
-    outcome: "info",
-    detail: { requestId: created.requestId, faceCheckThreshold: profile.faceCheckThreshold },
   });
   return { ok: true, state };
 }

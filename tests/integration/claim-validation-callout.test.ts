@@ -58,7 +58,8 @@ const REQUEST: CalloutRequest = {
   employeeId: "100101",
   claims: { firstName: "Ida", lastName: "Pass", dateOfBirth: "1990-04-12" },
 };
-const settings = () => ({ url, timeoutMs: 300, maxRetries: 1 });
+/** A generous timeout where the endpoint answers (a loaded machine must not turn it into a retry); a short one where it hangs. */
+const settings = (timeoutMs = 5_000) => ({ url, timeoutMs, maxRetries: 1 });
 
 describe("validateClaims", () => {
   it("sends Entra's onVerifiedIdClaimValidation request and accepts a pass", async () => {
@@ -93,12 +94,12 @@ describe("validateClaims", () => {
     handlers.push(answer(503, {}), answer(200, verdict("pass")));
     expect(await validateClaims(settings(), REQUEST)).toEqual({ pass: true, attempts: 2 });
     handlers.push(hang, answer(200, verdict("pass")));
-    expect(await validateClaims(settings(), REQUEST)).toEqual({ pass: true, attempts: 2 });
+    expect(await validateClaims(settings(1_000), REQUEST)).toEqual({ pass: true, attempts: 2 });
   });
 
   it("fails closed when every attempt times out", async () => {
     handlers.push(hang, hang);
-    expect(await validateClaims(settings(), REQUEST)).toEqual({
+    expect(await validateClaims(settings(300), REQUEST)).toEqual({
       pass: false,
       reason: "error",
       error: "timeout",

@@ -72,7 +72,7 @@ const POLICY = {
   profiles: doc.profiles.map((p) => ({
     ...p,
     bindings: [{ claim: "dateOfBirth", attribute: "extensionAttribute3", compare: "date" }],
-    claimValidation: { url: "http://127.0.0.1:9/unset", timeoutMs: 300, maxRetries: 1 },
+    claimValidation: { url: "http://127.0.0.1:9/unset", timeoutMs: 1_500, maxRetries: 1 },
   })),
 };
 
