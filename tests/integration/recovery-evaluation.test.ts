@@ -3,7 +3,7 @@
  * `evaluation_passed`, and nothing in the directory changes — not even for a user the TAP
  * policy does not cover, since no TAP will be issued.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { useStack } from "../support/stack";
 
