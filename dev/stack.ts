@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
+import { DEMO_ADMIN_ADDRESS, DEMO_NOTICE_SENDER } from "./seed/demo-tenant";
 import { type GraphSimulator, startGraphSimulator, type TenantSeed } from "./simulators/graph";
 import { type IdvSimulator, startIdvSimulator } from "./simulators/idv";
 import { startVerifiedIdSimulator, type VerifiedIdSimulator } from "./simulators/verified-id";
@@ -143,6 +144,9 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
       },
     ]),
     POLICY_PROFILES: JSON.stringify(options.policy),
+    NOTIFY_SENDER_MAILBOX: DEMO_NOTICE_SENDER,
+    NOTIFY_ADMIN_ADDRESS: DEMO_ADMIN_ADDRESS,
+    NOTIFY_MANAGER: "true",
     SECRETS_PROVIDER: "env",
     SECRET_IDV_HANDOFF_SIGNING_KEY: options.secrets.handoffSigningKey,
     SECRET_TAP_HANDOFF_KEY: options.secrets.tapHandoffKey,

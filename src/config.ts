@@ -195,6 +195,26 @@ export const SETTINGS: readonly SettingDoc[] = [
     sample: "15",
     description: "Lifetime of the one-time JWT that sends the user to the IDV provider.",
   },
+  {
+    name: "NOTIFY_SENDER_MAILBOX",
+    required: false,
+    sample: "recovery-noreply@contoso.example",
+    description:
+      "Mailbox (user or shared mailbox; the app needs Mail.Send) that sends recovery notices through Graph sendMail. Unset: no notices are sent, and each recovery's audit trail says so.",
+  },
+  {
+    name: "NOTIFY_ADMIN_ADDRESS",
+    required: false,
+    sample: "identity-admins@contoso.example",
+    description:
+      "Address told of every recovery and of every failed attempt after identity verification; also named to users as the contact if it was not them.",
+  },
+  {
+    name: "NOTIFY_MANAGER",
+    required: false,
+    sample: "false",
+    description: "`true`: the user's manager is copied on the notice to the user. Default `false`.",
+  },
 ];
 
 const providerSchema = z
@@ -240,6 +260,7 @@ export interface AppConfig {
   };
   trustedProxyHops: number;
   notEligibleMinDelayMs: number;
+  notifications: { senderMailbox?: string; adminAddress?: string; notifyManager: boolean };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -371,6 +392,25 @@ export function loadConfig(env: Env): AppConfig {
 
   const lifetime = integer(env, "HANDOFF_TOKEN_LIFETIME_MINUTES", 15, 1, 60);
 
+  const notifications: AppConfig["notifications"] = { notifyManager: false };
+  const senderMailbox = read(env, "NOTIFY_SENDER_MAILBOX");
+  const adminAddress = read(env, "NOTIFY_ADMIN_ADDRESS");
+  for (const [name, value] of [
+    ["NOTIFY_SENDER_MAILBOX", senderMailbox],
+    ["NOTIFY_ADMIN_ADDRESS", adminAddress],
+  ] as const) {
+    if (value !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
+      throw new ConfigurationError(name, "must be a mail address");
+    }
+  }
+  if (senderMailbox) notifications.senderMailbox = senderMailbox;
+  if (adminAddress) notifications.adminAddress = adminAddress;
+  const notifyManager = read(env, "NOTIFY_MANAGER") ?? "false";
+  if (notifyManager !== "true" && notifyManager !== "false") {
+    throw new ConfigurationError("NOTIFY_MANAGER", "must be `true` or `false`");
+  }
+  notifications.notifyManager = notifyManager === "true";
+
   const publicBaseUrl = url(env, "PUBLIC_BASE_URL");
   const providers = loadProviders(env);
   const { policy, setting: policySetting } = loadPolicy(env);
@@ -413,6 +453,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 1, 0, 10),
     notEligibleMinDelayMs: integer(env, "NOT_ELIGIBLE_MIN_DELAY_MS", 4000, 0, 30_000),
+    notifications,
   };
 }
 

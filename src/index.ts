@@ -79,3 +79,4 @@ df.app.activity(ACTIVITIES.resetAuthenticationMethods, { handler: activities.res
 df.app.activity(ACTIVITIES.revokeSignInSessions, { handler: activities.revokeSignInSessions });
 df.app.activity(ACTIVITIES.issueTemporaryAccessPass, { handler: activities.issueTemporaryAccessPass });
 df.app.activity(ACTIVITIES.finishRecovery, { handler: activities.finishRecovery });
+df.app.activity(ACTIVITIES.notifyRecoveryOutcome, { handler: activities.notifyRecoveryOutcome });

@@ -49,15 +49,17 @@ export function createServices(
   const adapters = new Map<string, IdvAdapter>();
   for (const provider of config.providers.values())
     adapters.set(provider.name, new StandardWebhooksAdapter(provider));
+  const recoveries = new RecoveryRepository(tables);
   return {
     config,
     credential,
     tables,
-    recoveries: new RecoveryRepository(tables),
+    recoveries,
     policies: new PolicyRepository(tables, config.policy, { cacheMs: config.policyCacheSeconds * 1000 }),
     rateLimits: new RateLimitRepository(tables),
     locks: new UserLockRepository(tables),
-    audit: new AuditRepository(tables),
+    // Every audit entry names the user and the client address, read from the recovery.
+    audit: new AuditRepository(tables, (id) => recoveries.get(id)),
     idvSessions: new IdvSessionRepository(tables),
     inbox: new WebhookInboxRepository(tables),
     presentations: new PresentationRepository(tables),

@@ -15,6 +15,9 @@ import {
 
 export const DEMO_TENANT_ID = "6419b49f-dbea-4de2-b118-b27943f6f106";
 export const DEMO_DOMAIN = "contoso.example";
+/** The shared mailbox recovery notices come from, and the admin address they go to. */
+export const DEMO_NOTICE_SENDER = `recovery-noreply@${DEMO_DOMAIN}`;
+export const DEMO_ADMIN_ADDRESS = `identity-admins@${DEMO_DOMAIN}`;
 
 export const DEMO_GROUPS = {
   /** The recovery scope group. */
@@ -420,6 +423,10 @@ export function demoTenant(): TenantSeed {
         ? { defaultMfaMethodId: WELL_KNOWN_METHOD_IDS.mobile }
         : {}),
       extensionAttributes: { extensionAttribute1: u.employeeId, extensionAttribute2: u.department },
+      // The personal address registered as the email method is also where recovery notices go.
+      ...(u.methods.email ? { otherMails: [u.methods.email] } : {}),
+      // Adele reports to Megan, so the manager copy of notices can be shown.
+      ...(u.key === "adeleVance" ? { managerId: DEMO_USERS.meganBowen.id } : {}),
     } satisfies UserSeed;
   });
 
@@ -442,5 +449,6 @@ export function demoTenant(): TenantSeed {
       includeTargets: [{ id: allStaff, isRegistrationRequired: false }],
       excludeTargets: [],
     },
+    mailboxes: [DEMO_NOTICE_SENDER],
   };
 }

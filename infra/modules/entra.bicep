@@ -36,6 +36,7 @@ var graphPermissions = [
   'AuditLog.Read.All' // signInActivity (prior successful sign-in)
   'User.RevokeSessions.All' // revokeSignInSessions
   'Policy.Read.All' // the Temporary Access Pass policy
+  'Mail.Send' // recovery notices (NIST 800-63B-4): restrict it to the sender mailbox with Exchange RBAC for Applications
 ]
 
 var adminRoles = [

@@ -69,6 +69,14 @@ export interface AuthenticationMethod {
   phoneType?: string;
 }
 
+/** What became of one method in a reset: `refused` carries Graph's status and error code. */
+export interface MethodDeletion {
+  method: AuthenticationMethod;
+  outcome: "deleted" | "already_gone" | "refused";
+  status: number;
+  code?: string;
+}
+
 export interface TapPolicy {
   state: string;
   defaultLifetimeInMinutes: number;
@@ -390,20 +398,135 @@ export class DirectoryGateway {
     }));
   }
 
-  /** Deletes one method; a method already gone (404) counts as deleted. */
-  async deleteAuthenticationMethod(userId: string, method: AuthenticationMethod): Promise<void> {
-    const collection = METHOD_COLLECTIONS[method.odataType];
-    if (!collection) throw new TypeError(`not a deletable method type: ${method.odataType}`);
-    try {
-      await this.client
-        .api(
-          `/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}`,
-        )
-        .delete();
-    } catch (err) {
-      if (err instanceof GraphError && err.statusCode === 404) return;
-      throw directoryError(`delete ${collection}`, err);
+  /**
+   * Deletes methods round by round (each round one `$batch`, items independent), and says
+   * what became of each. A method already gone (404) counts as deleted, so a re-run after
+   * partial success goes through. Graph refuses the default MFA method (400) while other
+   * methods remain: such refusals are tried once more after every round has run.
+   */
+  async deleteAuthenticationMethods(
+    userId: string,
+    rounds: readonly (readonly AuthenticationMethod[])[],
+  ): Promise<MethodDeletion[]> {
+    const outcomes = new Map<string, MethodDeletion>();
+    const runRound = async (round: readonly AuthenticationMethod[]) => {
+      const items = round.map((method, i): BatchItem => {
+        const collection = METHOD_COLLECTIONS[method.odataType];
+        if (!collection) throw new TypeError(`not a deletable method type: ${method.odataType}`);
+        return {
+          id: String(i + 1),
+          method: "DELETE",
+          url: `/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}`,
+        };
+      });
+      const answers = await this.batch("method reset", items);
+      round.forEach((method, i) => {
+        const answer = answers.get(String(i + 1))!;
+        const outcome: MethodDeletion["outcome"] =
+          answer.status === 204 || answer.status === 200
+            ? "deleted"
+            : answer.status === 404
+              ? "already_gone"
+              : "refused";
+        outcomes.set(method.id, {
+          method,
+          outcome,
+          status: answer.status,
+          ...(outcome === "refused" ? { code: batchErrorCode(answer) ?? "unknown" } : {}),
+        });
+      });
+    };
+    for (const round of rounds) if (round.length > 0) await runRound(round);
+    const refusedByOrder = [...outcomes.values()]
+      .filter((o) => o.outcome === "refused" && o.status === 400)
+      .map((o) => o.method);
+    if (refusedByOrder.length > 0) await runRound(refusedByOrder);
+    return [...outcomes.values()];
+  }
+
+  /**
+   * Directory attributes used to tell namesakes apart: `employeeId` and
+   * `extensionAttribute1`…`15` (onPremisesExtensionAttributes). Absent values are null.
+   */
+  async getBindingAttributes(
+    userId: string,
+    attributes: readonly string[],
+  ): Promise<Record<string, string | null>> {
+    const user = await this.call(
+      "attribute read",
+      () =>
+        this.client
+          .api(`/users/${encodeURIComponent(userId)}`)
+          .select("id,employeeId,onPremisesExtensionAttributes")
+          .get() as Promise<{
+          employeeId?: string | null;
+          onPremisesExtensionAttributes?: Record<string, string | null> | null;
+        }>,
+    );
+    const out: Record<string, string | null> = {};
+    for (const name of attributes) {
+      out[name] =
+        name === "employeeId"
+          ? (user.employeeId ?? null)
+          : (user.onPremisesExtensionAttributes?.[name] ?? null);
     }
+    return out;
+  }
+
+  /** Where a user can be told of a recovery: the other (non-work) addresses, and the work mail. */
+  async getMailContacts(
+    userId: string,
+  ): Promise<{ userPrincipalName: string; mail: string | null; otherMails: string[] }> {
+    const user = await this.call(
+      "user contact read",
+      () =>
+        this.client
+          .api(`/users/${encodeURIComponent(userId)}`)
+          .select("id,userPrincipalName,mail,otherMails")
+          .get() as Promise<{
+          userPrincipalName: string;
+          mail?: string | null;
+          otherMails?: string[] | null;
+        }>,
+    );
+    return {
+      userPrincipalName: user.userPrincipalName,
+      mail: user.mail ?? null,
+      otherMails: user.otherMails ?? [],
+    };
+  }
+
+  /** The mail address of the user's manager, or undefined when there is none (404) or it has no mail. */
+  async getManagerMail(userId: string): Promise<string | undefined> {
+    try {
+      const manager = (await this.client
+        .api(`/users/${encodeURIComponent(userId)}/manager`)
+        .select("id,mail")
+        .get()) as { mail?: string | null };
+      return manager.mail ?? undefined;
+    } catch (err) {
+      if (err instanceof GraphError && err.statusCode === 404) return undefined;
+      throw directoryError("manager read", err);
+    }
+  }
+
+  /** Sends a plain-text message from `mailbox` (Graph sendMail: 202, nothing saved to Sent Items). */
+  async sendMail(
+    mailbox: string,
+    message: { subject: string; text: string; to: readonly string[]; cc?: readonly string[] },
+  ): Promise<void> {
+    const recipients = (list: readonly string[]) => list.map((address) => ({ emailAddress: { address } }));
+    await this.call("sendMail", () =>
+      this.client.api(`/users/${encodeURIComponent(mailbox)}/sendMail`).post({
+        message: {
+          subject: message.subject,
+          body: { contentType: "Text", content: message.text },
+          toRecipients: recipients(message.to),
+          ...(message.cc?.length ? { ccRecipients: recipients(message.cc) } : {}),
+        },
+        saveToSentItems: false,
+      }),
+    );
   }
 
   async revokeSignInSessions(userId: string): Promise<void> {

@@ -4,13 +4,16 @@
  * acting, and never returns secrets or personal data to the orchestration.
  */
 import type { InvocationContext } from "@azure/functions";
+import { validateClaims } from "../claimValidation/callout";
 import { graphStatusOf, METHOD_COLLECTIONS } from "../directory/graph";
 import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, signHandoffToken } from "../idv/handoffToken";
+import { checkBindings } from "../recovery/bindings";
 import { checkPresentation } from "../recovery/credential";
 import { decideEligibility } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
-import { matchProfileExact } from "../recovery/matching";
-import { orderForDeletion } from "../recovery/methodOrder";
+import { matchProfile } from "../recovery/matching";
+import { deletionRounds, orderForDeletion } from "../recovery/methodOrder";
+import { adminNotice, type NoticeFacts, userNotice } from "../recovery/notifications";
 import { type PolicyProfile, referencedGroups } from "../recovery/policy";
 import { hashSecret, newOpaqueSecret } from "../recovery/secretsCompare";
 import { failure, isTerminal, type NextStep } from "../recovery/status";
@@ -144,11 +147,14 @@ async function tapBlocked(recoveryId: string, detail: Record<string, unknown>): 
 }
 
 /** Whether the tenant's TAP policy covers this user (transitive groups), and the lifetime it allows. */
-async function tapCoverageFor(userId: string, wantedLifetime: number): Promise<TapCoverage> {
+async function tapCoverageFor(
+  userId: string,
+  wantedLifetime: number,
+): Promise<TapCoverage & { policyRequiresOneTimeUse: boolean }> {
   const s = services();
   const policy = await s.directory.getTapPolicy();
   const memberOf = await s.directory.memberOf(userId, tapPolicyGroups(policy));
-  return tapCoverage(policy, memberOf, wantedLifetime);
+  return { ...tapCoverage(policy, memberOf, wantedLifetime), policyRequiresOneTimeUse: policy.isUsableOnce };
 }
 
 export async function startIdentityVerification(input: StartIdvInput): Promise<void> {
@@ -268,11 +274,17 @@ async function openPresentationRequest(
     ...(created.qrCode ? { qrCode: created.qrCode } : {}),
     expiresAt: (requestExpires < deadline ? requestExpires : deadline).toISOString(),
   };
-  let switched = true;
+  // Audited before the user can see the request: a re-run after the status moved returns early.
+  await s.audit.record({
+    recoveryId,
+    event: replacing ? "presentation_renewed" : "presentation_requested",
+    onceKey: `presentation_requested_${created.requestId}`,
+    outcome: "info",
+    detail: { requestId: created.requestId, faceCheckThreshold: faceCheckThresholdOf(profile) ?? null },
+  });
   await s.recoveries.update(recoveryId, (r) => {
-    // Closed meanwhile, or another renewal won the race: leave the record alone.
+    // Closed meanwhile, or another renewal won the race: leave the record alone (the request expires unused).
     if (isTerminal(r.status) || (replacing !== undefined && r.presentationState !== replacing)) {
-      switched = false;
       return undefined;
     }
     return {
@@ -283,17 +295,6 @@ async function openPresentationRequest(
       next,
       expiresAt: deadline.toISOString(),
     };
-  });
-  await s.audit.record({
-    recoveryId,
-    event: replacing ? "presentation_renewed" : "presentation_requested",
-    onceKey: `presentation_requested_${created.requestId}`,
-    outcome: "info",
-    detail: {
-      requestId: created.requestId,
-      faceCheckThreshold: faceCheckThresholdOf(profile) ?? null,
-      ...(replacing ? { shown: switched } : {}),
-    },
   });
   return { ok: true, state };
 }
@@ -372,6 +373,60 @@ function faceCheckThresholdOf(profile: PolicyProfile): number | undefined {
   return profile.faceCheck === false ? undefined : profile.faceCheckThreshold;
 }
 
+/** What the extra checks after the name match decided, for the audit log (no values). */
+interface DisambiguationDetail {
+  bindings?: string;
+  claimValidation?: string;
+}
+
+/**
+ * Namesake disambiguation after a name match: the profile's bindings (claims against directory
+ * attributes), then the claim-validation callout. Either failing fails the match.
+ */
+async function disambiguate(
+  profile: PolicyProfile,
+  account: { id: string; userPrincipalName: string },
+  claims: Readonly<Record<string, unknown>>,
+): Promise<{ ok: boolean; detail: DisambiguationDetail }> {
+  const s = services();
+  const detail: DisambiguationDetail = {};
+  const callout = profile.claimValidation;
+  const wanted = [
+    ...new Set([...profile.bindings.map((b) => b.attribute), ...(callout ? ["employeeId"] : [])]),
+  ];
+  const attributes = wanted.length ? await s.directory.getBindingAttributes(account.id, wanted) : {};
+  if (profile.bindings.length > 0) {
+    const bound = checkBindings(profile.bindings, claims, attributes);
+    detail.bindings = bound.explanation;
+    if (!bound.ok) return { ok: false, detail };
+  }
+  if (callout) {
+    const textClaims: Record<string, string> = {};
+    for (const [name, value] of Object.entries(claims)) {
+      // Never the portrait: the HR system has no business with the face.
+      if (name !== "portrait" && typeof value === "string") textClaims[name] = value;
+    }
+    const verdict = await validateClaims(
+      callout,
+      {
+        tenantId: s.config.tenantId,
+        userId: account.id,
+        userPrincipalName: account.userPrincipalName,
+        employeeId: attributes.employeeId ?? null,
+        claims: textClaims,
+      },
+      callout.apiKeySecret ? await requireSecret(s.secrets, callout.apiKeySecret) : undefined,
+    );
+    detail.claimValidation = verdict.pass
+      ? `pass (attempts ${verdict.attempts})`
+      : verdict.reason === "failed"
+        ? `failed: ${verdict.failedClaims.join(",") || "no claims named"} (attempts ${verdict.attempts})`
+        : `error: ${verdict.error} (attempts ${verdict.attempts}, fail-closed)`;
+    if (!verdict.pass) return { ok: false, detail };
+  }
+  return { ok: true, detail };
+}
+
 export async function matchDirectoryProfile(input: PresentationStepInput): Promise<StepVerdict> {
   const s = services();
   const record = await openRecord(input.recoveryId);
@@ -379,8 +434,10 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   const claims = outcome.credentials[0]?.claims ?? {};
   // Read the directory again: the names may have changed since discovery.
   const account = await s.directory.getAccount(record.userId!);
+  const profile = profileOf(record);
   const result = account
-    ? matchProfileExact(
+    ? matchProfile(
+        profile.nameMatch,
         {
           firstName: typeof claims.firstName === "string" ? claims.firstName : undefined,
           lastName: typeof claims.lastName === "string" ? claims.lastName : undefined,
@@ -389,14 +446,20 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
       )
     : { matched: false, explanation: "account no longer exists" };
   const stillUsable = account?.accountEnabled === true;
-  const ok = result.matched && stillUsable;
+  const extra =
+    result.matched && stillUsable && account ? await disambiguate(profile, account, claims) : undefined;
+  const ok = result.matched && stillUsable && (extra?.ok ?? true);
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "profile_matched",
     onceKey: "profile_matched",
     outcome: ok ? "success" : "failure",
     code: ok ? "matched" : "profile_mismatch",
-    detail: { explanation: stillUsable ? result.explanation : "account disabled or deleted", mode: "exact" },
+    detail: {
+      explanation: stillUsable ? result.explanation : "account disabled or deleted",
+      mode: profile.nameMatch,
+      ...(extra?.detail ?? {}),
+    },
   });
   return ok ? { ok: true } : { ok: false, code: "profile_mismatch" };
 }
@@ -412,16 +475,25 @@ export async function resetAuthenticationMethods(input: RecoveryInput): Promise<
       return tapBlocked(input.recoveryId, { reason: coverage.reason, before: "method reset" });
     }
   }
+  // Listed afresh on every run: a re-run after partial success sees only what is left.
+  const deletable = new Set(Object.keys(METHOD_COLLECTIONS));
   const methods = await s.directory.listAuthenticationMethods(userId);
-  const ordered = orderForDeletion(methods, new Set(Object.keys(METHOD_COLLECTIONS)));
-  for (const method of ordered) await s.directory.deleteAuthenticationMethod(userId, method);
-  const remaining = orderForDeletion(
-    await s.directory.listAuthenticationMethods(userId),
-    new Set(Object.keys(METHOD_COLLECTIONS)),
-  );
+  const deletions = await s.directory.deleteAuthenticationMethods(userId, deletionRounds(methods, deletable));
+  const refused = deletions.filter((d) => d.outcome === "refused");
+  if (refused.length > 0) {
+    // 429/5xx after the batch retries: let the durable retry policy run the step again.
+    const transient = refused.some((d) => d.status === 429 || d.status >= 500);
+    throw new DependencyError(
+      "directory_error",
+      `Graph refused ${refused.length} method deletions (${refused.map((d) => `${d.status} ${d.code}`).join(", ")})`,
+      transient,
+    );
+  }
+  const remaining = orderForDeletion(await s.directory.listAuthenticationMethods(userId), deletable);
   if (remaining.length > 0) {
     throw new DependencyError("directory_error", `${remaining.length} methods remain after reset`, true);
   }
+  const ordered = deletions.filter((d) => d.outcome === "deleted").map((d) => d.method);
   await s.recoveries.update(input.recoveryId, (r) => ({
     ...r,
     methodsRemoved: (r.methodsRemoved ?? 0) + ordered.length,
@@ -452,7 +524,10 @@ export async function revokeSignInSessions(input: RecoveryInput): Promise<void> 
   });
 }
 
-export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<StepVerdict> {
+export async function issueTemporaryAccessPass(
+  input: RecoveryInput,
+  context: InvocationContext,
+): Promise<StepVerdict> {
   const s = services();
   const record = await openRecord(input.recoveryId);
   if (record.tapIssuedAt && (await s.taps.exists(input.recoveryId))) return { ok: true };
@@ -467,7 +542,8 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
   try {
     created = await s.directory.createTemporaryAccessPass(record.userId!, {
       lifetimeInMinutes,
-      isUsableOnce: profile.tapUsableOnce,
+      // One-time use by default; a policy that demands it wins over a profile that does not.
+      isUsableOnce: profile.tapUsableOnce || coverage.policyRequiresOneTimeUse,
     });
   } catch (err) {
     const status = graphStatusOf(err);
@@ -480,11 +556,14 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
   const clientJwk = record.tapEncryptionKey
     ? clientJwkSchema.parse(JSON.parse(record.tapEncryptionKey))
     : undefined;
+  const binding = { recoveryId: input.recoveryId };
   const jwe = clientJwk
-    ? await sealTap(created.temporaryAccessPass, { clientJwk })
-    : await sealTap(created.temporaryAccessPass, {
-        serverSecret: await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET),
-      });
+    ? await sealTap(created.temporaryAccessPass, { clientJwk }, binding)
+    : await sealTap(
+        created.temporaryAccessPass,
+        { serverSecret: await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET) },
+        binding,
+      );
   const expiresAt = new Date(
     Date.parse(created.startDateTime) + created.lifetimeInMinutes * 60_000,
   ).toISOString();
@@ -498,6 +577,9 @@ export async function issueTemporaryAccessPass(input: RecoveryInput): Promise<St
     createdAt: new Date().toISOString(),
   });
   await s.recoveries.update(input.recoveryId, (r) => ({ ...r, tapIssuedAt: new Date().toISOString() }));
+  // Each issuance sweeps the sealed TAPs earlier clients never came back for (no timer trigger needed).
+  const purged = await s.taps.purgeExpired(new Date());
+  if (purged > 0) context.info(`purged ${purged} expired TAP hand-offs`);
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "temporary_access_pass_issued",
@@ -542,5 +624,71 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
         ? new Date(Date.now() + final.profile.cooldownMinutes * 60_000)
         : undefined;
     await s.locks.release(final.userId, input.recoveryId, cooldownUntil);
+  }
+}
+
+/**
+ * Tells the user (their other mail addresses, the manager in copy when configured) and the
+ * admin address that the account was recovered, or that an attempt failed after identity
+ * verification. Runs after the recovery is closed, so it reads the record without requiring
+ * it open. Each message is sent once: a re-run skips what Graph already accepted (a message
+ * whose answer was lost in transit may arrive twice — better than never).
+ */
+export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void> {
+  const s = services();
+  const record = await loadRecord(input.recoveryId);
+  if (record.mode !== "production" || !record.userId) return; // Evaluation mode writes nothing, mail included
+  // A cancelled recovery was the client's own decision: nothing to warn about.
+  if (record.status !== "recovered" && record.status !== "failed" && record.status !== "expired") return;
+  const kind = record.status === "recovered" ? "recovered" : "failed";
+  const { senderMailbox, adminAddress, notifyManager } = s.config.notifications;
+  const audit = (event: string, outcome: "success" | "failure" | "info", code: string, detail?: object) =>
+    s.audit.record({
+      recoveryId: input.recoveryId,
+      event,
+      onceKey: `${event}_${code}`,
+      outcome,
+      code,
+      ...(detail ? { detail: { ...detail } } : {}),
+    });
+  if (!senderMailbox) {
+    await audit("notification_skipped", "info", "no_sender_mailbox");
+    return;
+  }
+  const contacts = await s.directory.getMailContacts(record.userId);
+  const facts: NoticeFacts = {
+    kind,
+    recoveryId: record.recoveryId,
+    userId: record.userId,
+    userPrincipalName: contacts.userPrincipalName,
+    at: record.updatedAt,
+    sourceAddress: record.clientAddress,
+    failureCode: record.failure?.code,
+    adminAddress,
+  };
+  if (!record.userNotifiedAt) {
+    // The work mailbox is left out: whoever holds the account now can read (and delete) it.
+    const to = [...new Set(contacts.otherMails.map((m) => m.trim()).filter((m) => m.includes("@")))];
+    const manager = notifyManager ? await s.directory.getManagerMail(record.userId) : undefined;
+    const cc = manager ? [manager] : [];
+    if (to.length + cc.length === 0) {
+      await audit("notification_skipped", "failure", "user_has_no_other_address");
+    } else {
+      const notice = userNotice(facts);
+      await s.directory.sendMail(senderMailbox, to.length ? { ...notice, to, cc } : { ...notice, to: cc });
+      await s.recoveries.update(input.recoveryId, (r) => ({
+        ...r,
+        userNotifiedAt: new Date().toISOString(),
+      }));
+      await audit("notification_sent", "success", `user_${kind}`, {
+        recipients: to.length + cc.length,
+        managerCopied: cc.length > 0,
+      });
+    }
+  }
+  if (adminAddress && !record.adminNotifiedAt) {
+    await s.directory.sendMail(senderMailbox, { ...adminNotice(facts), to: [adminAddress] });
+    await s.recoveries.update(input.recoveryId, (r) => ({ ...r, adminNotifiedAt: new Date().toISOString() }));
+    await audit("notification_sent", "success", `admin_${kind}`);
   }
 }

@@ -12,6 +12,7 @@ export const ACTIVITIES = {
   revokeSignInSessions: "revokeSignInSessions",
   issueTemporaryAccessPass: "issueTemporaryAccessPass",
   finishRecovery: "finishRecovery",
+  notifyRecoveryOutcome: "notifyRecoveryOutcome",
 } as const;
 
 export const EVENTS = {

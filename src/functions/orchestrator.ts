@@ -58,11 +58,26 @@ function* waitForEvent<T>(
   return undefined;
 }
 
+/**
+ * Closes the recovery; with `notify`, then tells the user and the admins (after closing, so
+ * the client gets its TAP without waiting for mail). A notice that cannot be sent is audited
+ * by its activity and does not change the outcome.
+ */
 function* finish(
   context: OrchestrationContext,
   input: FinishInput,
+  notify = false,
 ): Generator<Task, RecoveryOutcome, unknown> {
   yield context.df.callActivityWithRetry(ACTIVITIES.finishRecovery, retryPolicy(), input);
+  if (notify) {
+    try {
+      yield context.df.callActivityWithRetry(ACTIVITIES.notifyRecoveryOutcome, retryPolicy(), {
+        recoveryId: input.recoveryId,
+      });
+    } catch {
+      // retries exhausted: the recovery's outcome stands
+    }
+  }
   return { status: input.status, ...(input.failureCode ? { failureCode: input.failureCode } : {}) };
 }
 
@@ -72,6 +87,8 @@ export function* recoveryOrchestrator(
   const { recoveryId } = context.df.getInput() as RecoveryInput;
   const retry = retryPolicy();
   let step: Step = "discovery";
+  // Production recoveries notify on success and on any failure once identity verification passed.
+  let notify = false;
   try {
     context.df.setCustomStatus({ step });
     const discovery = (yield context.df.callActivityWithRetry(ACTIVITIES.discoverAccount, retry, {
@@ -98,6 +115,8 @@ export function* recoveryOrchestrator(
       });
     }
 
+    notify = discovery.mode === "production";
+
     step = "presentation";
     context.df.setCustomStatus({ step });
     const presentationDeadline = addMinutes(
@@ -109,7 +128,7 @@ export function* recoveryOrchestrator(
       deadline: presentationDeadline.toISOString(),
     })) as RequestPresentationResult;
     if (!request.ok)
-      return yield* finish(context, { recoveryId, status: "failed", failureCode: request.code });
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: request.code }, notify);
     // The user may have presented a renewed request (the first expired): the event names its state.
     const presented = yield* waitForEvent<PresentationResultEvent>(
       context,
@@ -117,7 +136,11 @@ export function* recoveryOrchestrator(
       presentationDeadline,
     );
     if (!presented) {
-      return yield* finish(context, { recoveryId, status: "expired", failureCode: "presentation_timeout" });
+      return yield* finish(
+        context,
+        { recoveryId, status: "expired", failureCode: "presentation_timeout" },
+        notify,
+      );
     }
 
     step = "validation";
@@ -129,30 +152,37 @@ export function* recoveryOrchestrator(
       presentation,
     )) as StepVerdict;
     if (!verdict.ok)
-      return yield* finish(context, { recoveryId, status: "failed", failureCode: verdict.code });
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: verdict.code }, notify);
     const match = (yield context.df.callActivityWithRetry(
       ACTIVITIES.matchDirectoryProfile,
       retry,
       presentation,
     )) as StepVerdict;
-    if (!match.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: match.code });
+    if (!match.ok)
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: match.code }, notify);
     if (discovery.mode === "evaluation")
-      return yield* finish(context, { recoveryId, status: "evaluation_passed" });
+      return yield* finish(context, { recoveryId, status: "evaluation_passed" }, notify);
 
     step = "recovery";
     context.df.setCustomStatus({ step });
     const reset = (yield context.df.callActivityWithRetry(ACTIVITIES.resetAuthenticationMethods, retry, {
       recoveryId,
     })) as StepVerdict;
-    if (!reset.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: reset.code });
+    if (!reset.ok)
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: reset.code }, notify);
     yield context.df.callActivityWithRetry(ACTIVITIES.revokeSignInSessions, retry, { recoveryId });
     const tap = (yield context.df.callActivityWithRetry(ACTIVITIES.issueTemporaryAccessPass, retry, {
       recoveryId,
     })) as StepVerdict;
-    if (!tap.ok) return yield* finish(context, { recoveryId, status: "failed", failureCode: tap.code });
-    return yield* finish(context, { recoveryId, status: "recovered" });
+    if (!tap.ok)
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: tap.code }, notify);
+    return yield* finish(context, { recoveryId, status: "recovered" }, notify);
   } catch (err) {
     const detail = err instanceof Error ? err.message.slice(0, 300) : "unknown";
-    return yield* finish(context, { recoveryId, status: "failed", failureCode: STEP_FAILURE[step], detail });
+    return yield* finish(
+      context,
+      { recoveryId, status: "failed", failureCode: STEP_FAILURE[step], detail },
+      notify,
+    );
   }
 }

@@ -196,6 +196,7 @@ export async function getRecovery(
                 value: await openServerSealedTap(
                   sealed.jwe,
                   await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET),
+                  record.recoveryId,
                 ),
                 ...common,
               };

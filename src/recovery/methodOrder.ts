@@ -30,3 +30,17 @@ export function orderForDeletion<T extends MethodRef>(
     .sort((a, b) => rank(a.m) - rank(b.m) || a.i - b.i)
     .map(({ m }) => m);
 }
+
+/**
+ * The same order as rounds of independent deletions (one `$batch` each): every non-phone
+ * method, then office and alternate mobile phones, then the mobile phone. Inside a round the
+ * order does not matter; between rounds it does. Empty rounds are left out.
+ */
+export function deletionRounds<T extends MethodRef>(
+  methods: readonly T[],
+  deletableTypes: ReadonlySet<string>,
+): T[][] {
+  const rounds: T[][] = [[], [], []];
+  for (const m of orderForDeletion(methods, deletableTypes)) rounds[rank(m)]!.push(m);
+  return rounds.filter((r) => r.length > 0);
+}

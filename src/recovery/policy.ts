@@ -33,6 +33,34 @@ export const policyProfileSchema = z
     tapLifetimeMinutes: z.number().int().min(10).max(43_200).default(60),
     tapUsableOnce: z.boolean().default(true),
     cooldownMinutes: z.number().int().min(0).max(43_200).default(1440),
+    // Namesake disambiguation beyond the name (optional; the defaults keep the name match alone):
+    // credential claims bound to directory attributes, and Entra's claim-validation callout
+    // (onVerifiedIdClaimValidation, FACTS §12), failing closed on any error.
+    bindings: z
+      .array(
+        z
+          .object({
+            claim: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
+            attribute: z.string().regex(/^(employeeId|extensionAttribute([1-9]|1[0-5]))$/),
+            compare: z.enum(["exact", "date"]).default("exact"),
+          })
+          .strict(),
+      )
+      .max(5)
+      .default([]),
+    claimValidation: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }),
+        timeoutMs: z.number().int().min(100).max(10_000).default(2_000),
+        maxRetries: z.number().int().min(0).max(3).default(1),
+        /** Name of the secret sent as the `api-key` header. */
+        apiKeySecret: z
+          .string()
+          .regex(/^[a-z0-9-]{1,64}$/)
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -1,10 +1,19 @@
 /**
  * Audit trail: append-only events per recovery, in time order. Events record what happened
- * and why (precise ineligibility reasons, scores, match explanations) — never secrets.
+ * and why (precise ineligibility reasons, scores, match explanations) — never secrets. Every
+ * entry carries time, recovery id, user object id and source address (filled from the
+ * recovery when the caller does not say), outcome, reason code, and Entra's name for the
+ * same event where Entra has one.
  */
 import { randomBytes } from "node:crypto";
 import { odata } from "@azure/data-tables";
+import { entraActivityName } from "../recovery/auditEvents";
 import { isConcurrencyConflict, type TableStore } from "./tables";
+
+/** Who and where a recovery's events are about: the user (once discovered) and the client address. */
+export type AuditSubjectLookup = (
+  recoveryId: string,
+) => Promise<{ userId?: string | undefined; clientAddress?: string | undefined } | undefined>;
 
 export interface AuditEvent {
   recoveryId: string;
@@ -16,8 +25,15 @@ export interface AuditEvent {
   at: string;
   event: string;
   outcome: "info" | "success" | "failure";
+  /** The reason code; defaults to the event name. */
   code?: string | undefined;
   detail?: Record<string, unknown> | undefined;
+  /** The user's object id, when known. */
+  userId?: string | undefined;
+  /** The client address the recovery was started from. */
+  sourceAddress?: string | undefined;
+  /** Entra's activity display name for this event, when it has one. */
+  activityDisplayName?: string | undefined;
 }
 
 interface StoredEvent {
@@ -26,23 +42,39 @@ interface StoredEvent {
   outcome: string;
   code?: string;
   detail?: string;
+  userId?: string;
+  sourceAddress?: string;
+  activityDisplayName?: string;
 }
 
 export class AuditRepository {
-  constructor(private readonly store: TableStore) {}
+  constructor(
+    private readonly store: TableStore,
+    private readonly subjectOf?: AuditSubjectLookup,
+  ) {}
 
   async record(event: Omit<AuditEvent, "at"> & { at?: string }): Promise<void> {
     const table = await this.store.table("audit");
     const at = event.at ?? new Date().toISOString();
     // Row keys sort by time; the random suffix keeps two events of one millisecond apart.
     const rowKey = event.onceKey ? `once_${event.onceKey}` : `${at}_${randomBytes(4).toString("hex")}`;
+    const subject =
+      (event.userId === undefined || event.sourceAddress === undefined) && this.subjectOf
+        ? await this.subjectOf(event.recoveryId)
+        : undefined;
+    const userId = event.userId ?? subject?.userId;
+    const sourceAddress = event.sourceAddress ?? subject?.clientAddress;
+    const activityDisplayName = entraActivityName(event);
     const entity: StoredEvent & { partitionKey: string; rowKey: string } = {
       partitionKey: event.recoveryId,
       rowKey,
       at,
       event: event.event,
       outcome: event.outcome,
-      ...(event.code ? { code: event.code } : {}),
+      code: event.code ?? event.event,
+      ...(userId ? { userId } : {}),
+      ...(sourceAddress ? { sourceAddress } : {}),
+      ...(activityDisplayName ? { activityDisplayName } : {}),
       ...(event.detail ? { detail: JSON.stringify(event.detail) } : {}),
     };
     try {
@@ -63,6 +95,9 @@ export class AuditRepository {
         event: e.event,
         outcome: e.outcome as AuditEvent["outcome"],
         code: e.code,
+        userId: e.userId,
+        sourceAddress: e.sourceAddress,
+        activityDisplayName: e.activityDisplayName,
         detail: e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : undefined,
       });
     }

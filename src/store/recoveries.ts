@@ -35,6 +35,9 @@ export interface RecoveryRecord {
   sessionsRevokedAt?: string | undefined;
   tapIssuedAt?: string | undefined;
   methodsRemoved?: number | undefined;
+  /** When the notice to the user / to the admin address was accepted by Graph (each sent once). */
+  userNotifiedAt?: string | undefined;
+  adminNotifiedAt?: string | undefined;
 }
 
 const ROW = "recovery";

@@ -1,8 +1,9 @@
 /**
  * The sealed TAP, waiting for its one reader. `take` deletes the row with its etag before
  * returning it, so two concurrent status reads cannot both get the TAP; an expired row is
- * deleted and never returned.
+ * deleted and never returned, and `purgeExpired` deletes the ones nobody came to read.
  */
+import { odata } from "@azure/data-tables";
 import { getOptional, isConcurrencyConflict, isNotFound, type TableStore } from "./tables";
 
 export interface SealedTap {
@@ -51,5 +52,26 @@ export class TapHandoffRepository {
   async exists(recoveryId: string): Promise<boolean> {
     const table = await this.store.table("tapHandoff");
     return (await getOptional(table, recoveryId, ROW)) !== undefined;
+  }
+
+  /**
+   * Deletes every sealed TAP that expired before `now` (never read: the client went away).
+   * Returns how many went. Safe beside concurrent reads: a row gone meanwhile is skipped.
+   */
+  async purgeExpired(now: Date): Promise<number> {
+    const table = await this.store.table("tapHandoff");
+    const filter = odata`expiresAt lt ${now.toISOString()}`;
+    let purged = 0;
+    for await (const row of table.listEntities<SealedTap>({
+      queryOptions: { filter },
+    })) {
+      try {
+        await table.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+        purged++;
+      } catch (err) {
+        if (!(isConcurrencyConflict(err) || isNotFound(err))) throw err;
+      }
+    }
+    return purged;
   }
 }

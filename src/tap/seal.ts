@@ -5,10 +5,15 @@
  *    the client gets the JWE), or
  *  - to our own symmetric key (secret `tap-handoff-key`, 32 bytes base64url; `dir` + A256GCM),
  *    opened once on the first status read after success.
+ * Both carry the recovery id in the protected header (`rid`), which AES-GCM authenticates as
+ * additional data: a sealed TAP copied to another recovery's row does not open there.
  */
 import { CompactEncrypt, compactDecrypt, importJWK, type JWK } from "jose";
 import { z } from "zod";
 import { InvalidRequestError } from "../recovery/errors";
+
+/** The protected-header member binding a sealed TAP to its recovery. */
+const RECOVERY_ID_HEADER = "rid";
 
 export const TAP_HANDOFF_KEY_SECRET = "tap-handoff-key";
 
@@ -63,8 +68,10 @@ function serverKey(secret: string): Uint8Array {
 export async function sealTap(
   tap: string,
   recipient: { clientJwk: ClientJwk } | { serverSecret: string },
+  binding?: { recoveryId: string },
 ): Promise<string> {
   const plaintext = new TextEncoder().encode(tap);
+  const bound = binding ? { [RECOVERY_ID_HEADER]: binding.recoveryId } : {};
   if ("clientJwk" in recipient) {
     const alg = clientAlgorithm(recipient.clientJwk);
     const key = await importJWK(recipient.clientJwk as JWK, alg);
@@ -73,18 +80,36 @@ export async function sealTap(
         alg,
         enc: "A256GCM",
         ...(recipient.clientJwk.kid ? { kid: recipient.clientJwk.kid } : {}),
+        ...bound,
       })
       .encrypt(key);
   }
   return new CompactEncrypt(plaintext)
-    .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+    .setProtectedHeader({ alg: "dir", enc: "A256GCM", ...bound })
     .encrypt(serverKey(recipient.serverSecret));
 }
 
-export async function openServerSealedTap(jwe: string, serverSecret: string): Promise<string> {
-  const { plaintext } = await compactDecrypt(jwe, serverKey(serverSecret), {
+/** Thrown when a sealed TAP belongs to another recovery than the one reading it. */
+export class TapBindingError extends Error {
+  readonly code = "tap_binding_mismatch";
+  constructor() {
+    super("the sealed TAP is bound to another recovery");
+    this.name = "TapBindingError";
+  }
+}
+
+/** Opens a TAP sealed to our key; with `expectedRecoveryId`, only if it was sealed for that recovery. */
+export async function openServerSealedTap(
+  jwe: string,
+  serverSecret: string,
+  expectedRecoveryId?: string,
+): Promise<string> {
+  const { plaintext, protectedHeader } = await compactDecrypt(jwe, serverKey(serverSecret), {
     keyManagementAlgorithms: ["dir"],
     contentEncryptionAlgorithms: ["A256GCM"],
   });
+  if (expectedRecoveryId !== undefined && protectedHeader[RECOVERY_ID_HEADER] !== expectedRecoveryId) {
+    throw new TapBindingError();
+  }
   return new TextDecoder().decode(plaintext);
 }

@@ -386,6 +386,7 @@ describe("infra templates", () => {
         "AuditLog.Read.All",
         "User.RevokeSessions.All",
         "Policy.Read.All",
+        "Mail.Send",
       ].sort(),
     );
     for (const grant of resources(entra, "Microsoft.Graph/appRoleAssignedTo")) {

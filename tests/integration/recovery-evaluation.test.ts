@@ -31,5 +31,14 @@ describe("a recovery in evaluation mode", () => {
         (r) => r.method === "DELETE" || r.path.endsWith("revokeSignInSessions"),
       ),
     ).toHaveLength(0);
+    // Zero writes, proven from the simulator's log: every request was a read (GET, the
+    // membership checks Graph models as POST, and $batch envelopes whose items are logged on
+    // their own) — no deletion, revocation, TAP, mail or update.
+    const requests = stack().sims.graph.requests;
+    expect(requests.length).toBeGreaterThan(0);
+    const reads = /\/(checkMemberGroups|getMemberGroups|\$batch)$/;
+    const writes = requests.filter((r) => r.method !== "GET" && !(r.method === "POST" && reads.test(r.path)));
+    expect(writes).toEqual([]);
+    expect(stack().sims.graph.sentMail).toHaveLength(0);
   });
 });

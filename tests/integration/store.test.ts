@@ -96,6 +96,28 @@ describe("table repositories", () => {
     expect(await taps.exists(recoveryId)).toBe(false);
   });
 
+  it("expired sealed TAPs nobody read are purged; live ones stay", async () => {
+    const taps = new TapHandoffRepository(tables);
+    const sealed = (recoveryId: string, expiresAt: string) => ({
+      recoveryId,
+      jwe: "sealed",
+      sealedFor: "server" as const,
+      expiresAt,
+      lifetimeInMinutes: 60,
+      isUsableOnce: true,
+      createdAt: "2026-02-01T00:00:00.000Z",
+    });
+    const [old1, old2, live] = [randomUUID(), randomUUID(), randomUUID()];
+    await taps.put(sealed(old1, "2026-02-01T01:00:00.000Z"));
+    await taps.put(sealed(old2, "2026-02-01T01:59:59.000Z"));
+    await taps.put(sealed(live, "2026-02-01T02:00:01.000Z"));
+    expect(await taps.purgeExpired(new Date("2026-02-01T02:00:00Z"))).toBe(2);
+    expect(await taps.exists(old1)).toBe(false);
+    expect(await taps.exists(old2)).toBe(false);
+    expect(await taps.exists(live)).toBe(true);
+    expect(await taps.purgeExpired(new Date("2026-02-01T02:00:00Z"))).toBe(0);
+  });
+
   it("a step event recorded twice (an activity re-run) is stored once; ordinary events append", async () => {
     const audit = new AuditRepository(tables);
     const recoveryId = randomUUID();
@@ -105,6 +127,35 @@ describe("table repositories", () => {
     await audit.record({ recoveryId, event: "scanned", outcome: "info" });
     const events = await audit.list(recoveryId);
     expect(events.map((e) => e.event).sort()).toEqual(["scanned", "scanned", "step_done"]);
+  });
+
+  it("every audit entry names the user, the source address, a reason code and Entra's name for it", async () => {
+    const recoveryId = randomUUID();
+    const audit = new AuditRepository(tables, async (id) =>
+      id === recoveryId ? { userId: "user-1", clientAddress: "203.0.113.7" } : undefined,
+    );
+    await audit.record({ recoveryId, event: "profile_matched", outcome: "success", code: "matched" });
+    await audit.record({
+      recoveryId,
+      event: "sign_in_sessions_revoked",
+      outcome: "success",
+      userId: "user-2",
+    });
+    const events = await audit.list(recoveryId);
+    expect(events.find((e) => e.event === "profile_matched")).toMatchObject({
+      userId: "user-1",
+      sourceAddress: "203.0.113.7",
+      code: "matched",
+      activityDisplayName: "Account matched and validated",
+    });
+    const revoked = events.find((e) => e.event === "sign_in_sessions_revoked");
+    expect(revoked).toMatchObject({
+      userId: "user-2",
+      sourceAddress: "203.0.113.7",
+      code: "sign_in_sessions_revoked",
+    });
+    expect(revoked?.activityDisplayName).toBeUndefined();
+    expect(events.every((e) => typeof e.at === "string" && e.recoveryId === recoveryId)).toBe(true);
   });
 
   it("concurrent updates of one recovery all apply (etag retry, no lost update)", async () => {

@@ -473,3 +473,137 @@ describe("faults and auth", () => {
     expect(log).toEqual([expect.objectContaining({ status: 429, path: `/users/${adele.id}` })]);
   });
 });
+
+describe("sendMail and manager", () => {
+  const message = (to: string[], cc: string[] = []) => ({
+    message: {
+      subject: "Your account was recovered",
+      body: { contentType: "Text", content: "Hello" },
+      toRecipients: to.map((address) => ({ emailAddress: { address } })),
+      ccRecipients: cc.map((address) => ({ emailAddress: { address } })),
+    },
+    saveToSentItems: false,
+  });
+
+  it("accepts a message from a shared mailbox with 202 and records it", async () => {
+    const seed = { ...demoTenant(), mailboxes: ["recovery-noreply@contoso.example"] };
+    sim.reset(seed);
+    const res = await fetch(`${sim.url}/v1.0/users/recovery-noreply@contoso.example/sendMail`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(message(["a@example.net"], ["boss@contoso.example"])),
+    });
+    expect(res.status).toBe(202);
+    expect(await res.text()).toBe("");
+    expect(sim.sentMail).toEqual([
+      {
+        time: START.toISOString(),
+        from: "recovery-noreply@contoso.example",
+        subject: "Your account was recovered",
+        contentType: "text",
+        content: "Hello",
+        toRecipients: ["a@example.net"],
+        ccRecipients: ["boss@contoso.example"],
+        bccRecipients: [],
+        saveToSentItems: false,
+      },
+    ]);
+    const viaSim = (await (await fetch(`${sim.url}/_sim/mail`)).json()) as unknown[];
+    expect(viaSim).toHaveLength(1);
+  });
+
+  it("sends from a user's mailbox too, through the SDK client", async () => {
+    await client.api(`/users/${adele.userPrincipalName}/sendMail`).post(message(["a@example.net"]));
+    expect(sim.sentMail.map((m) => m.from)).toEqual([adele.userPrincipalName]);
+  });
+
+  it("refuses an unknown mailbox (404 ErrorInvalidUser), no recipients and a bad address (400)", async () => {
+    await expect(
+      client.api("/users/nobody@contoso.example/sendMail").post(message(["a@example.net"])),
+    ).rejects.toMatchObject({ statusCode: 404, code: "ErrorInvalidUser" });
+    await expect(client.api(`/users/${adele.id}/sendMail`).post(message([]))).rejects.toMatchObject({
+      statusCode: 400,
+      code: "ErrorInvalidRecipients",
+    });
+    await expect(
+      client.api(`/users/${adele.id}/sendMail`).post(message(["not-an-address"])),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: "ErrorInvalidRecipients",
+    });
+    expect(sim.sentMail).toHaveLength(0);
+  });
+
+  it("answers a user's manager, and 404 when there is none", async () => {
+    const seed = demoTenant();
+    seed.users.find((u) => u.id === adele.id)!.managerId = DEMO_USERS.meganBowen.id;
+    sim.reset(seed);
+    const manager = (await client.api(`/users/${adele.id}/manager`).select("id,mail").get()) as Entity;
+    expect(manager).toMatchObject({
+      "@odata.type": "#microsoft.graph.user",
+      id: DEMO_USERS.meganBowen.id,
+      mail: DEMO_USERS.meganBowen.userPrincipalName,
+    });
+    await expect(client.api(`/users/${DEMO_USERS.meganBowen.id}/manager`).get()).rejects.toMatchObject({
+      statusCode: 404,
+      code: "Request_ResourceNotFound",
+    });
+  });
+
+  it("renders otherMails when selected", async () => {
+    const seed = demoTenant();
+    seed.users.find((u) => u.id === adele.id)!.otherMails = ["adele@example.net"];
+    sim.reset(seed);
+    const user = (await client.api(`/users/${adele.id}`).select("id,otherMails").get()) as Entity;
+    expect(user.otherMails).toEqual(["adele@example.net"]);
+  });
+});
+
+describe("an answer lost after the write (failNext afterWrite)", () => {
+  it("carries the write out, then answers with the failure, once", async () => {
+    sim.failNext({
+      method: "POST",
+      path: "/revokeSignInSessions",
+      times: 1,
+      status: 504,
+      code: "GatewayTimeout",
+      afterWrite: true,
+    });
+    await expect(client.api(`/users/${adele.id}/revokeSignInSessions`).post({})).rejects.toMatchObject({
+      statusCode: 504,
+    });
+    expect(sim.revocations(adele.id).count).toBe(1);
+    await client.api(`/users/${adele.id}/revokeSignInSessions`).post({});
+    expect(sim.revocations(adele.id).count).toBe(2);
+  });
+
+  it("inside $batch: every item runs, and the whole answer is lost", async () => {
+    sim.failNext({
+      method: "POST",
+      path: "/$batch",
+      times: 1,
+      status: 500,
+      code: "generalException",
+      afterWrite: true,
+    });
+    const id = sim
+      .methods(adele.id)
+      .find((m) => m["@odata.type"] === "#microsoft.graph.fido2AuthenticationMethod")!.id;
+    await expect(
+      client.api("/$batch").post({
+        requests: [
+          { id: "1", method: "DELETE", url: `/users/${adele.id}/authentication/fido2Methods/${String(id)}` },
+        ],
+      }),
+    ).rejects.toMatchObject({ statusCode: 500 });
+    expect(sim.methods(adele.id).some((m) => m.id === id)).toBe(false);
+  });
+
+  it("leaves a request that fails anyway alone", async () => {
+    sim.failNext({ path: "/users/", times: 1, status: 500, code: "generalException", afterWrite: true });
+    await expect(client.api("/users/nobody@contoso.example").get()).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    await expect(client.api(`/users/${adele.id}`).get()).rejects.toMatchObject({ statusCode: 500 });
+  });
+});

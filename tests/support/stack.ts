@@ -68,6 +68,18 @@ export interface RecoveryState {
   };
 }
 
+/** One audit entry as the Audit table holds it. */
+export interface AuditRow {
+  event: string;
+  outcome: string;
+  code?: string;
+  detail?: string;
+  userId?: string;
+  sourceAddress?: string;
+  /** Entra's name for the event, where it has one. */
+  activityDisplayName?: string;
+}
+
 export class TestStack {
   host!: HostProcess;
   private constructor(
@@ -250,29 +262,26 @@ export class TestStack {
   }
 
   /** The audit trail of one recovery, oldest first (read straight from the table). */
-  async auditEvents(
-    recoveryId: string,
-  ): Promise<{ event: string; code?: string; outcome: string; detail?: string }[]> {
+  async auditEvents(recoveryId: string): Promise<AuditRow[]> {
     const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}Audit`, {
       allowInsecureConnection: true,
     });
-    const events: { event: string; code?: string; outcome: string; detail?: string }[] = [];
-    for await (const e of client.listEntities<{
-      event: string;
-      code?: string;
-      outcome: string;
-      detail?: string;
-    }>({
+    const events: (AuditRow & { at: string })[] = [];
+    for await (const e of client.listEntities<AuditRow & { at: string }>({
       queryOptions: { filter: odata`PartitionKey eq ${recoveryId}` },
     })) {
       events.push({
+        at: e.at,
         event: e.event,
         outcome: e.outcome,
         ...(e.code ? { code: e.code } : {}),
         ...(e.detail ? { detail: e.detail } : {}),
+        ...(e.userId ? { userId: e.userId } : {}),
+        ...(e.sourceAddress ? { sourceAddress: e.sourceAddress } : {}),
+        ...(e.activityDisplayName ? { activityDisplayName: e.activityDisplayName } : {}),
       });
     }
-    return events;
+    return events.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   /** Writes (upserts) one entity into one of the app's tables: state a test sets up directly. */

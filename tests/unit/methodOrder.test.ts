@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type MethodRef, orderForDeletion } from "../../src/recovery/methodOrder";
+import { deletionRounds, type MethodRef, orderForDeletion } from "../../src/recovery/methodOrder";
 
 const PASSWORD = "#microsoft.graph.passwordAuthenticationMethod";
 const PHONE = "#microsoft.graph.phoneAuthenticationMethod";
@@ -93,5 +93,30 @@ describe("orderForDeletion", () => {
 
   it("returns nothing for nothing", () => {
     expect(orderForDeletion([], DELETABLE)).toEqual([]);
+  });
+});
+
+describe("deletionRounds", () => {
+  it("groups other methods, then office and alternate mobile, then mobile; never the password", () => {
+    const methods: MethodRef[] = [
+      { odataType: PHONE, id: "mobile", phoneType: "mobile" },
+      { odataType: PASSWORD, id: "pw" },
+      { odataType: PHONE, id: "alt", phoneType: "alternateMobile" },
+      { odataType: AUTHENTICATOR, id: "app" },
+      { odataType: PHONE, id: "office", phoneType: "office" },
+      { odataType: FIDO2, id: "fido" },
+    ];
+    expect(deletionRounds(methods, DELETABLE).map(ids)).toEqual([
+      ["app", "fido"],
+      ["alt", "office"],
+      ["mobile"],
+    ]);
+  });
+
+  it("leaves out empty rounds", () => {
+    expect(
+      deletionRounds([{ odataType: PHONE, id: "mobile", phoneType: "mobile" }], DELETABLE).map(ids),
+    ).toEqual([["mobile"]]);
+    expect(deletionRounds([{ odataType: PASSWORD, id: "pw" }], DELETABLE)).toEqual([]);
   });
 });

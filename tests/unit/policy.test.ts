@@ -49,6 +49,7 @@ describe("policy document schema", () => {
           tapLifetimeMinutes: 60,
           tapUsableOnce: true,
           cooldownMinutes: 1440,
+          bindings: [],
         },
       ],
       globalExclusions: { groups: [], users: [] },

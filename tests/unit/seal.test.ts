@@ -109,6 +109,43 @@ describe("sealing the TAP to the server key", () => {
   });
 });
 
+describe("binding the sealed TAP to its recovery", () => {
+  it("opens for the recovery it was sealed for", async () => {
+    const jwe = await sealTap(TAP, { serverSecret: SERVER_SECRET }, { recoveryId: "r-1" });
+    expect(decodeProtectedHeader(jwe)).toEqual({ alg: "dir", enc: "A256GCM", rid: "r-1" });
+    await expect(openServerSealedTap(jwe, SERVER_SECRET, "r-1")).resolves.toBe(TAP);
+  });
+
+  it("refuses to open for another recovery", async () => {
+    const jwe = await sealTap(TAP, { serverSecret: SERVER_SECRET }, { recoveryId: "r-1" });
+    await expect(openServerSealedTap(jwe, SERVER_SECRET, "r-2")).rejects.toMatchObject({
+      code: "tap_binding_mismatch",
+    });
+  });
+
+  it("refuses a JWE whose recovery id was rewritten in the header (the header is authenticated)", async () => {
+    const parts = (await sealTap(TAP, { serverSecret: SERVER_SECRET }, { recoveryId: "r-1" })).split(".");
+    parts[0] = Buffer.from(JSON.stringify({ alg: "dir", enc: "A256GCM", rid: "r-2" })).toString("base64url");
+    await expect(openServerSealedTap(parts.join("."), SERVER_SECRET, "r-2")).rejects.toMatchObject({
+      code: "ERR_JWE_DECRYPTION_FAILED",
+    });
+  });
+
+  it("refuses an unbound JWE when a recovery id is expected", async () => {
+    const jwe = await sealTap(TAP, { serverSecret: SERVER_SECRET });
+    await expect(openServerSealedTap(jwe, SERVER_SECRET, "r-1")).rejects.toMatchObject({
+      code: "tap_binding_mismatch",
+    });
+  });
+
+  it("names the recovery in a client-sealed JWE, which the client's key opens", async () => {
+    const jwe = await sealTap(TAP, { clientJwk: clientJwk(ec.publicJwk) }, { recoveryId: "r-1" });
+    const { plaintext, protectedHeader } = await compactDecrypt(jwe, ec.privateKey);
+    expect(protectedHeader.rid).toBe("r-1");
+    expect(new TextDecoder().decode(plaintext)).toBe(TAP);
+  });
+});
+
 describe("sealing the TAP to the client's key", () => {
   it("to an RSA 2048 public key: the matching private key decrypts it", async () => {
     const jwe = await sealTap(TAP, { clientJwk: clientJwk(rsa.publicJwk) });

@@ -27,10 +27,17 @@ export interface FailureRule extends PathMatcher {
   code: string;
   message?: string;
   retryAfterSeconds?: number;
+  /**
+   * Carry the request out first, then answer with the failure: the write happened but its
+   * answer was lost (a dropped connection, a gateway timeout). Only successful requests are
+   * hit. This is how tests prove a step safe to repeat after partial success.
+   */
+  afterWrite?: boolean;
 }
 
 interface ActiveRule {
   readonly matcher: PathMatcher;
+  readonly afterWrite?: boolean;
   remaining: number;
   readonly failure: () => GraphFailure;
 }
@@ -67,6 +74,7 @@ export class Faults {
       rule.retryAfterSeconds === undefined ? {} : { "Retry-After": String(rule.retryAfterSeconds) };
     this.rules.push({
       matcher: rule,
+      afterWrite: rule.afterWrite === true,
       remaining: rule.times,
       failure: () =>
         new GraphFailure(
@@ -78,9 +86,14 @@ export class Faults {
     });
   }
 
-  /** Consumes one use of the first matching rule and returns its failure, if any. */
-  take(method: string, path: string): GraphFailure | undefined {
-    const rule = this.rules.find((r) => matches(r.matcher, method, path));
+  /**
+   * Consumes one use of the first matching rule and returns its failure, if any: `before`
+   * rules stop the request, `after` rules (afterWrite) replace a successful answer.
+   */
+  take(method: string, path: string, when: "before" | "after" = "before"): GraphFailure | undefined {
+    const rule = this.rules.find(
+      (r) => (r.afterWrite === true) === (when === "after") && matches(r.matcher, method, path),
+    );
     if (!rule) return undefined;
     rule.remaining--;
     if (rule.remaining <= 0) this.rules = this.rules.filter((r) => r !== rule);

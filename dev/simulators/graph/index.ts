@@ -12,7 +12,7 @@ import { close, createRouter, HttpError, listen, readBody, readJson, sendEmpty, 
 import { type BatchItem, runBatch } from "./batch";
 import { badRequest, GraphFailure, graphErrorBody, invalidJson, methodNotAllowed } from "./errors";
 import { type FailureRule, Faults, type ThrottleRule } from "./faults";
-import type { IssuedTemporaryAccessPass, Revocations, TenantSeed } from "./model";
+import type { IssuedTemporaryAccessPass, Revocations, SentMail, TenantSeed } from "./model";
 import { type GraphRequest, type GraphResponse, routeGraphRequest } from "./routes";
 import { type Json, type JsonObject, renderMethod } from "./shapes";
 import { Tenant } from "./tenant";
@@ -77,6 +77,8 @@ export interface GraphSimulator {
   /** Every pass issued to the user, oldest first, plaintext included. Throws for an unknown user. */
   temporaryAccessPasses(userIdOrUpn: string): IssuedTemporaryAccessPass[];
   revocations(userIdOrUpn: string): Revocations;
+  /** Every message accepted by sendMail, oldest first. */
+  readonly sentMail: readonly SentMail[];
   /** Fresh state from `seed` (default: the seed given at start); also clears faults and the log. */
   reset(seed?: TenantSeed): void;
 }
@@ -124,6 +126,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
       } else {
         response = routeGraphRequest(tenant, req);
       }
+      const lost = response.status < 400 ? faults.take(req.method, path, "after") : undefined;
+      if (lost) throw lost;
     } catch (err) {
       const failure =
         err instanceof GraphFailure
@@ -223,6 +227,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
           "POST /_sim/throttle {method?, path, regex?, times, retryAfterSeconds}",
           "POST /_sim/fail {method?, path, regex?, times, status, code, message?, retryAfterSeconds?}",
           "GET /_sim/users/{idOrUpn}/state",
+          "GET /_sim/mail",
           "POST /_sim/reset",
         ],
       }),
@@ -242,6 +247,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
       wrapTypeError(() => faults.failNext(rule as unknown as FailureRule));
       sendJson(res, 201, { ok: true });
     })
+    .get("/_sim/mail", ({ res }) => sendJson(res, 200, simulator.sentMail))
     .get("/_sim/users/:id/state", ({ res, params }) => {
       const id = params.id!;
       const user = simulator.user(id);
@@ -310,6 +316,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     },
     methods: (idOrUpn) => requireUser(idOrUpn).methods.map((m) => renderMethod(m, tenant, true)),
     temporaryAccessPasses: (idOrUpn) => requireUser(idOrUpn).issuedPasses.map((p) => ({ ...p })),
+    get sentMail() {
+      return tenant.sentMail.map((m) => structuredClone(m));
+    },
     revocations(idOrUpn) {
       const at = requireUser(idOrUpn).revocations;
       return { count: at.length, timestamps: [...at] };

@@ -11,6 +11,8 @@ export interface TenantSeed {
   users: UserSeed[];
   groups: GroupSeed[];
   tapPolicy: TapPolicySeed;
+  /** Addresses of shared mailboxes that may send mail (POST /users/{address}/sendMail), besides users. */
+  mailboxes?: string[];
 }
 
 export interface UserSeed {
@@ -36,6 +38,8 @@ export interface UserSeed {
   methods: MethodSeed[];
   /** The method Entra treats as the user's default for MFA; it cannot be deleted while others exist. */
   defaultMfaMethodId?: string;
+  /** The user's manager (GET /users/{id}/manager); omitted: none. */
+  managerId?: string;
   /** Keys extensionAttribute1 … extensionAttribute15 (onPremisesExtensionAttributes). */
   extensionAttributes?: Record<string, string>;
 }
@@ -185,4 +189,18 @@ export interface IssuedTemporaryAccessPass {
 export interface Revocations {
   count: number;
   timestamps: string[];
+}
+
+/** A message accepted by POST /users/{id}/sendMail, as the simulator recorded it. */
+export interface SentMail {
+  time: string;
+  /** The mailbox in the URL, as given. */
+  from: string;
+  subject: string;
+  contentType: "text" | "html";
+  content: string;
+  toRecipients: string[];
+  ccRecipients: string[];
+  bccRecipients: string[];
+  saveToSentItems: boolean;
 }

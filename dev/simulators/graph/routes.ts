@@ -102,6 +102,23 @@ function routeUsers(tenant: Tenant, req: GraphRequest, rest: string[]): GraphRes
       return ok({ "@odata.context": contextUrl(req.version, "Edm.Boolean"), value: true });
     case "authentication":
       return routeAuthentication(tenant, req, id, tail);
+    case "sendMail":
+      if (tail.length > 0) throw segmentNotFound(tail[0]!);
+      allow(req, "POST");
+      return sendMail(tenant, req, id);
+    case "manager": {
+      if (tail.length > 0) throw segmentNotFound(tail[0]!);
+      allow(req, "GET");
+      const managerId = requireUser(tenant, id).seed.managerId;
+      const manager = managerId ? tenant.findUser(managerId) : undefined;
+      if (!manager) throw userNotFound("manager");
+      const select = parseUserSelect(req.query.get("$select"));
+      return ok({
+        "@odata.context": contextUrl(req.version, "directoryObjects/$entity"),
+        "@odata.type": "#microsoft.graph.user",
+        ...renderUser(manager, tenant, select),
+      });
+    }
     default:
       throw segmentNotFound(action);
   }
@@ -340,6 +357,66 @@ function createTemporaryAccessPass(
       methodUsabilityReason: usability?.methodUsabilityReason ?? "NotYetValid",
     },
   };
+}
+
+/** The JSON form of sendMail: a message with recipients, accepted with 202 and no body. */
+function sendMail(tenant: Tenant, req: GraphRequest, mailbox: string): GraphResponse {
+  if (!tenant.isMailbox(mailbox)) {
+    throw new GraphFailure(404, "ErrorInvalidUser", `The requested user '${mailbox}' is invalid.`);
+  }
+  const body = objectBody(req);
+  const message = body.message;
+  if (message === null || typeof message !== "object" || Array.isArray(message)) {
+    throw badRequest("Empty Payload. JSON content expected.", "ErrorInvalidRequest");
+  }
+  const recipients = (name: string): string[] => {
+    const list = message[name];
+    if (list === undefined) return [];
+    if (!Array.isArray(list)) throw badRequest(`Invalid ${name}.`, "ErrorInvalidRecipients");
+    return list.map((r) => {
+      const address =
+        r !== null &&
+        typeof r === "object" &&
+        !Array.isArray(r) &&
+        r.emailAddress &&
+        typeof r.emailAddress === "object"
+          ? (r.emailAddress as JsonObject).address
+          : undefined;
+      if (typeof address !== "string" || !/^[^@\s]+@[^@\s]+$/.test(address)) {
+        throw badRequest("At least one recipient is not valid.", "ErrorInvalidRecipients");
+      }
+      return address;
+    });
+  };
+  const to = recipients("toRecipients");
+  const cc = recipients("ccRecipients");
+  const bcc = recipients("bccRecipients");
+  if (to.length + cc.length + bcc.length === 0) {
+    throw badRequest("At least one recipient is required, but none were found.", "ErrorInvalidRecipients");
+  }
+  const content = message.body;
+  const contentType =
+    content !== null && typeof content === "object" && !Array.isArray(content)
+      ? content.contentType
+      : undefined;
+  tenant.sentMail.push({
+    time: tenant.now().toISOString(),
+    from: mailbox,
+    subject: typeof message.subject === "string" ? message.subject : "",
+    contentType: typeof contentType === "string" && contentType.toLowerCase() === "html" ? "html" : "text",
+    content:
+      content !== null &&
+      typeof content === "object" &&
+      !Array.isArray(content) &&
+      typeof content.content === "string"
+        ? content.content
+        : "",
+    toRecipients: to,
+    ccRecipients: cc,
+    bccRecipients: bcc,
+    saveToSentItems: body.saveToSentItems !== false,
+  });
+  return { status: 202, headers: {} };
 }
 
 function requireUser(tenant: Tenant, id: string): UserRecord {

@@ -13,6 +13,7 @@ import {
   METHOD_COLLECTION,
   type MethodSeed,
   type MethodType,
+  type SentMail,
   type TapPolicySeed,
   type TemporaryAccessPassMethodSeed,
   type TenantSeed,
@@ -43,6 +44,9 @@ export class Tenant {
   private readonly users = new Map<string, UserRecord>();
   private readonly byUpn = new Map<string, UserRecord>();
   private readonly groups = new Map<string, GroupSeed>();
+  private readonly mailboxes: Set<string>;
+  /** Every message sent through sendMail, oldest first. */
+  readonly sentMail: SentMail[] = [];
 
   constructor(
     seed: TenantSeed,
@@ -53,6 +57,7 @@ export class Tenant {
     const own = structuredClone(seed);
     this.tenantId = own.tenantId;
     this.tapPolicy = own.tapPolicy;
+    this.mailboxes = new Set((own.mailboxes ?? []).map((m) => m.toLowerCase()));
     for (const group of own.groups) this.groups.set(group.id.toLowerCase(), group);
     for (const user of own.users) {
       const record: UserRecord = {
@@ -89,6 +94,11 @@ export class Tenant {
   findUser(idOrUpn: string): UserRecord | undefined {
     const key = idOrUpn.toLowerCase();
     return this.users.get(key) ?? this.byUpn.get(key);
+  }
+
+  /** A user or a shared mailbox: something that can send mail. */
+  isMailbox(idOrAddress: string): boolean {
+    return this.findUser(idOrAddress) !== undefined || this.mailboxes.has(idOrAddress.toLowerCase());
   }
 
   allUsers(): UserRecord[] {
@@ -276,6 +286,12 @@ function validateSeed(seed: TenantSeed): void {
       if (u.methods.filter((m) => m.type === "phone" && m.phoneType === phoneType).length > 1) {
         fail(`user ${u.id} has more than one ${phoneType} phone`);
       }
+    }
+    if (
+      u.managerId !== undefined &&
+      !seed.users.some((m) => m.id.toLowerCase() === u.managerId!.toLowerCase())
+    ) {
+      fail(`user ${u.id} has unknown manager ${u.managerId}`);
     }
     if (u.defaultMfaMethodId !== undefined && !methodIds.has(u.defaultMfaMethodId.toLowerCase())) {
       fail(`user ${u.id} has defaultMfaMethodId ${u.defaultMfaMethodId} that is not one of its methods`);

@@ -1,0 +1,68 @@
+/**
+ * Our Graph gateway's method reset against the Graph simulator: the rounds, the default
+ * method Graph refuses until it is the last one, and a second run over methods already gone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
+import { type GraphSimulator, startGraphSimulator } from "../../dev/simulators/graph";
+import { DirectoryGateway, METHOD_COLLECTIONS } from "../../src/directory/graph";
+import { deletionRounds } from "../../src/recovery/methodOrder";
+
+const TOKEN = "gateway-test-token";
+const adele = DEMO_USERS.adeleVance;
+let sim: GraphSimulator;
+let gateway: DirectoryGateway;
+
+beforeAll(async () => {
+  sim = await startGraphSimulator({ acceptedToken: TOKEN, tenant: demoTenant() });
+  gateway = DirectoryGateway.create(sim.url, {
+    getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  });
+});
+afterAll(() => sim.stop());
+
+const DELETABLE = new Set(Object.keys(METHOD_COLLECTIONS));
+
+describe("deleteAuthenticationMethods", () => {
+  it("deletes every method but the password, the default (an authenticator here) last, one $batch per round", async () => {
+    const seed = demoTenant();
+    const user = seed.users.find((u) => u.id === adele.id)!;
+    user.defaultMfaMethodId = user.methods.find((m) => m.type === "microsoftAuthenticator")!.id;
+    sim.reset(seed);
+    const methods = await gateway.listAuthenticationMethods(adele.id);
+    const outcomes = await gateway.deleteAuthenticationMethods(adele.id, deletionRounds(methods, DELETABLE));
+    expect(outcomes.every((o) => o.outcome === "deleted")).toBe(true);
+    expect(outcomes).toHaveLength(methods.length - 1);
+    expect(sim.methods(adele.id).map((m) => m["@odata.type"])).toEqual([
+      "#microsoft.graph.passwordAuthenticationMethod",
+    ]);
+    const batches = sim.requests.filter((r) => r.path === "/$batch");
+    expect(batches).toHaveLength(4); // three rounds and the default once more
+    const refused = sim.requests.filter((r) => r.inBatch && r.status === 400);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.path).toContain("/microsoftAuthenticatorMethods/");
+  });
+
+  it("counts methods already gone (a re-run after partial success) as gone, not as a failure", async () => {
+    sim.reset();
+    const methods = await gateway.listAuthenticationMethods(adele.id);
+    const rounds = deletionRounds(methods, DELETABLE);
+    await gateway.deleteAuthenticationMethods(adele.id, rounds.slice(0, 1));
+    const again = await gateway.deleteAuthenticationMethods(adele.id, rounds);
+    const firstRound = new Set(rounds[0]!.map((m) => m.id));
+    for (const o of again) expect(o.outcome).toBe(firstRound.has(o.method.id) ? "already_gone" : "deleted");
+  });
+
+  it("reports a method Graph keeps refusing with its status and code (and the default it keeps in place)", async () => {
+    sim.reset();
+    sim.failNext({ method: "DELETE", path: "/fido2Methods/", times: 10, status: 403, code: "accessDenied" });
+    const methods = await gateway.listAuthenticationMethods(adele.id);
+    const outcomes = await gateway.deleteAuthenticationMethods(adele.id, deletionRounds(methods, DELETABLE));
+    const refused = outcomes.filter((o) => o.outcome === "refused");
+    expect(refused.map((o) => [o.method.odataType, o.status, o.code])).toEqual([
+      ["#microsoft.graph.fido2AuthenticationMethod", 403, "accessDenied"],
+      // the default phone cannot go while the key remains
+      ["#microsoft.graph.phoneAuthenticationMethod", 400, "badRequest"],
+    ]);
+  });
+});
