@@ -6,6 +6,7 @@ import { app } from "@azure/functions";
 import * as df from "durable-functions";
 import * as activities from "./functions/activities";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
+import { sweepIdvInbox } from "./functions/idvDelivery";
 import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
 import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
@@ -56,6 +57,13 @@ app.http("verifiedIdCallback", {
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: verifiedIdCallback,
+});
+
+// Re-delivers accepted IDV webhooks whose effect never completed (raise failed, host stopped).
+app.timer("sweepIdvInbox", {
+  schedule: "0 */1 * * * *",
+  extraInputs: [durableClient],
+  handler: sweepIdvInbox,
 });
 
 // Public
