@@ -16,6 +16,7 @@ import { DurableStore, validateTaskHubName } from "./durable/store";
 import { type FunctionsCore, installFunctionsCoreShim, type RegisteredFunction } from "./functionsCoreShim";
 import { buildRoutes, type FunctionsLibrary, HttpFront, type HttpRoute } from "./http";
 import { Invoker } from "./invocation";
+import { TimerTriggers } from "./timers";
 import { createHostLogger, formatFunctionLog } from "./log";
 
 export type { ClockMode } from "./clock";
@@ -58,7 +59,7 @@ export interface RunningHost {
 
 let started = false;
 
-const SUPPORTED_TRIGGERS = new Set(["httptrigger", "orchestrationtrigger", "activitytrigger"]);
+const SUPPORTED_TRIGGERS = new Set(["httptrigger", "orchestrationtrigger", "activitytrigger", "timertrigger"]);
 
 /** Reads extensions.http.routePrefix from the nearest host.json above the app entry. */
 function routePrefixFromHostJson(appEntry: string): string | undefined {
@@ -182,7 +183,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const publicOrigin = `http://${originHost(wildcard ? "localhost" : hostname)}:${port}`;
   const clientData = clientBindingData(options.taskHub, publicOrigin, rpcOrigin);
   const rpc = new DurableRpc(engine, options.taskHub);
+  const timers = new TimerTriggers({ core, invoker, clock, clientData, log });
   front = new HttpFront({
+    timers,
     core,
     invoker,
     library,
@@ -199,6 +202,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     functionAppDirectory: path.dirname(options.appEntry),
   });
   await engine.start();
+  timers.start();
   for (const line of describeFunctions(core, routes, url)) write(line);
   log.info(`task hub ${options.taskHub}, clock ${clock.mode}, durable API ${clientData.rpcBaseUrl}`);
   ready();
@@ -212,6 +216,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        await timers.stop();
         await engine.stop(options.shutdownGraceMs ?? 5_000);
         try {
           await core.runHooks("appTerminate", { hookData: {}, appHookData: core.appHookData });

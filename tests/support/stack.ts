@@ -26,6 +26,8 @@ export interface TestStackOptions {
   policy?: unknown;
   tenant?: TenantSeed;
   requestLifetimeSeconds?: number;
+  /** App settings to add or override. */
+  settings?: Record<string, string>;
 }
 
 export interface RecoveryStart {
@@ -85,6 +87,7 @@ export class TestStack {
       secrets,
       policy: options.policy ?? demoPolicy(options.mode ?? "production"),
     });
+    Object.assign(settings, options.settings);
     const stack = new TestStack(sims, secrets, settings, port, tablePrefix, taskHub, options.storage);
     await stack.startHost();
     return stack;
