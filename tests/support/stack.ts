@@ -259,6 +259,27 @@ export class TestStack {
     return n;
   }
 
+  /** Every entity of one of the app's tables ([] when the table does not exist yet). */
+  async rows<T extends object = Record<string, unknown>>(table: string): Promise<T[]> {
+    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, {
+      allowInsecureConnection: true,
+    });
+    const rows: T[] = [];
+    try {
+      for await (const e of client.listEntities<T>()) rows.push(e);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return [];
+      throw err;
+    }
+    return rows;
+  }
+
+  /** Runs a timer function of the host now (POST /_host/timers/{name}). */
+  async runTimer(name: string): Promise<void> {
+    const res = await fetch(`${this.url}/_host/timers/${name}`, { method: "POST" });
+    if (!res.ok) throw new Error(`timer ${name}: ${res.status} ${await res.text()}`);
+  }
+
   /** What the durable runtime knows of an instance (status, custom status, history), via the host's RPC API. */
   async durableStatus(instanceId: string): Promise<{ status: number; text: string }> {
     const res = await fetch(
