@@ -129,7 +129,11 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
     verifiedId,
     wallet,
     stop: async () => {
-      await Promise.all([graph.stop(), ...Object.values(idvProviders).map((p) => p.stop()), verifiedId.stop()]);
+      await Promise.all([
+        graph.stop(),
+        ...Object.values(idvProviders).map((p) => p.stop()),
+        verifiedId.stop(),
+      ]);
     },
   };
 }

@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import {
-  type WebhookProfile,
   mergeProfile,
+  type WebhookProfile,
   webhookProfileOverrideSchema,
   webhookProfileSchema,
 } from "./idv/hmacWebhooks";

@@ -13,9 +13,9 @@ import type { ClientBindingData } from "./durable/rpc";
 import type { FunctionsCore, RegisteredFunction, RpcParameterBinding } from "./functionsCoreShim";
 import { BodyTooLargeError, isLocalCaller, readBody, sendJson, sendProblem } from "./httpUtil";
 import type { Invoker } from "./invocation";
-import type { TimerTriggers } from "./timers";
 import { describeError, type HostLogger } from "./log";
 import { type CompiledTemplate, compareTemplates, compileTemplate, matchTemplate, splitPath } from "./routes";
+import type { TimerTriggers } from "./timers";
 
 /** What `@azure/functions` exports that we need at runtime (loaded from the app's copy). */
 export interface FunctionsLibrary {

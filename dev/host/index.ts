@@ -16,8 +16,8 @@ import { DurableStore, validateTaskHubName } from "./durable/store";
 import { type FunctionsCore, installFunctionsCoreShim, type RegisteredFunction } from "./functionsCoreShim";
 import { buildRoutes, type FunctionsLibrary, HttpFront, type HttpRoute } from "./http";
 import { Invoker } from "./invocation";
-import { TimerTriggers } from "./timers";
 import { createHostLogger, formatFunctionLog } from "./log";
+import { TimerTriggers } from "./timers";
 
 export type { ClockMode } from "./clock";
 
@@ -59,7 +59,12 @@ export interface RunningHost {
 
 let started = false;
 
-const SUPPORTED_TRIGGERS = new Set(["httptrigger", "orchestrationtrigger", "activitytrigger", "timertrigger"]);
+const SUPPORTED_TRIGGERS = new Set([
+  "httptrigger",
+  "orchestrationtrigger",
+  "activitytrigger",
+  "timertrigger",
+]);
 
 /** Reads extensions.http.routePrefix from the nearest host.json above the app entry. */
 function routePrefixFromHostJson(appEntry: string): string | undefined {

@@ -50,7 +50,9 @@ function parseField(text: string, [min, max]: readonly [number, number], express
 export function parseSchedule(expression: string): CronSchedule {
   const parts = expression.trim().split(/\s+/);
   if (parts.length !== 6) {
-    throw new TypeError(`"${expression}" is not a six-field NCRONTAB expression (second minute hour day month weekday)`);
+    throw new TypeError(
+      `"${expression}" is not a six-field NCRONTAB expression (second minute hour day month weekday)`,
+    );
   }
   const fields = parts.map((p, i) => parseField(p, RANGES[i]!, expression));
   const [sec, min, hour, day, month, dow] = fields as [Field, Field, Field, Field, Field, Field];

@@ -38,7 +38,10 @@ export async function raiseToRecovery(
   return true;
 }
 
-export async function deliverIdvEvent(context: InvocationContext, entry: InboxEntry): Promise<DeliveryOutcome> {
+export async function deliverIdvEvent(
+  context: InvocationContext,
+  entry: InboxEntry,
+): Promise<DeliveryOutcome> {
   const s = services();
   const { provider, webhookId } = entry;
   const outcome = await applyIdvEvent(context, entry);
@@ -106,5 +109,6 @@ export async function sweepIdvInbox(_timer: Timer, context: InvocationContext): 
       context.warn(`idv inbox ${entry.provider}/${entry.webhookId}: still undelivered (${String(err)})`);
     }
   }
-  if (entries.length > 0) context.info(`idv inbox sweep: ${entries.length - failed} delivered, ${failed} left`);
+  if (entries.length > 0)
+    context.info(`idv inbox sweep: ${entries.length - failed} delivered, ${failed} left`);
 }

@@ -1,12 +1,7 @@
 /** Unauthenticated endpoints: liveness and the public keys of our hand-off tokens. */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { json, respond } from "../http";
-import {
-  HANDOFF_SIGNING_KEY_SECRET,
-  parseSigningKeys,
-  publicJwks,
-  publishedKeys,
-} from "../idv/handoffToken";
+import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, publicJwks, publishedKeys } from "../idv/handoffToken";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
 

@@ -96,7 +96,11 @@ export function requireStorageSafeId(value: unknown, what: string): string {
 }
 
 /** Unix seconds within `toleranceSeconds` of now, else 401. */
-export function requireFreshTimestamp(timestamp: string | null | undefined, now: Date, toleranceSeconds: number): void {
+export function requireFreshTimestamp(
+  timestamp: string | null | undefined,
+  now: Date,
+  toleranceSeconds: number,
+): void {
   if (
     !timestamp ||
     !/^\d{1,12}$/.test(timestamp) ||

@@ -35,7 +35,9 @@ const headerName = z
   .regex(/^[A-Za-z0-9-]{1,64}$/, "a header name")
   .transform((h) => h.toLowerCase());
 /** A dot path into the JSON body, e.g. "result.status". */
-const fieldPath = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+){0,7}$/, "a dot path such as result.status");
+const fieldPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+){0,7}$/, "a dot path such as result.status");
 
 export const webhookFieldsSchema = z
   .object({
@@ -100,7 +102,10 @@ export const webhookProfileOverrideSchema = z
 export type WebhookProfileOverride = z.infer<typeof webhookProfileOverrideSchema>;
 
 /** Defaults + override; `statuses` replaces the default map as a whole when given. */
-export function mergeProfile(defaults: WebhookProfile, override: WebhookProfileOverride | undefined): unknown {
+export function mergeProfile(
+  defaults: WebhookProfile,
+  override: WebhookProfileOverride | undefined,
+): unknown {
   if (!override) return defaults;
   return {
     ...defaults,
@@ -219,11 +224,16 @@ export class ProfileWebhooksAdapter implements IdvAdapter {
       : at(json, fields.eventId);
     const status = at(json, fields.status);
     const decision = typeof status === "string" ? this.statuses.get(status.toLowerCase()) : undefined;
-    if (!decision) throw new InvalidRequestError("The webhook status is missing or unknown.", "invalid_payload");
+    if (!decision)
+      throw new InvalidRequestError("The webhook status is missing or unknown.", "invalid_payload");
     const reasons = at(json, fields.reasons);
     if (
       reasons !== undefined &&
-      !(Array.isArray(reasons) && reasons.length <= 50 && reasons.every((r) => typeof r === "string" && r.length <= 128))
+      !(
+        Array.isArray(reasons) &&
+        reasons.length <= 50 &&
+        reasons.every((r) => typeof r === "string" && r.length <= 128)
+      )
     ) {
       throw new InvalidRequestError("The webhook reasons are not a list of codes.", "invalid_payload");
     }

@@ -19,7 +19,10 @@ export const NAMED_PROVIDERS: ReadonlyMap<AdapterKind, { manifestUri: string; we
   new Map([
     ["au10tix", { manifestUri: au10tix.MANIFEST_URI, webhook: au10tix.WEBHOOK_DEFAULTS }],
     ["idemia", { manifestUri: idemia.MANIFEST_URI, webhook: idemia.WEBHOOK_DEFAULTS }],
-    ["truecredential", { manifestUri: truecredential.MANIFEST_URI, webhook: truecredential.WEBHOOK_DEFAULTS }],
+    [
+      "truecredential",
+      { manifestUri: truecredential.MANIFEST_URI, webhook: truecredential.WEBHOOK_DEFAULTS },
+    ],
   ]);
 
 export function createAdapter(config: ProviderConfig): IdvAdapter {

@@ -167,9 +167,11 @@ describe("recovery failures", () => {
     const delivery = await stack().sims.idv.sendWebhook({ body });
     expect(delivery.status).toBe(200);
     expect(await stack().countRows("WebhookInbox")).toBe(inboxBefore + 1);
-    const entry = (await stack().rows<{ rowKey: string; delivered: boolean; disposition?: string; recoveryId: string }>("WebhookInbox")).find(
-      (e) => e.rowKey === delivery.id,
-    );
+    const entry = (
+      await stack().rows<{ rowKey: string; delivered: boolean; disposition?: string; recoveryId: string }>(
+        "WebhookInbox",
+      )
+    ).find((e) => e.rowKey === delivery.id);
     expect(entry).toMatchObject({ delivered: true, disposition: "unknown_session", recoveryId: "" });
     // Nothing else moved: the only new or changed row of the app's tables is that inbox entry.
     const changed = (await stack().dumpTables())

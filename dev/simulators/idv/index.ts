@@ -391,7 +391,11 @@ function toSimulated(body: IdvWebhookBody): SimulatedResult {
   return { ...body.data, status: body.data.status };
 }
 
-function simulatedResult(r: { sessionId: string; status: SimulatedStatus; reasons?: string[] }): SimulatedResult {
+function simulatedResult(r: {
+  sessionId: string;
+  status: SimulatedStatus;
+  reasons?: string[];
+}): SimulatedResult {
   return {
     sessionId: r.sessionId,
     status: r.status,

@@ -60,7 +60,12 @@ const STATUS_WORDS: Record<SimulatedAdapter, Record<SimulatedStatus, string>> = 
 };
 
 /** The webhook body in the provider's own shape. `eventId` is carried in the body by some. */
-export function providerBody(adapter: SimulatedAdapter, r: SimulatedResult, eventId: string, now: Date): string {
+export function providerBody(
+  adapter: SimulatedAdapter,
+  r: SimulatedResult,
+  eventId: string,
+  now: Date,
+): string {
   const status = STATUS_WORDS[adapter][r.status];
   switch (adapter) {
     case "standard-webhooks":
@@ -152,5 +157,7 @@ export function signedHeaders(
 
 /** A fresh webhook secret in the form the adapter expects. */
 export function newWebhookSecret(adapter: SimulatedAdapter, random: Buffer): string {
-  return adapter === "standard-webhooks" ? `whsec_${random.toString("base64")}` : random.toString("base64url");
+  return adapter === "standard-webhooks"
+    ? `whsec_${random.toString("base64")}`
+    : random.toString("base64url");
 }
