@@ -187,7 +187,8 @@ export class TestStack {
     const page = await fetch(next.url);
     if (page.status !== 200) throw new Error(`IDV page ${page.status}: ${await page.text()}`);
     const token = new URL(next.url).searchParams.get("token");
-    const res = await fetch(`${this.sims.idv.url}/verify/complete`, {
+    // The provider the recovery was routed to: the simulator serving next.url.
+    const res = await fetch(`${new URL(next.url).origin}/verify/complete`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify({ token, decision, ...names }),
