@@ -7,12 +7,12 @@
  * after.
  */
 import { randomBytes } from "node:crypto";
-import { decodeJwt } from "jose";
+import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { demoPolicy } from "../../dev/seed/demo-policy";
 import type { SimulatedStatus } from "../../dev/simulators/idv";
-import { DEMO_PROVIDER, providerWebhookSecret } from "../../dev/stack";
+import { DEMO_PROVIDER, generateDevSecrets, providerWebhookSecret } from "../../dev/stack";
 import { type RecoveryStart, useStack } from "../support/stack";
 
 const COUNTRY: Record<string, string> = {
@@ -102,6 +102,13 @@ describe("identity verification providers", () => {
       expect(idv.webhookStatus).toBe(200);
       await stack().waitForStatus(start, ["awaiting_presentation"]);
 
+      // Back from the provider: to the front end with the recovery id only, whatever else the URL carries.
+      const back = await fetch(`${idv.redirectUrl}&token=leak&code=x`, { redirect: "manual" });
+      expect(back.status).toBe(302);
+      expect(back.headers.get("location")).toBe(
+        `${stack().settings.FRONTEND_RETURN_URL}?recoveryId=${start.recoveryId}`,
+      );
+
       const replay = await sim().redeliver(before);
       expect(replay.status).toBe(200);
       const audit = await stack().auditEvents(start.recoveryId);
@@ -135,6 +142,33 @@ describe("identity verification providers", () => {
       expect(late.status).toBe(200);
       expect(await statusOf(start)).toBe("failed");
     });
+  });
+
+  it("a hand-off signing key rotation: the new key signs, the retired one stays published for its tokens", async () => {
+    const oldKey = JSON.parse(stack().secrets.handoffSigningKey) as { kid: string };
+    const { start, url } = await startAt(DEMO_PROVIDER);
+    expect(decodeProtectedHeader(new URL(url).searchParams.get("token")!).kid).toBe(oldKey.kid);
+    const newKey = JSON.parse((await generateDevSecrets()).handoffSigningKey) as { kid: string };
+    stack().settings.SECRET_IDV_HANDOFF_SIGNING_KEY = JSON.stringify([
+      newKey,
+      { ...oldKey, retiredAt: new Date().toISOString() },
+    ]);
+    try {
+      await stack().crashAndRestartHost();
+      const jwks = (await (await fetch(`${stack().url}/api/.well-known/jwks.json`)).json()) as {
+        keys: Array<{ kid: string; d?: string; retiredAt?: string }>;
+      };
+      expect(jwks.keys.map((k) => k.kid)).toEqual([newKey.kid, oldKey.kid]);
+      expect(jwks.keys.some((k) => k.d !== undefined || k.retiredAt !== undefined)).toBe(false);
+      // The link handed out before the rotation still opens at the provider.
+      expect((await fetch(url)).status).toBe(200);
+      await cancel(start);
+      const next = await startAt(DEMO_PROVIDER);
+      expect(decodeProtectedHeader(new URL(next.url).searchParams.get("token")!).kid).toBe(newKey.kid);
+      await cancel(next.start);
+    } finally {
+      stack().settings.SECRET_IDV_HANDOFF_SIGNING_KEY = stack().secrets.handoffSigningKey;
+    }
   });
 
   it("a webhook secret rotation: both secrets during the overlap, only the new one after", async () => {
