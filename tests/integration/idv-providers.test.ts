@@ -9,8 +9,8 @@
 import { randomBytes } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
-import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { demoPolicy } from "../../dev/seed/demo-policy";
+import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import type { SimulatedStatus } from "../../dev/simulators/idv";
 import { DEMO_PROVIDER, generateDevSecrets, providerWebhookSecret } from "../../dev/stack";
 import { type RecoveryStart, useStack } from "../support/stack";
