@@ -76,7 +76,7 @@ describe("the IDV webhook inbox and its sweeper", () => {
     };
     const history = durable.historyEvents ?? durable.history ?? [];
     expect(history.filter((e) => e.EventType === "EventRaised" && e.Name === "IdvResult")).toHaveLength(1);
-  });
+  }, 120_000);
 
   it("the sweeper with nothing to do changes nothing", async () => {
     const before = await stack().dumpTables();

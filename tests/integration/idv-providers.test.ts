@@ -40,7 +40,7 @@ function policy() {
   return doc;
 }
 
-describe("identity verification providers", () => {
+describe("identity verification providers", { timeout: 120_000 }, () => {
   const stack = useStack({ mode: "production", policy: policy() });
   let turn = 0;
 
