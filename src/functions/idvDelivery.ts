@@ -19,6 +19,8 @@ import { EVENTS } from "./names";
 const FINAL_DECISIONS = new Set(["approved", "declined", "expired", "error"]);
 /** Entries the sweeper takes per run; the next run takes the rest. */
 const SWEEP_BATCH = 100;
+/** Re-deliveries before an entry that keeps failing is closed (logged as an error) instead of retried forever. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
 
 export type DeliveryOutcome = "accepted" | "late" | "duplicate" | "ignored";
 
@@ -93,7 +95,9 @@ async function applyIdvEvent(context: InvocationContext, entry: InboxEntry): Pro
 /**
  * Timer trigger: re-delivers inbox entries whose delivery never finished (the raise failed,
  * or the host stopped between the inbox write and the raise). Entries younger than
- * IDV_INBOX_SWEEP_MIN_AGE_SECONDS are left to the webhook call still handling them.
+ * IDV_INBOX_SWEEP_MIN_AGE_SECONDS are left to the webhook call still handling them. An entry
+ * that fails MAX_DELIVERY_ATTEMPTS times is closed as `delivery_failed` and logged as an
+ * error; its recovery then ends by its own deadline.
  */
 export async function sweepIdvInbox(_timer: Timer, context: InvocationContext): Promise<void> {
   const s = services();
@@ -106,7 +110,11 @@ export async function sweepIdvInbox(_timer: Timer, context: InvocationContext): 
       context.info(`idv inbox ${entry.provider}/${entry.webhookId}: re-delivered (${outcome})`);
     } catch (err) {
       failed++;
-      context.warn(`idv inbox ${entry.provider}/${entry.webhookId}: still undelivered (${String(err)})`);
+      const giveUp = (entry.attempts ?? 0) + 1 >= MAX_DELIVERY_ATTEMPTS;
+      const attempts = await s.inbox.recordFailedAttempt(entry, giveUp);
+      const what = `idv inbox ${entry.provider}/${entry.webhookId}: delivery attempt ${attempts} failed (${String(err)})`;
+      if (giveUp) context.error(`${what}; giving up, entry closed as delivery_failed`);
+      else context.warn(what);
     }
   }
   if (entries.length > 0)

@@ -31,8 +31,10 @@ export interface InboxEntry {
   result: string;
   /** True once its effect (audit, stored result, raised event) is done; the sweeper skips it. */
   delivered: boolean;
-  /** Why an entry had no effect, e.g. `unknown_session`. */
+  /** Why an entry had no effect: `unknown_session`, or `delivery_failed` after the sweeper gave up. */
   disposition?: string | undefined;
+  /** Failed re-deliveries by the sweeper. */
+  attempts?: number | undefined;
 }
 
 export interface PresentationRequest {
@@ -133,6 +135,22 @@ export class WebhookInboxRepository {
   async markDelivered(provider: string, webhookId: string): Promise<void> {
     const table = await this.store.table("webhookInbox");
     await table.updateEntity({ partitionKey: provider, rowKey: webhookId, delivered: true }, "Merge");
+  }
+
+  /** Counts a failed re-delivery; `giveUp` closes the entry as `delivery_failed`. */
+  async recordFailedAttempt(entry: InboxEntry, giveUp: boolean): Promise<number> {
+    const table = await this.store.table("webhookInbox");
+    const attempts = (entry.attempts ?? 0) + 1;
+    await table.updateEntity(
+      {
+        partitionKey: entry.provider,
+        rowKey: entry.webhookId,
+        attempts,
+        ...(giveUp ? { delivered: true, disposition: "delivery_failed" } : {}),
+      },
+      "Merge",
+    );
+    return attempts;
   }
 
   /** Entries accepted before `receivedBefore` whose effect was never confirmed, oldest first, at most `limit`. */

@@ -5,9 +5,12 @@
  * demand) re-delivers the entry and the recovery completes — exactly once, however often the
  * sweeper runs or the provider redelivers.
  */
+import { randomUUID } from "node:crypto";
+import { TableClient } from "@azure/data-tables";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { MAX_DELIVERY_ATTEMPTS } from "../../src/functions/idvDelivery";
 import { useStack } from "../support/stack";
 
 const SWEEPER = "sweepIdvInbox";
@@ -77,6 +80,44 @@ describe("the IDV webhook inbox and its sweeper", () => {
     const history = durable.historyEvents ?? durable.history ?? [];
     expect(history.filter((e) => e.EventType === "EventRaised" && e.Name === "IdvResult")).toHaveLength(1);
   }, 120_000);
+
+  it("an entry that keeps failing is retried a bounded number of times, then closed as delivery_failed", async () => {
+    const inbox = TableClient.fromConnectionString(
+      stack().settings.AzureWebJobsStorage!,
+      `${stack().tablePrefix}WebhookInbox`,
+      { allowInsecureConnection: true },
+    );
+    const webhookId = `poison-${randomUUID()}`;
+    // An entry whose stored result cannot be read: its delivery fails every time.
+    await inbox.createEntity({
+      partitionKey: "demo-idv",
+      rowKey: webhookId,
+      provider: "demo-idv",
+      webhookId,
+      receivedAt: new Date(Date.now() - 60_000).toISOString(),
+      sessionId: randomUUID(),
+      recoveryId: randomUUID(),
+      result: "{not json",
+      delivered: false,
+    });
+    const entry = async () =>
+      inbox.getEntity<{ delivered: boolean; attempts?: number; disposition?: string }>("demo-idv", webhookId);
+    for (let run = 1; run < MAX_DELIVERY_ATTEMPTS; run++) {
+      await stack().runTimer(SWEEPER);
+      expect(await entry()).toMatchObject({ delivered: false, attempts: run });
+    }
+    await stack().runTimer(SWEEPER);
+    expect(await entry()).toMatchObject({
+      delivered: true,
+      attempts: MAX_DELIVERY_ATTEMPTS,
+      disposition: "delivery_failed",
+    });
+    expect(stack().logs()).toMatch(
+      new RegExp(`${webhookId}: delivery attempt ${MAX_DELIVERY_ATTEMPTS} failed.*giving up`),
+    );
+    await stack().runTimer(SWEEPER);
+    expect((await entry()).attempts).toBe(MAX_DELIVERY_ATTEMPTS);
+  });
 
   it("the sweeper with nothing to do changes nothing", async () => {
     const before = await stack().dumpTables();
