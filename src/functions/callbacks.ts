@@ -53,7 +53,8 @@ export async function idvWebhook(
       receivedAt: new Date().toISOString(),
       sessionId: result.sessionId,
       recoveryId: session?.recoveryId ?? "",
-      result: JSON.stringify(result),
+      // Names and date of birth stay out of storage: the match uses the presented credential.
+      result: JSON.stringify({ ...result, person: undefined }),
       // A session that is not ours is recorded and has no effect: nothing left to deliver.
       delivered: !session,
       ...(session ? {} : { disposition: "unknown_session" }),

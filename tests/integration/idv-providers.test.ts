@@ -78,6 +78,12 @@ describe("identity verification providers", { timeout: 120_000 }, () => {
     return rows.filter((r) => r.sessionId === sessionId);
   }
 
+  /** The bodies this provider's simulator sent, as a JSON array (to show the names were there). */
+  function idvBodies(provider: string): string {
+    const bodies = stack().sims.idvProviders[provider]!.deliveries.map((d) => d.body);
+    return JSON.stringify(bodies.filter((b) => b.includes("Vance")));
+  }
+
   describe.each(PROVIDERS)("%s", (provider) => {
     const sim = () => stack().sims.idvProviders[provider]!;
 
@@ -116,7 +122,18 @@ describe("identity verification providers", { timeout: 120_000 }, () => {
         expect.objectContaining({ outcome: "success", code: "approved" }),
       ]);
       expect(audit.filter((e) => e.event === "presentation_requested")).toHaveLength(1);
-      expect(await inboxFor(sessionId)).toEqual([expect.objectContaining({ delivered: true })]);
+      const stored = await inboxFor(sessionId);
+      expect(stored).toEqual([expect.objectContaining({ delivered: true })]);
+      // The provider sent names; storage keeps the decision, not the person.
+      expect(JSON.parse(idvBodies(provider)).length).toBeGreaterThan(0);
+      expect(JSON.stringify(stored)).not.toMatch(/Vance|firstName/);
+      const own = (await stack().rows<{ rowKey: string; result?: string }>("IdvSessions")).filter(
+        (r) => r.rowKey === sessionId,
+      );
+      expect(own).toEqual([
+        expect.objectContaining({ result: expect.stringContaining('"decision":"approved"') }),
+      ]);
+      expect(JSON.stringify(own)).not.toMatch(/Vance|firstName/);
       expect(await statusOf(start)).toBe("awaiting_presentation");
       await cancel(start);
     });
