@@ -1,11 +1,12 @@
 /**
- * The local stack around the app: the simulators (Graph, one IDV provider, Verified ID and
+ * The local stack around the app: the simulators (Graph, the IDV providers — the generic
+ * Standard Webhooks one plus one per named adapter —, Verified ID and
  * the wallet they share), the app settings that point the app at them, and the local host
  * as a child process. `npm start` and the integration tests both build on this, so what a
  * person walks through by hand is what the tests drive.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
@@ -19,6 +20,20 @@ export const DEV_ACCESS_TOKEN = "dev-token-not-a-secret";
 export const DEMO_PROVIDER = "demo-idv";
 export const DEMO_ISSUER_DID = "did:web:idv.demo.example";
 export const VERIFIER_DID = "did:web:recovery.contoso.example";
+/** Providers simulated with the named adapters' (assumed) schemes; provider name = adapter. */
+export const NAMED_IDV_PROVIDERS = ["au10tix", "idemia", "truecredential"] as const;
+export type NamedIdvProvider = (typeof NAMED_IDV_PROVIDERS)[number];
+
+/** Issuer DID of the VerifiedIdentity credential a simulated provider issues. */
+export function issuerDidOf(provider: string): string {
+  return provider === DEMO_PROVIDER ? DEMO_ISSUER_DID : `did:web:${provider}.idv.demo.example`;
+}
+
+/** A named provider's webhook secret, derived from the dev webhook secret (no new secret to keep). */
+export function providerWebhookSecret(secrets: DevSecrets, provider: string): string {
+  if (provider === DEMO_PROVIDER) return secrets.webhookSecret;
+  return createHmac("sha256", secrets.webhookSecret).update(provider).digest("base64url");
+}
 
 export interface DevSecrets {
   handoffSigningKey: string;
@@ -54,7 +69,10 @@ export interface SimulatorStackOptions {
 
 export interface SimulatorStack {
   graph: GraphSimulator;
+  /** The demo-idv provider (standard-webhooks). */
   idv: IdvSimulator;
+  /** Every IDV simulator by provider name: demo-idv and the named ones. */
+  idvProviders: Record<string, IdvSimulator>;
   verifiedId: VerifiedIdSimulator;
   wallet: Wallet;
   stop(): Promise<void>;
@@ -80,6 +98,24 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
     wallet,
     issuerDid: DEMO_ISSUER_DID,
   });
+  const named = await Promise.all(
+    NAMED_IDV_PROVIDERS.map((name) =>
+      startIdvSimulator({
+        host,
+        adapter: name,
+        providerName: name,
+        webhookUrl: `${appUrl}/api/idv/${name}/webhook`,
+        webhookSecret: providerWebhookSecret(options.secrets, name),
+        jwksUrl: `${appUrl}/api/.well-known/jwks.json`,
+        wallet,
+        issuerDid: issuerDidOf(name),
+      }),
+    ),
+  );
+  const idvProviders: Record<string, IdvSimulator> = { [DEMO_PROVIDER]: idv };
+  NAMED_IDV_PROVIDERS.forEach((name, i) => {
+    idvProviders[name] = named[i]!;
+  });
   const verifiedId = await startVerifiedIdSimulator({
     port: options.ports?.verifiedId ?? 0,
     host,
@@ -90,10 +126,15 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
   return {
     graph,
     idv,
+    idvProviders,
     verifiedId,
     wallet,
     stop: async () => {
-      await Promise.all([graph.stop(), idv.stop(), verifiedId.stop()]);
+      await Promise.all([
+        graph.stop(),
+        ...Object.values(idvProviders).map((p) => p.stop()),
+        verifiedId.stop(),
+      ]);
     },
   };
 }
@@ -142,6 +183,13 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
           options.simulators.verifiedId.issuerDids.es256k,
         ],
       },
+      ...NAMED_IDV_PROVIDERS.map((name) => ({
+        name,
+        adapter: name,
+        displayName: `${name} (simulated, assumed webhook scheme)`,
+        verificationUrl: `${options.simulators.idvProviders[name]!.url}/verify`,
+        acceptedIssuers: [issuerDidOf(name)],
+      })),
     ]),
     POLICY_PROFILES: JSON.stringify(options.policy),
     NOTIFY_SENDER_MAILBOX: DEMO_NOTICE_SENDER,
@@ -151,6 +199,12 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
     SECRET_IDV_HANDOFF_SIGNING_KEY: options.secrets.handoffSigningKey,
     SECRET_TAP_HANDOFF_KEY: options.secrets.tapHandoffKey,
     SECRET_IDV_DEMO_IDV_WEBHOOK_SECRET: options.secrets.webhookSecret,
+    ...Object.fromEntries(
+      NAMED_IDV_PROVIDERS.map((name) => [
+        `SECRET_IDV_${name.toUpperCase()}_WEBHOOK_SECRET`,
+        providerWebhookSecret(options.secrets, name),
+      ]),
+    ),
   };
 }
 

@@ -6,6 +6,13 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import {
+  mergeProfile,
+  type WebhookProfile,
+  webhookProfileOverrideSchema,
+  webhookProfileSchema,
+} from "./idv/hmacWebhooks";
+import { ADAPTER_KINDS, NAMED_PROVIDERS } from "./idv/registry";
 import { ConfigurationError } from "./recovery/errors";
 import { describeIssue, type PolicyDocument, policyDocumentSchema } from "./recovery/policy";
 
@@ -121,7 +128,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     sample:
       '[{"name":"demo-idv","adapter":"standard-webhooks","displayName":"Demo IDV","verificationUrl":"http://127.0.0.1:7082/verify","acceptedIssuers":["did:web:idv.demo.example"]}]',
     description:
-      "JSON array of identity verification providers (name, adapter, displayName, verificationUrl, acceptedIssuers, manifestUri?, webhookToleranceSeconds?).",
+      "JSON array of identity verification providers: name, adapter (`standard-webhooks`, `au10tix`, `idemia`, `truecredential`), displayName, verificationUrl, acceptedIssuers, manifestUri? (default: the named provider's published one), webhookToleranceSeconds? (300), webhook? (named adapters: overrides of the assumed signing scheme and field mapping, see README).",
   },
   {
     name: "POLICY_PROFILES_FILE",
@@ -215,20 +222,38 @@ export const SETTINGS: readonly SettingDoc[] = [
     sample: "false",
     description: "`true`: the user's manager is copied on the notice to the user. Default `false`.",
   },
+  {
+    name: "IDV_INBOX_SWEEP_MIN_AGE_SECONDS",
+    required: false,
+    sample: "30",
+    description:
+      "Age (seconds, 0–3600) an undelivered IDV webhook inbox entry must reach before the sweeper (every minute) re-delivers it; younger ones are still being handled by their webhook call.",
+  },
 ];
 
 const providerSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
-    adapter: z.enum(["standard-webhooks"]),
+    adapter: z.enum(ADAPTER_KINDS),
     displayName: z.string().min(1),
     verificationUrl: z.url({ protocol: /^https?$/ }),
     acceptedIssuers: z.array(z.string().startsWith("did:")).min(1, "an empty list would accept any issuer"),
     manifestUri: z.url({ protocol: /^https?$/ }).optional(),
     webhookToleranceSeconds: z.number().int().min(30).max(3600).default(300),
+    webhook: webhookProfileOverrideSchema.optional(),
   })
-  .strict();
-export type ProviderConfig = z.infer<typeof providerSchema>;
+  .strict()
+  .refine((p) => p.adapter !== "standard-webhooks" || p.webhook === undefined, {
+    message: "the standard-webhooks scheme is fixed; webhook applies to au10tix, idemia, truecredential",
+    path: ["webhook"],
+  });
+/**
+ * One provider, resolved: for the named adapters `manifestUri` defaults to the published one
+ * and `webhook` is the full profile (defaults merged with the configured overrides).
+ */
+export type ProviderConfig = Omit<z.infer<typeof providerSchema>, "webhook"> & {
+  webhook?: WebhookProfile | undefined;
+};
 
 export interface AppConfig {
   storage:
@@ -261,6 +286,7 @@ export interface AppConfig {
   trustedProxyHops: number;
   notEligibleMinDelayMs: number;
   notifications: { senderMailbox?: string; adminAddress?: string; notifyManager: boolean };
+  idvInboxSweepMinAgeSeconds: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -335,9 +361,18 @@ function loadProviders(env: Env): Map<string, ProviderConfig> {
     .safeParse(parseJson("IDV_PROVIDERS", required(env, "IDV_PROVIDERS")));
   if (!parsed.success) throw new ConfigurationError("IDV_PROVIDERS", describeIssue(parsed.error));
   const map = new Map<string, ProviderConfig>();
-  for (const p of parsed.data) {
+  for (const [i, p] of parsed.data.entries()) {
     if (map.has(p.name)) throw new ConfigurationError("IDV_PROVIDERS", `duplicate provider ${p.name}`);
-    map.set(p.name, p);
+    const named = NAMED_PROVIDERS.get(p.adapter);
+    if (!named) {
+      map.set(p.name, { ...p, webhook: undefined });
+      continue;
+    }
+    const profile = webhookProfileSchema.safeParse(mergeProfile(named.webhook, p.webhook));
+    if (!profile.success) {
+      throw new ConfigurationError("IDV_PROVIDERS", `[${i}].webhook.${describeIssue(profile.error)}`);
+    }
+    map.set(p.name, { ...p, manifestUri: p.manifestUri ?? named.manifestUri, webhook: profile.data });
   }
   return map;
 }
@@ -411,6 +446,11 @@ export function loadConfig(env: Env): AppConfig {
   }
   notifications.notifyManager = notifyManager === "true";
 
+  const sweepMinAge = Number(read(env, "IDV_INBOX_SWEEP_MIN_AGE_SECONDS") ?? "30");
+  if (!Number.isInteger(sweepMinAge) || sweepMinAge < 0 || sweepMinAge > 3600) {
+    throw new ConfigurationError("IDV_INBOX_SWEEP_MIN_AGE_SECONDS", "an integer from 0 to 3600");
+  }
+
   const publicBaseUrl = url(env, "PUBLIC_BASE_URL");
   const providers = loadProviders(env);
   const { policy, setting: policySetting } = loadPolicy(env);
@@ -454,6 +494,7 @@ export function loadConfig(env: Env): AppConfig {
     trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 1, 0, 10),
     notEligibleMinDelayMs: integer(env, "NOT_ELIGIBLE_MIN_DELAY_MS", 4000, 0, 30_000),
     notifications,
+    idvInboxSweepMinAgeSeconds: sweepMinAge,
   };
 }
 

@@ -7,6 +7,7 @@ import * as df from "durable-functions";
 import { getConfig } from "./config";
 import * as activities from "./functions/activities";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
+import { sweepIdvInbox } from "./functions/idvDelivery";
 import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
 import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
@@ -61,6 +62,13 @@ app.http("verifiedIdCallback", {
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: verifiedIdCallback,
+});
+
+// Re-delivers accepted IDV webhooks whose effect never completed (raise failed, host stopped).
+app.timer("sweepIdvInbox", {
+  schedule: "0 */1 * * * *",
+  extraInputs: [durableClient],
+  handler: sweepIdvInbox,
 });
 
 // Public

@@ -7,7 +7,7 @@ import { type AppConfig, getConfig } from "./config";
 import { DirectoryGateway } from "./directory/graph";
 import { createCredential } from "./identity";
 import type { IdvAdapter } from "./idv/adapter";
-import { StandardWebhooksAdapter } from "./idv/standardWebhooks";
+import { createAdapter } from "./idv/registry";
 import { EnvSecretProvider, KeyVaultSecretProvider, type SecretProvider } from "./secrets";
 import { AuditRepository } from "./store/audit";
 import { IdvSessionRepository, PresentationRepository, WebhookInboxRepository } from "./store/correlations";
@@ -47,8 +47,7 @@ export function createServices(
   const credential = createCredential(config);
   const tables = new TableStore(config, credential);
   const adapters = new Map<string, IdvAdapter>();
-  for (const provider of config.providers.values())
-    adapters.set(provider.name, new StandardWebhooksAdapter(provider));
+  for (const provider of config.providers.values()) adapters.set(provider.name, createAdapter(provider));
   const recoveries = new RecoveryRepository(tables);
   return {
     config,

@@ -1,6 +1,6 @@
 /**
  * The host's HTTP front: serves every httpTrigger function at `/<routePrefix>/<route>`, the
- * durable client API, and (with the controllable clock) `/_host/clock`. A request becomes
+ * durable client API, and the host endpoints under `/_host/` (clock, timers, faults). A request becomes
  * the RPC HttpData the worker would get, so the handler sees the library's own HttpRequest;
  * its HttpResponseInit / HttpResponse goes back out with status, headers (every Set-Cookie,
  * from headers and `cookies`), and a string, bytes, JSON or streamed body.
@@ -15,6 +15,7 @@ import { BodyTooLargeError, isLocalCaller, readBody, sendJson, sendProblem } fro
 import type { Invoker } from "./invocation";
 import { describeError, type HostLogger } from "./log";
 import { type CompiledTemplate, compareTemplates, compileTemplate, matchTemplate, splitPath } from "./routes";
+import type { TimerTriggers } from "./timers";
 
 /** What `@azure/functions` exports that we need at runtime (loaded from the app's copy). */
 export interface FunctionsLibrary {
@@ -147,9 +148,21 @@ export interface HttpFrontOptions {
   clientData: ClientBindingData;
   clock: HostClock;
   log: HostLogger;
+  timers?: TimerTriggers;
+}
+
+/**
+ * Faults a test can arm through `POST /_host/faults`. `crashOnRaiseEvent`: the host process
+ * dies (SIGKILL, nothing flushed) when the next durable raiseEvent call arrives — a crash
+ * between a function's own writes and the event reaching the workflow.
+ */
+interface HostFaults {
+  crashOnRaiseEvent: boolean;
 }
 
 export class HttpFront {
+  readonly #faults: HostFaults = { crashOnRaiseEvent: false };
+
   constructor(private readonly options: HttpFrontOptions) {}
 
   /** The node:http request listener. */
@@ -165,6 +178,11 @@ export class HttpFront {
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
     const method = (req.method ?? "GET").toUpperCase();
     if (url.pathname === this.options.rpc.path || url.pathname.startsWith(`${this.options.rpc.path}/`)) {
+      if (this.#faults.crashOnRaiseEvent && method === "POST" && url.pathname.includes("/raiseEvent/")) {
+        this.options.log.warn("fault crashOnRaiseEvent: killing the host (SIGKILL)");
+        process.kill(process.pid, "SIGKILL");
+        return;
+      }
       await this.options.rpc.handle(req, res, url);
       return;
     }
@@ -321,6 +339,40 @@ export class HttpFront {
       }
       await clock.advance(ms);
       sendJson(res, 200, { now: clock.nowIso() });
+      return;
+    }
+    if (url.pathname === "/_host/timers" && method === "GET") {
+      sendJson(res, 200, { timers: this.options.timers?.names ?? [] });
+      return;
+    }
+    const timer = /^\/_host\/timers\/([^/]+)$/.exec(url.pathname);
+    if (timer && method === "POST") {
+      const name = decodeURIComponent(timer[1]!);
+      if (!this.options.timers?.has(name)) {
+        sendProblem(res, 404, "timer_not_found", "No timer function has this name", name);
+        return;
+      }
+      try {
+        sendJson(res, 200, await this.options.timers.run(name));
+      } catch (err) {
+        this.options.log.error(`timer ${name} failed: ${describeError(err)}`);
+        sendProblem(res, 500, "timer_failed", "The timer function failed", describeError(err));
+      }
+      return;
+    }
+    if (url.pathname === "/_host/faults" && method === "POST") {
+      let body: Partial<HostFaults> | undefined;
+      try {
+        body = JSON.parse((await readBody(req, 64 * 1024)).toString("utf8")) as Partial<HostFaults>;
+      } catch {
+        body = undefined;
+      }
+      if (typeof body?.crashOnRaiseEvent !== "boolean") {
+        sendProblem(res, 400, "invalid_fault", 'Body must be {"crashOnRaiseEvent": true|false}');
+        return;
+      }
+      this.#faults.crashOnRaiseEvent = body.crashOnRaiseEvent;
+      sendJson(res, 200, { ...this.#faults });
       return;
     }
     sendProblem(

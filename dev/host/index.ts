@@ -17,6 +17,7 @@ import { type FunctionsCore, installFunctionsCoreShim, type RegisteredFunction }
 import { buildRoutes, type FunctionsLibrary, HttpFront, type HttpRoute } from "./http";
 import { Invoker } from "./invocation";
 import { createHostLogger, formatFunctionLog } from "./log";
+import { TimerTriggers } from "./timers";
 
 export type { ClockMode } from "./clock";
 
@@ -58,7 +59,12 @@ export interface RunningHost {
 
 let started = false;
 
-const SUPPORTED_TRIGGERS = new Set(["httptrigger", "orchestrationtrigger", "activitytrigger"]);
+const SUPPORTED_TRIGGERS = new Set([
+  "httptrigger",
+  "orchestrationtrigger",
+  "activitytrigger",
+  "timertrigger",
+]);
 
 /** Reads extensions.http.routePrefix from the nearest host.json above the app entry. */
 function routePrefixFromHostJson(appEntry: string): string | undefined {
@@ -196,7 +202,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const publicOrigin = `http://${originHost(wildcard ? "localhost" : hostname)}:${port}`;
   const clientData = clientBindingData(options.taskHub, publicOrigin, rpcOrigin);
   const rpc = new DurableRpc(engine, options.taskHub);
+  const timers = new TimerTriggers({ core, invoker, clock, clientData, log });
   front = new HttpFront({
+    timers,
     core,
     invoker,
     library,
@@ -213,6 +221,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     functionAppDirectory: path.dirname(options.appEntry),
   });
   await engine.start();
+  timers.start();
   for (const line of describeFunctions(core, routes, url)) write(line);
   log.info(`app ${options.appEntry}`);
   log.info(`task hub ${options.taskHub}, clock ${clock.mode}, durable API ${clientData.rpcBaseUrl}`);
@@ -227,6 +236,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        await timers.stop();
         await engine.stop(options.shutdownGraceMs ?? 5_000);
         try {
           await core.runHooks("appTerminate", { hookData: {}, appHookData: core.appHookData });

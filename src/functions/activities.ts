@@ -165,15 +165,11 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
   const provider = s.config.providers.get(providerName);
   if (!adapter || !provider)
     throw new DependencyError("idv_error", `provider ${providerName} not configured`, false);
-  await s.idvSessions.create({
-    provider: providerName,
-    sessionId: input.sessionId,
-    recoveryId: input.recoveryId,
-    createdAt: new Date().toISOString(),
-  });
   const keys = parseSigningKeys(await requireSecret(s.secrets, HANDOFF_SIGNING_KEY_SECRET));
   const returnUrl = new URL(`${s.config.publicBaseUrl}/api/idv/${providerName}/return`);
   returnUrl.searchParams.set("recoveryId", input.recoveryId);
+  const now = new Date();
+  const lifetimeSeconds = s.config.handoffTokenLifetimeMinutes * 60;
   const token = await signHandoffToken(
     keys,
     {
@@ -182,13 +178,25 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
       redirectUrl: returnUrl.toString(),
       issuer: s.config.publicBaseUrl,
       audience: new URL(provider.verificationUrl).origin,
-      lifetimeSeconds: s.config.handoffTokenLifetimeMinutes * 60,
+      lifetimeSeconds,
     },
-    new Date(),
+    now,
   );
+  const started = await adapter.startVerification({
+    requestId: input.sessionId,
+    handoffToken: token,
+    expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000),
+  });
+  // The mapping webhooks are correlated through: the provider's session id → this recovery.
+  await s.idvSessions.create({
+    provider: providerName,
+    sessionId: started.sessionId,
+    recoveryId: input.recoveryId,
+    createdAt: now.toISOString(),
+  });
   await s.recoveries.advance(input.recoveryId, {
     status: "verifying_identity",
-    next: { type: "redirect", url: adapter.verificationUrl(token) },
+    next: { type: "redirect", url: started.url },
     expiresAt: input.deadline,
   });
   await s.audit.record({

@@ -5,41 +5,31 @@
  * changes nothing.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import * as df from "durable-functions";
 import { json, parseJsonText, problem, readRawBody, respond } from "../http";
 import { secretsForWebhook } from "../idv/webhookSecrets";
 import type { SelfValidation } from "../recovery/credential";
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recovery/errors";
 import { describeIssue } from "../recovery/policy";
 import { secretMatchesHash } from "../recovery/secretsCompare";
-import { isRecoveryId, isTerminal } from "../recovery/status";
+import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
+import type { InboxEntry } from "../store/correlations";
 import { callbackSchema, type PresentationOutcome, toPresentationOutcome } from "../verified-id/callback";
 import { presentationNonce, validatePresentation } from "../verified-id/vpValidation";
-import type { IdvResultEvent, PresentationResultEvent } from "./contracts";
+import type { PresentationResultEvent } from "./contracts";
+import { deliverIdvEvent, raiseToRecovery as raise } from "./idvDelivery";
 import { EVENTS } from "./names";
 
 const WEBHOOK_LIMIT_BYTES = 64 * 1024;
 const CALLBACK_LIMIT_BYTES = 256 * 1024;
-const FINAL_DECISIONS = new Set(["approved", "declined", "expired", "error"]);
 
 /**
- * Raises an event to a recovery's workflow. A recovery our record shows as closed (ended,
- * cancelled) gets nothing: the callback is late, acknowledged and ignored. A workflow that ends
- * between the check and the raise answers 410, which the client treats as done.
+ * IDV webhook: raw body read once with a limit, authenticated (signature over the current and
+ * previous secret, timestamp tolerance), parsed into the normalized result, correlated through
+ * OUR provider-session mapping, written to the inbox, and only then acknowledged. Its effect
+ * is applied right away when possible; if that fails the entry stays undelivered and the
+ * sweeper applies it. A replayed event id is acknowledged and changes nothing.
  */
-async function raise(
-  context: InvocationContext,
-  recoveryId: string,
-  name: string,
-  data: unknown,
-): Promise<boolean> {
-  const record = await services().recoveries.get(recoveryId);
-  if (!record || isTerminal(record.status)) return false;
-  await df.getClient(context).raiseEvent(recoveryId, name, data);
-  return true;
-}
-
 export async function idvWebhook(
   request: HttpRequest,
   context: InvocationContext,
@@ -59,55 +49,32 @@ export async function idvWebhook(
     const { eventId, result } = adapter.parseWebhook(request.headers, raw);
 
     const session = await s.idvSessions.get(providerName, result.sessionId);
-    if (!session) {
-      context.warn(`idv webhook ${providerName}/${eventId}: unknown session, ignored`);
-      return json(200, { status: "ignored" });
-    }
-    const accepted = await s.inbox.accept({
+    const entry: InboxEntry = {
       provider: providerName,
       webhookId: eventId,
       receivedAt: new Date().toISOString(),
       sessionId: result.sessionId,
-      recoveryId: session.recoveryId,
-      delivered: false,
-    });
+      recoveryId: session?.recoveryId ?? "",
+      // Names and date of birth stay out of storage: the match uses the presented credential.
+      result: JSON.stringify({ ...result, person: undefined }),
+      // A session that is not ours is recorded and has no effect: nothing left to deliver.
+      delivered: !session,
+      ...(session ? {} : { disposition: "unknown_session" }),
+    };
+    const accepted = await s.inbox.accept(entry);
+    if (!session) {
+      context.warn(`idv webhook ${providerName}/${eventId}: unknown session, recorded and ignored`);
+      return json(200, { status: "ignored" });
+    }
     if (!accepted.fresh && accepted.existing.delivered) return json(200, { status: "duplicate" });
-
-    if (!FINAL_DECISIONS.has(result.decision)) {
-      await s.audit.record({
-        recoveryId: session.recoveryId,
-        event: "identity_verification_update",
-        outcome: "info",
-        code: result.decision,
-      });
-      await s.inbox.markDelivered(providerName, eventId);
-      return json(200, { status: "accepted" });
+    // The entry is persisted: from here on a failure is the sweeper's to repair, not the caller's.
+    const pending = accepted.fresh ? entry : accepted.existing;
+    try {
+      return json(200, { status: await deliverIdvEvent(context, pending) });
+    } catch (err) {
+      context.warn(`idv webhook ${providerName}/${eventId}: accepted, delivery deferred (${String(err)})`);
+      return json(200, { status: "queued" });
     }
-    const first = await s.idvSessions.recordResult(session, JSON.stringify(result), new Date().toISOString());
-    // Another delivery for a session that already has its result changes nothing. A redelivery of
-    // this very webhook (accepted before, not yet delivered: a crash before the raise) goes on.
-    if (!first && accepted.fresh) {
-      await s.inbox.markDelivered(providerName, eventId);
-      return json(200, { status: "duplicate" });
-    }
-    if (first) {
-      await s.audit.record({
-        recoveryId: session.recoveryId,
-        event: "identity_verification_completed",
-        outcome: result.decision === "approved" ? "success" : "failure",
-        code: result.decision,
-        detail: {
-          provider: providerName,
-          reasons: result.reasons,
-          document: result.document ?? null,
-          checks: result.checks ?? null,
-        },
-      });
-    }
-    const event: IdvResultEvent = { decision: result.decision };
-    const live = await raise(context, session.recoveryId, EVENTS.idvResult, event);
-    await s.inbox.markDelivered(providerName, eventId);
-    return json(200, { status: live ? "accepted" : "late" });
   });
 }
 

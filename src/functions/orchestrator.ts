@@ -8,6 +8,7 @@
 
 import type { OrchestrationContext, Task } from "durable-functions";
 import * as df from "durable-functions";
+import { idvFailureCode } from "../recovery/idvOutcome";
 import type { FailureCode } from "../recovery/status";
 import type {
   DiscoveryResult,
@@ -110,7 +111,7 @@ export function* recoveryOrchestrator(
       return yield* finish(context, {
         recoveryId,
         status: "failed",
-        failureCode: "idv_declined",
+        failureCode: idvFailureCode(idv.decision),
         detail: idv.decision,
       });
     }

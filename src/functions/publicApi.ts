@@ -1,7 +1,7 @@
 /** Unauthenticated endpoints: liveness and the public keys of our hand-off tokens. */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { json, respond } from "../http";
-import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, publicJwks } from "../idv/handoffToken";
+import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, publicJwks, publishedKeys } from "../idv/handoffToken";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
 
@@ -13,6 +13,9 @@ export async function jwks(_request: HttpRequest, context: InvocationContext): P
   return respond(context, async () => {
     const s = services();
     const keys = parseSigningKeys(await requireSecret(s.secrets, HANDOFF_SIGNING_KEY_SECRET));
-    return json(200, publicJwks(keys), { "Cache-Control": "public, max-age=300" });
+    const lifetimeSeconds = s.config.handoffTokenLifetimeMinutes * 60;
+    return json(200, publicJwks(publishedKeys(keys, new Date(), lifetimeSeconds)), {
+      "Cache-Control": "public, max-age=300",
+    });
   });
 }

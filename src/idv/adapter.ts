@@ -1,9 +1,14 @@
 /**
  * The contract every identity verification provider adapter fulfils: where to send the user,
  * how to authenticate a webhook, and how to read its payload into one normalized result.
+ * Shared guards live here too: constant-time comparison, the timestamp tolerance and the
+ * shape of ids we accept as storage keys.
  */
+import { timingSafeEqual } from "node:crypto";
+import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
 
-export type IdvDecision = "approved" | "declined" | "review" | "resubmit" | "expired" | "error";
+export const IDV_DECISIONS = ["approved", "declined", "review", "resubmit", "expired", "error"] as const;
+export type IdvDecision = (typeof IDV_DECISIONS)[number];
 
 export interface NormalizedIdvResult {
   /** Provider-side id of the verification session (we correlate it through our own mapping). */
@@ -21,8 +26,37 @@ export interface WebhookEnvelope {
   result: NormalizedIdvResult;
 }
 
+export interface StartVerificationInput {
+  /** Our id of this verification (the hand-off token's RequestId). */
+  requestId: string;
+  /** The signed one-time hand-off JWT (FACTS §11). */
+  handoffToken: string;
+  /** When the hand-off token expires. */
+  expiresAt: Date;
+}
+
+export interface StartedVerification {
+  /** The id the provider's webhooks will name; we store the mapping to the recovery. */
+  sessionId: string;
+  /** Where to send the user's browser. */
+  url: string;
+  expiresAt: string;
+}
+
 export interface IdvAdapter {
+  /** Provider name as configured (the `{provider}` of our routes). */
   readonly name: string;
+  /** Adapter kind: standard-webhooks, au10tix, idemia, truecredential. */
+  readonly kind: string;
+  /** Manifest URI of the provider's VerifiedIdentity credential (FACTS §6), when known. */
+  readonly manifestUri: string | undefined;
+  /** Issuer DIDs whose VerifiedIdentity credential we accept from this provider. */
+  readonly acceptedIssuers: readonly string[];
+  /**
+   * Starts a verification. All supported providers use the hand-off of FACTS §11: the user is
+   * sent to the provider with our signed token, so our RequestId is the session id.
+   */
+  startVerification(input: StartVerificationInput): Promise<StartedVerification>;
   /**
    * Checks the webhook's authenticity (signature, timestamp tolerance) against the current
    * secrets. Throws UnauthorizedError on any failure; never reveals which check failed beyond
@@ -33,4 +67,53 @@ export interface IdvAdapter {
   parseWebhook(headers: Headers, rawBody: string): WebhookEnvelope;
   /** The URL to send the user to, carrying our signed one-time hand-off token. */
   verificationUrl(handoffToken: string): string;
+}
+
+/** The provider's page with `token=<JWT>` added (replacing any configured token parameter). */
+export function handoffUrl(verificationUrl: string, handoffToken: string): string {
+  const url = new URL(verificationUrl);
+  url.searchParams.set("token", handoffToken);
+  return url.toString();
+}
+
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Event and session ids become Table storage keys: a printable, bounded alphabet keeps any id
+ * (even a correctly signed odd one) from turning into a storage error.
+ */
+const STORAGE_SAFE_ID = /^[A-Za-z0-9._:@=+-]{1,200}$/;
+
+export function requireStorageSafeId(value: unknown, what: string): string {
+  if (typeof value !== "string" || !STORAGE_SAFE_ID.test(value)) {
+    throw new InvalidRequestError(`The webhook's ${what} is missing or malformed.`, "invalid_payload");
+  }
+  return value;
+}
+
+/** Unix seconds within `toleranceSeconds` of now, else 401. */
+export function requireFreshTimestamp(
+  timestamp: string | null | undefined,
+  now: Date,
+  toleranceSeconds: number,
+): void {
+  if (
+    !timestamp ||
+    !/^\d{1,12}$/.test(timestamp) ||
+    Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds
+  ) {
+    throw new UnauthorizedError("invalid_signature", "The webhook timestamp is outside the tolerance.");
+  }
+}
+
+export function parseJsonBody(rawBody: string): unknown {
+  try {
+    return JSON.parse(rawBody);
+  } catch {
+    throw new InvalidRequestError("The webhook body is not JSON.", "invalid_payload");
+  }
 }

@@ -2,8 +2,12 @@
  * The one-time hand-off token that sends a user to an IDV provider (FACTS §11): a short-lived
  * JWT we sign, `{OrgId, RequestId, exp, redirectUrl}`, verified by the provider against our
  * JWKS (`GET /api/.well-known/jwks.json`). Signing keys are private JWKs in the secret
- * `idv-handoff-signing-key` (one JWK, or an array: the first signs, all are published, so an
- * old key stays served until its tokens expire).
+ * `idv-handoff-signing-key` (one JWK, or an array).
+ *
+ * Rotation: put the new key first and mark the old one with `retiredAt` (ISO time, a member
+ * of our own). The first key without `retiredAt` signs; a retired key is still published
+ * until every token it signed has expired (`retiredAt` + token lifetime + clock skew), then
+ * it drops out of the JWKS and can be deleted from the secret.
  */
 import { randomUUID } from "node:crypto";
 import { importJWK, type JWK, SignJWT } from "jose";
@@ -16,11 +20,22 @@ const KEY_TYPES: ReadonlyMap<string, { kty: string; crv?: string }> = new Map([
   ["ES256", { kty: "EC", crv: "P-256" }],
 ]);
 
-export function parseSigningKeys(secret: string): JWK[] {
-  const parsed = JSON.parse(secret) as JWK | JWK[];
+/** Providers may verify a token a little after it expired on our clock. */
+const CLOCK_SKEW_SECONDS = 300;
+
+/** A private JWK as stored in the secret; `retiredAt` marks a key that no longer signs. */
+export type SigningKey = JWK & { retiredAt?: string };
+
+export function parseSigningKeys(secret: string): SigningKey[] {
+  const parsed = JSON.parse(secret) as SigningKey | SigningKey[];
   const keys = Array.isArray(parsed) ? parsed : [parsed];
   if (keys.length === 0) throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET} holds no key`);
+  if (keys.every((k) => k.retiredAt !== undefined))
+    throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET}: every key is retired, none can sign`);
   for (const key of keys) {
+    if (key.retiredAt !== undefined && Number.isNaN(Date.parse(String(key.retiredAt)))) {
+      throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET}: key ${key.kid} has an unreadable retiredAt`);
+    }
     const type = key.alg ? KEY_TYPES.get(key.alg) : undefined;
     if (!key.kid || !type || !key.d) {
       throw new TypeError(
@@ -36,11 +51,42 @@ export function parseSigningKeys(secret: string): JWK[] {
   return keys;
 }
 
+/** The key that signs new tokens: the first one not retired. */
+export function activeSigningKey(keys: readonly SigningKey[]): SigningKey {
+  const key = keys.find((k) => k.retiredAt === undefined);
+  if (!key) throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET}: every key is retired, none can sign`);
+  return key;
+}
+
+/** The keys a provider may still need: every active key, and retired ones until their tokens expired. */
+export function publishedKeys(
+  keys: readonly SigningKey[],
+  now: Date,
+  tokenLifetimeSeconds: number,
+): SigningKey[] {
+  return keys.filter(
+    (k) =>
+      k.retiredAt === undefined ||
+      Date.parse(k.retiredAt) + (tokenLifetimeSeconds + CLOCK_SKEW_SECONDS) * 1000 > now.getTime(),
+  );
+}
+
 /** Public halves of the signing keys, for the JWKS endpoint. */
-export function publicJwks(keys: readonly JWK[]): { keys: JWK[] } {
+export function publicJwks(keys: readonly SigningKey[]): { keys: JWK[] } {
   return {
     keys: keys.map((k) => {
-      const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, oth: _oth, k: _k, ...pub } = k;
+      const {
+        d: _d,
+        p: _p,
+        q: _q,
+        dp: _dp,
+        dq: _dq,
+        qi: _qi,
+        oth: _oth,
+        k: _k,
+        retiredAt: _retiredAt,
+        ...pub
+      } = k;
       return { ...pub, use: "sig" };
     }),
   };
@@ -56,11 +102,11 @@ export interface HandoffClaims {
 }
 
 export async function signHandoffToken(
-  keys: readonly JWK[],
+  keys: readonly SigningKey[],
   claims: HandoffClaims,
   now: Date,
 ): Promise<string> {
-  const key = keys[0]!;
+  const { retiredAt: _retiredAt, ...key } = activeSigningKey(keys);
   const privateKey = await importJWK(key, key.alg);
   const iat = Math.floor(now.getTime() / 1000);
   return new SignJWT({ OrgId: claims.orgId, RequestId: claims.requestId, redirectUrl: claims.redirectUrl })

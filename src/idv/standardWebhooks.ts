@@ -4,12 +4,23 @@
  * "id.timestamp.body">`, secret `whsec_<base64>`, several signatures space-separated.
  * The payload shape is the generic one documented in dev/simulators/idv/README.md.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { z } from "zod";
 import type { ProviderConfig } from "../config";
 import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
 import { describeIssue } from "../recovery/policy";
-import type { IdvAdapter, IdvDecision, WebhookEnvelope } from "./adapter";
+import {
+  constantTimeEqual,
+  handoffUrl,
+  type IdvAdapter,
+  type IdvDecision,
+  parseJsonBody,
+  requireFreshTimestamp,
+  requireStorageSafeId,
+  type StartedVerification,
+  type StartVerificationInput,
+  type WebhookEnvelope,
+} from "./adapter";
 
 export function standardWebhookSignature(
   secret: string,
@@ -19,12 +30,6 @@ export function standardWebhookSignature(
 ): string {
   const key = Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");
   return createHmac("sha256", key).update(`${id}.${timestamp}.${body}`, "utf8").digest("base64");
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, "utf8");
-  const y = Buffer.from(b, "utf8");
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 const DECISIONS: ReadonlyMap<string, IdvDecision> = new Map(
@@ -60,8 +65,21 @@ const payloadSchema = z.object({
 
 export class StandardWebhooksAdapter implements IdvAdapter {
   readonly name: string;
+  readonly kind = "standard-webhooks";
+  readonly manifestUri: string | undefined;
+  readonly acceptedIssuers: readonly string[];
   constructor(private readonly config: ProviderConfig) {
     this.name = config.name;
+    this.manifestUri = config.manifestUri;
+    this.acceptedIssuers = config.acceptedIssuers;
+  }
+
+  async startVerification(input: StartVerificationInput): Promise<StartedVerification> {
+    return {
+      sessionId: input.requestId,
+      url: this.verificationUrl(input.handoffToken),
+      expiresAt: input.expiresAt.toISOString(),
+    };
   }
 
   authenticateWebhook(headers: Headers, rawBody: string, secrets: readonly string[], now: Date): void {
@@ -74,13 +92,7 @@ export class StandardWebhooksAdapter implements IdvAdapter {
         "Missing webhook-id, webhook-timestamp or webhook-signature.",
       );
     }
-    const seconds = Number(timestamp);
-    if (
-      !/^\d{1,12}$/.test(timestamp) ||
-      Math.abs(now.getTime() / 1000 - seconds) > this.config.webhookToleranceSeconds
-    ) {
-      throw new UnauthorizedError("invalid_signature", "The webhook timestamp is outside the tolerance.");
-    }
+    requireFreshTimestamp(timestamp, now, this.config.webhookToleranceSeconds);
     const presented = signatures
       .split(" ")
       .filter((s) => s.startsWith("v1,"))
@@ -95,21 +107,15 @@ export class StandardWebhooksAdapter implements IdvAdapter {
   }
 
   parseWebhook(headers: Headers, rawBody: string): WebhookEnvelope {
-    let json: unknown;
-    try {
-      json = JSON.parse(rawBody);
-    } catch {
-      throw new InvalidRequestError("The webhook body is not JSON.", "invalid_payload");
-    }
-    const parsed = payloadSchema.safeParse(json);
+    const parsed = payloadSchema.safeParse(parseJsonBody(rawBody));
     if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_payload");
     const { data } = parsed.data;
     const decision = DECISIONS.get(data.status.toLowerCase());
     if (!decision) throw new InvalidRequestError(`Unknown status ${data.status}.`, "invalid_payload");
     return {
-      eventId: headers.get("webhook-id") ?? "",
+      eventId: requireStorageSafeId(headers.get("webhook-id"), "webhook-id"),
       result: {
-        sessionId: data.sessionId,
+        sessionId: requireStorageSafeId(data.sessionId, "sessionId"),
         decision,
         reasons: data.reasons,
         person: data.person,
@@ -120,8 +126,6 @@ export class StandardWebhooksAdapter implements IdvAdapter {
   }
 
   verificationUrl(handoffToken: string): string {
-    const url = new URL(this.config.verificationUrl);
-    url.searchParams.set("token", handoffToken);
-    return url.toString();
+    return handoffUrl(this.config.verificationUrl, handoffToken);
   }
 }

@@ -46,6 +46,8 @@ export const FAILURE_MESSAGES = {
   not_eligible: "This account cannot be recovered here. Contact your helpdesk.",
   idv_declined: "The identity verification provider could not verify your identity.",
   idv_timeout: "Identity verification was not completed in time.",
+  idv_expired: "The identity verification session expired at the provider.",
+  idv_provider_error: "The identity verification provider could not complete the verification.",
   presentation_timeout: "The credential was not presented in time.",
   presentation_rejected: "The credential presentation was rejected.",
   face_check_failed: "The live photo did not match the photo on the credential.",

@@ -5,6 +5,7 @@
  *  - webhook inbox: (provider, webhook id) → the accepted webhook, persisted before the 2xx;
  *  - presentation requests: state → recoveryId, requestId, api-key hash, callback outcome.
  */
+import { odata } from "@azure/data-tables";
 import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
 
 export interface IdvSession {
@@ -15,6 +16,8 @@ export interface IdvSession {
   /** JSON of the normalized result, once a webhook delivered one. */
   result?: string | undefined;
   resultAt?: string | undefined;
+  /** The webhook (inbox entry) whose result this is: only its redelivery may raise it again. */
+  resultEventId?: string | undefined;
 }
 
 export interface InboxEntry {
@@ -22,8 +25,16 @@ export interface InboxEntry {
   webhookId: string;
   receivedAt: string;
   sessionId: string;
+  /** Empty when the session is not one of ours (recorded, no effect). */
   recoveryId: string;
+  /** JSON of the normalized result. */
+  result: string;
+  /** True once its effect (audit, stored result, raised event) is done; the sweeper skips it. */
   delivered: boolean;
+  /** Why an entry had no effect: `unknown_session`, or `delivery_failed` after the sweeper gave up. */
+  disposition?: string | undefined;
+  /** Failed re-deliveries by the sweeper. */
+  attempts?: number | undefined;
 }
 
 export interface PresentationRequest {
@@ -68,13 +79,25 @@ export class IdvSessionRepository {
   }
 
   /** Records the first result of a session; false when one was already recorded. */
-  async recordResult(session: WithEtag<IdvSession>, result: string, at: string): Promise<boolean> {
+  async recordResult(
+    session: WithEtag<IdvSession>,
+    result: string,
+    eventId: string,
+    at: string,
+  ): Promise<boolean> {
     if (session.result) return false;
     const table = await this.store.table("idvSessions");
     const { etag, ...rest } = session;
     try {
       await table.updateEntity(
-        { partitionKey: rest.provider, rowKey: rest.sessionId, ...rest, result, resultAt: at },
+        {
+          partitionKey: rest.provider,
+          rowKey: rest.sessionId,
+          ...rest,
+          result,
+          resultAt: at,
+          resultEventId: eventId,
+        },
         "Replace",
         { etag },
       );
@@ -103,9 +126,43 @@ export class WebhookInboxRepository {
     }
   }
 
+  async get(provider: string, webhookId: string): Promise<InboxEntry | undefined> {
+    const table = await this.store.table("webhookInbox");
+    const e = await getOptional<Record<string, unknown>>(table, provider, webhookId);
+    return e ? strip<InboxEntry>(e) : undefined;
+  }
+
   async markDelivered(provider: string, webhookId: string): Promise<void> {
     const table = await this.store.table("webhookInbox");
     await table.updateEntity({ partitionKey: provider, rowKey: webhookId, delivered: true }, "Merge");
+  }
+
+  /** Counts a failed re-delivery; `giveUp` closes the entry as `delivery_failed`. */
+  async recordFailedAttempt(entry: InboxEntry, giveUp: boolean): Promise<number> {
+    const table = await this.store.table("webhookInbox");
+    const attempts = (entry.attempts ?? 0) + 1;
+    await table.updateEntity(
+      {
+        partitionKey: entry.provider,
+        rowKey: entry.webhookId,
+        attempts,
+        ...(giveUp ? { delivered: true, disposition: "delivery_failed" } : {}),
+      },
+      "Merge",
+    );
+    return attempts;
+  }
+
+  /** Entries accepted before `receivedBefore` whose effect was never confirmed, oldest first, at most `limit`. */
+  async listUndelivered(receivedBefore: string, limit: number): Promise<InboxEntry[]> {
+    const table = await this.store.table("webhookInbox");
+    const filter = odata`delivered eq false and receivedAt le ${receivedBefore}`;
+    const entries: InboxEntry[] = [];
+    for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      entries.push(strip<InboxEntry>(e));
+      if (entries.length >= limit) break;
+    }
+    return entries.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 }
 

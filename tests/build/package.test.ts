@@ -24,7 +24,9 @@ const DESIGN = path.resolve(ROOT, "..", "shared", "DESIGN.md");
  * Functions that are neither HTTP routes nor the recovery workflow (timers, queue
  * triggers). Add each one here with its trigger when it is registered in src/index.ts.
  */
-const OTHER_FUNCTIONS: ReadonlyArray<{ name: string; trigger: string }> = [];
+const OTHER_FUNCTIONS: ReadonlyArray<{ name: string; trigger: string }> = [
+  { name: "sweepIdvInbox", trigger: "timerTrigger" },
+];
 
 /** The smallest valid production configuration: every required setting, nothing local. */
 const PRODUCTION_SETTINGS: Record<string, string> = {

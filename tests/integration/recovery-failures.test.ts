@@ -156,8 +156,9 @@ describe("recovery failures", () => {
     );
   });
 
-  it("a correctly signed webhook for a session we never started is acknowledged and ignored", async () => {
+  it("a correctly signed webhook for a session we never started is acknowledged, recorded and ignored", async () => {
     const inboxBefore = await stack().countRows("WebhookInbox");
+    const recoveriesBefore = await stack().dumpTables();
     const body = JSON.stringify({
       type: "verification.completed",
       timestamp: new Date().toISOString(),
@@ -165,7 +166,18 @@ describe("recovery failures", () => {
     });
     const delivery = await stack().sims.idv.sendWebhook({ body });
     expect(delivery.status).toBe(200);
-    expect(await stack().countRows("WebhookInbox")).toBe(inboxBefore);
+    expect(await stack().countRows("WebhookInbox")).toBe(inboxBefore + 1);
+    const entry = (
+      await stack().rows<{ rowKey: string; delivered: boolean; disposition?: string; recoveryId: string }>(
+        "WebhookInbox",
+      )
+    ).find((e) => e.rowKey === delivery.id);
+    expect(entry).toMatchObject({ delivered: true, disposition: "unknown_session", recoveryId: "" });
+    // Nothing else moved: the only new or changed row of the app's tables is that inbox entry.
+    const changed = (await stack().dumpTables())
+      .split("\n")
+      .filter((l) => l.startsWith(stack().tablePrefix) && !recoveriesBefore.includes(l));
+    expect(changed.filter((l) => !l.startsWith(`${stack().tablePrefix}WebhookInbox`))).toEqual([]);
   });
 
   it("a credential whose name differs from the directory fails with profile_mismatch", async () => {

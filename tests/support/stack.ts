@@ -230,7 +230,8 @@ export class TestStack {
     const page = await fetch(next.url);
     if (page.status !== 200) throw new Error(`IDV page ${page.status}: ${await page.text()}`);
     const token = new URL(next.url).searchParams.get("token");
-    const res = await fetch(`${this.sims.idv.url}/verify/complete`, {
+    // The provider the recovery was routed to: the simulator serving next.url.
+    const res = await fetch(`${new URL(next.url).origin}/verify/complete`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify({ token, decision, ...names }),
@@ -305,6 +306,27 @@ export class TestStack {
       throw err;
     }
     return n;
+  }
+
+  /** Every entity of one of the app's tables ([] when the table does not exist yet). */
+  async rows<T extends object = Record<string, unknown>>(table: string): Promise<T[]> {
+    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, {
+      allowInsecureConnection: true,
+    });
+    const rows: T[] = [];
+    try {
+      for await (const e of client.listEntities<T>()) rows.push(e);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return [];
+      throw err;
+    }
+    return rows;
+  }
+
+  /** Runs a timer function of the host now (POST /_host/timers/{name}). */
+  async runTimer(name: string): Promise<void> {
+    const res = await fetch(`${this.url}/_host/timers/${name}`, { method: "POST" });
+    if (!res.ok) throw new Error(`timer ${name}: ${res.status} ${await res.text()}`);
   }
 
   /** What the durable runtime knows of an instance (status, custom status, history), via the host's RPC API. */

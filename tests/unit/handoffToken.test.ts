@@ -11,6 +11,7 @@ import {
   type HandoffClaims,
   parseSigningKeys,
   publicJwks,
+  publishedKeys,
   signHandoffToken,
 } from "../../src/idv/handoffToken";
 
@@ -200,5 +201,41 @@ describe("signHandoffToken", () => {
       jwtVerify(b, jwks, { currentDate: NOW }),
     ]);
     expect(va.payload.jti).not.toBe(vb.payload.jti);
+  });
+});
+
+describe("signing key rotation", () => {
+  const LIFETIME = 900;
+  const SKEW = 300;
+
+  it("signs with the first key that is not retired, and still publishes the retired one", async () => {
+    const retired = { ...rsa, retiredAt: NOW.toISOString() };
+    const keys = parseSigningKeys(JSON.stringify([retired, ec]));
+    const token = await signHandoffToken(keys, claims, NOW);
+    expect(decodeProtectedHeader(token).kid).toBe("ec-2025");
+    expect(publishedKeys(keys, NOW, LIFETIME).map((k) => k.kid)).toEqual(["rsa-2025", "ec-2025"]);
+  });
+
+  it("keeps serving a retired key until every token it signed has expired, then drops it", async () => {
+    // A token signed by the old key just before it was retired stays verifiable to its end.
+    const oldToken = await signHandoffToken([rsa], claims, NOW);
+    const keys = parseSigningKeys(JSON.stringify([ec, { ...rsa, retiredAt: NOW.toISOString() }]));
+    const lastUse = new Date(NOW.getTime() + LIFETIME * 1000 - 1000);
+    const served = createLocalJWKSet(publicJwks(publishedKeys(keys, lastUse, LIFETIME)));
+    await expect(jwtVerify(oldToken, served, { currentDate: lastUse })).resolves.toBeDefined();
+
+    const after = new Date(NOW.getTime() + (LIFETIME + SKEW) * 1000 + 1000);
+    const jwks = publicJwks(publishedKeys(keys, after, LIFETIME));
+    expect(jwks.keys.map((k) => k.kid)).toEqual(["ec-2025"]);
+    expect(JSON.stringify(jwks)).not.toContain("retiredAt");
+  });
+
+  it("refuses a secret whose keys are all retired, or with an unreadable retiredAt", () => {
+    expect(() => parseSigningKeys(JSON.stringify([{ ...rsa, retiredAt: NOW.toISOString() }]))).toThrow(
+      /every key is retired/,
+    );
+    expect(() => parseSigningKeys(JSON.stringify([ec, { ...rsa, retiredAt: "last tuesday" }]))).toThrow(
+      /rsa-2025 has an unreadable retiredAt/,
+    );
   });
 });

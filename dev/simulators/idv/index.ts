@@ -1,11 +1,13 @@
 /**
- * IDV provider simulator (API-based provider, Standard Webhooks flavour). Models the
+ * IDV provider simulator (API-based provider), in one mode per app adapter:
+ * `standard-webhooks` (default, signed with the official library), `au10tix`, `idemia`,
+ * `truecredential` (the assumed schemes of ./schemes.ts). Models the
  * relying-party ↔ provider contract of FACTS §11: our app sends the browser to
  * `/verify?token=<JWT we signed>`, the provider checks the JWT against our JWKS, "verifies"
  * the person (a form instead of a document scan + liveness), issues the VerifiedIdentity
  * credential into the shared in-memory wallet, posts a signed webhook (FACTS §9) and sends
- * the browser back to the JWT's redirectUrl. The webhook body shape is documented in
- * ./README.md; it is what the app's generic standard-webhooks adapter maps.
+ * the browser back to the JWT's redirectUrl. The webhook body shapes are documented in
+ * ./README.md.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -13,6 +15,15 @@ import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } 
 import { close, createRouter, listen, readBody, sendEmpty, sendHtml, sendJson } from "../http";
 import { newCredentialId, type Wallet } from "../wallet";
 import { details, errorPage, escapeHtml, optionalString, page, parseFormOrJson, wantsJson } from "./page";
+import {
+  providerBody,
+  type SimulatedAdapter,
+  type SimulatedResult,
+  type SimulatedStatus,
+  signedHeaders,
+} from "./schemes";
+
+export { newWebhookSecret, SIMULATED_ADAPTERS, type SimulatedAdapter, type SimulatedStatus } from "./schemes";
 
 export interface IdvSimulatorOptions {
   port?: number;
@@ -21,7 +32,9 @@ export interface IdvSimulatorOptions {
   providerName: string;
   /** Our POST /api/idv/{provider}/webhook. */
   webhookUrl: string;
-  /** Standard Webhooks secret: "whsec_" + base64. */
+  /** Which provider this simulates (webhook shape and signing); default standard-webhooks. */
+  adapter?: SimulatedAdapter;
+  /** Signing secret: "whsec_" + base64 for standard-webhooks, any string for the others. */
   webhookSecret: string;
   /** Where the relying party publishes the public keys for its hand-off JWTs. */
   jwksUrl: string;
@@ -56,7 +69,9 @@ export interface RawWebhook {
   id?: string;
   /** Unix seconds; default now (from the clock). */
   timestamp?: number;
-  body: string;
+  /** The raw body; or give `result` to have it shaped as this provider shapes it. */
+  body?: string;
+  result?: { sessionId: string; status: SimulatedStatus; reasons?: string[] };
   /** Signing secret; default the configured one. Pass another to forge a bad signature. */
   secret?: string;
 }
@@ -117,6 +132,7 @@ export function signStandardWebhook(secret: string, id: string, timestamp: numbe
 }
 
 export async function startIdvSimulator(options: IdvSimulatorOptions): Promise<IdvSimulator> {
+  const adapter = options.adapter ?? "standard-webhooks";
   const clock = options.clock ?? (() => new Date());
   const retryDelays = options.retryDelaysMs ?? [200, 1000, 3000];
   const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5000 });
@@ -142,12 +158,7 @@ export async function startIdvSimulator(options: IdvSimulatorOptions): Promise<I
     secret = options.webhookSecret,
     timestamp = Math.floor(clock().getTime() / 1000),
   ): Promise<WebhookDelivery> => {
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      "webhook-id": id,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": signStandardWebhook(secret, id, timestamp, body),
-    };
+    const headers = signedHeaders(adapter, secret, id, timestamp, body);
     const delivery: WebhookDelivery = { id, timestamp, body, headers, status: null, kind, attempt };
     try {
       const res = await fetch(options.webhookUrl, {
@@ -172,8 +183,7 @@ export async function startIdvSimulator(options: IdvSimulatorOptions): Promise<I
    * back, as with real providers); retries in the background, like real providers, with
    * the same webhook-id and a fresh timestamp/signature per attempt.
    */
-  const deliverWithRetries = async (body: string): Promise<WebhookDelivery> => {
-    const id = `msg_${randomBytes(16).toString("base64url")}`;
+  const deliverWithRetries = async (id: string, body: string): Promise<WebhookDelivery> => {
     const first = await post(id, body, "initial", 1);
     if (!delivered(first)) {
       const retry = (n: number): void => {
@@ -321,7 +331,8 @@ export async function startIdvSimulator(options: IdvSimulatorOptions): Promise<I
           expirationDate: expiration.toISOString(),
         });
       }
-      const first = await track(deliverWithRetries(JSON.stringify(body)));
+      const id = newMessageId();
+      const first = await track(deliverWithRetries(id, providerBody(adapter, toSimulated(body), id, now)));
       if (wantsJson(req)) {
         return sendJson(res, 200, { redirectUrl: handOff.redirectUrl, webhookStatus: first.status });
       }
@@ -352,8 +363,15 @@ export async function startIdvSimulator(options: IdvSimulatorOptions): Promise<I
       return track(post(original.id, original.body, "redelivery", 1));
     },
     async sendWebhook(raw) {
-      const id = raw.id ?? `msg_${randomBytes(16).toString("base64url")}`;
-      return track(post(id, raw.body, "manual", 1, raw.secret ?? options.webhookSecret, raw.timestamp));
+      const id = raw.id ?? newMessageId();
+      const body =
+        raw.body ??
+        (raw.result
+          ? providerBody(adapter, simulatedResult(raw.result), id, clock())
+          : (() => {
+              throw new TypeError("sendWebhook needs body or result");
+            })());
+      return track(post(id, body, "manual", 1, raw.secret ?? options.webhookSecret, raw.timestamp));
     },
     async settled() {
       // Retries schedule new work from timers, so loop until nothing is pending or waiting.
@@ -362,6 +380,29 @@ export async function startIdvSimulator(options: IdvSimulatorOptions): Promise<I
         else await new Promise((r) => setTimeout(r, 10));
       }
     },
+  };
+}
+
+function newMessageId(): string {
+  return `msg_${randomBytes(16).toString("base64url")}`;
+}
+
+function toSimulated(body: IdvWebhookBody): SimulatedResult {
+  return { ...body.data, status: body.data.status };
+}
+
+function simulatedResult(r: {
+  sessionId: string;
+  status: SimulatedStatus;
+  reasons?: string[];
+}): SimulatedResult {
+  return {
+    sessionId: r.sessionId,
+    status: r.status,
+    reasons: r.reasons ?? [],
+    person: { firstName: "Ada", lastName: "Lovelace" },
+    document: { type: "passport", issuingCountry: "NL" },
+    checks: { liveness: "passed", faceMatch: "passed" },
   };
 }
 
@@ -417,7 +458,7 @@ function verifyPage(provider: string, handOff: HandOff, token: string, query: UR
   const reasons = DECLINE_REASONS.map((r) => `<option value="${r}">${r}</option>`).join("");
   return page(
     "Demo ID verification",
-    `<h1>Demo ID verification</h1>
+    `<h1>Demo ID verification (${escapeHtml(provider)})</h1>
 <p class="note">Simulator: a real provider scans a government ID and checks liveness here.</p>
 <h2>Hand-off</h2>
 ${details(rows)}

@@ -1,0 +1,122 @@
+/**
+ * The effect of an accepted IDV webhook, shared by the webhook function and the inbox sweeper.
+ * The webhook writes the event to the inbox before it answers 2xx; this module then applies
+ * it — audit, the session's first result, the event raised to the recovery's workflow — and
+ * marks the entry delivered. Every step is idempotent (write-once audit rows, an etag-guarded
+ * first result, a closed recovery getting nothing), so delivering an entry twice, after a
+ * crash or from both the webhook and the sweeper, has the effect of delivering it once.
+ */
+import type { InvocationContext, Timer } from "@azure/functions";
+import * as df from "durable-functions";
+import type { NormalizedIdvResult } from "../idv/adapter";
+import { isTerminal } from "../recovery/status";
+import { services } from "../services";
+import type { InboxEntry } from "../store/correlations";
+import type { IdvResultEvent } from "./contracts";
+import { EVENTS } from "./names";
+
+/** Decisions that settle a verification; `review` and `resubmit` keep the recovery waiting. */
+const FINAL_DECISIONS = new Set(["approved", "declined", "expired", "error"]);
+/** Entries the sweeper takes per run; the next run takes the rest. */
+const SWEEP_BATCH = 100;
+/** Re-deliveries before an entry that keeps failing is closed (logged as an error) instead of retried forever. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+
+export type DeliveryOutcome = "accepted" | "late" | "duplicate" | "ignored";
+
+/**
+ * Raises an event to a recovery's workflow. A recovery our record shows as closed (ended,
+ * cancelled) gets nothing: the callback is late, acknowledged and ignored.
+ */
+export async function raiseToRecovery(
+  context: InvocationContext,
+  recoveryId: string,
+  name: string,
+  data: unknown,
+): Promise<boolean> {
+  const record = await services().recoveries.get(recoveryId);
+  if (!record || isTerminal(record.status)) return false;
+  await df.getClient(context).raiseEvent(recoveryId, name, data);
+  return true;
+}
+
+export async function deliverIdvEvent(
+  context: InvocationContext,
+  entry: InboxEntry,
+): Promise<DeliveryOutcome> {
+  const s = services();
+  const { provider, webhookId } = entry;
+  const outcome = await applyIdvEvent(context, entry);
+  await s.inbox.markDelivered(provider, webhookId);
+  return outcome;
+}
+
+async function applyIdvEvent(context: InvocationContext, entry: InboxEntry): Promise<DeliveryOutcome> {
+  const s = services();
+  if (!entry.recoveryId) return "ignored";
+  const result = JSON.parse(entry.result) as NormalizedIdvResult;
+  if (!FINAL_DECISIONS.has(result.decision)) {
+    await s.audit.record({
+      recoveryId: entry.recoveryId,
+      event: "identity_verification_update",
+      onceKey: `identity_verification_update_${entry.provider}_${entry.webhookId}`,
+      outcome: "info",
+      code: result.decision,
+    });
+    return "accepted";
+  }
+  let session = await s.idvSessions.get(entry.provider, entry.sessionId);
+  if (!session) return "ignored";
+  if (!session.resultEventId) {
+    const first = await s.idvSessions.recordResult(session, entry.result, entry.webhookId, entry.receivedAt);
+    // Lost a race with another delivery: whoever won owns the result.
+    if (!first) session = await s.idvSessions.get(entry.provider, entry.sessionId);
+    else session = { ...session, resultEventId: entry.webhookId };
+  }
+  // Another event for a session that already has its result changes nothing.
+  if (session?.resultEventId !== entry.webhookId) return "duplicate";
+  await s.audit.record({
+    recoveryId: entry.recoveryId,
+    event: "identity_verification_completed",
+    onceKey: `identity_verification_completed_${entry.provider}_${entry.sessionId}`,
+    outcome: result.decision === "approved" ? "success" : "failure",
+    code: result.decision,
+    detail: {
+      provider: entry.provider,
+      reasons: result.reasons,
+      document: result.document ?? null,
+      checks: result.checks ?? null,
+    },
+  });
+  const event: IdvResultEvent = { decision: result.decision };
+  return (await raiseToRecovery(context, entry.recoveryId, EVENTS.idvResult, event)) ? "accepted" : "late";
+}
+
+/**
+ * Timer trigger: re-delivers inbox entries whose delivery never finished (the raise failed,
+ * or the host stopped between the inbox write and the raise). Entries younger than
+ * IDV_INBOX_SWEEP_MIN_AGE_SECONDS are left to the webhook call still handling them. An entry
+ * that fails MAX_DELIVERY_ATTEMPTS times is closed as `delivery_failed` and logged as an
+ * error; its recovery then ends by its own deadline.
+ */
+export async function sweepIdvInbox(_timer: Timer, context: InvocationContext): Promise<void> {
+  const s = services();
+  const before = new Date(Date.now() - s.config.idvInboxSweepMinAgeSeconds * 1000).toISOString();
+  const entries = await s.inbox.listUndelivered(before, SWEEP_BATCH);
+  let failed = 0;
+  for (const entry of entries) {
+    try {
+      const outcome = await deliverIdvEvent(context, entry);
+      context.info(`idv inbox ${entry.provider}/${entry.webhookId}: re-delivered (${outcome})`);
+    } catch (err) {
+      failed++;
+      const giveUp = (entry.attempts ?? 0) + 1 >= MAX_DELIVERY_ATTEMPTS;
+      const attempts = await s.inbox.recordFailedAttempt(entry, giveUp);
+      const what = `idv inbox ${entry.provider}/${entry.webhookId}: delivery attempt ${attempts} failed (${String(err)})`;
+      if (giveUp) context.error(`${what}; giving up, entry closed as delivery_failed`);
+      else context.warn(what);
+    }
+  }
+  if (entries.length > 0)
+    context.info(`idv inbox sweep: ${entries.length - failed} delivered, ${failed} left`);
+}
