@@ -119,6 +119,7 @@ describe("secrets after a recovery", () => {
 
   it("leaves no TAP in any table, in the orchestration history or custom status, or in the logs", async () => {
     expect(tap.length).toBeGreaterThanOrEqual(8);
+    await stack().waitForWorkflowEnd(recoveryId); // the notices go out after the record closes
     const tables = await stack().dumpTables();
     expect(tables).toContain(recoveryId); // the dump really covers this recovery's rows
     expect(tables.toLowerCase()).toContain(`${stack().taskHub.toLowerCase()}`); // …and the task hub's history

@@ -329,6 +329,31 @@ export class TestStack {
     if (!res.ok) throw new Error(`timer ${name}: ${res.status} ${await res.text()}`);
   }
 
+  /**
+   * Waits until the workflow of a recovery has ended (durable status 200), not only its
+   * record: after the record closes, the workflow may still send notices.
+   */
+  async waitForWorkflowEnd(recoveryId: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await this.durableStatus(recoveryId)).status === 200) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`workflow ${recoveryId} still running\n${this.host.output().slice(-3000)}`);
+  }
+
+  /** Waits until every recovery of this stack whose record is closed has also ended its workflow. */
+  async settle(): Promise<void> {
+    const closed = new Set(["recovered", "evaluation_passed", "failed", "expired", "not_eligible", "cancelled"]);
+    const records = await this.rows<{ partitionKey: string; status: string }>("Recoveries");
+    for (const r of records) {
+      if (!closed.has(r.status)) continue;
+      const durable = await this.durableStatus(r.partitionKey);
+      // A cancelled recovery's workflow was terminated (or never started): nothing to wait for.
+      if (durable.status === 202 && r.status !== "cancelled") await this.waitForWorkflowEnd(r.partitionKey);
+    }
+  }
+
   /** What the durable runtime knows of an instance (status, custom status, history), via the host's RPC API. */
   async durableStatus(instanceId: string): Promise<{ status: number; text: string }> {
     const res = await fetch(
