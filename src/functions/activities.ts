@@ -102,6 +102,8 @@ export async function discoverAccount(
     onceKey: "eligibility_checked",
     outcome: reason ? "failure" : "success",
     code: reason ?? "eligible",
+    userId: account?.id ?? "",
+    sourceAddress: record.clientAddress,
     detail: {
       userId: account?.id ?? null,
       profileId: decision.eligible ? decision.profile.id : null,

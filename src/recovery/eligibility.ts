@@ -4,7 +4,7 @@
  * `not_eligible` (DESIGN.md §3: no account enumeration).
  */
 import type { PolicyDocument, PolicyProfile } from "./policy";
-import { routeProvider, selectProfile } from "./policy";
+import { disambiguatesNamesakes, routeProvider, selectProfile } from "./policy";
 
 export interface DirectoryAccount {
   id: string;
@@ -49,7 +49,9 @@ export function decideEligibility(policy: PolicyDocument, facts: EligibilityFact
   if (!account.lastSuccessfulSignInDateTime) return { eligible: false, reason: "no_prior_sign_in" };
   if (!account.givenName?.trim() || !account.surname?.trim())
     return { eligible: false, reason: "name_missing" };
-  if (facts.namesakeCount > 0) return { eligible: false, reason: "namesake" };
+  // A namesake could pass the name match in this account's place, unless the profile binds more than the name.
+  if (facts.namesakeCount > 0 && !disambiguatesNamesakes(selection.profile))
+    return { eligible: false, reason: "namesake" };
   const provider = routeProvider(selection.profile, facts.country);
   if (!provider) return { eligible: false, reason: "no_provider_for_country" };
   return { eligible: true, profile: selection.profile, provider };

@@ -66,6 +66,14 @@ export const policyProfileSchema = z
 
 export type PolicyProfile = z.infer<typeof policyProfileSchema>;
 
+/**
+ * Whether a profile checks more than the name after the presentation (bindings or the
+ * claim-validation callout): then namesakes can be told apart and are not refused at discovery.
+ */
+export function disambiguatesNamesakes(profile: PolicyProfile): boolean {
+  return profile.bindings.length > 0 || profile.claimValidation !== undefined;
+}
+
 /** Groups and users (object id or UPN) no profile can bring into scope. */
 export const globalExclusionsSchema = z
   .object({

@@ -313,6 +313,24 @@ describe("rate limits on start", () => {
   });
 });
 
+describe("namesakes under a profile that binds more than the name", () => {
+  const bound = structuredClone(policy);
+  const pilot = bound.profiles[2] as Record<string, unknown>;
+  pilot.bindings = [{ claim: "dateOfBirth", attribute: "extensionAttribute3", compare: "date" }];
+  const stack = useStack({ policy: bound, extraProviders: [EU_PROVIDER] });
+
+  it("lets a namesake start (the binding tells them apart later) and audits who the namesakes are", async () => {
+    const s = stack();
+    const started = await s.startRecovery({ username: DEMO_USERS.nestorWilke.userPrincipalName });
+    expect((await s.waitForStatus(started.body, ["verifying_identity", "not_eligible"])).status).toBe(
+      "verifying_identity",
+    );
+    const detail = await eligibilityDetail(s, started.body.recoveryId);
+    expect(detail).toMatchObject({ profileId: "pilot", namesakes: [DEMO_USERS.nestorWilke2.id] });
+    await cancel(s, started.body);
+  });
+});
+
 describe("policy at startup", () => {
   it("a policy file with a bad field stops the app at startup, naming the setting and the field", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "policy-"));

@@ -344,7 +344,14 @@ export class TestStack {
 
   /** Waits until every recovery of this stack whose record is closed has also ended its workflow. */
   async settle(): Promise<void> {
-    const closed = new Set(["recovered", "evaluation_passed", "failed", "expired", "not_eligible", "cancelled"]);
+    const closed = new Set([
+      "recovered",
+      "evaluation_passed",
+      "failed",
+      "expired",
+      "not_eligible",
+      "cancelled",
+    ]);
     const records = await this.rows<{ partitionKey: string; status: string }>("Recoveries");
     for (const r of records) {
       if (!closed.has(r.status)) continue;

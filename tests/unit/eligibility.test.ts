@@ -160,6 +160,34 @@ describe("decideEligibility", () => {
     });
   });
 
+  it("a namesake is allowed when the profile binds more than the name (bindings or the callout)", () => {
+    const withBinding = policyDocumentSchema.parse({
+      profiles: [
+        {
+          id: "hr",
+          displayName: "HR-bound",
+          includeGroups: ["g-all"],
+          providers: { default: "demo-idv" },
+          bindings: [{ claim: "dateOfBirth", attribute: "extensionAttribute3", compare: "date" }],
+        },
+      ],
+    });
+    const withCallout = policyDocumentSchema.parse({
+      profiles: [
+        {
+          id: "callout",
+          displayName: "HR callout",
+          includeGroups: ["g-all"],
+          providers: { default: "demo-idv" },
+          claimValidation: { url: "https://hr.contoso.example/validate" },
+        },
+      ],
+    });
+    for (const doc of [withBinding, withCallout]) {
+      expect(decideEligibility(doc, facts({ namesakeCount: 2 }))).toMatchObject({ eligible: true });
+    }
+  });
+
   it("a namesake is reported before a missing provider", () => {
     const f = facts({ memberOf: new Set(["g-staff"]), country: "FR", namesakeCount: 3 });
     expect(decideEligibility(policy, f)).toEqual({ eligible: false, reason: "namesake" });
