@@ -12,7 +12,7 @@ import type { HostClock } from "./clock";
 import type { ClientBindingData } from "./durable/rpc";
 import type { FunctionsCore, RegisteredFunction, RpcParameterBinding } from "./functionsCoreShim";
 import { BodyTooLargeError, isLocalCaller, readBody, sendJson, sendProblem } from "./httpUtil";
-import type { Invoker } from "./invocation";
+import { clientInputBindings, type Invoker } from "./invocation";
 import { describeError, type HostLogger } from "./log";
 import { type CompiledTemplate, compareTemplates, compileTemplate, matchTemplate, splitPath } from "./routes";
 import type { TimerTriggers } from "./timers";
@@ -231,13 +231,7 @@ export class HttpFront {
         },
       },
     ];
-    for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
-      if (binding.direction !== "in" || name === fn.triggerName) continue;
-      const type = binding.type.toLowerCase();
-      if (type === "durableclient" || type === "orchestrationclient") {
-        inputData.push({ name, data: { string: JSON.stringify(clientData) } });
-      }
-    }
+    inputData.push(...clientInputBindings(fn, clientData));
     const started = Date.now();
     let value: unknown;
     let invocationId = "-";

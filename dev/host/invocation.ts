@@ -8,6 +8,7 @@
  * name and invocation id.
  */
 import { randomUUID } from "node:crypto";
+import type { ClientBindingData } from "./durable/rpc";
 import type {
   CoreInvocationContext,
   FunctionsCore,
@@ -15,6 +16,25 @@ import type {
   RpcParameterBinding,
   RpcTypedData,
 } from "./functionsCoreShim";
+
+/**
+ * The input bindings the host fills besides the trigger: a durable client gets the host's
+ * client data (what `df.getClient(context)` reads). Other input bindings are not supported.
+ */
+export function clientInputBindings(
+  fn: RegisteredFunction,
+  clientData: ClientBindingData,
+): RpcParameterBinding[] {
+  const inputs: RpcParameterBinding[] = [];
+  for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+    if (binding.direction !== "in" || name === fn.triggerName) continue;
+    const type = binding.type.toLowerCase();
+    if (type === "durableclient" || type === "orchestrationclient") {
+      inputs.push({ name, data: { string: JSON.stringify(clientData) } });
+    }
+  }
+  return inputs;
+}
 
 export interface InvocationResult {
   invocationId: string;

@@ -9,7 +9,7 @@
 import type { HostClock } from "./clock";
 import type { ClientBindingData } from "./durable/rpc";
 import type { FunctionsCore, RegisteredFunction, RpcParameterBinding } from "./functionsCoreShim";
-import type { Invoker } from "./invocation";
+import { clientInputBindings, type Invoker } from "./invocation";
 import { describeError, type HostLogger } from "./log";
 
 type Field = ReadonlySet<number>;
@@ -165,13 +165,7 @@ export class TimerTriggers {
     const inputData: RpcParameterBinding[] = [
       { name: fn.triggerName, data: { json: JSON.stringify(timerInfo) } },
     ];
-    for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
-      if (binding.direction !== "in" || name === fn.triggerName) continue;
-      const type = binding.type.toLowerCase();
-      if (type === "durableclient" || type === "orchestrationclient") {
-        inputData.push({ name, data: { string: JSON.stringify(clientData) } });
-      }
-    }
+    inputData.push(...clientInputBindings(fn, clientData));
     const started = Date.now();
     const { invocationId } = await invoker.invoke(fn, { inputData });
     log.info(

@@ -19,6 +19,7 @@ import {
   startSimulators,
 } from "../../dev/stack";
 import { freePort } from "../../dev/support/azurite";
+import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
 
 export interface TestStackOptions {
   storage: string;
@@ -344,17 +345,9 @@ export class TestStack {
 
   /** Waits until every recovery of this stack whose record is closed has also ended its workflow. */
   async settle(): Promise<void> {
-    const closed = new Set([
-      "recovered",
-      "evaluation_passed",
-      "failed",
-      "expired",
-      "not_eligible",
-      "cancelled",
-    ]);
     const records = await this.rows<{ partitionKey: string; status: string }>("Recoveries");
     for (const r of records) {
-      if (!closed.has(r.status)) continue;
+      if (!isTerminal(r.status as RecoveryStatus)) continue;
       const durable = await this.durableStatus(r.partitionKey);
       // A cancelled recovery's workflow was terminated (or never started): nothing to wait for.
       if (durable.status === 202 && r.status !== "cancelled") await this.waitForWorkflowEnd(r.partitionKey);
