@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { LoadReport } from "../dev/build/listFunctions";
+import { PRODUCTION_SETTINGS } from "../dev/build/productionSettings";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? "10");
@@ -29,7 +30,10 @@ function measure(entry: string): { loadMs: number; processMs: number; functions:
   let functions = 0;
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    const run = spawnSync(process.execPath, [LIST, entry], { encoding: "utf8" });
+    const run = spawnSync(process.execPath, [LIST, entry], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ...PRODUCTION_SETTINGS },
+    });
     processes.push(performance.now() - t0);
     if (run.status !== 0) throw new Error(`loading ${entry} failed:\n${run.stderr}`);
     const report = JSON.parse(run.stdout) as LoadReport;

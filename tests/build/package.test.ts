@@ -13,6 +13,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadReport } from "../../dev/build/listFunctions";
 import { buildPackage, type PackageResult } from "../../dev/build/package";
+import { PRODUCTION_SETTINGS } from "../../dev/build/productionSettings";
 import { ACTIVITIES, ORCHESTRATOR } from "../../src/functions/names";
 import { routeKey, routesOfTable } from "./routes";
 
@@ -27,31 +28,6 @@ const DESIGN = path.resolve(ROOT, "..", "shared", "DESIGN.md");
 const OTHER_FUNCTIONS: ReadonlyArray<{ name: string; trigger: string }> = [
   { name: "sweepIdvInbox", trigger: "timerTrigger" },
 ];
-
-/** The smallest valid production configuration: every required setting, nothing local. */
-const PRODUCTION_SETTINGS: Record<string, string> = {
-  RECOVERY_STORAGE_ACCOUNT_URL: "https://strecovery.table.core.windows.net",
-  AzureWebJobsStorage__accountName: "strecovery",
-  PUBLIC_BASE_URL: "https://recovery.contoso.example",
-  TENANT_ID: "00000000-0000-4000-8000-000000000001",
-  VERIFIED_ID_AUTHORITY: "did:web:recovery.contoso.example",
-  SECRETS_PROVIDER: "keyvault",
-  KEY_VAULT_URL: "https://kv-recovery.vault.azure.net",
-  IDV_PROVIDERS: JSON.stringify([
-    {
-      name: "byo-idv",
-      adapter: "standard-webhooks",
-      displayName: "Our IDV",
-      verificationUrl: "https://idv.example/verify",
-      acceptedIssuers: ["did:web:idv.example"],
-    },
-  ]),
-  POLICY_PROFILES: JSON.stringify({
-    profiles: [
-      { id: "pilot", displayName: "Pilot", includeGroups: ["g1"], providers: { default: "byo-idv" } },
-    ],
-  }),
-};
 
 function loadBundle(env: Record<string, string>) {
   return spawnSync(process.execPath, [LIST_FUNCTIONS, built.bundleFile], {
