@@ -223,6 +223,13 @@ export const SETTINGS: readonly SettingDoc[] = [
     description: "`true`: the user's manager is copied on the notice to the user. Default `false`.",
   },
   {
+    name: "WEBHOOK_INBOX_RETENTION_DAYS",
+    required: false,
+    sample: "7",
+    description:
+      "Days a finished IDV webhook inbox entry is kept (1–365) before housekeeping deletes it; replays older than a provider's timestamp tolerance are refused anyway.",
+  },
+  {
     name: "IDV_INBOX_SWEEP_MIN_AGE_SECONDS",
     required: false,
     sample: "30",
@@ -287,6 +294,7 @@ export interface AppConfig {
   notEligibleMinDelayMs: number;
   notifications: { senderMailbox?: string; adminAddress?: string; notifyManager: boolean };
   idvInboxSweepMinAgeSeconds: number;
+  webhookInboxRetentionDays: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -495,6 +503,7 @@ export function loadConfig(env: Env): AppConfig {
     notEligibleMinDelayMs: integer(env, "NOT_ELIGIBLE_MIN_DELAY_MS", 4000, 0, 30_000),
     notifications,
     idvInboxSweepMinAgeSeconds: sweepMinAge,
+    webhookInboxRetentionDays: integer(env, "WEBHOOK_INBOX_RETENTION_DAYS", 7, 1, 365),
   };
 }
 

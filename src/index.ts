@@ -7,6 +7,7 @@ import * as df from "durable-functions";
 import { getConfig } from "./config";
 import * as activities from "./functions/activities";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
+import { housekeeping } from "./functions/housekeeping";
 import { sweepIdvInbox } from "./functions/idvDelivery";
 import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
 import { recoveryOrchestrator } from "./functions/orchestrator";
@@ -70,6 +71,9 @@ app.timer("sweepIdvInbox", {
   extraInputs: [durableClient],
   handler: sweepIdvInbox,
 });
+
+// Deletes expired TAP hand-offs, closed rate-limit windows and old webhook inbox entries.
+app.timer("housekeeping", { schedule: "0 */5 * * * *", handler: housekeeping });
 
 // Public
 app.http("health", { route: "health", methods: ["GET"], authLevel: "anonymous", handler: health });

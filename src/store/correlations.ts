@@ -6,7 +6,7 @@
  *  - presentation requests: state → recoveryId, requestId, api-key hash, callback outcome.
  */
 import { odata } from "@azure/data-tables";
-import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, purgeRows, type TableStore } from "./tables";
 
 export interface IdvSession {
   provider: string;
@@ -151,6 +151,16 @@ export class WebhookInboxRepository {
       "Merge",
     );
     return attempts;
+  }
+
+  /**
+   * Deletes finished entries received before `receivedBefore`. Safe for deduplication as long
+   * as the retention exceeds every provider's timestamp tolerance: a replay of a purged entry
+   * carries a signed timestamp too old to be accepted.
+   */
+  async purgeDelivered(receivedBefore: string): Promise<number> {
+    const table = await this.store.table("webhookInbox");
+    return purgeRows(table, odata`delivered eq true and receivedAt lt ${receivedBefore}`);
   }
 
   /** Entries accepted before `receivedBefore` whose effect was never confirmed, oldest first, at most `limit`. */

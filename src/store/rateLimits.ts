@@ -2,8 +2,10 @@
  * Rate-limit counters in Table Storage: one row per key (hashed username or address), holding
  * the current fixed window. Updated with etags, so concurrent starts are counted exactly.
  */
+
+import { odata } from "@azure/data-tables";
 import { decideRate, type RateRule, type WindowState } from "../recovery/rateLimit";
-import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, purgeRows, type TableStore } from "./tables";
 
 const ROW = "window";
 /** Concurrent starts on one key each win one round of the etag race: enough rounds for a burst. */
@@ -13,6 +15,12 @@ export type CountOutcome = { allowed: true } | { allowed: false; retryAfterSecon
 
 export class RateLimitRepository {
   constructor(private readonly store: TableStore) {}
+
+  /** Deletes the counters whose window opened before `before` (epoch ms): they count nothing any more. */
+  async purgeStale(before: number): Promise<number> {
+    const table = await this.store.table("rateLimits");
+    return purgeRows(table, odata`windowStart lt ${before}`);
+  }
 
   /** Counts one start under `key`; refused (and not counted) when the window is full. */
   async count(key: string, rule: RateRule, now: () => number = Date.now): Promise<CountOutcome> {

@@ -80,6 +80,23 @@ export function isNotFound(err: unknown): boolean {
   return statusOf(err) === 404;
 }
 
+/**
+ * Deletes every row matching an OData filter, each with its etag: a row changed or deleted
+ * meanwhile (a concurrent reader, another instance purging) is skipped. Returns how many went.
+ */
+export async function purgeRows(table: TableClient, filter: string): Promise<number> {
+  let purged = 0;
+  for await (const row of table.listEntities({ queryOptions: { filter } })) {
+    try {
+      await table.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+      purged++;
+    } catch (err) {
+      if (!(isConcurrencyConflict(err) || isNotFound(err))) throw err;
+    }
+  }
+  return purged;
+}
+
 /** getEntity that answers undefined instead of throwing 404. */
 export async function getOptional<T extends object>(
   table: TableClient,

@@ -4,7 +4,7 @@
  * deleted and never returned, and `purgeExpired` deletes the ones nobody came to read.
  */
 import { odata } from "@azure/data-tables";
-import { getOptional, isConcurrencyConflict, isNotFound, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, isNotFound, purgeRows, type TableStore } from "./tables";
 
 export interface SealedTap {
   recoveryId: string;
@@ -60,18 +60,6 @@ export class TapHandoffRepository {
    */
   async purgeExpired(now: Date): Promise<number> {
     const table = await this.store.table("tapHandoff");
-    const filter = odata`expiresAt lt ${now.toISOString()}`;
-    let purged = 0;
-    for await (const row of table.listEntities<SealedTap>({
-      queryOptions: { filter },
-    })) {
-      try {
-        await table.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
-        purged++;
-      } catch (err) {
-        if (!(isConcurrencyConflict(err) || isNotFound(err))) throw err;
-      }
-    }
-    return purged;
+    return purgeRows(table, odata`expiresAt lt ${now.toISOString()}`);
   }
 }

@@ -27,6 +27,7 @@ const DESIGN = path.resolve(ROOT, "..", "shared", "DESIGN.md");
  */
 const OTHER_FUNCTIONS: ReadonlyArray<{ name: string; trigger: string }> = [
   { name: "sweepIdvInbox", trigger: "timerTrigger" },
+  { name: "housekeeping", trigger: "timerTrigger" },
 ];
 
 function loadBundle(env: Record<string, string>) {

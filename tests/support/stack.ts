@@ -291,6 +291,7 @@ export class TestStack {
     const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, {
       allowInsecureConnection: true,
     });
+    await client.createTable(); // no-op when it exists
     await client.upsertEntity(entity, "Replace");
   }
 

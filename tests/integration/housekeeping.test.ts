@@ -1,0 +1,72 @@
+/**
+ * The housekeeping timer on the local host: expired sealed TAPs, closed rate-limit windows
+ * and finished inbox entries past retention are deleted; everything still in use stays.
+ */
+import { describe, expect, it } from "vitest";
+import { useStack } from "../support/stack";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+describe("housekeeping", () => {
+  const stack = useStack({
+    settings: { RATE_LIMIT_WINDOW_SECONDS: "900", WEBHOOK_INBOX_RETENTION_DAYS: "7" },
+  });
+
+  it("deletes what outlived its purpose and keeps what is still in use", async () => {
+    const s = stack();
+    const now = Date.now();
+    const tap = (id: string, expiresAt: number) => ({
+      partitionKey: id,
+      rowKey: "tap",
+      jwe: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..x.y.z",
+      sealedFor: "server",
+      expiresAt: new Date(expiresAt).toISOString(),
+      lifetimeInMinutes: 60,
+      isUsableOnce: true,
+      createdAt: new Date(expiresAt - HOUR).toISOString(),
+    });
+    await s.writeRow("TapHandoff", tap("00000000-0000-4000-8000-0000000000a1", now - 60_000));
+    await s.writeRow("TapHandoff", tap("00000000-0000-4000-8000-0000000000a2", now + HOUR));
+    await s.writeRow("RateLimits", {
+      partitionKey: "a4_192.0.2.1",
+      rowKey: "window",
+      windowStart: now - 2 * HOUR,
+      count: 3,
+    });
+    await s.writeRow("RateLimits", {
+      partitionKey: "a4_192.0.2.2",
+      rowKey: "window",
+      windowStart: now - 60_000,
+      count: 3,
+    });
+    const inbox = (webhookId: string, age: number, delivered: boolean) => ({
+      partitionKey: "demo-idv",
+      rowKey: webhookId,
+      provider: "demo-idv",
+      webhookId,
+      receivedAt: new Date(now - age).toISOString(),
+      sessionId: "s",
+      recoveryId: "",
+      result: "{}",
+      delivered,
+    });
+    await s.writeRow("WebhookInbox", inbox("old-delivered", 8 * DAY, true));
+    await s.writeRow("WebhookInbox", inbox("old-undelivered", 8 * DAY, false));
+    await s.writeRow("WebhookInbox", inbox("recent-delivered", DAY, true));
+
+    await s.runTimer("housekeeping");
+
+    const keys = async (table: string) =>
+      (await s.rows<{ partitionKey: string; rowKey: string }>(table))
+        .map((r) => `${r.partitionKey}/${r.rowKey}`)
+        .sort();
+    expect(await keys("TapHandoff")).toEqual(["00000000-0000-4000-8000-0000000000a2/tap"]);
+    expect(await keys("RateLimits")).toEqual(["a4_192.0.2.2/window"]);
+    // An undelivered entry is the sweeper's business, however old: never purged.
+    expect(await keys("WebhookInbox")).toEqual(["demo-idv/old-undelivered", "demo-idv/recent-delivered"]);
+    expect(s.logs()).toMatch(
+      /housekeeping: \{"expiredTapHandoffs":1,"staleRateLimitCounters":1,"purgedInboxEntries":1\}/,
+    );
+  });
+});
