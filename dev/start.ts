@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   });
   // The demo policy goes through a file, as a deployment's would; the app seeds its policy table from it.
   const policyFile = path.join(ROOT, ".data", "policy.json");
-  writeFileSync(policyFile, `${JSON.stringify(demoPolicy("production"), null, 2)}\n`);
+  // Each named provider's simulator serves one demo country, so every adapter can be tried by hand.
+  const policy = demoPolicy("production");
+  policy.profiles[0]!.providers.byCountry = { IL: "au10tix", FR: "idemia", US: "truecredential" };
+  writeFileSync(policyFile, `${JSON.stringify(policy, null, 2)}\n`);
   const settings: Record<string, string> = {
     ...appSettings({
       host: "localhost",
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
       tenantId: DEMO_TENANT_ID,
       simulators: sims,
       secrets,
-      policy: demoPolicy("production"),
+      policy,
     }),
     POLICY_PROFILES_FILE: policyFile,
     // A person trying the demo restarts often; production defaults would lock them out for 15 minutes.
@@ -85,7 +88,8 @@ Account recovery is running (healthy after ${Date.now() - started} ms).
   Recovery page   http://localhost:${PORTS.app}/api/recover
   App health      http://localhost:${PORTS.app}/api/health
   Graph sim       ${sims.graph.url}/_sim/requests
-  IDV provider    ${sims.idv.url}
+  IDV provider    ${sims.idv.url}   (demo-idv: every country but IL, FR, US)
+  Named adapters  ${["au10tix IL", "idemia FR", "truecredential US"].map((p) => `${p} ${sims.idvProviders[p.split(" ")[0]!]!.url}`).join(", ")}   (send "country")
   Verified ID     ${sims.verifiedId.url}/wallet   (the demo wallet: present credentials here)
   Azurite tables  http://127.0.0.1:${PORTS.azurite} (data in .azurite/)
 
