@@ -48,10 +48,30 @@ interface StoredEvent {
 }
 
 export class AuditRepository {
+  /**
+   * Subjects already complete (user known): they never change afterwards, so a recovery's
+   * later audit entries need no extra read. Bounded; the oldest entries go first.
+   */
+  private readonly subjects = new Map<string, { userId?: string; clientAddress?: string }>();
+
   constructor(
     private readonly store: TableStore,
     private readonly subjectOf?: AuditSubjectLookup,
   ) {}
+
+  private async subject(recoveryId: string) {
+    const known = this.subjects.get(recoveryId);
+    if (known || !this.subjectOf) return known;
+    const found = await this.subjectOf(recoveryId);
+    if (found?.userId) {
+      if (this.subjects.size >= 1000) this.subjects.delete(this.subjects.keys().next().value!);
+      this.subjects.set(recoveryId, {
+        userId: found.userId,
+        ...(found.clientAddress ? { clientAddress: found.clientAddress } : {}),
+      });
+    }
+    return found;
+  }
 
   async record(event: Omit<AuditEvent, "at"> & { at?: string }): Promise<void> {
     const table = await this.store.table("audit");
@@ -59,8 +79,8 @@ export class AuditRepository {
     // Row keys sort by time; the random suffix keeps two events of one millisecond apart.
     const rowKey = event.onceKey ? `once_${event.onceKey}` : `${at}_${randomBytes(4).toString("hex")}`;
     const subject =
-      (event.userId === undefined || event.sourceAddress === undefined) && this.subjectOf
-        ? await this.subjectOf(event.recoveryId)
+      event.userId === undefined || event.sourceAddress === undefined
+        ? await this.subject(event.recoveryId)
         : undefined;
     const userId = event.userId ?? subject?.userId;
     const sourceAddress = event.sourceAddress ?? subject?.clientAddress;
