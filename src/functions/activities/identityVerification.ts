@@ -1,0 +1,60 @@
+/**
+ * Identity verification: the provider session and the signed one-time hand-off link.
+ */
+import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, signHandoffToken } from "../../idv/handoffToken";
+import { DependencyError } from "../../recovery/errors";
+import { requireSecret } from "../../secrets";
+import { services } from "../../services";
+import type { StartIdvInput } from "../contracts";
+import { openRecord } from "./common";
+
+export async function startIdentityVerification(input: StartIdvInput): Promise<void> {
+  const s = services();
+  const record = await openRecord(input.recoveryId);
+  const providerName = record.provider!;
+  const adapter = s.adapters.get(providerName);
+  const provider = s.config.providers.get(providerName);
+  if (!adapter || !provider)
+    throw new DependencyError("idv_error", `provider ${providerName} not configured`, false);
+  const keys = parseSigningKeys(await requireSecret(s.secrets, HANDOFF_SIGNING_KEY_SECRET));
+  const returnUrl = new URL(`${s.config.publicBaseUrl}/api/idv/${providerName}/return`);
+  returnUrl.searchParams.set("recoveryId", input.recoveryId);
+  const now = new Date();
+  const lifetimeSeconds = s.config.handoffTokenLifetimeMinutes * 60;
+  const token = await signHandoffToken(
+    keys,
+    {
+      orgId: s.config.tenantId,
+      requestId: input.sessionId,
+      redirectUrl: returnUrl.toString(),
+      issuer: s.config.publicBaseUrl,
+      audience: new URL(provider.verificationUrl).origin,
+      lifetimeSeconds,
+    },
+    now,
+  );
+  const started = await adapter.startVerification({
+    requestId: input.sessionId,
+    handoffToken: token,
+    expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000),
+  });
+  // The mapping webhooks are correlated through: the provider's session id → this recovery.
+  await s.idvSessions.create({
+    provider: providerName,
+    sessionId: started.sessionId,
+    recoveryId: input.recoveryId,
+    createdAt: now.toISOString(),
+  });
+  await s.recoveries.advance(input.recoveryId, {
+    status: "verifying_identity",
+    next: { type: "redirect", url: started.url },
+    expiresAt: input.deadline,
+  });
+  await s.audit.record({
+    recoveryId: input.recoveryId,
+    event: "identity_verification_started",
+    onceKey: `identity_verification_started_${input.sessionId}`,
+    outcome: "info",
+    detail: { provider: providerName, sessionId: input.sessionId },
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * The match of the verified person against the directory account, with namesake
+ * disambiguation (bindings, the claim-validation callout).
+ */
+import { validateClaims } from "../../claimValidation/callout";
+import { checkBindings } from "../../recovery/bindings";
+import { matchProfile } from "../../recovery/matching";
+import type { PolicyProfile } from "../../recovery/policy";
+import { requireSecret } from "../../secrets";
+import { services } from "../../services";
+import type { PresentationStepInput, StepVerdict } from "../contracts";
+import { openRecord, profileOf } from "./common";
+import { presentationOutcome } from "./presentation";
+
+/** What the extra checks after the name match decided, for the audit log (no values). */
+interface DisambiguationDetail {
+  bindings?: string;
+  claimValidation?: string;
+}
+
+/**
+ * Namesake disambiguation after a name match: the profile's bindings (claims against directory
+ * attributes), then the claim-validation callout. Either failing fails the match.
+ */
+async function disambiguate(
+  profile: PolicyProfile,
+  account: { id: string; userPrincipalName: string },
+  claims: Readonly<Record<string, unknown>>,
+): Promise<{ ok: boolean; detail: DisambiguationDetail }> {
+  const s = services();
+  const detail: DisambiguationDetail = {};
+  const callout = profile.claimValidation;
+  const wanted = [
+    ...new Set([...profile.bindings.map((b) => b.attribute), ...(callout ? ["employeeId"] : [])]),
+  ];
+  const attributes = wanted.length ? await s.directory.getBindingAttributes(account.id, wanted) : {};
+  if (profile.bindings.length > 0) {
+    const bound = checkBindings(profile.bindings, claims, attributes);
+    detail.bindings = bound.explanation;
+    if (!bound.ok) return { ok: false, detail };
+  }
+  if (callout) {
+    const textClaims: Record<string, string> = {};
+    for (const [name, value] of Object.entries(claims)) {
+      // Never the portrait: the HR system has no business with the face.
+      if (name !== "portrait" && typeof value === "string") textClaims[name] = value;
+    }
+    const verdict = await validateClaims(
+      callout,
+      {
+        tenantId: s.config.tenantId,
+        userId: account.id,
+        userPrincipalName: account.userPrincipalName,
+        employeeId: attributes.employeeId ?? null,
+        claims: textClaims,
+      },
+      callout.apiKeySecret ? await requireSecret(s.secrets, callout.apiKeySecret) : undefined,
+    );
+    detail.claimValidation = verdict.pass
+      ? `pass (attempts ${verdict.attempts})`
+      : verdict.reason === "failed"
+        ? `failed: ${verdict.failedClaims.join(",") || "no claims named"} (attempts ${verdict.attempts})`
+        : `error: ${verdict.error} (attempts ${verdict.attempts}, fail-closed)`;
+    if (!verdict.pass) return { ok: false, detail };
+  }
+  return { ok: true, detail };
+}
+
+export async function matchDirectoryProfile(input: PresentationStepInput): Promise<StepVerdict> {
+  const s = services();
+  const record = await openRecord(input.recoveryId);
+  const outcome = await presentationOutcome(input.state, input.recoveryId);
+  const claims = outcome.credentials[0]?.claims ?? {};
+  // Read the directory again: the names may have changed since discovery.
+  const account = await s.directory.getAccount(record.userId!);
+  const profile = profileOf(record);
+  const result = account
+    ? matchProfile(
+        profile.nameMatch,
+        {
+          firstName: typeof claims.firstName === "string" ? claims.firstName : undefined,
+          lastName: typeof claims.lastName === "string" ? claims.lastName : undefined,
+        },
+        account,
+      )
+    : { matched: false, explanation: "account no longer exists" };
+  const stillUsable = account?.accountEnabled === true;
+  const extra =
+    result.matched && stillUsable && account ? await disambiguate(profile, account, claims) : undefined;
+  const ok = result.matched && stillUsable && (extra?.ok ?? true);
+  await s.audit.record({
+    recoveryId: input.recoveryId,
+    event: "profile_matched",
+    onceKey: "profile_matched",
+    outcome: ok ? "success" : "failure",
+    code: ok ? "matched" : "profile_mismatch",
+    detail: {
+      explanation: stillUsable ? result.explanation : "account disabled or deleted",
+      mode: profile.nameMatch,
+      ...(extra?.detail ?? {}),
+    },
+  });
+  return ok ? { ok: true } : { ok: false, code: "profile_mismatch" };
+}
