@@ -66,3 +66,55 @@ describe("deleteAuthenticationMethods", () => {
     ]);
   });
 });
+
+describe("batch", () => {
+  const read = (id: string, userId: string) => ({
+    id,
+    method: "GET" as const,
+    url: `/users/${userId}?$select=id`,
+  });
+
+  it("sends a throttled item again, alone, after its Retry-After; the others are answered once", async () => {
+    sim.reset(demoTenant());
+    sim.throttle({ method: "GET", path: `/users/${adele.id}`, times: 1, retryAfterSeconds: 1 });
+    const megan = DEMO_USERS.meganBowen.id;
+    const results = await gateway.batch("test", [read("a", adele.id), read("m", megan)]);
+    expect([results.get("a")?.status, results.get("m")?.status]).toEqual([200, 200]);
+    const rounds = sim.requests.filter((r) => r.path === "/$batch");
+    expect(rounds).toHaveLength(2);
+    const items = sim.requests.filter((r) => r.inBatch);
+    expect(items.map((r) => `${r.batchItemId}:${r.status}`)).toEqual(["a:429", "m:200", "a:200"]);
+    expect(Date.parse(rounds[1]!.time) - Date.parse(rounds[0]!.time)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("returns an item still throttled after four attempts as it is, for the caller to judge", async () => {
+    sim.reset(demoTenant());
+    sim.throttle({ method: "GET", path: `/users/${adele.id}`, times: 10, retryAfterSeconds: 0 });
+    const results = await gateway.batch("test", [read("a", adele.id)]);
+    expect(results.get("a")?.status).toBe(429);
+    expect(sim.requests.filter((r) => r.inBatch)).toHaveLength(4);
+  });
+
+  it("does not resend an item that failed for good (403)", async () => {
+    sim.reset(demoTenant());
+    sim.failNext({
+      method: "GET",
+      path: `/users/${adele.id}`,
+      times: 1,
+      status: 403,
+      code: "Authorization_RequestDenied",
+    });
+    const results = await gateway.batch("test", [read("a", adele.id)]);
+    expect(results.get("a")?.status).toBe(403);
+    expect(sim.requests.filter((r) => r.inBatch)).toHaveLength(1);
+  });
+
+  it("splits more than 20 items into round trips of at most 20", async () => {
+    sim.reset(demoTenant());
+    const items = Array.from({ length: 45 }, (_, i) => read(`i${i}`, adele.id));
+    const results = await gateway.batch("test", items);
+    expect(results.size).toBe(45);
+    expect([...results.values()].every((r) => r.status === 200)).toBe(true);
+    expect(sim.requests.filter((r) => r.path === "/$batch")).toHaveLength(3);
+  });
+});
