@@ -336,6 +336,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+/** A `true`/`false` setting, or its default when unset. */
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (raw !== "true" && raw !== "false") throw new ConfigurationError(name, "must be `true` or `false`");
+  return raw === "true";
+}
+
 function parseJson(name: string, text: string): unknown {
   try {
     return JSON.parse(text);
@@ -422,11 +430,8 @@ export function loadConfig(env: Env): AppConfig {
   const authority = required(env, "VERIFIED_ID_AUTHORITY");
   if (!authority.startsWith("did:")) throw new ConfigurationError("VERIFIED_ID_AUTHORITY", "must be a DID");
 
-  const didWebLoopback = read(env, "DID_WEB_HTTP_LOOPBACK") ?? "false";
-  if (didWebLoopback !== "true" && didWebLoopback !== "false") {
-    throw new ConfigurationError("DID_WEB_HTTP_LOOPBACK", "must be `true` or `false`");
-  }
-  if (didWebLoopback === "true" && credential.kind !== "dev-static") {
+  const didWebLoopback = boolean(env, "DID_WEB_HTTP_LOOPBACK", false);
+  if (didWebLoopback && credential.kind !== "dev-static") {
     throw new ConfigurationError(
       "DID_WEB_HTTP_LOOPBACK",
       "is for local runs only (AZURE_CREDENTIAL=dev-static)",
@@ -448,16 +453,8 @@ export function loadConfig(env: Env): AppConfig {
   }
   if (senderMailbox) notifications.senderMailbox = senderMailbox;
   if (adminAddress) notifications.adminAddress = adminAddress;
-  const notifyManager = read(env, "NOTIFY_MANAGER") ?? "false";
-  if (notifyManager !== "true" && notifyManager !== "false") {
-    throw new ConfigurationError("NOTIFY_MANAGER", "must be `true` or `false`");
-  }
-  notifications.notifyManager = notifyManager === "true";
+  notifications.notifyManager = boolean(env, "NOTIFY_MANAGER", false);
 
-  const sweepMinAge = Number(read(env, "IDV_INBOX_SWEEP_MIN_AGE_SECONDS") ?? "30");
-  if (!Number.isInteger(sweepMinAge) || sweepMinAge < 0 || sweepMinAge > 3600) {
-    throw new ConfigurationError("IDV_INBOX_SWEEP_MIN_AGE_SECONDS", "an integer from 0 to 3600");
-  }
 
   const publicBaseUrl = url(env, "PUBLIC_BASE_URL");
   const providers = loadProviders(env);
@@ -487,7 +484,7 @@ export function loadConfig(env: Env): AppConfig {
       authority,
       clientName: read(env, "VERIFIED_ID_CLIENT_NAME") ?? "Account recovery",
       purpose: read(env, "VERIFIED_ID_PURPOSE") ?? "Confirm it is you to recover your account",
-      didWebHttpLoopback: didWebLoopback === "true",
+      didWebHttpLoopback: didWebLoopback,
     },
     providers,
     policy,
@@ -502,7 +499,7 @@ export function loadConfig(env: Env): AppConfig {
     trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 1, 0, 10),
     notEligibleMinDelayMs: integer(env, "NOT_ELIGIBLE_MIN_DELAY_MS", 4000, 0, 30_000),
     notifications,
-    idvInboxSweepMinAgeSeconds: sweepMinAge,
+    idvInboxSweepMinAgeSeconds: integer(env, "IDV_INBOX_SWEEP_MIN_AGE_SECONDS", 30, 0, 3600),
     webhookInboxRetentionDays: integer(env, "WEBHOOK_INBOX_RETENTION_DAYS", 7, 1, 365),
   };
 }

@@ -5,6 +5,7 @@
  * shape of ids we accept as storage keys.
  */
 import { timingSafeEqual } from "node:crypto";
+import type { ProviderConfig } from "../config";
 import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
 
 export const IDV_DECISIONS = ["approved", "declined", "review", "resubmit", "expired", "error"] as const;
@@ -69,11 +70,46 @@ export interface IdvAdapter {
   verificationUrl(handoffToken: string): string;
 }
 
-/** The provider's page with `token=<JWT>` added (replacing any configured token parameter). */
-export function handoffUrl(verificationUrl: string, handoffToken: string): string {
-  const url = new URL(verificationUrl);
-  url.searchParams.set("token", handoffToken);
-  return url.toString();
+/**
+ * What every supported adapter shares: the provider's configuration and the hand-off of
+ * FACTS §11 (the user goes to the provider's page with our signed token, so our RequestId is
+ * the session id). Adapters differ only in how they authenticate and read webhooks.
+ */
+export abstract class HandoffAdapter implements IdvAdapter {
+  readonly name: string;
+  readonly kind: string;
+  readonly manifestUri: string | undefined;
+  readonly acceptedIssuers: readonly string[];
+
+  constructor(protected readonly config: ProviderConfig) {
+    this.name = config.name;
+    this.kind = config.adapter;
+    this.manifestUri = config.manifestUri;
+    this.acceptedIssuers = config.acceptedIssuers;
+  }
+
+  async startVerification(input: StartVerificationInput): Promise<StartedVerification> {
+    return {
+      sessionId: input.requestId,
+      url: this.verificationUrl(input.handoffToken),
+      expiresAt: input.expiresAt.toISOString(),
+    };
+  }
+
+  /** The provider's page with `token=<JWT>` added (replacing any configured token parameter). */
+  verificationUrl(handoffToken: string): string {
+    const url = new URL(this.config.verificationUrl);
+    url.searchParams.set("token", handoffToken);
+    return url.toString();
+  }
+
+  abstract authenticateWebhook(
+    headers: Headers,
+    rawBody: string,
+    secrets: readonly string[],
+    now: Date,
+  ): void;
+  abstract parseWebhook(headers: Headers, rawBody: string): WebhookEnvelope;
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -17,16 +17,13 @@ import type { ProviderConfig } from "../config";
 import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
 import {
   constantTimeEqual,
-  handoffUrl,
+  HandoffAdapter,
   IDV_DECISIONS,
-  type IdvAdapter,
   type IdvDecision,
   type NormalizedIdvResult,
   parseJsonBody,
   requireFreshTimestamp,
   requireStorageSafeId,
-  type StartedVerification,
-  type StartVerificationInput,
   type WebhookEnvelope,
 } from "./adapter";
 
@@ -148,34 +145,15 @@ function compact<T extends Record<string, string | undefined>>(value: T): Partia
   return entries.length > 0 ? (Object.fromEntries(entries) as Partial<T>) : undefined;
 }
 
-export class ProfileWebhooksAdapter implements IdvAdapter {
-  readonly name: string;
-  readonly kind: string;
-  readonly manifestUri: string | undefined;
-  readonly acceptedIssuers: readonly string[];
+export class ProfileWebhooksAdapter extends HandoffAdapter {
   private readonly statuses: ReadonlyMap<string, IdvDecision>;
 
   constructor(
-    private readonly config: ProviderConfig,
+    config: ProviderConfig,
     readonly profile: WebhookProfile,
   ) {
-    this.name = config.name;
-    this.kind = config.adapter;
-    this.manifestUri = config.manifestUri;
-    this.acceptedIssuers = config.acceptedIssuers;
+    super(config);
     this.statuses = new Map(Object.entries(profile.statuses).map(([k, v]) => [k.toLowerCase(), v]));
-  }
-
-  async startVerification(input: StartVerificationInput): Promise<StartedVerification> {
-    return {
-      sessionId: input.requestId,
-      url: this.verificationUrl(input.handoffToken),
-      expiresAt: input.expiresAt.toISOString(),
-    };
-  }
-
-  verificationUrl(handoffToken: string): string {
-    return handoffUrl(this.config.verificationUrl, handoffToken);
   }
 
   /** The timestamp and the presented signatures, from the header(s) the profile names. */

@@ -6,19 +6,15 @@
  */
 import { createHmac } from "node:crypto";
 import { z } from "zod";
-import type { ProviderConfig } from "../config";
 import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
 import { describeIssue } from "../recovery/policy";
 import {
   constantTimeEqual,
-  handoffUrl,
-  type IdvAdapter,
+  HandoffAdapter,
   type IdvDecision,
   parseJsonBody,
   requireFreshTimestamp,
   requireStorageSafeId,
-  type StartedVerification,
-  type StartVerificationInput,
   type WebhookEnvelope,
 } from "./adapter";
 
@@ -63,25 +59,7 @@ const payloadSchema = z.object({
   }),
 });
 
-export class StandardWebhooksAdapter implements IdvAdapter {
-  readonly name: string;
-  readonly kind = "standard-webhooks";
-  readonly manifestUri: string | undefined;
-  readonly acceptedIssuers: readonly string[];
-  constructor(private readonly config: ProviderConfig) {
-    this.name = config.name;
-    this.manifestUri = config.manifestUri;
-    this.acceptedIssuers = config.acceptedIssuers;
-  }
-
-  async startVerification(input: StartVerificationInput): Promise<StartedVerification> {
-    return {
-      sessionId: input.requestId,
-      url: this.verificationUrl(input.handoffToken),
-      expiresAt: input.expiresAt.toISOString(),
-    };
-  }
-
+export class StandardWebhooksAdapter extends HandoffAdapter {
   authenticateWebhook(headers: Headers, rawBody: string, secrets: readonly string[], now: Date): void {
     const id = headers.get("webhook-id");
     const timestamp = headers.get("webhook-timestamp");
@@ -123,9 +101,5 @@ export class StandardWebhooksAdapter implements IdvAdapter {
         checks: data.checks,
       },
     };
-  }
-
-  verificationUrl(handoffToken: string): string {
-    return handoffUrl(this.config.verificationUrl, handoffToken);
   }
 }
