@@ -455,7 +455,6 @@ export function loadConfig(env: Env): AppConfig {
   if (adminAddress) notifications.adminAddress = adminAddress;
   notifications.notifyManager = boolean(env, "NOTIFY_MANAGER", false);
 
-
   const publicBaseUrl = url(env, "PUBLIC_BASE_URL");
   const providers = loadProviders(env);
   const { policy, setting: policySetting } = loadPolicy(env);
