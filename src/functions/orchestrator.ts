@@ -62,7 +62,7 @@ function* waitForEvent<T>(
 /**
  * Closes the recovery; with `notify`, then tells the user and the admins (after closing, so
  * the client gets its TAP without waiting for mail). A notice that cannot be sent is audited
- * by its activity and does not change the outcome.
+ * by its activity (`notification_attempt_failed`) and does not change the outcome.
  */
 function* finish(
   context: OrchestrationContext,

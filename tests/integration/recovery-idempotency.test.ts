@@ -14,7 +14,7 @@ import { WELL_KNOWN_METHOD_IDS } from "../../dev/simulators/graph";
 import { type RecoveryStart, type RecoveryState, type TestStack, useStack } from "../support/stack";
 
 /** Copies of Adele (every kind of method, mobile phone as default) under their own names. */
-const PEOPLE = ["Jwe", "Batch", "Mobile", "Revoke", "Pass", "Mail", "Mismatch"] as const;
+const PEOPLE = ["Jwe", "Batch", "Mobile", "Revoke", "Pass", "Mail", "Mismatch", "Silent"] as const;
 type Person = (typeof PEOPLE)[number];
 
 function person(name: Person): {
@@ -301,6 +301,37 @@ describe("the recovery step, with failures injected after each Graph write", () 
     expect(audit.find((e) => e.event === "profile_matched")?.activityDisplayName).toBe(
       "Account not matched or validated",
     );
+  });
+
+  it("a notice Graph keeps refusing is audited as failed and leaves the recovery as it is", async () => {
+    const p = person("Silent");
+    const { start, done } = await recover("Silent", {
+      // Every attempt the durable retry policy makes (four) is refused.
+      before: (s) =>
+        s.sims.graph.failNext({
+          method: "POST",
+          path: "/sendMail",
+          times: 4,
+          status: 500,
+          code: "generalException",
+        }),
+    });
+    expect(done.status).toBe("recovered");
+    expectRecoveredOnce("Silent", done.tap!.value!);
+    // The retries wait 2 s, 4 s and 8 s on the durable clock: move it past each wait.
+    const deadline = Date.now() + 30_000;
+    while ((await stack().durableStatus(start.recoveryId)).status !== 200) {
+      if (Date.now() > deadline) throw new Error("the workflow did not end");
+      await stack().advanceClock(10_000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const audit = await stack().auditEvents(start.recoveryId);
+    expect(audit.filter((e) => e.event === "notification_attempt_failed").map((e) => e.code)).toEqual([
+      "user_recovered",
+    ]);
+    expect(audit.some((e) => e.event === "notification_sent")).toBe(false);
+    expect(mailTo(p.home)).toHaveLength(0);
+    expect((await stack().readRecovery(start.recoveryId, start.recoveryToken)).body.status).toBe("recovered");
   });
 
   it("uses no mail address a recovery did not name", () => {

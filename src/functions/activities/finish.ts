@@ -63,6 +63,18 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
       code,
       ...(detail ? { detail: { ...detail } } : {}),
     });
+  // A send that fails is audited before the durable retry runs the step again: if every retry
+  // fails too, the audit trail says which notice never went out, and why.
+  const send = async (recipient: "user" | "admin", message: Parameters<typeof s.directory.sendMail>[1]) => {
+    try {
+      await s.directory.sendMail(senderMailbox!, message);
+    } catch (err) {
+      await audit("notification_attempt_failed", "failure", `${recipient}_${kind}`, {
+        error: (err as Error).message.slice(0, 300),
+      });
+      throw err;
+    }
+  };
   if (!senderMailbox) {
     await audit("notification_skipped", "info", "no_sender_mailbox");
     return;
@@ -87,7 +99,7 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
       await audit("notification_skipped", "failure", "user_has_no_other_address");
     } else {
       const notice = userNotice(facts);
-      await s.directory.sendMail(senderMailbox, to.length ? { ...notice, to, cc } : { ...notice, to: cc });
+      await send("user", to.length ? { ...notice, to, cc } : { ...notice, to: cc });
       await s.recoveries.update(input.recoveryId, (r) => ({
         ...r,
         userNotifiedAt: new Date().toISOString(),
@@ -99,7 +111,7 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
     }
   }
   if (adminAddress && !record.adminNotifiedAt) {
-    await s.directory.sendMail(senderMailbox, { ...adminNotice(facts), to: [adminAddress] });
+    await send("admin", { ...adminNotice(facts), to: [adminAddress] });
     await s.recoveries.update(input.recoveryId, (r) => ({ ...r, adminNotifiedAt: new Date().toISOString() }));
     await audit("notification_sent", "success", `admin_${kind}`);
   }
