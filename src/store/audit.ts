@@ -36,7 +36,8 @@ export interface AuditEvent {
   activityDisplayName?: string | undefined;
 }
 
-interface StoredEvent {
+/** One audit entry as the Audit table holds it (what an export or a test reads). */
+export interface StoredEvent {
   at: string;
   event: string;
   outcome: string;

@@ -20,6 +20,7 @@ import {
 } from "../../dev/stack";
 import { freePort } from "../../dev/support/azurite";
 import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
+import type { StoredEvent } from "../../src/store/audit";
 
 export interface TestStackOptions {
   storage: string;
@@ -69,17 +70,8 @@ export interface RecoveryState {
   };
 }
 
-/** One audit entry as the Audit table holds it. */
-export interface AuditRow {
-  event: string;
-  outcome: string;
-  code?: string;
-  detail?: string;
-  userId?: string;
-  sourceAddress?: string;
-  /** Entra's name for the event, where it has one. */
-  activityDisplayName?: string;
-}
+/** One audit entry as the Audit table holds it, without its time (lists come sorted by it). */
+export type AuditRow = Omit<StoredEvent, "at">;
 
 export class TestStack {
   host!: HostProcess;
@@ -268,8 +260,8 @@ export class TestStack {
     const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}Audit`, {
       allowInsecureConnection: true,
     });
-    const events: (AuditRow & { at: string })[] = [];
-    for await (const e of client.listEntities<AuditRow & { at: string }>({
+    const events: StoredEvent[] = [];
+    for await (const e of client.listEntities<StoredEvent>({
       queryOptions: { filter: odata`PartitionKey eq ${recoveryId}` },
     })) {
       events.push({
