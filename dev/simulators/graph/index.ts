@@ -81,6 +81,8 @@ export interface GraphSimulator {
   readonly sentMail: readonly SentMail[];
   /** Fresh state from `seed` (default: the seed given at start); also clears faults and the log. */
   reset(seed?: TenantSeed): void;
+  /** Accepts one more bearer token from now on (besides `acceptedToken`). */
+  acceptToken(token: string): void;
 }
 
 /** Graph accepts bodies up to 4 MB. */
@@ -98,7 +100,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
   let tenant = new Tenant(initialSeed, clock);
   const faults = new Faults();
   let log: LoggedRequest[] = [];
-  const acceptedDigest = digest(options.acceptedToken);
+  // More tokens can be accepted later (acceptToken): e.g. a JWT-shaped token whose `roles` claim a test sets.
+  const acceptedDigests = [digest(options.acceptedToken)];
 
   /** Runs one request (top-level or $batch item): injected faults, routing, error rendering, logging. */
   const execute = (
@@ -204,7 +207,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     let body: Json | undefined;
     if (!failure) {
       if (!VERSIONS.has(version)) failure = badRequest(`Invalid version: ${version}`);
-      else failure = authenticate(headers.authorization, acceptedDigest);
+      else failure = authenticate(headers.authorization, acceptedDigests);
     }
     if (!failure && text.trim() !== "") {
       try {
@@ -323,6 +326,10 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
       const at = requireUser(idOrUpn).revocations;
       return { count: at.length, timestamps: [...at] };
     },
+    acceptToken(token) {
+      if (typeof token !== "string" || token === "") throw new TypeError("acceptToken: a non-empty string");
+      acceptedDigests.push(digest(token));
+    },
     reset(seed) {
       tenant = new Tenant(seed ?? initialSeed, clock);
       faults.clear();
@@ -333,7 +340,10 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
 }
 
 /** Missing/wrong token → Graph's 401; undefined when the caller may proceed. */
-function authenticate(authorization: string | undefined, acceptedDigest: Buffer): GraphFailure | undefined {
+function authenticate(
+  authorization: string | undefined,
+  acceptedDigests: readonly Buffer[],
+): GraphFailure | undefined {
   const challenge = {
     "WWW-Authenticate":
       'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
@@ -341,7 +351,8 @@ function authenticate(authorization: string | undefined, acceptedDigest: Buffer)
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
   if (!match) return new GraphFailure(401, "InvalidAuthenticationToken", "Access token is empty.", challenge);
   // Compare digests so the comparison takes the same time whatever the token's length.
-  if (!timingSafeEqual(digest(match[1]!.trim()), acceptedDigest)) {
+  const presented = digest(match[1]!.trim());
+  if (!acceptedDigests.some((accepted) => timingSafeEqual(presented, accepted))) {
     return new GraphFailure(401, "InvalidAuthenticationToken", "Access token validation failure.", challenge);
   }
   return undefined;

@@ -13,6 +13,56 @@ export interface TenantSeed {
   tapPolicy: TapPolicySeed;
   /** Addresses of shared mailboxes that may send mail (POST /users/{address}/sendMail), besides users. */
   mailboxes?: string[];
+  /** GET /identity/conditionalAccess/policies (what the preflight diagnostics read). */
+  conditionalAccessPolicies?: ConditionalAccessPolicySeed[];
+  /** GET /roleManagement/directory/roleAssignments: directory roles held by users or groups. */
+  roleAssignments?: RoleAssignmentSeed[];
+}
+
+/**
+ * A Conditional Access policy in Graph's shape (conditionalAccessPolicy), reduced to what the
+ * diagnostics read; unset parts render as Graph renders them (empty lists, null).
+ */
+export interface ConditionalAccessPolicySeed {
+  id: string;
+  displayName: string;
+  state: "enabled" | "disabled" | "enabledForReportingButNotEnforced";
+  users: {
+    includeUsers?: string[];
+    excludeUsers?: string[];
+    includeGroups?: string[];
+    excludeGroups?: string[];
+    includeRoles?: string[];
+    excludeRoles?: string[];
+  };
+  applications: {
+    includeApplications?: string[];
+    excludeApplications?: string[];
+    /** e.g. "urn:user:registersecurityinfo". */
+    includeUserActions?: string[];
+  };
+  clientAppTypes?: string[];
+  locations?: { includeLocations: string[]; excludeLocations: string[] } | null;
+  platforms?: { includePlatforms: string[]; excludePlatforms: string[] } | null;
+  signInRiskLevels?: string[];
+  userRiskLevels?: string[];
+  grantControls: {
+    operator: "AND" | "OR";
+    builtInControls: string[];
+    termsOfUse?: string[];
+    customAuthenticationFactors?: string[];
+    authenticationStrength?: { id: string; displayName: string; allowedCombinations: string[] } | null;
+  } | null;
+}
+
+/** A directory role assignment (unifiedRoleAssignment) at tenant scope. */
+export interface RoleAssignmentSeed {
+  id: string;
+  /** The role's template id, e.g. 62e90394-69f5-4237-9190-012177145e10 (Global Administrator). */
+  roleDefinitionId: string;
+  /** A user or a (role-assignable) group. */
+  principalId: string;
+  directoryScopeId?: string;
 }
 
 export interface UserSeed {

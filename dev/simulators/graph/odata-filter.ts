@@ -1,6 +1,6 @@
 /**
  * The subset of OData `$filter` that the app sends to `/users`: `eq` on a few properties,
- * `otherMails/any(m:m eq '…')`, `and`/`or`, parentheses. Anything else is refused with
+ * `in` on string properties (`id in ('…', '…')`), `otherMails/any(m:m eq '…')`, `and`/`or`, parentheses. Anything else is refused with
  * Graph's own errors rather than guessed at, so a filter that would fail in production fails
  * here too. String comparison is case-insensitive (as in Entra); `''` escapes a quote.
  */
@@ -11,6 +11,7 @@ export type FilterValue = string | boolean | null;
 export type FilterNode =
   | { kind: "and" | "or"; left: FilterNode; right: FilterNode }
   | { kind: "eq"; property: string; value: FilterValue }
+  | { kind: "in"; property: string; values: string[] }
   | { kind: "any"; property: string; value: FilterValue };
 
 const STRING_PROPERTIES = new Set([
@@ -129,6 +130,19 @@ export function parseFilter(text: string): FilterNode {
     const op = tokens[pos++];
     if (op?.t !== "ident") throw invalid(`operator expected after '${property}'.`);
     const opName = op.v.toLowerCase();
+    if (opName === "in" && STRING_PROPERTIES.has(property)) {
+      expectPunct("(");
+      const values: string[] = [];
+      for (;;) {
+        const value = parseLiteral();
+        if (typeof value !== "string") throw invalid("string literal expected in 'in' list.");
+        values.push(value);
+        const sep = tokens[pos++];
+        if (sep?.t === "punct" && sep.v === ")") break;
+        if (sep?.t !== "punct" || sep.v !== ",") throw invalid(`',' or ')' expected in '${text}'.`);
+      }
+      return { kind: "in", property, values };
+    }
     if (["ne", "gt", "ge", "lt", "le", "in", "has"].includes(opName)) throw unsupportedQuery();
     if (opName !== "eq") throw invalid(`unknown operator '${op.v}'.`);
     const value = parseLiteral();
@@ -217,7 +231,22 @@ export function matchesFilter(node: FilterNode, read: PropertyReader): boolean {
       const actual = read(node.property);
       return Array.isArray(actual) && actual.some((v) => equals(v, node.value));
     }
+    case "in": {
+      const actual = read(node.property);
+      return !Array.isArray(actual) && node.values.some((v) => equals(actual as FilterValue | undefined, v));
+    }
   }
+}
+
+/**
+ * The object ids a filter is confined to (`id eq '…'`, `id in (…)`, or an `and` with one of
+ * them), so a lookup can replace a scan; undefined when the filter is not so confined.
+ */
+export function idsOf(node: FilterNode): string[] | undefined {
+  if (node.kind === "eq" && node.property === "id" && typeof node.value === "string") return [node.value];
+  if (node.kind === "in" && node.property === "id") return node.values;
+  if (node.kind === "and") return idsOf(node.left) ?? idsOf(node.right);
+  return undefined;
 }
 
 function equals(actual: FilterValue | undefined, expected: FilterValue): boolean {

@@ -12,8 +12,13 @@ import {
   unsupportedQuery,
   userNotFound,
 } from "./errors";
-import { METHOD_COLLECTION, METHOD_ODATA_TYPE, type MethodType } from "./model";
-import { type FilterValue, matchesFilter, parseFilter } from "./odata-filter";
+import {
+  type ConditionalAccessPolicySeed,
+  METHOD_COLLECTION,
+  METHOD_ODATA_TYPE,
+  type MethodType,
+} from "./model";
+import { type FilterValue, idsOf, matchesFilter, parseFilter } from "./odata-filter";
 import {
   contextUrl,
   type Json,
@@ -54,6 +59,7 @@ const COLLECTION_TYPE = new Map<string, MethodType>(
 );
 
 const MAX_PAGE = 999;
+const MAX_SIGN_IN_PAGE = 120;
 
 export function routeGraphRequest(tenant: Tenant, req: GraphRequest): GraphResponse {
   const segments = req.path
@@ -70,7 +76,216 @@ export function routeGraphRequest(tenant: Tenant, req: GraphRequest): GraphRespo
   if (root === undefined) throw segmentNotFound("");
   if (root === "users") return routeUsers(tenant, req, rest);
   if (root === "policies") return routePolicies(tenant, req, rest);
+  if (root === "groups") return routeGroups(tenant, req, rest);
+  if (root === "identity") return routeIdentity(tenant, req, rest);
+  if (root === "roleManagement") return routeRoleManagement(tenant, req, rest);
   throw segmentNotFound(root);
+}
+
+/** `$top` (default 100, at most `max`; above 999 refused) and the offset a `$skiptoken` of ours carries. */
+function pageWindow(req: GraphRequest, max: number): { top: number; skip: number } {
+  const topText = req.query.get("$top");
+  let top = 100;
+  if (topText !== null) {
+    top = Number(topText);
+    if (!Number.isInteger(top) || top < 1 || top > MAX_PAGE) {
+      throw badRequest(
+        `Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_PAGE} inclusive.`,
+        "Request_BadRequest",
+      );
+    }
+  }
+  const skipText = req.query.get("$skiptoken");
+  const skip = skipText === null ? 0 : Number(Buffer.from(skipText, "base64url").toString("utf8"));
+  if (!Number.isInteger(skip) || skip < 0) throw badRequest("Invalid $skiptoken.", "Request_BadRequest");
+  return { top: Math.min(top, max), skip };
+}
+
+/** One page of `items`, with Graph's `@odata.nextLink` (back to this simulator) when more remain. */
+function page<T>(
+  req: GraphRequest,
+  items: readonly T[],
+  window: { top: number; skip: number },
+  context: string,
+): { body: JsonObject; items: T[] } {
+  const body: JsonObject = { "@odata.context": contextUrl(req.version, context) };
+  if (window.skip + window.top < items.length) {
+    const next = new URLSearchParams(req.query);
+    next.set("$skiptoken", Buffer.from(String(window.skip + window.top)).toString("base64url"));
+    body["@odata.nextLink"] = `${req.origin}/${req.version}${req.path}?${next.toString()}`;
+  }
+  return { body, items: items.slice(window.skip, window.skip + window.top) };
+}
+
+/**
+ * GET /groups/{id}/transitiveMembers[/microsoft.graph.user]: every member at any depth. With
+ * the cast only users, `$select` as on /users; without it nested groups too, each with its
+ * `@odata.type`. Pages of `$top` (default 100, at most 999) linked by `@odata.nextLink`.
+ */
+function routeGroups(tenant: Tenant, req: GraphRequest, rest: string[]): GraphResponse {
+  const [id, navigation, cast, extra] = rest;
+  if (id === undefined) throw segmentNotFound("groups");
+  if (navigation !== "transitiveMembers") throw segmentNotFound(navigation ?? id);
+  if (extra !== undefined) throw segmentNotFound(extra);
+  if (cast !== undefined && cast !== "microsoft.graph.user") {
+    throw unsupportedQuery(`Unsupported cast '${cast}' on this simulator.`);
+  }
+  allow(req, "GET");
+  const group = tenant.group(id);
+  if (!group) throw userNotFound(id);
+  const select = parseUserSelect(req.query.get("$select"));
+  const members = tenant.transitiveMembers(group.id);
+  const window = pageWindow(req, MAX_PAGE);
+  if (cast) {
+    const { body, items } = page(req, members.users, window, select ? `users(${select.join(",")})` : "users");
+    body.value = items.map((u) => renderUser(u, tenant, select));
+    return ok(body);
+  }
+  const all: Json[] = [
+    ...members.groups.map((g) => ({
+      "@odata.type": "#microsoft.graph.group",
+      id: g.id,
+      displayName: g.displayName,
+    })),
+    ...members.users.map((u) => ({
+      "@odata.type": "#microsoft.graph.user",
+      ...renderUser(u, tenant, select),
+    })),
+  ];
+  const { body, items } = page(req, all, window, "directoryObjects");
+  body.value = items;
+  return ok(body);
+}
+
+/** GET /identity/conditionalAccess/policies[/{id}]: the seeded policies in Graph's shape. */
+function routeIdentity(tenant: Tenant, req: GraphRequest, rest: string[]): GraphResponse {
+  const [area, collection, id, extra] = rest;
+  if (area !== "conditionalAccess") throw segmentNotFound(area ?? "identity");
+  if (collection !== "policies") throw segmentNotFound(collection ?? area);
+  if (extra !== undefined) throw segmentNotFound(extra);
+  allow(req, "GET");
+  const policies = tenant.conditionalAccessPolicies.map(renderConditionalAccessPolicy);
+  if (id === undefined) {
+    return ok({
+      "@odata.context": contextUrl(req.version, "identity/conditionalAccess/policies"),
+      value: policies,
+    });
+  }
+  const policy = policies.find((p) => String(p.id).toLowerCase() === id.toLowerCase());
+  if (!policy) throw new GraphFailure(404, "ResourceNotFound", `Policy '${id}' was not found.`);
+  return ok({
+    "@odata.context": contextUrl(req.version, "identity/conditionalAccess/policies/$entity"),
+    ...policy,
+  });
+}
+
+function renderConditionalAccessPolicy(p: ConditionalAccessPolicySeed): JsonObject {
+  const list = (v: readonly string[] | undefined): Json => [...(v ?? [])];
+  const grant = p.grantControls;
+  return {
+    id: p.id,
+    displayName: p.displayName,
+    state: p.state,
+    createdDateTime: "2024-01-01T00:00:00Z",
+    modifiedDateTime: null,
+    conditions: {
+      userRiskLevels: list(p.userRiskLevels),
+      signInRiskLevels: list(p.signInRiskLevels),
+      clientAppTypes: list(p.clientAppTypes ?? ["all"]),
+      platforms: p.platforms
+        ? {
+            includePlatforms: list(p.platforms.includePlatforms),
+            excludePlatforms: list(p.platforms.excludePlatforms),
+          }
+        : null,
+      locations: p.locations
+        ? {
+            includeLocations: list(p.locations.includeLocations),
+            excludeLocations: list(p.locations.excludeLocations),
+          }
+        : null,
+      devices: null,
+      applications: {
+        includeApplications: list(p.applications.includeApplications),
+        excludeApplications: list(p.applications.excludeApplications),
+        includeUserActions: list(p.applications.includeUserActions),
+        includeAuthenticationContextClassReferences: [],
+      },
+      users: {
+        includeUsers: list(p.users.includeUsers),
+        excludeUsers: list(p.users.excludeUsers),
+        includeGroups: list(p.users.includeGroups),
+        excludeGroups: list(p.users.excludeGroups),
+        includeRoles: list(p.users.includeRoles),
+        excludeRoles: list(p.users.excludeRoles),
+      },
+    },
+    grantControls: grant
+      ? {
+          operator: grant.operator,
+          builtInControls: list(grant.builtInControls),
+          customAuthenticationFactors: list(grant.customAuthenticationFactors),
+          termsOfUse: list(grant.termsOfUse),
+          authenticationStrength: grant.authenticationStrength
+            ? {
+                id: grant.authenticationStrength.id,
+                displayName: grant.authenticationStrength.displayName,
+                allowedCombinations: list(grant.authenticationStrength.allowedCombinations),
+              }
+            : null,
+        }
+      : null,
+    sessionControls: null,
+  };
+}
+
+/**
+ * GET /roleManagement/directory/roleAssignments, optionally with `$filter=roleDefinitionId eq
+ * '…'` (or principalId) and `$expand=principal` (the principal's `@odata.type`, id, name).
+ */
+function routeRoleManagement(tenant: Tenant, req: GraphRequest, rest: string[]): GraphResponse {
+  const [provider, collection, extra] = rest;
+  if (provider !== "directory") throw segmentNotFound(provider ?? "roleManagement");
+  if (collection !== "roleAssignments") throw segmentNotFound(collection ?? provider);
+  if (extra !== undefined) throw segmentNotFound(extra);
+  allow(req, "GET");
+  const filterText = req.query.get("$filter");
+  let match: (a: { roleDefinitionId: string; principalId: string }) => boolean = () => true;
+  if (filterText !== null) {
+    const m = /^\s*(roleDefinitionId|principalId)\s+eq\s+'([^']*)'\s*$/.exec(filterText);
+    if (!m) throw unsupportedQuery(`Unsupported filter '${filterText}' on this simulator.`);
+    const property = m[1] as "roleDefinitionId" | "principalId";
+    const value = m[2]!.toLowerCase();
+    match = (a) => a[property].toLowerCase() === value;
+  }
+  const expand = req.query.get("$expand");
+  if (expand !== null && expand.trim() !== "principal") {
+    throw unsupportedQuery(`Unsupported $expand '${expand}' on this simulator.`);
+  }
+  const value: Json[] = tenant.roleAssignments.filter(match).map((a) => {
+    const entry: JsonObject = {
+      id: a.id,
+      principalId: a.principalId,
+      roleDefinitionId: a.roleDefinitionId,
+      directoryScopeId: a.directoryScopeId ?? "/",
+    };
+    if (expand !== null) {
+      const user = tenant.findUser(a.principalId);
+      const group = tenant.group(a.principalId);
+      entry.principal = user
+        ? { "@odata.type": "#microsoft.graph.user", id: user.seed.id, displayName: user.seed.displayName }
+        : {
+            "@odata.type": "#microsoft.graph.group",
+            id: group?.id ?? a.principalId,
+            displayName: group?.displayName ?? null,
+          };
+    }
+    return entry;
+  });
+  return ok({
+    "@odata.context": contextUrl(req.version, "roleManagement/directory/roleAssignments"),
+    value,
+  });
 }
 
 function routeUsers(tenant: Tenant, req: GraphRequest, rest: string[]): GraphResponse {
@@ -223,39 +438,20 @@ function listUsers(tenant: Tenant, req: GraphRequest): GraphResponse {
     throw badRequest("$count is not currently supported.", "Request_BadRequest");
   }
 
-  const topText = req.query.get("$top");
-  let top = 100;
-  if (topText !== null) {
-    top = Number(topText);
-    if (!Number.isInteger(top) || top < 1 || top > MAX_PAGE) {
-      throw badRequest(
-        `Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_PAGE} inclusive.`,
-        "Request_BadRequest",
-      );
-    }
-  }
-  const skipText = req.query.get("$skiptoken");
-  const skip = skipText === null ? 0 : Number(Buffer.from(skipText, "base64url").toString("utf8"));
-  if (!Number.isInteger(skip) || skip < 0) throw badRequest("Invalid $skiptoken.", "Request_BadRequest");
-
-  const matching = tenant
-    .allUsers()
-    .filter(
-      (u) =>
-        !filter || matchesFilter(filter, (p) => readUserProperty(u, tenant, p) as FilterValue | string[]),
-    );
-  const page = matching.slice(skip, skip + top);
-
-  const body: JsonObject = {
-    "@odata.context": contextUrl(req.version, select ? `users(${select.join(",")})` : "users"),
-  };
+  // Graph serves at most 120 users per page when signInActivity is selected or filtered on.
+  const withSignIn = select?.includes("signInActivity") === true || /signInActivity/i.test(filterText ?? "");
+  const window = pageWindow(req, withSignIn ? MAX_SIGN_IN_PAGE : MAX_PAGE);
+  // `id in (…)` / `id eq …` look the users up instead of scanning a large tenant.
+  const wanted = filter ? idsOf(filter) : undefined;
+  const candidates = wanted
+    ? [...new Set(wanted.map((id) => tenant.findUser(id)).filter((u): u is UserRecord => u !== undefined))]
+    : tenant.allUsers();
+  const matching = candidates.filter(
+    (u) => !filter || matchesFilter(filter, (p) => readUserProperty(u, tenant, p) as FilterValue | string[]),
+  );
+  const { body, items } = page(req, matching, window, select ? `users(${select.join(",")})` : "users");
   if (wantCount) body["@odata.count"] = matching.length;
-  if (skip + top < matching.length) {
-    const next = new URLSearchParams(req.query);
-    next.set("$skiptoken", Buffer.from(String(skip + top)).toString("base64url"));
-    body["@odata.nextLink"] = `${req.origin}/${req.version}/users?${next.toString()}`;
-  }
-  body.value = page.map((u) => renderUser(u, tenant, select));
+  body.value = items.map((u) => renderUser(u, tenant, select));
   return ok(body);
 }
 

@@ -9,10 +9,12 @@ import { badRequest, GraphFailure } from "./errors";
 import {
   ALL_USERS_TARGET,
   type GroupSeed,
+  type ConditionalAccessPolicySeed,
   type IssuedTemporaryAccessPass,
   METHOD_COLLECTION,
   type MethodSeed,
   type MethodType,
+  type RoleAssignmentSeed,
   type SentMail,
   type TapPolicySeed,
   type TemporaryAccessPassMethodSeed,
@@ -47,6 +49,8 @@ export class Tenant {
   private readonly mailboxes: Set<string>;
   /** Every message sent through sendMail, oldest first. */
   readonly sentMail: SentMail[] = [];
+  readonly conditionalAccessPolicies: readonly ConditionalAccessPolicySeed[];
+  readonly roleAssignments: readonly RoleAssignmentSeed[];
 
   constructor(
     seed: TenantSeed,
@@ -58,6 +62,8 @@ export class Tenant {
     this.tenantId = own.tenantId;
     this.tapPolicy = own.tapPolicy;
     this.mailboxes = new Set((own.mailboxes ?? []).map((m) => m.toLowerCase()));
+    this.conditionalAccessPolicies = own.conditionalAccessPolicies ?? [];
+    this.roleAssignments = own.roleAssignments ?? [];
     for (const group of own.groups) this.groups.set(group.id.toLowerCase(), group);
     for (const user of own.users) {
       const record: UserRecord = {
@@ -107,6 +113,39 @@ export class Tenant {
 
   group(id: string): GroupSeed | undefined {
     return this.groups.get(id.toLowerCase());
+  }
+
+  /** The group and every group nested in it, at any depth (cycles tolerated). */
+  nestedGroupIds(groupId: string): Set<string> {
+    const root = this.group(groupId);
+    const found = new Set<string>();
+    if (!root) return found;
+    found.add(root.id.toLowerCase());
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const g of this.groups.values()) {
+        const id = g.id.toLowerCase();
+        if (found.has(id)) continue;
+        if ((g.memberOf ?? []).some((parent) => found.has(parent.toLowerCase()))) {
+          found.add(id);
+          grew = true;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Users and groups inside a group at any depth (GET /groups/{id}/transitiveMembers), in seed order. */
+  transitiveMembers(groupId: string): { users: UserRecord[]; groups: GroupSeed[] } {
+    const nested = this.nestedGroupIds(groupId);
+    const root = groupId.toLowerCase();
+    return {
+      groups: [...this.groups.values()].filter(
+        (g) => g.id.toLowerCase() !== root && nested.has(g.id.toLowerCase()),
+      ),
+      users: [...this.users.values()].filter((u) => u.seed.memberOf.some((g) => nested.has(g.toLowerCase()))),
+    };
   }
 
   /** Every group the user belongs to directly or through nesting (cycles tolerated). */
@@ -296,6 +335,10 @@ function validateSeed(seed: TenantSeed): void {
     if (u.defaultMfaMethodId !== undefined && !methodIds.has(u.defaultMfaMethodId.toLowerCase())) {
       fail(`user ${u.id} has defaultMfaMethodId ${u.defaultMfaMethodId} that is not one of its methods`);
     }
+  }
+  for (const a of seed.roleAssignments ?? []) {
+    if (!ids.has(a.principalId.toLowerCase()) && !groupIds.has(a.principalId.toLowerCase()))
+      fail(`role assignment ${a.id} names unknown principal ${a.principalId}`);
   }
   const p = seed.tapPolicy;
   if (p.minimumLifetimeInMinutes < 10 || p.maximumLifetimeInMinutes > 43200)
