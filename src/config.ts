@@ -151,6 +151,13 @@ export const SETTINGS: readonly SettingDoc[] = [
       "How long one read of the policy table serves discoveries (0–300). Policy changes take effect within this time.",
   },
   {
+    name: "DIAGNOSTICS_MAX_USERS",
+    required: false,
+    sample: "50000",
+    description:
+      "Preflight diagnostics: users read at most per group (and from the tenant, for namesakes), 100–1000000; beyond it the report says `truncated` and user checks cannot pass.",
+  },
+  {
     name: "RATE_LIMIT_PER_ADDRESS",
     required: false,
     sample: "10",
@@ -295,6 +302,8 @@ export interface AppConfig {
   notifications: { senderMailbox?: string; adminAddress?: string; notifyManager: boolean };
   idvInboxSweepMinAgeSeconds: number;
   webhookInboxRetentionDays: number;
+  /** Preflight diagnostics: rows read at most per enumeration (a group's members, the tenant's users). */
+  diagnosticsMaxUsers: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -500,6 +509,7 @@ export function loadConfig(env: Env): AppConfig {
     notifications,
     idvInboxSweepMinAgeSeconds: integer(env, "IDV_INBOX_SWEEP_MIN_AGE_SECONDS", 30, 0, 3600),
     webhookInboxRetentionDays: integer(env, "WEBHOOK_INBOX_RETENTION_DAYS", 7, 1, 365),
+    diagnosticsMaxUsers: integer(env, "DIAGNOSTICS_MAX_USERS", 50_000, 100, 1_000_000),
   };
 }
 
