@@ -27,8 +27,10 @@ param grantVerifiedId bool = true
 var microsoftGraphAppId = '00000003-0000-0000-c000-000000000000'
 var verifiedIdRequestServiceAppId = '3db474b9-6a0c-4840-96ac-1fceb342124f'
 
-// FACTS §8: exactly what the flow calls. Least privilege: User.RevokeSessions.All rather
-// than User.ReadWrite.All; Policy.Read.All only reads the TAP policy.
+// FACTS §8: exactly what the flow and the preflight diagnostics call (the same list as
+// src/admin/diagnostics/permissions.ts). Least privilege: User.RevokeSessions.All rather than
+// User.ReadWrite.All; Policy.Read.All only reads the TAP and Conditional Access policies;
+// RoleManagement.Read.Directory rather than Directory.Read.All.
 var graphPermissions = [
   'UserAuthenticationMethod.ReadWrite.All' // delete methods, create the TAP
   'User.Read.All' // find the account, its names, namesakes
@@ -37,6 +39,7 @@ var graphPermissions = [
   'User.RevokeSessions.All' // revokeSignInSessions
   'Policy.Read.All' // the Temporary Access Pass policy
   'Mail.Send' // recovery notices (NIST 800-63B-4): restrict it to the sender mailbox with Exchange RBAC for Applications
+  'RoleManagement.Read.Directory' // preflight diagnostics: holders of privileged directory roles in Production scope
 ]
 
 var adminRoles = [

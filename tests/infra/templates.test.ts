@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { GRAPH_PERMISSIONS } from "../../src/admin/diagnostics/permissions";
 import { loadConfig, SETTINGS } from "../../src/config";
 import {
   type BicepFile,
@@ -368,7 +369,7 @@ describe("infra templates", () => {
     ).toBe("'azureManaged'");
   });
 
-  it("create the admin API with its two app roles and grant the identity exactly the Graph permissions of FACTS §8", () => {
+  it("create the admin API with its two app roles and grant the identity exactly the Graph permissions of FACTS §8 and the diagnostics", () => {
     const entra = file("modules/entra.bicep");
     expect(entra.code).toMatch(
       /^extension 'br:mcr\.microsoft\.com\/bicep\/extensions\/microsoftgraph\/v1\.0:/m,
@@ -387,8 +388,12 @@ describe("infra templates", () => {
         "User.RevokeSessions.All",
         "Policy.Read.All",
         "Mail.Send",
+        "RoleManagement.Read.Directory",
       ].sort(),
     );
+    // The graph_permissions diagnostic expects exactly what the template grants, and the guide lists it.
+    expect(GRAPH_PERMISSIONS.map((p) => p.name).sort()).toEqual([...permissions].sort());
+    for (const p of GRAPH_PERMISSIONS) expect(guide).toContain(p.name);
     for (const grant of resources(entra, "Microsoft.Graph/appRoleAssignedTo")) {
       expect(propertyValues(grant.text, "principalId")).toEqual(["appPrincipalId"]);
     }
