@@ -19,6 +19,7 @@ import { Tenant } from "./tenant";
 
 export type { FailureRule, ThrottleRule } from "./faults";
 export * from "./model";
+export { type GeneratedUsersOptions, generatedUsers } from "./generate";
 
 export interface GraphSimulatorOptions {
   /** 0 or omitted: a free port. */
