@@ -22,10 +22,10 @@ import {
   type SimulatorStack,
   startSimulators,
 } from "../../dev/stack";
-import type { DiagnosticsReport } from "../../src/admin/diagnosticsReport";
-import { diagnosticsReportSchema } from "../../src/admin/diagnosticsReport";
 import { runDiagnostics } from "../../src/admin/diagnostics";
 import { GRAPH_PERMISSIONS } from "../../src/admin/diagnostics/permissions";
+import type { DiagnosticsReport } from "../../src/admin/diagnosticsReport";
+import { diagnosticsReportSchema } from "../../src/admin/diagnosticsReport";
 import { loadConfig } from "../../src/config";
 import { createServices } from "../../src/services";
 
@@ -228,17 +228,20 @@ describe("preflight diagnostics", () => {
     [
       "policy_store",
       "a profile names a group that does not exist",
-      { policy: (d) => void d.profiles[0]!.includeGroups.push("0a0a0a0a-0000-4000-8000-00000000dead") },
+      {
+        policy: (d) =>
+          void (d.profiles[0]!.includeGroups as string[]).push("0a0a0a0a-0000-4000-8000-00000000dead"),
+      },
     ],
     [
       "verified_id_authority",
       "the authority is not a valid did:web",
-      { settings: (s) => void (s.VERIFIED_ID_AUTHORITY = "did:web:bad..example") },
+      { settings: (s) => void Object.assign(s, { VERIFIED_ID_AUTHORITY: "did:web:bad..example" }) },
     ],
     [
       "face_check",
       "a Production profile turns Face Check off",
-      { policy: (d) => void (d.profiles[0]!.faceCheck = false) },
+      { policy: (d) => void Object.assign(d.profiles[0]!, { faceCheck: false }) },
     ],
     [
       "idv_providers",
@@ -258,12 +261,12 @@ describe("preflight diagnostics", () => {
     [
       "tap_policy_enabled",
       "the TAP method is disabled",
-      { tenant: (t) => void (t.tapPolicy.state = "disabled") },
+      { tenant: (t) => void Object.assign(t.tapPolicy, { state: "disabled" }) },
     ],
     [
       "tap_policy_scope",
       "a user in scope is outside the TAP policy's targets",
-      { tenant: (t) => void (t.users[1]!.memberOf = [G.scope]) },
+      { tenant: (t) => void Object.assign(t.users[1]!, { memberOf: [G.scope] }) },
     ],
     [
       "tap_policy_scope",
@@ -281,12 +284,12 @@ describe("preflight diagnostics", () => {
     [
       "users_without_names",
       "a user in scope has no surname",
-      { tenant: (t) => void (t.users[1]!.surname = null) },
+      { tenant: (t) => void Object.assign(t.users[1]!, { surname: null }) },
     ],
     [
       "users_without_sign_in",
       "a user in scope never signed in",
-      { tenant: (t) => void (t.users[1]!.lastSuccessfulSignInDateTime = null) },
+      { tenant: (t) => void Object.assign(t.users[1]!, { lastSuccessfulSignInDateTime: null }) },
     ],
     [
       "namesakes_in_scope",
@@ -298,14 +301,16 @@ describe("preflight diagnostics", () => {
       "an enabled policy blocks registering security info",
       {
         tenant: (t) =>
-          void (t.conditionalAccessPolicies = [
-            {
-              ...MFA_ON_REGISTRATION,
-              id: "ca-block",
-              displayName: "Block registration",
-              grantControls: { operator: "OR", builtInControls: ["block"] },
-            },
-          ]),
+          void Object.assign(t, {
+            conditionalAccessPolicies: [
+              {
+                ...MFA_ON_REGISTRATION,
+                id: "ca-block",
+                displayName: "Block registration",
+                grantControls: { operator: "OR", builtInControls: ["block"] },
+              },
+            ],
+          }),
       },
     ],
     [
@@ -313,26 +318,28 @@ describe("preflight diagnostics", () => {
       "an authentication strength without TAP guards registration",
       {
         tenant: (t) =>
-          void (t.conditionalAccessPolicies = [
-            {
-              ...MFA_ON_REGISTRATION,
-              grantControls: {
-                operator: "OR",
-                builtInControls: [],
-                authenticationStrength: {
-                  id: "00000000-0000-0000-0000-000000000004",
-                  displayName: "Phishing-resistant MFA",
-                  allowedCombinations: ["windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor"],
+          void Object.assign(t, {
+            conditionalAccessPolicies: [
+              {
+                ...MFA_ON_REGISTRATION,
+                grantControls: {
+                  operator: "OR",
+                  builtInControls: [],
+                  authenticationStrength: {
+                    id: "00000000-0000-0000-0000-000000000004",
+                    displayName: "Phishing-resistant MFA",
+                    allowedCombinations: ["windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor"],
+                  },
                 },
               },
-            },
-          ]),
+            ],
+          }),
       },
     ],
     [
       "privileged_roles_in_production",
       "a Global Administrator is in scope of the Production profile",
-      { policy: (d) => void (d.globalExclusions.groups = []) },
+      { policy: (d) => void Object.assign(d.globalExclusions, { groups: [] }) },
     ],
     [
       "privileged_roles_in_production",
@@ -366,7 +373,7 @@ describe("preflight diagnostics", () => {
           grantControls: { operator: "OR", builtInControls: ["block"] },
         });
       },
-      policy: (d) => void (d.globalExclusions.groups = []),
+      policy: (d) => void Object.assign(d.globalExclusions, { groups: [] }),
     });
     expect(check(report, "users_without_names").evidence).toMatchObject({
       affected: 1,
@@ -412,14 +419,18 @@ describe("preflight diagnostics", () => {
     };
     const reportOnly = await diagnose({
       tenant: (t) =>
-        void (t.conditionalAccessPolicies = [{ ...block, state: "enabledForReportingButNotEnforced" }]),
+        void Object.assign(t, {
+          conditionalAccessPolicies: [{ ...block, state: "enabledForReportingButNotEnforced" }],
+        }),
     });
     expect(check(reportOnly.report, "conditional_access_registration").status).toBe("warn");
     const untrusted = await diagnose({
       tenant: (t) =>
-        void (t.conditionalAccessPolicies = [
-          { ...block, locations: { includeLocations: ["All"], excludeLocations: ["AllTrusted"] } },
-        ]),
+        void Object.assign(t, {
+          conditionalAccessPolicies: [
+            { ...block, locations: { includeLocations: ["All"], excludeLocations: ["AllTrusted"] } },
+          ],
+        }),
     });
     const c = check(untrusted.report, "conditional_access_registration");
     expect(c.status).toBe("warn");

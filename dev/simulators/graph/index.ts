@@ -18,8 +18,8 @@ import { type Json, type JsonObject, renderMethod } from "./shapes";
 import { Tenant } from "./tenant";
 
 export type { FailureRule, ThrottleRule } from "./faults";
-export * from "./model";
 export { type GeneratedUsersOptions, generatedUsers } from "./generate";
+export * from "./model";
 
 export interface GraphSimulatorOptions {
   /** 0 or omitted: a free port. */

@@ -8,8 +8,8 @@ import { randomInt, randomUUID } from "node:crypto";
 import { badRequest, GraphFailure } from "./errors";
 import {
   ALL_USERS_TARGET,
-  type GroupSeed,
   type ConditionalAccessPolicySeed,
+  type GroupSeed,
   type IssuedTemporaryAccessPass,
   METHOD_COLLECTION,
   type MethodSeed,

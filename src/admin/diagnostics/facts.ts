@@ -4,12 +4,12 @@
  * checks (checks/*.ts) are pure functions of these facts.
  */
 import type { ProviderConfig } from "../../config";
-import type { TapPolicy } from "../../directory/graph";
 import type {
   ConditionalAccessPolicy,
   DirectoryUserRow,
   RoleAssignment,
 } from "../../directory/diagnosticsReads";
+import type { TapPolicy } from "../../directory/graph";
 import { type PolicyDocument, type PolicyProfile, selectProfile } from "../../recovery/policy";
 
 export type Read<T> = { ok: true; value: T } | { ok: false; error: string };

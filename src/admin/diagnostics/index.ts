@@ -20,6 +20,7 @@ import { TAP_HANDOFF_KEY_SECRET } from "../../tap/seal";
 import { DidResolutionError } from "../../verified-id/didWeb";
 import { type DiagnosticCheck, type DiagnosticsReport, diagnosticsReportSchema } from "../diagnosticsReport";
 import { entry, worst } from "./checks/common";
+import { conditionalAccessRegistration, targetsRegistration } from "./checks/conditionalAccess";
 import {
   appSecrets,
   faceCheck,
@@ -27,7 +28,6 @@ import {
   idvProviders,
   verifiedIdAuthority,
 } from "./checks/configuration";
-import { conditionalAccessRegistration, targetsRegistration } from "./checks/conditionalAccess";
 import { tapPolicyEnabled, tapPolicyLifetime, tapPolicyScope } from "./checks/tapPolicy";
 import {
   namesakesInScope,

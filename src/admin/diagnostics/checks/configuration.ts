@@ -3,14 +3,14 @@
  * profiles, the IDV providers (secrets, manifest, issuers, routing), the app's secrets, and
  * the Graph permissions our identity actually holds.
  */
-import type { DiagnosticCheck } from "../../diagnosticsReport";
-import type { DiagnosticsFacts } from "../facts";
-import { GRAPH_PERMISSIONS, SATISFIED_BY } from "../permissions";
-import { entry, severityFor, unreadable, worst } from "./common";
+
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../../idv/handoffToken";
 import { webhookSecretName } from "../../../idv/webhookSecrets";
 import { TAP_HANDOFF_KEY_SECRET } from "../../../tap/seal";
-import type { CheckStatus } from "../../diagnosticsReport";
+import type { CheckStatus, DiagnosticCheck } from "../../diagnosticsReport";
+import type { DiagnosticsFacts } from "../facts";
+import { GRAPH_PERMISSIONS, SATISFIED_BY } from "../permissions";
+import { entry, severityFor, unreadable, worst } from "./common";
 
 /** Microsoft's default Face Check threshold; lower accepts weaker matches. */
 const DEFAULT_FACE_CHECK_THRESHOLD = 70;
