@@ -450,5 +450,35 @@ export function demoTenant(): TenantSeed {
       excludeTargets: [],
     },
     mailboxes: [DEMO_NOTICE_SENDER],
+    // What the preflight diagnostics read: Microsoft's template for securing registration (MFA,
+    // which a TAP satisfies) and a stricter report-only policy an admin is trying out (it would
+    // block registration outside trusted locations: the diagnostics warn about it).
+    conditionalAccessPolicies: [
+      {
+        id: "5f3a9c1e-7d0b-4e2a-9c61-2f8e4b7a1d01",
+        displayName: "Securing security info registration",
+        state: "enabled",
+        users: { includeUsers: ["All"], excludeGroups: [executives] },
+        applications: { includeUserActions: ["urn:user:registersecurityinfo"] },
+        grantControls: { operator: "OR", builtInControls: ["mfa"] },
+      },
+      {
+        id: "5f3a9c1e-7d0b-4e2a-9c61-2f8e4b7a1d02",
+        displayName: "Block registration outside trusted locations (pilot)",
+        state: "enabledForReportingButNotEnforced",
+        users: { includeGroups: [recoveryPilot] },
+        applications: { includeUserActions: ["urn:user:registersecurityinfo"] },
+        locations: { includeLocations: ["All"], excludeLocations: ["AllTrusted"] },
+        grantControls: { operator: "OR", builtInControls: ["block"] },
+      },
+    ],
+    // The CFO is a Global Administrator: in the pilot group, but globally excluded (Executives).
+    roleAssignments: [
+      {
+        id: "b0c4e7a2-3f19-4d6e-8a55-6c2d9e1f4a01",
+        roleDefinitionId: "62e90394-69f5-4237-9190-012177145e10",
+        principalId: DEMO_USERS.leeGu.id,
+      },
+    ],
   };
 }
