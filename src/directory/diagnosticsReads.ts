@@ -70,6 +70,8 @@ export interface RoleAssignment {
   principalId: string;
   /** "user", "group", "servicePrincipal", … from the expanded principal's `@odata.type`. */
   principalType: string;
+  /** A user principal's UPN (global exclusions may name users by UPN). */
+  userPrincipalName?: string;
 }
 
 const USER_ROW_SELECT = "id,userPrincipalName,accountEnabled,givenName,surname";
@@ -167,11 +169,21 @@ export class DiagnosticsReads {
       if (body instanceof Error) throw body;
       for (const a of (
         body as {
-          value: { roleDefinitionId: string; principalId: string; principal?: { "@odata.type"?: string } }[];
+          value: {
+            roleDefinitionId: string;
+            principalId: string;
+            principal?: { "@odata.type"?: string; userPrincipalName?: string | null };
+          }[];
         }
       ).value) {
         const type = a.principal?.["@odata.type"]?.replace("#microsoft.graph.", "") ?? "unknown";
-        out.push({ roleDefinitionId: a.roleDefinitionId, principalId: a.principalId, principalType: type });
+        const upn = a.principal?.userPrincipalName;
+        out.push({
+          roleDefinitionId: a.roleDefinitionId,
+          principalId: a.principalId,
+          principalType: type,
+          ...(upn ? { userPrincipalName: upn } : {}),
+        });
       }
     }
     return out;

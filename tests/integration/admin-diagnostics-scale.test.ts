@@ -166,7 +166,9 @@ describe("preflight diagnostics on 20,000 users", () => {
     sims.graph.clearRequests();
     const report = await diagnose({ DIAGNOSTICS_MAX_USERS: "2000" });
     const roundTrips = sims.graph.requests.filter((r) => !r.inBatch).length;
-    console.log(`diagnostics, ${USERS} users in scope, DIAGNOSTICS_MAX_USERS=2000: ${roundTrips} Graph round trips`);
+    console.log(
+      `diagnostics, ${USERS} users in scope, DIAGNOSTICS_MAX_USERS=2000: ${roundTrips} Graph round trips`,
+    );
     expect(report.cost.graphRequests).toBe(roundTrips);
     expect(report.cost.truncated).toBe(true);
     expect(report.cost.usersExamined).toBeLessThanOrEqual(2 * 2 * 999);

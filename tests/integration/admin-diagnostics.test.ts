@@ -396,6 +396,16 @@ describe("preflight diagnostics", () => {
     });
   });
 
+  it("a privileged holder the global exclusions name by UPN is out of scope, as in discovery", async () => {
+    const { report } = await diagnose({
+      policy: (d) => Object.assign(d.globalExclusions, { groups: [], users: ["ADMIN@contoso.example"] }),
+    });
+    expect(check(report, "privileged_roles_in_production")).toMatchObject({
+      status: "pass",
+      evidence: { privilegedHolders: 1, inProductionScope: 0 },
+    });
+  });
+
   it("under an Evaluation profile the same problems are warnings to fix before switching to Production", async () => {
     const { report } = await diagnose({
       tenant: (t) => {

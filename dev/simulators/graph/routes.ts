@@ -273,7 +273,12 @@ function routeRoleManagement(tenant: Tenant, req: GraphRequest, rest: string[]):
       const user = tenant.findUser(a.principalId);
       const group = tenant.group(a.principalId);
       entry.principal = user
-        ? { "@odata.type": "#microsoft.graph.user", id: user.seed.id, displayName: user.seed.displayName }
+        ? {
+            "@odata.type": "#microsoft.graph.user",
+            id: user.seed.id,
+            displayName: user.seed.displayName,
+            userPrincipalName: user.seed.userPrincipalName,
+          }
         : {
             "@odata.type": "#microsoft.graph.group",
             id: group?.id ?? a.principalId,

@@ -33,7 +33,7 @@ export type AuthorityResolution =
 export interface PrivilegedFacts {
   assignments: readonly RoleAssignment[];
   /** Users holding a role directly or through a role-assignable group, with the roles. */
-  holders: ReadonlyMap<string, { roles: Set<string>; via: Set<string> }>;
+  holders: ReadonlyMap<string, { userPrincipalName: string; roles: Set<string>; via: Set<string> }>;
   /** userId → referenced policy groups the holder is a transitive member of. */
   memberOf: ReadonlyMap<string, ReadonlySet<string>>;
   /** Holders left unexamined because of the bound. */

@@ -169,16 +169,17 @@ async function privilegedFacts(
   maxUsers: number,
 ): Promise<PrivilegedFacts> {
   const assignments = await reads.roleAssignments(Object.keys(PRIVILEGED_ROLES));
-  const holders = new Map<string, { roles: Set<string>; via: Set<string> }>();
-  const add = (userId: string, role: string, via: string) => {
-    const h = holders.get(userId) ?? { roles: new Set<string>(), via: new Set<string>() };
+  const holders = new Map<string, { userPrincipalName: string; roles: Set<string>; via: Set<string> }>();
+  const add = (userId: string, userPrincipalName: string, role: string, via: string) => {
+    const h = holders.get(userId) ?? { userPrincipalName, roles: new Set<string>(), via: new Set<string>() };
     h.roles.add(role);
     h.via.add(via);
     holders.set(userId, h);
   };
   const groupRoles = new Map<string, Set<string>>();
   for (const a of assignments) {
-    if (a.principalType === "user") add(a.principalId, a.roleDefinitionId, "direct");
+    if (a.principalType === "user")
+      add(a.principalId, a.userPrincipalName ?? "", a.roleDefinitionId, "direct");
     else if (a.principalType === "group") {
       groupRoles.set(a.principalId, new Set([...(groupRoles.get(a.principalId) ?? []), a.roleDefinitionId]));
     }
@@ -193,7 +194,8 @@ async function privilegedFacts(
       if (result instanceof Error) throw result;
       truncated ||= result.truncated;
       for (const row of result.rows)
-        for (const role of groupRoles.get(groupId)!) add(row.id, role, `group ${groupId}`);
+        for (const role of groupRoles.get(groupId)!)
+          add(row.id, row.userPrincipalName, role, `group ${groupId}`);
     }
   }
   const examined = [...holders.keys()].slice(0, MAX_PRIVILEGED_HOLDERS);

@@ -253,7 +253,11 @@ export function privilegedInProduction(facts: DiagnosticsFacts): DiagnosticCheck
   for (const [userId, holder] of p.holders) {
     const memberOf = p.memberOf.get(userId);
     if (!memberOf) continue;
-    const selection = selectProfile(policy, { id: userId, userPrincipalName: "" }, memberOf);
+    const selection = selectProfile(
+      policy,
+      { id: userId, userPrincipalName: holder.userPrincipalName },
+      memberOf,
+    );
     if (selection.kind === "selected") {
       found.push({
         id: userId,
