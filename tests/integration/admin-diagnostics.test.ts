@@ -234,6 +234,14 @@ describe("preflight diagnostics", () => {
       },
     ],
     [
+      "policy_store",
+      "the profile's only group does not exist",
+      {
+        policy: (d) =>
+          void Object.assign(d.profiles[0]!, { includeGroups: ["0a0a0a0a-0000-4000-8000-00000000dead"] }),
+      },
+    ],
+    [
       "verified_id_authority",
       "the authority is not a valid did:web",
       { settings: (s) => void Object.assign(s, { VERIFIED_ID_AUTHORITY: "did:web:bad..example" }) },
@@ -469,6 +477,30 @@ describe("preflight diagnostics", () => {
     expect(report.checks.filter((x) => x.status !== "pass").map((x) => x.id)).toEqual([
       "privileged_roles_in_production",
     ]);
+  });
+
+  it("group members Graph refuses to list leave the user checks failing with the reason, never passing on an empty scope", async () => {
+    const { report } = await diagnose({
+      settings: () =>
+        sims.graph.failNext({
+          path: /^\/groups\//,
+          times: 1000,
+          status: 403,
+          code: "Authorization_RequestDenied",
+          message: "Insufficient privileges to complete the operation.",
+        }),
+    });
+    for (const id of [
+      "tap_policy_scope",
+      "users_without_names",
+      "users_without_sign_in",
+      "namesakes_in_scope",
+    ]) {
+      const c = check(report, id);
+      expect(c.status, id).toBe("fail");
+      expect(c.summary, id).toContain("403 Authorization_RequestDenied");
+      expect(c.fix, id).toContain("GroupMember.Read.All");
+    }
   });
 
   it("never puts a secret value in the report", async () => {

@@ -21,8 +21,8 @@ export interface Population {
   memberOf: ReadonlyMap<string, ReadonlySet<string>>;
   /** Groups whose enumeration stopped at the row limit. */
   truncatedGroups: readonly string[];
-  /** Groups that could not be read, with the reason. */
-  failedGroups: readonly { groupId: string; error: string }[];
+  /** Groups that could not be read, with the reason and Graph's status (404: no such group). */
+  failedGroups: readonly { groupId: string; error: string; status?: number }[];
 }
 
 export type AuthorityResolution =
@@ -83,7 +83,11 @@ export function usersInScope(policy: PolicyDocument, population: Population): Sc
   return out;
 }
 
-/** Whether the enumeration behind the scope was cut short (then passes become warnings). */
+/**
+ * Whether the view behind the scope is incomplete (then passes become warnings): an
+ * enumeration cut short, or a group that exists but could not be read. A group that does not
+ * exist (404) has no members to miss; policy_store reports it.
+ */
 export function scopeTruncated(population: Population): boolean {
-  return population.truncatedGroups.length > 0;
+  return population.truncatedGroups.length > 0 || population.failedGroups.some((f) => f.status !== 404);
 }

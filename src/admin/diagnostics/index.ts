@@ -10,6 +10,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { decodeJwt } from "jose";
 import { DiagnosticsReads, type Enumeration } from "../../directory/diagnosticsReads";
+import { graphStatusOf } from "../../directory/graph";
 import { json, respond } from "../../http";
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../idv/handoffToken";
 import { webhookSecretName } from "../../idv/webhookSecrets";
@@ -142,11 +143,12 @@ function population(
   const users = new Map<string, Enumeration["rows"][number]>();
   const memberOf = new Map<string, Set<string>>();
   const truncatedGroups: string[] = [];
-  const failedGroups: { groupId: string; error: string }[] = [];
+  const failedGroups: { groupId: string; error: string; status?: number }[] = [];
   for (const groupId of groupIds) {
     const result = results.get(groupId);
     if (!result || result instanceof Error) {
-      failedGroups.push({ groupId, error: result?.message ?? "not read" });
+      const status = result ? graphStatusOf(result) : undefined;
+      failedGroups.push({ groupId, error: result?.message ?? "not read", ...(status ? { status } : {}) });
       continue;
     }
     if (result.truncated) truncatedGroups.push(groupId);
@@ -157,9 +159,10 @@ function population(
       memberOf.set(row.id, set);
     }
   }
-  if (groupIds.length > 0 && failedGroups.length === groupIds.length) {
-    return { ok: false, error: failedGroups[0]!.error };
-  }
+  // Every group refused for another reason than "no such group" (e.g. a missing permission): nothing to judge by.
+  const refused = failedGroups.filter((f) => f.status !== 404);
+  if (groupIds.length > 0 && refused.length === groupIds.length)
+    return { ok: false, error: refused[0]!.error };
   return { ok: true, value: { users, memberOf, truncatedGroups, failedGroups } };
 }
 
