@@ -20,13 +20,14 @@ import { type Services, services } from "../../services";
 import { TAP_HANDOFF_KEY_SECRET } from "../../tap/seal";
 import { DidResolutionError } from "../../verified-id/didWeb";
 import { type DiagnosticCheck, type DiagnosticsReport, diagnosticsReportSchema } from "../diagnosticsReport";
-import { entry, worst } from "./checks/common";
+import { worst } from "./checks/common";
 import { conditionalAccessRegistration, targetsRegistration } from "./checks/conditionalAccess";
 import {
   appSecrets,
   faceCheck,
   graphPermissions,
   idvProviders,
+  policyStore,
   verifiedIdAuthority,
 } from "./checks/configuration";
 import { tapPolicyEnabled, tapPolicyLifetime, tapPolicyScope } from "./checks/tapPolicy";
@@ -250,55 +251,6 @@ export async function gatherFacts(deps: DiagnosticsDeps, reads: DiagnosticsReads
     signIns,
     privileged,
   };
-}
-
-function policyStore(facts: DiagnosticsFacts): DiagnosticCheck {
-  const id = "policy_store";
-  const title = "Policy profiles readable and their groups present";
-  if (!facts.policy.ok) {
-    return entry(
-      id,
-      title,
-      "fail",
-      `The policy profiles cannot be read: ${facts.policy.error}`,
-      { error: facts.policy.error },
-      "Fix the profile named in the error through the admin API, or the seed (POLICY_PROFILES_FILE / POLICY_PROFILES).",
-    );
-  }
-  const policy = facts.policy.value;
-  const failed = facts.population.ok ? facts.population.value.failedGroups : [];
-  const referenced = new Set(referencedGroups(policy));
-  const missing = failed.filter((f) => referenced.has(f.groupId));
-  const evidence = {
-    profiles: policy.profiles.map((p) => ({
-      id: p.id,
-      mode: p.mode,
-      priority: p.priority,
-      includeGroups: p.includeGroups.length,
-      excludeGroups: p.excludeGroups.length,
-    })),
-    globalExclusions: {
-      groups: policy.globalExclusions.groups.length,
-      users: policy.globalExclusions.users.length,
-    },
-    unreadableGroups: missing,
-  };
-  if (missing.length === 0)
-    return entry(
-      id,
-      title,
-      "pass",
-      `${policy.profiles.length} profile(s); every group they name exists.`,
-      evidence,
-    );
-  return entry(
-    id,
-    title,
-    "fail",
-    `Group(s) named by the policy cannot be read: ${missing.map((m) => m.groupId).join(", ")}.`,
-    evidence,
-    "Correct the group object ids in the profiles (includeGroups, excludeGroups) and globalExclusions: a deleted or mistyped group silently takes its members out of scope or out of an exclusion.",
-  );
 }
 
 /** Every check, in the order the report lists them. */

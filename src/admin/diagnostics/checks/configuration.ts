@@ -1,11 +1,11 @@
 /**
- * Checks of the service's own configuration: the Verified ID authority, Face Check in the
- * profiles, the IDV providers (secrets, manifest, issuers, routing), the app's secrets, and
- * the Graph permissions our identity actually holds.
+ * Checks of the service's own configuration: the policy store, the Verified ID authority,
+ * Face Check in the profiles, the IDV providers (secrets, manifest, issuers, routing), the
+ * app's secrets, and the Graph permissions our identity actually holds.
  */
-
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../../idv/handoffToken";
 import { webhookSecretName } from "../../../idv/webhookSecrets";
+import { referencedGroups } from "../../../recovery/policy";
 import { TAP_HANDOFF_KEY_SECRET } from "../../../tap/seal";
 import type { CheckStatus, DiagnosticCheck } from "../../diagnosticsReport";
 import type { DiagnosticsFacts } from "../facts";
@@ -261,5 +261,55 @@ export function graphPermissions(facts: DiagnosticsFacts): DiagnosticCheck {
     `Not granted: ${missing.map((p) => p.name).join(", ")}.`,
     evidence,
     "Grant the missing application permissions to the app's managed identity (infra/modules/entra.bicep, or the az commands in docs/deploy.md). A token is cached for up to 24 hours: the change shows after the app gets a new one (restart the app).",
+  );
+}
+
+/** The policy profiles can be read, and every group they name exists. */
+export function policyStore(facts: DiagnosticsFacts): DiagnosticCheck {
+  const id = "policy_store";
+  const title = "Policy profiles readable and their groups present";
+  if (!facts.policy.ok) {
+    return entry(
+      id,
+      title,
+      "fail",
+      `The policy profiles cannot be read: ${facts.policy.error}`,
+      { error: facts.policy.error },
+      "Fix the profile named in the error through the admin API, or the seed (POLICY_PROFILES_FILE / POLICY_PROFILES).",
+    );
+  }
+  const policy = facts.policy.value;
+  const failed = facts.population.ok ? facts.population.value.failedGroups : [];
+  const referenced = new Set(referencedGroups(policy));
+  const missing = failed.filter((f) => referenced.has(f.groupId));
+  const evidence = {
+    profiles: policy.profiles.map((p) => ({
+      id: p.id,
+      mode: p.mode,
+      priority: p.priority,
+      includeGroups: p.includeGroups.length,
+      excludeGroups: p.excludeGroups.length,
+    })),
+    globalExclusions: {
+      groups: policy.globalExclusions.groups.length,
+      users: policy.globalExclusions.users.length,
+    },
+    unreadableGroups: missing,
+  };
+  if (missing.length === 0)
+    return entry(
+      id,
+      title,
+      "pass",
+      `${policy.profiles.length} profile(s); every group they name exists.`,
+      evidence,
+    );
+  return entry(
+    id,
+    title,
+    "fail",
+    `Group(s) named by the policy cannot be read: ${missing.map((m) => m.groupId).join(", ")}.`,
+    evidence,
+    "Correct the group object ids in the profiles (includeGroups, excludeGroups) and globalExclusions: a deleted or mistyped group silently takes its members out of scope or out of an exclusion.",
   );
 }
