@@ -239,6 +239,35 @@ export class DiagnosticsReads {
   }
 
   /**
+   * Every account named like one of `names` (given name and surname), as discovery asks
+   * (`$filter=givenName eq … and surname eq …`, each distinct Unicode form, NFC and NFD),
+   * 20 names' forms per round trip. For namesakes when listing the whole tenant is too much.
+   */
+  async accountsNamed(names: readonly { givenName: string; surname: string }[]): Promise<DirectoryUserRow[]> {
+    const urls = new Map<string, string>();
+    for (const [i, { givenName, surname }] of names.entries()) {
+      const forms = new Set(
+        ["NFC", "NFD"].map((f) => `${givenName.normalize(f)}\u0000${surname.normalize(f)}`),
+      );
+      [...forms].forEach((form, j) => {
+        const [g, f] = form.split("\u0000") as [string, string];
+        const filter = `givenName eq '${escapeOData(g)}' and surname eq '${escapeOData(f)}'`;
+        urls.set(
+          `n${i}_${j}`,
+          `/users?$filter=${encodeURIComponent(filter)}&$select=${USER_ROW_SELECT}&$top=50`,
+        );
+      });
+    }
+    const out = new Map<string, DirectoryUserRow>();
+    for (const body of (await this.getAll("namesake lookup", urls)).values()) {
+      if (body instanceof Error) throw body;
+      for (const u of (body as { value: (Partial<DirectoryUserRow> & { id: string })[] }).value)
+        out.set(u.id, toRow(u));
+    }
+    return [...out.values()];
+  }
+
+  /**
    * `signInActivity.lastSuccessfulSignInDateTime` of the given users (null: never), 15 ids per
    * `id in (…)` filter and 20 filters per round trip — 300 users a round trip (needs
    * AuditLog.Read.All and Entra ID P1). signInActivity cannot be selected on group members.

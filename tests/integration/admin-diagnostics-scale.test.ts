@@ -187,3 +187,32 @@ describe("preflight diagnostics on 20,000 users", () => {
     expect(status(report, "users_without_names").evidence).toMatchObject({ affected: 1 });
   });
 });
+
+describe("a small pilot in a tenant larger than DIAGNOSTICS_MAX_USERS", () => {
+  it("finds namesakes anywhere in the tenant by looking up the pilot's names, exactly and cheaply", async () => {
+    const outside = generatedUsers(3000, { memberOf: [OUTSIDE], batch: 2 });
+    const pilot = generatedUsers(40, { memberOf: [SCOPE], batch: 3 });
+    // Far beyond the part of the tenant listing the bound lets through.
+    Object.assign(outside[2500]!, { givenName: pilot[7]!.givenName, surname: pilot[7]!.surname });
+    const seed = largeTenant();
+    sims.graph.reset({ ...seed, users: [...outside, ...pilot, seed.users.at(-1)!] });
+    const report = await diagnose({ DIAGNOSTICS_MAX_USERS: "1000" });
+    const roundTrips = sims.graph.requests.filter((r) => !r.inBatch).length;
+    expect(report.cost.graphRequests).toBe(roundTrips);
+    expect(status(report, "namesakes_in_scope")).toMatchObject({
+      status: "fail",
+      evidence: {
+        groups: 1,
+        comparedWith: "accounts named like users in scope (per-name lookups)",
+        truncated: false,
+        namesakes: [{ userIds: expect.arrayContaining([pilot[7]!.id, outside[2500]!.id]) }],
+      },
+    });
+    expect(report.cost.truncated).toBe(false);
+    // 40 names, 20 lookups a round trip.
+    const lookups = sims.graph.requests.filter(
+      (r) => r.inBatch && /givenName eq/.test(r.query.$filter ?? ""),
+    );
+    expect(lookups).toHaveLength(40);
+  });
+});

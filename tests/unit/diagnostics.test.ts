@@ -98,7 +98,7 @@ function facts(overrides: Partial<DiagnosticsFacts> = {}): DiagnosticsFacts {
     },
     conditionalAccess: { ok: true, value: [] },
     population: { ok: true, value: population({ "g-scope": ["u1", "u2"] }, rows) },
-    tenantUsers: { ok: true, value: { rows, truncated: false } },
+    namesakeCandidates: { ok: true, value: { rows, complete: true, source: "tenant" } },
     signIns: {
       ok: true,
       value: new Map([
@@ -326,7 +326,7 @@ describe("check rules", () => {
     const rows = [row("u1", "Ann", "Lee"), row("u2", "ann", " LEE")];
     const f = {
       population: { ok: true as const, value: population({ "g-scope": ["u1", "u2"] }, rows) },
-      tenantUsers: { ok: true as const, value: { rows, truncated: false } },
+      namesakeCandidates: { ok: true as const, value: { rows, complete: true, source: "tenant" as const } },
     };
     expect(run(facts(f), "namesakes_in_scope").status).toBe("fail");
     const bound = policy({

@@ -53,8 +53,16 @@ export interface DiagnosticsFacts {
   tapPolicy: Read<TapPolicy>;
   conditionalAccess: Read<ConditionalAccessPolicy[]>;
   population: Read<Population>;
-  /** Every account of the tenant (names only), for namesakes; bounded. */
-  tenantUsers: Read<{ rows: readonly DirectoryUserRow[]; truncated: boolean }>;
+  /**
+   * Accounts to compare the names in scope with, for namesakes: the tenant's users (bounded), or,
+   * when the tenant is larger than the bound, every account named like someone in scope.
+   * `complete`: every account that could share a name with a user in scope is among `rows`.
+   */
+  namesakeCandidates: Read<{
+    rows: readonly DirectoryUserRow[];
+    complete: boolean;
+    source: "tenant" | "name_lookups";
+  }>;
   /** userId → last successful sign-in (null: never), for the enabled users in scope. */
   signIns: Read<ReadonlyMap<string, string | null>>;
   privileged: Read<PrivilegedFacts>;

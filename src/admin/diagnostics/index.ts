@@ -10,7 +10,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { decodeJwt } from "jose";
 import { DiagnosticsReads, type Enumeration } from "../../directory/diagnosticsReads";
-import { graphStatusOf } from "../../directory/graph";
+import { graphStatusOf, normalizedName } from "../../directory/graph";
 import { json, respond } from "../../http";
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../idv/handoffToken";
 import { webhookSecretName } from "../../idv/webhookSecrets";
@@ -44,6 +44,7 @@ import {
   type Population,
   type PrivilegedFacts,
   type Read,
+  type ScopedUser,
   usersInScope,
 } from "./facts";
 
@@ -56,6 +57,8 @@ const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 /** Privileged role holders examined at most (each costs a group check). */
 const MAX_PRIVILEGED_HOLDERS = 200;
 const TENANT_SOURCE = "tenant";
+/** Distinct names in scope looked up one by one at most, when the tenant is too large to list. */
+const MAX_NAME_LOOKUPS = 1000;
 
 async function attempt<T>(run: () => Promise<T>): Promise<Read<T>> {
   try {
@@ -209,6 +212,37 @@ async function privilegedFacts(
   return { assignments, holders: new Map(examined.map((id) => [id, holders.get(id)!])), memberOf, truncated };
 }
 
+/**
+ * The accounts to compare names with: the tenant listing when it is complete; when the tenant
+ * is larger than DIAGNOSTICS_MAX_USERS, per-name lookups for the distinct names in scope (at
+ * most MAX_NAME_LOOKUPS, 20 a round trip); otherwise the partial listing, marked incomplete.
+ */
+async function candidatesForNamesakes(
+  reads: DiagnosticsReads,
+  tenant: Enumeration | Error | Read<never> | undefined,
+  scoped: readonly ScopedUser[],
+): Promise<DiagnosticsFacts["namesakeCandidates"]> {
+  if (!tenant) return { ok: false, error: "not read" };
+  if (tenant instanceof Error) return { ok: false, error: tenant.message };
+  if ("ok" in tenant) return tenant;
+  if (!tenant.truncated) return { ok: true, value: { rows: tenant.rows, complete: true, source: "tenant" } };
+  const names = new Map<string, { givenName: string; surname: string }>();
+  for (const { user } of scoped) {
+    if (!user.givenName?.trim() || !user.surname?.trim()) continue;
+    names.set(normalizedName(user.givenName, user.surname), {
+      givenName: user.givenName.trim(),
+      surname: user.surname.trim(),
+    });
+  }
+  if (names.size > MAX_NAME_LOOKUPS)
+    return { ok: true, value: { rows: tenant.rows, complete: false, source: "tenant" } };
+  return attempt(async () => ({
+    rows: await reads.accountsNamed([...names.values()]),
+    complete: true,
+    source: "name_lookups" as const,
+  }));
+}
+
 /** Reads everything the checks need. */
 export async function gatherFacts(deps: DiagnosticsDeps, reads: DiagnosticsReads): Promise<DiagnosticsFacts> {
   const maxUsers = deps.config.diagnosticsMaxUsers;
@@ -225,13 +259,9 @@ export async function gatherFacts(deps: DiagnosticsDeps, reads: DiagnosticsReads
   sources.set(TENANT_SOURCE, DiagnosticsReads.allUsersUrl());
   const enumerated = await attempt(() => reads.enumerate(sources, maxUsers));
   const pop: Read<Population> = enumerated.ok ? population(groupIds, enumerated.value) : enumerated;
-  const tenant = enumerated.ok ? enumerated.value.get(TENANT_SOURCE) : undefined;
-  const tenantUsers: DiagnosticsFacts["tenantUsers"] = !enumerated.ok
-    ? enumerated
-    : !tenant || tenant instanceof Error
-      ? { ok: false, error: tenant?.message ?? "not read" }
-      : { ok: true, value: tenant };
   const scoped = policy.ok && pop.ok ? usersInScope(policy.value, pop.value) : [];
+  const tenant = enumerated.ok ? enumerated.value.get(TENANT_SOURCE) : undefined;
+  const namesakeCandidates = await candidatesForNamesakes(reads, enumerated.ok ? tenant : enumerated, scoped);
   const [signIns, privileged] = await Promise.all([
     pop.ok ? attempt(() => reads.lastSuccessfulSignIns(scoped.map((s) => s.user.id))) : Promise.resolve(pop),
     policy.ok ? attempt(() => privilegedFacts(reads, policy.value, maxUsers)) : Promise.resolve(policy),
@@ -247,7 +277,7 @@ export async function gatherFacts(deps: DiagnosticsDeps, reads: DiagnosticsReads
     tapPolicy,
     conditionalAccess,
     population: pop,
-    tenantUsers,
+    namesakeCandidates,
     signIns,
     privileged,
   };
@@ -300,9 +330,9 @@ export async function runDiagnostics(
     for (const id of facts.population.value.users.keys()) ids.add(id);
     truncated ||= facts.population.value.truncatedGroups.length > 0;
   }
-  if (facts.tenantUsers.ok) {
-    for (const row of facts.tenantUsers.value.rows) ids.add(row.id);
-    truncated ||= facts.tenantUsers.value.truncated;
+  if (facts.namesakeCandidates.ok) {
+    for (const row of facts.namesakeCandidates.value.rows) ids.add(row.id);
+    truncated ||= !facts.namesakeCandidates.value.complete;
   }
   if (facts.privileged.ok) truncated ||= facts.privileged.value.truncated;
   return evaluate(facts, { graphRequests: reads.graphRequests, usersExamined: ids.size, truncated }, now());

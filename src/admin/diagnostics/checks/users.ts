@@ -137,12 +137,13 @@ export function namesakesInScope(facts: DiagnosticsFacts): DiagnosticCheck {
   const title = "Namesakes among users in scope";
   const s = scope(facts, id, title);
   if (!s.ok) return s.check;
-  // Discovery counts every other enabled account of the tenant; when the tenant listing is
-  // unreadable or cut short, only the users in scope are compared with each other.
-  const tenant = facts.tenantUsers.ok ? facts.tenantUsers.value : undefined;
-  const others = tenant ? tenant.rows : s.scoped.map((x) => x.user);
+  // Discovery counts every other enabled account of the tenant. When the candidates are not
+  // complete (or not readable), the users in scope are still compared with each other.
+  const candidates = facts.namesakeCandidates.ok ? facts.namesakeCandidates.value : undefined;
+  const others = new Map(s.scoped.map((x) => [x.user.id, x.user]));
+  for (const row of candidates?.rows ?? []) others.set(row.id, row);
   const byName = new Map<string, string[]>();
-  for (const u of others) {
+  for (const u of others.values()) {
     if (!u.accountEnabled || !u.givenName?.trim() || !u.surname?.trim()) continue;
     const key = normalizedName(u.givenName, u.surname);
     byName.set(key, [...(byName.get(key) ?? []), u.id]);
@@ -165,7 +166,7 @@ export function namesakesInScope(facts: DiagnosticsFacts): DiagnosticCheck {
   const blocking = [...groups.values()].filter((g) =>
     g.members.some((m) => !disambiguatesNamesakes(m.profile)),
   );
-  const truncated = s.truncated || !tenant || tenant.truncated;
+  const truncated = s.truncated || !candidates?.complete;
   const evidence = {
     groups: blocking.length,
     namesakes: sample(blocking).map((g) => ({
@@ -178,12 +179,14 @@ export function namesakesInScope(facts: DiagnosticsFacts): DiagnosticCheck {
       ),
     })),
     tolerated: [...groups.values()].filter((g) => !blocking.includes(g)).length,
-    comparedWith: tenant
-      ? tenant.truncated
-        ? "part of the tenant"
-        : "the whole tenant"
-      : "users in scope only",
-    ...(facts.tenantUsers.ok ? {} : { tenantReadError: facts.tenantUsers.error }),
+    comparedWith: !candidates
+      ? "users in scope only"
+      : candidates.source === "name_lookups"
+        ? "accounts named like users in scope (per-name lookups)"
+        : candidates.complete
+          ? "the whole tenant"
+          : "part of the tenant",
+    ...(facts.namesakeCandidates.ok ? {} : { readError: facts.namesakeCandidates.error }),
     truncated,
   };
   if (blocking.length === 0) {
