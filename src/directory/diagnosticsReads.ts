@@ -77,7 +77,7 @@ export interface RoleAssignment {
 const USER_ROW_SELECT = "id,userPrincipalName,accountEnabled,givenName,surname";
 /** Graph's largest page for directory objects. */
 const PAGE_SIZE = 999;
-/** Values per `id in (…)` filter: Graph caps the `in` operator's list at 15. */
+/** Values per `id in (…)` filter: Graph refuses long `in`/`or` lists; 15 is the limit commonly reported. */
 const IDS_PER_FILTER = 15;
 const TAP_POLICY_PATH =
   "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass";
