@@ -126,7 +126,10 @@ describe("GET /api/openapi.json", () => {
       body: await problem.text(),
     };
     expect(checkResponse(doc, refused)).toEqual([]);
-    const unlisted = { ...refused, body: refused.body.replace('"code":"missing_recovery_token"', '"code":"token_missing"') };
+    const unlisted = {
+      ...refused,
+      body: refused.body.replace('"code":"missing_recovery_token"', '"code":"token_missing"'),
+    };
     expect(checkResponse(doc, unlisted).join()).toContain(
       '"token_missing" not in ["missing_recovery_token"]',
     );
