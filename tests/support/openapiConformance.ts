@@ -22,7 +22,8 @@ export interface ObservedResponse {
 function matchTemplate(template: string, path: string): boolean {
   const t = template.split("/");
   const p = path.split("/");
-  return t.length === p.length && t.every((seg, i) => (/^\{.+\}$/.test(seg) ? p[i] !== "" : seg === p[i]));
+  // A parameter segment may arrive empty (`/api/recovery//cancel`): the host routes it, the handler refuses it.
+  return t.length === p.length && t.every((seg, i) => /^\{.+\}$/.test(seg) || seg === p[i]);
 }
 
 /** The documented path a request path falls under: concrete paths before templated ones (OpenAPI's rule). */
@@ -34,9 +35,19 @@ export function findPath(doc: Doc, path: string): string | undefined {
   );
 }
 
+/** The local host's own answer when no function serves a path (Azure's host answers a bare 404). */
+function isHostNoRoute(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { code?: unknown }).code === "route_not_found";
+  } catch {
+    return body === "";
+  }
+}
+
 /** Every way the answer departs from the document; [] when it conforms. */
 export function checkResponse(doc: Doc, r: ObservedResponse): string[] {
   const where = `${r.method} ${r.path} → ${r.status}`;
+  if (r.status === 404 && isHostNoRoute(r.body)) return [];
   const template = findPath(doc, decodeURI(r.path));
   const operation = template ? doc.paths[template]?.[r.method.toLowerCase()] : undefined;
   if (!operation) {
