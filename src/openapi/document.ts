@@ -184,6 +184,7 @@ export const OPERATIONS: Operation[] = [
       "401": { description: "No recoveryToken.", codes: ["missing_recovery_token"] },
       "404": { description: "Unknown recovery, or not this token.", codes: ["recovery_not_found"] },
       ...internal,
+      "502": { description: "The TAP hand-off key is not configured.", codes: ["secret_missing"] },
     },
   },
   {
