@@ -135,6 +135,25 @@ describe("GET /api/openapi.json", () => {
     );
   });
 
+  it("every fetch of a test goes through the check: a drifted document fails the fetch itself", async () => {
+    const drifted = structuredClone(await document()) as Doc & {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    drifted.components.schemas.Health!.properties.status = { type: "string", const: "healthy" };
+    stack().checkAgainst(drifted);
+    try {
+      await expect(fetch(`${stack().url}/api/health`)).rejects.toThrow(
+        'answer departs from /api/openapi.json:\nGET /api/health → 200: $.status: expected "healthy"',
+      );
+      // The stack also remembers it, so a test that swallowed the error still fails its file.
+      expect(stack().conformanceFailures).toHaveLength(1);
+    } finally {
+      stack().checkAgainst(undefined);
+      stack().conformanceFailures.length = 0;
+    }
+    expect((await fetch(`${stack().url}/api/health`)).status).toBe(200);
+  });
+
   it("matches concrete paths before templated ones", async () => {
     const doc = await document();
     expect(findPath(doc, "/api/admin/policies/exclusions")).toBe("/api/admin/policies/exclusions");

@@ -179,6 +179,11 @@ export class TestStack {
     return this.openApiDoc;
   }
 
+  /** Checks answers against `doc` instead of the served document (to prove the check bites); undefined restores it. */
+  checkAgainst(doc: Parameters<typeof checkResponse>[0] | undefined): void {
+    this.openApiDoc = doc ? Promise.resolve(doc) : undefined;
+  }
+
   /** An admin access token from the Entra simulator (default: role Recovery.Admin, a fresh oid). */
   adminToken(options: MintOptions = {}): Promise<string> {
     return this.sims.entra.mint({ roles: ["Recovery.Admin"], ...options });
