@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
 import { DEMO_ADMIN_ADDRESS, DEMO_NOTICE_SENDER } from "./seed/demo-tenant";
+import { type EntraSimulator, startEntraSimulator } from "./simulators/entra";
 import { type GraphSimulator, startGraphSimulator, type TenantSeed } from "./simulators/graph";
 import { type IdvSimulator, startIdvSimulator } from "./simulators/idv";
 import { startVerifiedIdSimulator, type VerifiedIdSimulator } from "./simulators/verified-id";
@@ -20,6 +21,8 @@ export const DEV_ACCESS_TOKEN = "dev-token-not-a-secret";
 export const DEMO_PROVIDER = "demo-idv";
 export const DEMO_ISSUER_DID = "did:web:idv.demo.example";
 export const VERIFIER_DID = "did:web:recovery.contoso.example";
+/** The admin API's client id locally: the audience the Entra simulator's admin tokens carry. */
+export const DEV_ADMIN_API_CLIENT_ID = "0d5f1c3e-8a7b-4c2d-9e6f-a0a0a0a0a0a0";
 /** Providers simulated with the named adapters' (assumed) schemes; provider name = adapter. */
 export const NAMED_IDV_PROVIDERS = ["au10tix", "idemia", "truecredential"] as const;
 export type NamedIdvProvider = (typeof NAMED_IDV_PROVIDERS)[number];
@@ -60,7 +63,7 @@ export interface SimulatorStackOptions {
   host?: string;
   /** The app's port: the simulators call it back (webhooks, JWKS, callbacks). */
   appPort: number;
-  ports?: { graph?: number; idv?: number; verifiedId?: number };
+  ports?: { graph?: number; idv?: number; verifiedId?: number; entra?: number };
   tenant: TenantSeed;
   secrets: DevSecrets;
   /** Verified ID presentation request lifetime (seconds). */
@@ -74,6 +77,8 @@ export interface SimulatorStack {
   /** Every IDV simulator by provider name: demo-idv and the named ones. */
   idvProviders: Record<string, IdvSimulator>;
   verifiedId: VerifiedIdSimulator;
+  /** The Entra token issuer (authority host): JWKS and admin tokens. */
+  entra: EntraSimulator;
   wallet: Wallet;
   stop(): Promise<void>;
 }
@@ -123,15 +128,23 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
     wallet,
     ...(options.requestLifetimeSeconds ? { requestLifetimeSeconds: options.requestLifetimeSeconds } : {}),
   });
+  const entra = await startEntraSimulator({
+    port: options.ports?.entra ?? 0,
+    host,
+    tenantId: options.tenant.tenantId,
+    audience: DEV_ADMIN_API_CLIENT_ID,
+  });
   return {
     graph,
     idv,
     idvProviders,
     verifiedId,
+    entra,
     wallet,
     stop: async () => {
       await Promise.all([
         graph.stop(),
+        entra.stop(),
         ...Object.values(idvProviders).map((p) => p.stop()),
         verifiedId.stop(),
       ]);
@@ -192,6 +205,8 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
       })),
     ]),
     POLICY_PROFILES: JSON.stringify(options.policy),
+    ADMIN_API_CLIENT_ID: DEV_ADMIN_API_CLIENT_ID,
+    ENTRA_AUTHORITY_HOST: options.simulators.entra.url,
     NOTIFY_SENDER_MAILBOX: DEMO_NOTICE_SENDER,
     NOTIFY_ADMIN_ADDRESS: DEMO_ADMIN_ADDRESS,
     NOTIFY_MANAGER: "true",

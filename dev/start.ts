@@ -22,7 +22,7 @@ import {
 import { startAzurite } from "./support/azurite";
 
 const ROOT = repoRoot;
-const PORTS = { app: 7071, azurite: 10002, graph: 7081, idv: 7082, verifiedId: 7083 };
+const PORTS = { app: 7071, azurite: 10002, graph: 7081, idv: 7082, verifiedId: 7083, entra: 7084 };
 
 async function devSecrets(): Promise<DevSecrets> {
   const file = path.join(ROOT, ".data", "dev-secrets.json");
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const secrets = await devSecrets();
   const sims = await startSimulators({
     appPort: PORTS.app,
-    ports: { graph: PORTS.graph, idv: PORTS.idv, verifiedId: PORTS.verifiedId },
+    ports: { graph: PORTS.graph, idv: PORTS.idv, verifiedId: PORTS.verifiedId, entra: PORTS.entra },
     tenant: demoTenant(),
     secrets,
   });
@@ -91,6 +91,7 @@ Account recovery is running (healthy after ${Date.now() - started} ms).
   IDV provider    ${sims.idv.url}   (demo-idv: every country but IL, FR, US)
   Named adapters  ${["au10tix IL", "idemia FR", "truecredential US"].map((p) => `${p} ${sims.idvProviders[p.split(" ")[0]!]!.url}`).join(", ")}   (send "country")
   Verified ID     ${sims.verifiedId.url}/wallet   (the demo wallet: present credentials here)
+  Entra tokens    ${sims.entra.url}   (admin tokens: npm run --silent admin-token)
   Azurite tables  http://127.0.0.1:${PORTS.azurite} (data in .azurite/)
 
 Demo users (mode: production, TAP issued): ${users.join(", ")}
@@ -99,6 +100,8 @@ Demo users (mode: production, TAP issued): ${users.join(", ")}
 
 Start:  curl -s -X POST localhost:${PORTS.app}/api/recovery -H 'content-type: application/json' \\
           -d '{"username":"adele.vance@contoso.example"}'
+Admin:  curl -s localhost:${PORTS.app}/api/admin/policies \\
+          -H "authorization: Bearer $(npm run --silent admin-token)"
 Ctrl-C stops everything.
 `);
 }

@@ -196,6 +196,9 @@ module functionApp 'modules/functionApp.bicep' = {
       POLICY_PROFILES: empty(policyProfiles) ? string(firstPolicy) : policyProfiles
       SECRETS_PROVIDER: 'keyvault'
       KEY_VAULT_URL: keyVault.outputs.uri
+      // Admin API tokens: v2 access tokens carry the client id as aud (src/admin/auth.ts).
+      ADMIN_API_CLIENT_ID: deployEntra ? entra.outputs.adminApiClientId : ''
+      ADMIN_API_IDENTIFIER_URI: deployEntra ? entra.outputs.adminApiIdentifierUri : ''
     }
   }
 }

@@ -237,6 +237,27 @@ export const SETTINGS: readonly SettingDoc[] = [
       "Days a finished IDV webhook inbox entry is kept (1–365) before housekeeping deletes it; replays older than a provider's timestamp tolerance are refused anyway.",
   },
   {
+    name: "ADMIN_API_CLIENT_ID",
+    required: false,
+    sample: "00000000-0000-4000-8000-00000000a0a0",
+    description:
+      "Application (client) id of the admin API app registration (infra output ADMIN_API_CLIENT_ID): the audience admin tokens must carry. Unset (with ADMIN_API_IDENTIFIER_URI): every /api/admin route answers 503 admin_api_not_configured.",
+  },
+  {
+    name: "ADMIN_API_IDENTIFIER_URI",
+    required: false,
+    sample: "",
+    description:
+      "Application ID URI of the admin API (infra output ADMIN_API_IDENTIFIER_URI), also accepted as the audience.",
+  },
+  {
+    name: "ENTRA_AUTHORITY_HOST",
+    required: false,
+    sample: "http://127.0.0.1:7084",
+    description:
+      "Entra authority host: admin tokens must be issued by {host}/{TENANT_ID}/v2.0 and are checked against {host}/{TENANT_ID}/discovery/v2.0/keys. Default https://login.microsoftonline.com (the local token issuer simulator stands in for it).",
+  },
+  {
     name: "IDV_INBOX_SWEEP_MIN_AGE_SECONDS",
     required: false,
     sample: "30",
@@ -304,6 +325,8 @@ export interface AppConfig {
   webhookInboxRetentionDays: number;
   /** Preflight diagnostics: rows read at most per enumeration (a group's members, the tenant's users). */
   diagnosticsMaxUsers: number;
+  /** Admin API token validation: accepted audiences (none: the admin API is off) and the authority host. */
+  adminApi: { audiences: string[]; authorityHost: string };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -510,6 +533,12 @@ export function loadConfig(env: Env): AppConfig {
     idvInboxSweepMinAgeSeconds: integer(env, "IDV_INBOX_SWEEP_MIN_AGE_SECONDS", 30, 0, 3600),
     webhookInboxRetentionDays: integer(env, "WEBHOOK_INBOX_RETENTION_DAYS", 7, 1, 365),
     diagnosticsMaxUsers: integer(env, "DIAGNOSTICS_MAX_USERS", 50_000, 100, 1_000_000),
+    adminApi: {
+      audiences: [read(env, "ADMIN_API_CLIENT_ID"), read(env, "ADMIN_API_IDENTIFIER_URI")].filter(
+        (a): a is string => a !== undefined,
+      ),
+      authorityHost: url(env, "ENTRA_AUTHORITY_HOST", "https://login.microsoftonline.com"),
+    },
   };
 }
 

@@ -4,12 +4,16 @@
  */
 import { app } from "@azure/functions";
 import * as df from "durable-functions";
+import { diagnosticsHandler } from "./admin/diagnostics";
 import { getConfig } from "./config";
 import * as activities from "./functions/activities";
+import { deletePolicy, getPolicy, listPolicies, putPolicy } from "./functions/adminPolicies";
+import { getRecoveryRecord, listRecoveries } from "./functions/adminRecoveries";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
 import { housekeeping } from "./functions/housekeeping";
 import { sweepIdvInbox } from "./functions/idvDelivery";
 import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
+import { openApiDocument } from "./functions/openApi";
 import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
 import { recoverPage } from "./functions/recoverPage";
@@ -65,6 +69,51 @@ app.http("verifiedIdCallback", {
   handler: verifiedIdCallback,
 });
 
+// Admin API: every route checks an Entra access token with an app role (src/admin/auth.ts).
+// `admin/policies/exclusions` (the global exclusion list) is served by the {id} routes.
+app.http("listPolicies", {
+  route: "admin/policies",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: listPolicies,
+});
+app.http("getPolicy", {
+  route: "admin/policies/{id}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: getPolicy,
+});
+app.http("putPolicy", {
+  route: "admin/policies/{id}",
+  methods: ["PUT"],
+  authLevel: "anonymous",
+  handler: putPolicy,
+});
+app.http("deletePolicy", {
+  route: "admin/policies/{id}",
+  methods: ["DELETE"],
+  authLevel: "anonymous",
+  handler: deletePolicy,
+});
+app.http("adminDiagnostics", {
+  route: "admin/diagnostics",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: diagnosticsHandler,
+});
+app.http("listRecoveries", {
+  route: "admin/recoveries",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: listRecoveries,
+});
+app.http("getRecoveryRecord", {
+  route: "admin/recoveries/{id}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: getRecoveryRecord,
+});
+
 // Re-delivers accepted IDV webhooks whose effect never completed (raise failed, host stopped).
 app.timer("sweepIdvInbox", {
   schedule: "0 */1 * * * *",
@@ -78,6 +127,12 @@ app.timer("housekeeping", { schedule: "0 */5 * * * *", handler: housekeeping });
 // Public
 app.http("health", { route: "health", methods: ["GET"], authLevel: "anonymous", handler: health });
 app.http("recoverPage", { route: "recover", methods: ["GET"], authLevel: "anonymous", handler: recoverPage });
+app.http("openApiDocument", {
+  route: "openapi.json",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: openApiDocument,
+});
 app.http("jwks", { route: ".well-known/jwks.json", methods: ["GET"], authLevel: "anonymous", handler: jwks });
 
 // The workflow

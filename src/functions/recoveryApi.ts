@@ -35,7 +35,7 @@ import { ORCHESTRATOR } from "./names";
 const POLL_AFTER_MS = 2_000;
 const DISCOVERY_WINDOW_MS = 15 * 60_000;
 
-const startSchema = z
+export const startSchema = z
   .object({
     username: z
       .string()

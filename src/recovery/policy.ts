@@ -7,11 +7,17 @@ import { z } from "zod";
 
 const groupId = z.string().min(1).max(128);
 const providerName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lower-case letters, digits and hyphens");
+/** Not a profile id: the admin API's path of the global exclusion list. */
+export const RESERVED_PROFILE_ID = "exclusions";
 const countryCode = z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, upper case");
 
 export const policyProfileSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/)
+      // The admin API serves the global exclusion list at /api/admin/policies/exclusions.
+      .refine((id) => id.toLowerCase() !== RESERVED_PROFILE_ID, `"${RESERVED_PROFILE_ID}" is reserved`),
     displayName: z.string().min(1).max(128),
     priority: z.number().int().min(0).max(10_000).default(100),
     mode: z.enum(["evaluation", "production"]).default("evaluation"),

@@ -4,6 +4,10 @@
  * first use: seeded rows follow the document (added, changed, removed with it); rows an
  * admin wrote (`source: "admin"`, the admin API) are never overwritten by the seed.
  * Reads are cached briefly, since every discovery needs the whole document.
+ *
+ * Admin writes are conditional on the row's etag (optimistic concurrency). Deleting a profile
+ * leaves an admin-owned tombstone row, so the seed (which never overwrites admin rows) cannot
+ * bring a seeded profile back at the next start.
  */
 import type { TableClient } from "@azure/data-tables";
 import type { z } from "zod";
@@ -17,7 +21,7 @@ import {
   policyDocumentSchema,
   policyProfileSchema,
 } from "../recovery/policy";
-import { isConcurrencyConflict, isNotFound, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, isNotFound, type TableStore } from "./tables";
 
 const PROFILE_PARTITION = "profile";
 const GLOBAL_PARTITION = "global";
@@ -33,7 +37,28 @@ interface PolicyRow {
   document: string;
   source: PolicySource;
   updatedAt: string;
+  /** A profile an admin deleted: kept so the seed does not recreate it; read as absent. */
+  deleted?: boolean;
 }
+
+/** One stored item as the admin API shows it. */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+  source: PolicySource;
+  updatedAt: string;
+}
+
+/** How a conditional write ended: written, or refused (stale etag, already there, not there). */
+export type WriteOutcome<T> =
+  | { ok: true; etag: string; before: T | undefined }
+  | { ok: false; reason: "stale" | "exists" | "not_found" };
+
+/**
+ * The condition of a write: `ifMatch` (an etag, or `*` for any existing row), or `create`
+ * (only when there is no row, or only a tombstone).
+ */
+export type WriteCondition = { ifMatch: string } | { create: true };
 
 export interface PolicyRepositoryOptions {
   /** How long one read of the table serves discoveries, in milliseconds. */
@@ -92,6 +117,7 @@ export class PolicyRepository {
     let exclusions: GlobalExclusions = { groups: [], users: [] };
     for await (const row of table.listEntities<PolicyRow>()) {
       if (row.partitionKey === PROFILE_PARTITION) {
+        if (row.deleted) continue;
         profiles.push(parseRow(row, policyProfileSchema, `profile ${row.rowKey}`));
       } else if (row.partitionKey === GLOBAL_PARTITION && row.rowKey === EXCLUSIONS_ROW) {
         exclusions = parseRow(row, globalExclusionsSchema, "global exclusions");
@@ -101,6 +127,110 @@ export class PolicyRepository {
     const parsed = policyDocumentSchema.safeParse({ profiles, globalExclusions: exclusions });
     if (!parsed.success) throw new ConfigurationError("policy store", describeIssue(parsed.error));
     return parsed.data;
+  }
+
+  /** Every live profile and the exclusion list, each with its etag (for the admin API). */
+  async listVersioned(): Promise<{
+    profiles: Versioned<PolicyProfile>[];
+    globalExclusions: Versioned<GlobalExclusions>;
+  }> {
+    await this.ensureSeeded();
+    const table = await this.table();
+    const profiles: Versioned<PolicyProfile>[] = [];
+    let exclusions: Versioned<GlobalExclusions> | undefined;
+    for await (const row of table.listEntities<PolicyRow>()) {
+      if (row.partitionKey === PROFILE_PARTITION && !row.deleted) {
+        profiles.push(versioned(row, parseRow(row, policyProfileSchema, `profile ${row.rowKey}`)));
+      } else if (row.partitionKey === GLOBAL_PARTITION && row.rowKey === EXCLUSIONS_ROW) {
+        exclusions = versioned(row, parseRow(row, globalExclusionsSchema, "global exclusions"));
+      }
+    }
+    profiles.sort((a, b) => a.value.priority - b.value.priority || a.value.id.localeCompare(b.value.id));
+    return {
+      profiles,
+      globalExclusions: exclusions ?? {
+        value: { groups: [], users: [] },
+        etag: "",
+        source: "seed",
+        updatedAt: new Date(0).toISOString(),
+      },
+    };
+  }
+
+  async getProfile(id: string): Promise<Versioned<PolicyProfile> | undefined> {
+    await this.ensureSeeded();
+    const row = await getOptional<PolicyRow>(await this.table(), PROFILE_PARTITION, id);
+    if (!row || row.deleted) return undefined;
+    return versioned(row, parseRow(row, policyProfileSchema, `profile ${id}`));
+  }
+
+  async getExclusions(): Promise<Versioned<GlobalExclusions>> {
+    return (await this.listVersioned()).globalExclusions;
+  }
+
+  /** Writes one profile (already validated) as an admin row, under `condition`. */
+  putProfile(profile: PolicyProfile, condition: WriteCondition): Promise<WriteOutcome<PolicyProfile>> {
+    return this.conditionalWrite(PROFILE_PARTITION, profile.id, condition, policyProfileSchema, {
+      document: JSON.stringify(profile),
+    });
+  }
+
+  /** Replaces a profile by its tombstone (the seed then leaves it deleted). */
+  deleteProfile(id: string, ifMatch: string): Promise<WriteOutcome<PolicyProfile>> {
+    return this.conditionalWrite(PROFILE_PARTITION, id, { ifMatch }, policyProfileSchema, {
+      document: "null",
+      deleted: true,
+    });
+  }
+
+  putExclusions(value: GlobalExclusions, condition: WriteCondition): Promise<WriteOutcome<GlobalExclusions>> {
+    return this.conditionalWrite(GLOBAL_PARTITION, EXCLUSIONS_ROW, condition, globalExclusionsSchema, {
+      document: JSON.stringify(value),
+    });
+  }
+
+  private async conditionalWrite<T>(
+    partitionKey: string,
+    rowKey: string,
+    condition: WriteCondition,
+    schema: z.ZodType<T, unknown>,
+    content: { document: string; deleted?: boolean },
+  ): Promise<WriteOutcome<T>> {
+    await this.ensureSeeded();
+    const table = await this.table();
+    const current = await getOptional<PolicyRow>(table, partitionKey, rowKey);
+    const live = current && !current.deleted ? current : undefined;
+    if ("create" in condition) {
+      if (live) return { ok: false, reason: "exists" };
+    } else {
+      if (!live) return { ok: false, reason: "not_found" };
+      if (condition.ifMatch !== "*" && condition.ifMatch !== live.etag) return { ok: false, reason: "stale" };
+    }
+    const entity: PolicyRow = {
+      partitionKey,
+      rowKey,
+      document: content.document,
+      source: "admin",
+      updatedAt: new Date(this.now()).toISOString(),
+      ...(content.deleted ? { deleted: true } : {}),
+    };
+    try {
+      // The etag read above guards the write: a change in between (another admin, another
+      // instance's seed) makes it 412 and the caller re-reads.
+      const written = current
+        ? await table.updateEntity(entity, "Replace", { etag: current.etag })
+        : await table.createEntity(entity);
+      this.invalidate();
+      return {
+        ok: true,
+        etag: written.etag ?? "",
+        before: live ? parseRow(live, schema, `${partitionKey} ${rowKey}`) : undefined,
+      };
+    } catch (err) {
+      if (isConcurrencyConflict(err) || isNotFound(err))
+        return { ok: false, reason: "create" in condition ? "exists" : "stale" };
+      throw err;
+    }
   }
 
   private async applySeed(): Promise<void> {
@@ -137,6 +267,10 @@ export class PolicyRepository {
       }
     }
   }
+}
+
+function versioned<T>(row: PolicyRow & { etag?: string }, value: T): Versioned<T> {
+  return { value, etag: row.etag ?? "", source: row.source, updatedAt: row.updatedAt };
 }
 
 function parseRow<T>(row: PolicyRow, schema: z.ZodType<T, unknown>, what: string): T {

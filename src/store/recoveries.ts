@@ -2,7 +2,7 @@
  * Recovery records: the app-owned state a front end reads. Keyed by recoveryId; the
  * recovery token is kept only as a hash. Status changes go through `update` with etags.
  */
-import type { TableClient } from "@azure/data-tables";
+import { odata, type TableClient } from "@azure/data-tables";
 import { type PolicyProfile, policyProfileSchema } from "../recovery/policy";
 import { type Failure, isTerminal, type NextStep, type RecoveryStatus } from "../recovery/status";
 import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
@@ -41,6 +41,16 @@ export interface RecoveryRecord {
 }
 
 const ROW = "recovery";
+
+/** Filters of the admin list: status, and a window on `createdAt` (ISO instants, from inclusive). */
+export interface RecoveryListQuery {
+  status?: RecoveryStatus | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  /** Page size (the table may answer fewer). */
+  top: number;
+  continuationToken?: string | undefined;
+}
 type Stored = Omit<RecoveryRecord, "next" | "failure" | "profile"> & {
   next?: string;
   failure?: string;
@@ -79,6 +89,33 @@ export class RecoveryRepository {
   async create(record: RecoveryRecord): Promise<void> {
     const table = await this.table();
     await table.createEntity({ partitionKey: record.recoveryId, rowKey: ROW, ...toStored(record) });
+  }
+
+  /**
+   * One page of records matching the filters, filtered by the table service. Table Storage
+   * has no ORDER BY: pages come in recovery id order (random, stable), not by time; the time
+   * window narrows them. Pages the service answers empty are skipped (up to 20 per call).
+   */
+  async list(query: RecoveryListQuery): Promise<{ items: RecoveryRecord[]; continuationToken?: string }> {
+    const table = await this.table();
+    const clauses = [odata`RowKey eq ${ROW}`];
+    if (query.status) clauses.push(odata`status eq ${query.status}`);
+    // createdAt is stored as an ISO string in UTC: string order is time order.
+    if (query.from) clauses.push(odata`createdAt ge ${new Date(query.from).toISOString()}`);
+    if (query.to) clauses.push(odata`createdAt lt ${new Date(query.to).toISOString()}`);
+    const pages = table.listEntities<Stored>({ queryOptions: { filter: clauses.join(" and ") } }).byPage({
+      maxPageSize: query.top,
+      ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}),
+    });
+    let scanned = 0;
+    for await (const page of pages) {
+      const items = page.map((e) => fromStored(e));
+      // Bounded work per call: after a run of empty pages the caller gets the token to go on.
+      if (items.length > 0 || !page.continuationToken || ++scanned >= 20) {
+        return { items, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+      }
+    }
+    return { items: [] };
   }
 
   async get(recoveryId: string): Promise<(RecoveryRecord & { etag: string }) | undefined> {

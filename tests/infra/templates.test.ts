@@ -299,6 +299,8 @@ describe("infra templates", () => {
       idvProviders,
       "empty(policyProfiles) ? string(firstPolicy) : policyProfiles": JSON.stringify(firstPolicy),
       "keyVault.outputs.uri": "https://kv-abc.vault.azure.net/",
+      "deployEntra ? entra.outputs.adminApiClientId : ''": "00000000-0000-4000-8000-00000000a0a0",
+      "deployEntra ? entra.outputs.adminApiIdentifierUri : ''": "api://tenant/recovery-admin-api-test",
       publicOrigin: origin,
       "empty(frontendReturnUrl) ? '${publicOrigin}/api/recover' : frontendReturnUrl": `${origin}/api/recover`,
     };

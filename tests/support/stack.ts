@@ -8,6 +8,7 @@ import { odata, TableClient, TableServiceClient } from "@azure/data-tables";
 import { afterAll, beforeAll, inject } from "vitest";
 import { demoPolicy } from "../../dev/seed/demo-policy";
 import { DEMO_TENANT_ID, demoTenant } from "../../dev/seed/demo-tenant";
+import type { MintOptions } from "../../dev/simulators/entra";
 import type { TenantSeed } from "../../dev/simulators/graph";
 import {
   appSettings,
@@ -21,6 +22,7 @@ import {
 import { freePort } from "../../dev/support/azurite";
 import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
 import type { StoredEvent } from "../../src/store/audit";
+import { checkResponse } from "./openapiConformance";
 
 export interface TestStackOptions {
   storage: string;
@@ -67,6 +69,43 @@ export interface RecoveryState {
     lifetimeInMinutes: number;
     isUsableOnce: boolean;
     registerUrl: string;
+  };
+}
+
+/**
+ * OpenAPI conformance: every answer the app gives a test (any fetch to a running stack's
+ * /api/ routes) is checked against the document the app serves; a departure fails the
+ * fetch, and the stack's afterAll, so the document cannot drift from the code.
+ */
+const checkedStacks = new Map<string, TestStack>();
+let unpatchedFetch: typeof fetch | undefined;
+
+function installConformanceCheck(): void {
+  if (unpatchedFetch) return;
+  const base = globalThis.fetch;
+  unpatchedFetch = base;
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const res = await base(input, init);
+    const requested = new URL(input instanceof Request ? input.url : String(input));
+    const stack = checkedStacks.get(requested.origin);
+    if (!stack) return res;
+    const final = new URL(res.url || requested.toString());
+    if (final.origin !== requested.origin || !final.pathname.startsWith("/api/")) return res;
+    const method = res.redirected
+      ? "GET"
+      : (init?.method ?? (input instanceof Request ? input.method : "GET"));
+    const failures = checkResponse(await stack.openApi(), {
+      method: method.toUpperCase(),
+      path: final.pathname,
+      status: res.status,
+      contentType: res.headers.get("content-type"),
+      body: await res.clone().text(),
+    });
+    if (failures.length > 0) {
+      stack.conformanceFailures.push(...failures);
+      throw new Error(`answer departs from /api/openapi.json:\n${failures.join("\n")}`);
+    }
+    return res;
   };
 }
 
@@ -122,7 +161,52 @@ export class TestStack {
     const stack = new TestStack(sims, secrets, settings, port, tablePrefix, taskHub, options.storage);
     stack.appEntry = options.appEntry;
     await stack.startHost();
+    installConformanceCheck();
+    checkedStacks.set(new URL(stack.url).origin, stack);
     return stack;
+  }
+
+  /** Departures from the OpenAPI document seen so far (each also failed its fetch). */
+  readonly conformanceFailures: string[] = [];
+  private openApiDoc: Promise<Parameters<typeof checkResponse>[0]> | undefined;
+
+  /** The OpenAPI document this stack's app serves (read once, unchecked). */
+  openApi(): Promise<Parameters<typeof checkResponse>[0]> {
+    this.openApiDoc ??= (unpatchedFetch ?? fetch)(`${this.url}/api/openapi.json`).then(async (res) => {
+      if (!res.ok) throw new Error(`openapi.json: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Parameters<typeof checkResponse>[0];
+    });
+    return this.openApiDoc;
+  }
+
+  /** Checks answers against `doc` instead of the served document (to prove the check bites); undefined restores it. */
+  checkAgainst(doc: Parameters<typeof checkResponse>[0] | undefined): void {
+    this.openApiDoc = doc ? Promise.resolve(doc) : undefined;
+  }
+
+  /** An admin access token from the Entra simulator (default: role Recovery.Admin, a fresh oid). */
+  adminToken(options: MintOptions = {}): Promise<string> {
+    return this.sims.entra.mint({ roles: ["Recovery.Admin"], ...options });
+  }
+
+  /** Calls an admin route with a token (default: a fresh Recovery.Admin one). */
+  async admin(
+    method: string,
+    path: string,
+    options: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
+    const token = options.token === undefined ? await this.adminToken() : options.token;
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
+        ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown };
   }
 
   appEntry: string | undefined;
@@ -158,6 +242,7 @@ export class TestStack {
   }
 
   async stop(): Promise<void> {
+    checkedStacks.delete(new URL(this.url).origin);
     await this.host.stop();
     this.outputs.push(this.host.output());
     await this.sims.stop();
@@ -367,6 +452,10 @@ export function useStack(options: Omit<TestStackOptions, "storage"> = {}): () =>
   });
   afterAll(async () => {
     await stack?.stop();
+    // A departure a test caught and ignored still fails the file.
+    if (stack && stack.conformanceFailures.length > 0) {
+      throw new Error(`answers departed from /api/openapi.json:\n${stack.conformanceFailures.join("\n")}`);
+    }
   });
   return () => {
     if (!stack) throw new Error("the stack starts in beforeAll: use it inside tests and hooks");

@@ -7,11 +7,11 @@
  * holders — then evaluates each check as a pure function of those facts (checks/*.ts).
  * A source that cannot be read fails its own checks and spoils no other.
  */
-import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { decodeJwt } from "jose";
 import { DiagnosticsReads, type Enumeration } from "../../directory/diagnosticsReads";
 import { graphStatusOf, normalizedName } from "../../directory/graph";
-import { json, respond } from "../../http";
+import { json } from "../../http";
+import { adminHandler } from "../auth";
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../idv/handoffToken";
 import { webhookSecretName } from "../../idv/webhookSecrets";
 import { type PolicyDocument, referencedGroups } from "../../recovery/policy";
@@ -338,13 +338,5 @@ export async function runDiagnostics(
   return evaluate(facts, { graphRequests: reads.graphRequests, usersExamined: ids.size, truncated }, now());
 }
 
-/**
- * `GET /api/admin/diagnostics` without the admin authentication (the caller wraps it): the
- * report, 200, whatever the checks found.
- */
-export async function diagnosticsHandler(
-  _request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  return respond(context, async () => json(200, await runDiagnostics(services())));
-}
+/** `GET /api/admin/diagnostics` (role Recovery.Reader or Recovery.Admin): the report, 200, whatever the checks found. */
+export const diagnosticsHandler = adminHandler("read", async () => json(200, await runDiagnostics(services())));

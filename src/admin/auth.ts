@@ -1,0 +1,171 @@
+/**
+ * Admin API authentication: an Entra v2 access token for our admin API app registration
+ * (infra/modules/entra.bicep sets `requestedAccessTokenVersion: 2`), validated with jose —
+ * RS256 signature against the tenant's JWKS (cached; refetched on an unknown `kid`, at most
+ * once per cooldown), issuer `{authority}/{tenant}/v2.0` and `tid` of our tenant, audience our
+ * app (client id or identifier URI), expiry with 60 s of skew, and the app role: any of
+ * `Recovery.Admin` / `Recovery.Reader` to read, `Recovery.Admin` to write.
+ *
+ * Only v2 issuers are accepted: the app registration asks for v2 tokens, so a v1 token
+ * (`https://sts.windows.net/{tenant}/`) for it would be a misconfiguration to surface, not to
+ * tolerate. A token that fails any check is 401 with `WWW-Authenticate: Bearer
+ * error="invalid_token"`; a valid token without the role is 403 `forbidden`.
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
+import { type AppConfig, getConfig } from "../config";
+import { bearerToken, respond } from "../http";
+import { DependencyError, RecoveryError, UnauthorizedError } from "../recovery/errors";
+
+export const ADMIN_ROLE = "Recovery.Admin";
+export const READER_ROLE = "Recovery.Reader";
+
+/** What a route needs: `read` (Admin or Reader) or `write` (Admin). */
+export type AdminAccess = "read" | "write";
+
+export interface AdminPrincipal {
+  /** The admin's object id (`oid`): what the audit records. */
+  oid: string;
+  roles: string[];
+  /** `preferred_username` or `name`, when the token carries one (display only). */
+  name?: string | undefined;
+}
+
+/** Tokens a few seconds out of date (clock skew between Entra and us) are still accepted. */
+const CLOCK_TOLERANCE_SECONDS = 60;
+
+/** 403: the token is valid but does not carry the role the route needs. */
+export class ForbiddenError extends RecoveryError {
+  constructor(detail: string) {
+    super("forbidden", 403, "Forbidden", true, {
+      detail,
+      headers: { "WWW-Authenticate": 'Bearer error="insufficient_scope"' },
+    });
+  }
+}
+
+/** 503: the admin API has no audience configured, so no token could be accepted. */
+export class AdminApiNotConfiguredError extends RecoveryError {
+  constructor() {
+    super("admin_api_not_configured", 503, "The admin API is not configured", true, {
+      detail: "Set ADMIN_API_CLIENT_ID (the admin API app registration's client id).",
+    });
+  }
+}
+
+function invalidToken(code: string, detail: string, cause?: unknown): UnauthorizedError {
+  return new UnauthorizedError(code, detail, {
+    cause,
+    headers: { "WWW-Authenticate": `Bearer error="invalid_token", error_description="${detail}"` },
+  });
+}
+
+export interface AdminTokenVerifierOptions {
+  /** jose's refetch cooldown after an unknown `kid` (default 30 s); tests shorten it. */
+  jwksCooldownMs?: number;
+}
+
+export class AdminTokenVerifier {
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  private readonly issuer: string;
+
+  constructor(
+    private readonly config: Pick<AppConfig, "tenantId" | "adminApi">,
+    options: AdminTokenVerifierOptions = {},
+  ) {
+    const host = config.adminApi.authorityHost;
+    this.issuer = `${host}/${config.tenantId}/v2.0`;
+    this.jwks = createRemoteJWKSet(new URL(`${host}/${config.tenantId}/discovery/v2.0/keys`), {
+      ...(options.jwksCooldownMs !== undefined ? { cooldownDuration: options.jwksCooldownMs } : {}),
+      timeoutDuration: 5_000,
+    });
+  }
+
+  /** The principal of a valid token with the access asked for; throws a coded error otherwise. */
+  async verify(token: string | undefined, access: AdminAccess): Promise<AdminPrincipal> {
+    if (this.config.adminApi.audiences.length === 0) throw new AdminApiNotConfiguredError();
+    if (!token) {
+      throw new UnauthorizedError("missing_token", "Send an Entra access token as Authorization: Bearer.", {
+        headers: { "WWW-Authenticate": "Bearer" },
+      });
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.issuer,
+        audience: this.config.adminApi.audiences,
+        algorithms: ["RS256"],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ["exp", "iat", "tid", "oid"],
+      }));
+    } catch (err) {
+      throw mapJoseError(err);
+    }
+    if (String(payload.tid).toLowerCase() !== this.config.tenantId.toLowerCase()) {
+      throw invalidToken("invalid_issuer", "The token was issued for another tenant.");
+    }
+    const oid = typeof payload.oid === "string" ? payload.oid : "";
+    if (!/^[0-9a-f-]{36}$/i.test(oid)) throw invalidToken("invalid_token", "The token has no valid oid.");
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r) => typeof r === "string") : [];
+    const allowed = access === "write" ? [ADMIN_ROLE] : [ADMIN_ROLE, READER_ROLE];
+    if (!roles.some((r) => allowed.includes(r))) {
+      throw new ForbiddenError(`This operation needs the app role ${allowed.join(" or ")}.`);
+    }
+    const name = payload.preferred_username ?? payload.name;
+    return { oid, roles, name: typeof name === "string" ? name : undefined };
+  }
+}
+
+function mapJoseError(err: unknown): RecoveryError {
+  if (err instanceof joseErrors.JWTExpired)
+    return invalidToken("token_expired", "The token has expired.", err);
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === "iss")
+      return invalidToken("invalid_issuer", "The token's issuer is not our tenant.", err);
+    if (err.claim === "aud") return invalidToken("invalid_audience", "The token is not for this API.", err);
+    return invalidToken("invalid_token", `The token's ${err.claim} claim is not acceptable.`, err);
+  }
+  // The JWKS could not be read (timeout, not 200, not a key set): not the caller's fault.
+  const unreadableKeys = new Set(["ERR_JWKS_TIMEOUT", "ERR_JWKS_INVALID", "ERR_JOSE_GENERIC"]);
+  if (err instanceof joseErrors.JOSEError && unreadableKeys.has(err.code)) return keysUnavailable(err);
+  if (err instanceof joseErrors.JOSEError)
+    return invalidToken("invalid_token", "The token is not valid.", err);
+  // fetch failed (the authority unreachable).
+  return keysUnavailable(err);
+}
+
+function keysUnavailable(cause: unknown): DependencyError {
+  return new DependencyError(
+    "identity_provider_unavailable",
+    "The tenant's signing keys could not be read",
+    true,
+    {
+      cause,
+    },
+  );
+}
+
+let verifier: AdminTokenVerifier | undefined;
+
+function defaultVerifier(config: AppConfig): AdminTokenVerifier {
+  verifier ??= new AdminTokenVerifier(config);
+  return verifier;
+}
+
+export type AdminRouteHandler = (
+  request: HttpRequest,
+  principal: AdminPrincipal,
+  context: InvocationContext,
+) => Promise<HttpResponseInit>;
+
+/**
+ * Every admin route goes through here: the token is checked before the handler runs, and
+ * the handler's errors become problem+json like every other route's.
+ */
+export function adminHandler(access: AdminAccess, handler: AdminRouteHandler) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> =>
+    respond(context, async () => {
+      const principal = await defaultVerifier(getConfig()).verify(bearerToken(request), access);
+      return handler(request, principal, context);
+    });
+}

@@ -1,0 +1,154 @@
+/**
+ * Admin API over the recovery records: `GET /api/admin/recoveries` (filter by status and start
+ * time, paged with a continuation token; `?format=jsonl` or `Accept: application/x-ndjson`
+ * answers the same page as JSON Lines, one detailed record with its audit trail per line, the
+ * next page's token in `X-Continuation-Token`) and `GET /api/admin/recoveries/{id}` (the record
+ * with its audit trail, failure reason, provider, Face Check score and match explanation).
+ *
+ * What is shown is built field by field through `admin/schemas`: the recovery token's hash,
+ * the hand-off URL (it carries a signed token), the presentation correlation state, the
+ * client's TAP key and the TAP itself are never part of it.
+ */
+import type { HttpRequest } from "@azure/functions";
+import { adminHandler } from "../admin/auth";
+import {
+  type RecoveryDetail,
+  type RecoveryQuery,
+  type RecoverySummary,
+  recoveryDetailSchema,
+  recoveryQuerySchema,
+  recoverySummarySchema,
+} from "../admin/schemas";
+import { json } from "../http";
+import { InvalidRequestError, NotFoundError } from "../recovery/errors";
+import { describeIssue } from "../recovery/policy";
+import { isRecoveryId } from "../recovery/status";
+import { services } from "../services";
+import type { AuditEvent } from "../store/audit";
+import type { RecoveryRecord } from "../store/recoveries";
+import { isConcurrencyConflict, statusOf } from "../store/tables";
+
+export const JSON_LINES = "application/x-ndjson";
+
+function summaryOf(r: RecoveryRecord): RecoverySummary {
+  return recoverySummarySchema.parse({
+    recoveryId: r.recoveryId,
+    status: r.status,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    expiresAt: r.expiresAt,
+    username: r.username,
+    clientAddress: r.clientAddress,
+    ...(r.userId ? { userId: r.userId } : {}),
+    ...(r.country ? { country: r.country } : {}),
+    ...(r.profileId ? { profileId: r.profileId } : {}),
+    ...(r.mode ? { mode: r.mode } : {}),
+    ...(r.provider ? { provider: r.provider } : {}),
+    ...(r.failure ? { failure: { code: r.failure.code, message: r.failure.message } } : {}),
+    ...(r.methodsRemoved !== undefined ? { methodsRemoved: r.methodsRemoved } : {}),
+    ...(r.sessionsRevokedAt ? { sessionsRevokedAt: r.sessionsRevokedAt } : {}),
+    ...(r.tapIssuedAt ? { tapIssuedAt: r.tapIssuedAt } : {}),
+  });
+}
+
+const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
+
+/** The record with what its audit trail says about the steps an admin diagnoses. */
+export function detailOf(r: RecoveryRecord, audit: AuditEvent[]): RecoveryDetail {
+  const last = (event: string) => audit.filter((e) => e.event === event).at(-1);
+  const credential = last("credential_checked");
+  const match = last("profile_matched");
+  const presentation = last("presentation_renewed") ?? last("presentation_requested");
+  const threshold = num(presentation?.detail?.faceCheckThreshold);
+  // The step that decided the failure says why (reason and explanation); later entries only repeat the code.
+  const failures = audit.filter((e) => e.outcome === "failure");
+  const explained = failures.filter((e) => text(e.detail?.reason) ?? text(e.detail?.explanation)).at(-1);
+  const failureReason = explained
+    ? [text(explained.detail?.reason), text(explained.detail?.explanation)].filter(Boolean).join(": ")
+    : (text(failures.at(-1)?.detail?.detail) ?? failures.at(-1)?.code);
+  return recoveryDetailSchema.parse({
+    ...summaryOf(r),
+    ...(failureReason && r.failure ? { failureReason } : {}),
+    ...(credential || presentation
+      ? { faceCheck: { score: num(credential?.detail?.faceCheckScore), threshold } }
+      : {}),
+    ...(match
+      ? {
+          match: {
+            matched: match.outcome === "success",
+            ...(text(match.detail?.explanation) ? { explanation: text(match.detail?.explanation) } : {}),
+            ...(text(match.detail?.mode) ? { mode: text(match.detail?.mode) } : {}),
+          },
+        }
+      : {}),
+    audit: audit.map((e) => ({
+      at: e.at,
+      event: e.event,
+      outcome: e.outcome,
+      ...(e.code ? { code: e.code } : {}),
+      ...(e.userId ? { userId: e.userId } : {}),
+      ...(e.sourceAddress ? { sourceAddress: e.sourceAddress } : {}),
+      ...(e.activityDisplayName ? { activityDisplayName: e.activityDisplayName } : {}),
+      ...(e.detail ? { detail: e.detail } : {}),
+    })),
+  });
+}
+
+function parseQuery(request: HttpRequest): RecoveryQuery {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of request.query.entries()) raw[k] = v;
+  const parsed = recoveryQuerySchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error));
+  if (parsed.data.from && parsed.data.to && Date.parse(parsed.data.from) >= Date.parse(parsed.data.to)) {
+    throw new InvalidRequestError("from: must be before to");
+  }
+  return parsed.data;
+}
+
+function wantsJsonLines(request: HttpRequest, query: RecoveryQuery): boolean {
+  if (query.format === "jsonl") return true;
+  const accept = request.headers.get("accept") ?? "";
+  return /application\/(x-ndjson|jsonl)\b/i.test(accept);
+}
+
+export const listRecoveries = adminHandler("read", async (request) => {
+  const query = parseQuery(request);
+  const s = services();
+  let page: Awaited<ReturnType<typeof s.recoveries.list>>;
+  try {
+    page = await s.recoveries.list(query);
+  } catch (err) {
+    // A continuation token the table service cannot use (tampered, from another filter).
+    const status = statusOf(err);
+    if (query.continuationToken && (status === 400 || isConcurrencyConflict(err) || status === undefined)) {
+      throw new InvalidRequestError("continuationToken: not a token of this list");
+    }
+    throw err;
+  }
+  const next = page.continuationToken ? { continuationToken: page.continuationToken } : {};
+  if (wantsJsonLines(request, query)) {
+    const lines: string[] = [];
+    for (const r of page.items) lines.push(JSON.stringify(detailOf(r, await s.audit.list(r.recoveryId))));
+    return {
+      status: 200,
+      headers: {
+        "Content-Type": JSON_LINES,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        ...(page.continuationToken ? { "X-Continuation-Token": page.continuationToken } : {}),
+      },
+      body: lines.map((l) => `${l}\n`).join(""),
+    };
+  }
+  return json(200, { items: page.items.map(summaryOf), ...next });
+});
+
+export const getRecoveryRecord = adminHandler("read", async (request) => {
+  const id = request.params.id ?? "";
+  const s = services();
+  const record = isRecoveryId(id) ? await s.recoveries.get(id) : undefined;
+  if (!record) throw new NotFoundError("recovery_not_found", `No recovery ${id}.`);
+  const { etag: _etag, ...r } = record;
+  return json(200, detailOf(r, await s.audit.list(id)));
+});

@@ -1,0 +1,631 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP contract (`GET /api/openapi.json`), generated from the
+ * zod schemas the handlers validate requests with and build answers through
+ * (`z.toJSONSchema`, JSON Schema 2020-12: 3.1's own dialect). One table below lists every
+ * operation with every status it can answer and, for problem answers, every stable `code`:
+ * the conformance test checks every response of the integration suite against it.
+ */
+import { z } from "zod";
+import { diagnosticsReportSchema } from "../admin/diagnosticsReport";
+import {
+  policyListSchema,
+  recoveryDetailSchema,
+  recoveryListSchema,
+  recoveryQuerySchema,
+} from "../admin/schemas";
+import { startSchema } from "../functions/recoveryApi";
+import { globalExclusionsSchema, policyProfileSchema } from "../recovery/policy";
+import { callbackSchema } from "../verified-id/callback";
+import {
+  cancelResponseSchema,
+  healthSchema,
+  idvWebhookBodySchema,
+  jwksSchema,
+  openApiDocumentSchema,
+  problemSchema,
+  startResponseSchema,
+  statusResponseSchema,
+  webhookAckSchema,
+} from "./schemas";
+
+type JsonSchema = Record<string, unknown>;
+
+/** Named schemas: `io` input for request bodies (defaults optional), output for answers. */
+const COMPONENTS: Record<string, { schema: z.ZodType; io: "input" | "output" }> = {
+  Problem: { schema: problemSchema, io: "output" },
+  StartRequest: { schema: startSchema, io: "input" },
+  StartResponse: { schema: startResponseSchema, io: "output" },
+  RecoveryState: { schema: statusResponseSchema, io: "output" },
+  CancelResponse: { schema: cancelResponseSchema, io: "output" },
+  IdvWebhook: { schema: idvWebhookBodySchema, io: "input" },
+  WebhookAck: { schema: webhookAckSchema, io: "output" },
+  VerifiedIdCallback: { schema: callbackSchema, io: "input" },
+  Health: { schema: healthSchema, io: "output" },
+  Jwks: { schema: jwksSchema, io: "output" },
+  PolicyProfileInput: { schema: policyProfileSchema, io: "input" },
+  PolicyProfile: { schema: policyProfileSchema, io: "output" },
+  GlobalExclusionsInput: { schema: globalExclusionsSchema, io: "input" },
+  GlobalExclusions: { schema: globalExclusionsSchema, io: "output" },
+  PolicyList: { schema: policyListSchema, io: "output" },
+  RecoveryList: { schema: recoveryListSchema, io: "output" },
+  RecoveryDetail: { schema: recoveryDetailSchema, io: "output" },
+  DiagnosticsReport: { schema: diagnosticsReportSchema, io: "output" },
+  OpenApiDocument: { schema: openApiDocumentSchema, io: "output" },
+};
+export type ComponentName = keyof typeof COMPONENTS;
+
+interface JsonAnswer {
+  description: string;
+  schema: ComponentName;
+  contentType?: string;
+  example?: unknown;
+  /** For JSON Lines: the schema of each line. */
+  itemSchema?: ComponentName;
+}
+/** A problem answer: the codes it may carry. */
+interface ProblemAnswer {
+  description: string;
+  codes: string[];
+}
+type Answer = JsonAnswer | ProblemAnswer | { description: string; html: true } | { description: string };
+
+interface Operation {
+  method: "get" | "post" | "put" | "delete";
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  security?: Array<Record<string, string[]>>;
+  parameters?: unknown[];
+  requestBody?: { schema: ComponentName; example?: unknown; required?: boolean };
+  responses: Record<string, Answer | Answer[]>;
+}
+
+const ADMIN_TOKEN_CODES = [
+  "missing_token",
+  "invalid_token",
+  "token_expired",
+  "invalid_issuer",
+  "invalid_audience",
+];
+const adminAnswers = (access: "read" | "write"): Record<string, Answer> => ({
+  "401": { description: "No valid Entra access token for this API.", codes: ADMIN_TOKEN_CODES },
+  "403": {
+    description: `The token lacks the app role (${access === "write" ? "Recovery.Admin" : "Recovery.Admin or Recovery.Reader"}).`,
+    codes: ["forbidden"],
+  },
+  "503": {
+    description: "The admin API is not configured, or the tenant's signing keys cannot be read.",
+    codes: ["admin_api_not_configured", "identity_provider_unavailable"],
+  },
+});
+const internal: Record<string, Answer> = {
+  "500": { description: "Unexpected failure (logged).", codes: ["internal_error", "configuration_error"] },
+};
+
+const pathParam = (name: string, description: string, schema: JsonSchema = { type: "string" }) => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema,
+});
+const header = (name: string, description: string, required = false) => ({
+  name,
+  in: "header",
+  required,
+  description,
+  schema: { type: "string" },
+});
+
+const EXAMPLE_ID = "3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b";
+const EXAMPLE_PROFILE = {
+  id: "pilot",
+  displayName: "Recovery pilot",
+  priority: 10,
+  mode: "evaluation",
+  includeGroups: ["ae004daf-d42a-4c2b-8d12-148f65c9dd87"],
+  providers: { default: "demo-idv", byCountry: { FR: "idemia" } },
+};
+const EXAMPLE_AT = "2026-01-15T09:30:00.000Z";
+
+const ADMIN = [{ entraAdmin: [] }];
+
+export const OPERATIONS: Operation[] = [
+  {
+    method: "post",
+    path: "/api/recovery",
+    operationId: "startRecovery",
+    summary: "Start a recovery for a username (every username is answered alike).",
+    tags: ["front end"],
+    requestBody: {
+      schema: "StartRequest",
+      example: { username: "adele.vance@contoso.example", country: "FR" },
+    },
+    responses: {
+      "202": {
+        description: "Started; poll statusUrl with the recoveryToken.",
+        schema: "StartResponse",
+        example: {
+          recoveryId: EXAMPLE_ID,
+          recoveryToken: "q3Vh0Jx2T8mW4pL6sN9rB1cE5gK7dY0uZ2aF4hJ6kM8",
+          status: "pending",
+          statusUrl: `/api/recovery/${EXAMPLE_ID}`,
+          pollAfterMs: 2000,
+        },
+      },
+      "400": { description: "Malformed body.", codes: ["invalid_request", "invalid_tap_encryption_key"] },
+      "413": { description: "Body too large.", codes: ["payload_too_large"] },
+      "415": { description: "Not JSON.", codes: ["unsupported_media_type"] },
+      "429": { description: "Rate limited per address or username (Retry-After).", codes: ["rate_limited"] },
+      ...internal,
+      "503": { description: "The workflow could not be started.", codes: ["workflow_unavailable"] },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/recovery/{recoveryId}",
+    operationId: "getRecovery",
+    summary: "The recovery's state; the TAP exactly once, on the first read after `recovered`.",
+    tags: ["front end"],
+    security: [{ recoveryToken: [] }],
+    parameters: [pathParam("recoveryId", "From the start answer.")],
+    responses: {
+      "200": {
+        description: "The state.",
+        schema: "RecoveryState",
+        example: {
+          recoveryId: EXAMPLE_ID,
+          status: "verifying_identity",
+          expiresAt: EXAMPLE_AT,
+          next: { type: "redirect", url: "https://idv.example/verify?token=eyJ..." },
+        },
+      },
+      "401": { description: "No recoveryToken.", codes: ["missing_recovery_token"] },
+      "404": { description: "Unknown recovery, or not this token.", codes: ["recovery_not_found"] },
+      ...internal,
+      "502": { description: "The TAP hand-off key is not configured.", codes: ["secret_missing"] },
+    },
+  },
+  {
+    method: "post",
+    path: "/api/recovery/{recoveryId}/cancel",
+    operationId: "cancelRecovery",
+    summary: "Cancel while nothing has changed yet.",
+    tags: ["front end"],
+    security: [{ recoveryToken: [] }],
+    parameters: [pathParam("recoveryId", "From the start answer.")],
+    responses: {
+      "202": {
+        description: "Cancelled.",
+        schema: "CancelResponse",
+        example: { recoveryId: EXAMPLE_ID, status: "cancelled" },
+      },
+      "401": { description: "No recoveryToken.", codes: ["missing_recovery_token"] },
+      "404": { description: "Unknown recovery, or not this token.", codes: ["recovery_not_found"] },
+      "409": { description: "Past the point of cancelling.", codes: ["not_cancellable"] },
+      ...internal,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/idv/{provider}/webhook",
+    operationId: "idvWebhook",
+    summary: "Signed verification result from an identity verification provider.",
+    tags: ["providers"],
+    security: [{ idvWebhookSignature: [] }],
+    parameters: [pathParam("provider", "The provider's name in IDV_PROVIDERS.")],
+    requestBody: { schema: "IdvWebhook" },
+    responses: {
+      "200": {
+        description: "Persisted (or a replay).",
+        schema: "WebhookAck",
+        example: { status: "accepted" },
+      },
+      "400": { description: "Malformed result.", codes: ["invalid_payload", "invalid_request"] },
+      "401": { description: "Bad or missing signature, or stale timestamp.", codes: ["invalid_signature"] },
+      "404": { description: "No such provider.", codes: ["unknown_provider"] },
+      "413": { description: "Body too large.", codes: ["payload_too_large"] },
+      ...internal,
+      "502": { description: "The provider's webhook secret is not configured.", codes: ["secret_missing"] },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/idv/{provider}/return",
+    operationId: "idvReturn",
+    summary: "The browser back from the provider: redirected to the front end.",
+    tags: ["providers"],
+    parameters: [
+      pathParam("provider", "The provider's name."),
+      { name: "recoveryId", in: "query", required: true, schema: { type: "string", format: "uuid" } },
+    ],
+    responses: {
+      "302": { description: "To FRONTEND_RETURN_URL?recoveryId=…" },
+      "400": { description: "recoveryId missing or malformed.", codes: ["invalid_request"] },
+      "404": { description: "No such provider.", codes: ["unknown_provider"] },
+      ...internal,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/verified-id/callback",
+    operationId: "verifiedIdCallback",
+    summary: "Presentation callback from the Verified ID Request Service.",
+    tags: ["providers"],
+    security: [{ verifiedIdApiKey: [] }],
+    requestBody: { schema: "VerifiedIdCallback" },
+    responses: {
+      "200": {
+        description: "Persisted (or a replay).",
+        schema: "WebhookAck",
+        example: { status: "accepted" },
+      },
+      "400": { description: "Malformed callback.", codes: ["invalid_payload", "invalid_request"] },
+      "401": { description: "Missing or wrong api-key, or unknown request.", codes: ["invalid_callback"] },
+      "413": { description: "Body too large.", codes: ["payload_too_large"] },
+      "415": { description: "Not JSON.", codes: ["unsupported_media_type"] },
+      ...internal,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/admin/policies",
+    operationId: "listPolicies",
+    summary: "Every policy profile and the global exclusion list, each with its ETag.",
+    tags: ["admin"],
+    security: ADMIN,
+    responses: {
+      "200": { description: "The policy.", schema: "PolicyList" },
+      ...adminAnswers("read"),
+      ...internal,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/admin/policies/exclusions",
+    operationId: "getExclusions",
+    summary: "The global exclusion list (groups and users no profile can bring into scope).",
+    tags: ["admin"],
+    security: ADMIN,
+    responses: {
+      "200": {
+        description: "The list; its version in the ETag header.",
+        schema: "GlobalExclusions",
+        example: { groups: ["32b22f8d-fe40-485e-88f6-607a2f2adc90"], users: ["ceo@contoso.example"] },
+      },
+      ...adminAnswers("read"),
+      ...internal,
+    },
+  },
+  {
+    method: "put",
+    path: "/api/admin/policies/exclusions",
+    operationId: "putExclusions",
+    summary: "Replace the global exclusion list (If-Match required).",
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: [header("If-Match", "The ETag of the list being replaced.", true)],
+    requestBody: {
+      schema: "GlobalExclusionsInput",
+      example: { groups: ["32b22f8d-fe40-485e-88f6-607a2f2adc90"], users: [] },
+    },
+    responses: {
+      "200": { description: "Replaced; the new ETag in the header.", schema: "GlobalExclusions" },
+      "400": { description: "Invalid list.", codes: ["invalid_policy", "invalid_request"] },
+      "412": { description: "The list changed since that ETag.", codes: ["precondition_failed"] },
+      "413": { description: "Body too large.", codes: ["payload_too_large"] },
+      "415": { description: "Not JSON.", codes: ["unsupported_media_type"] },
+      "428": { description: "No If-Match.", codes: ["precondition_required"] },
+      ...adminAnswers("write"),
+      ...internal,
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/admin/policies/exclusions",
+    operationId: "deleteExclusions",
+    summary: "Not allowed: the exclusion list is replaced, never deleted.",
+    tags: ["admin"],
+    security: ADMIN,
+    responses: {
+      "405": { description: "Use PUT with an empty list.", codes: ["method_not_allowed"] },
+      ...adminAnswers("write"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/admin/policies/{id}",
+    operationId: "getPolicy",
+    summary: "One profile (what a PUT takes back); its version in the ETag header.",
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: [pathParam("id", "Profile id.")],
+    responses: {
+      "200": { description: "The profile, defaults filled in.", schema: "PolicyProfile" },
+      "404": { description: "No such profile.", codes: ["policy_not_found"] },
+      ...adminAnswers("read"),
+      ...internal,
+    },
+  },
+  {
+    method: "put",
+    path: "/api/admin/policies/{id}",
+    operationId: "putPolicy",
+    summary:
+      "Create or replace a profile. If-Match: <etag> replaces that version; If-None-Match: * only creates; neither creates, or is 428 when the profile exists.",
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: [
+      pathParam("id", "Profile id (the body's id, if given, must be the same)."),
+      header("If-Match", "The ETag of the version being replaced."),
+      header("If-None-Match", "`*`: create only."),
+    ],
+    requestBody: { schema: "PolicyProfileInput", example: EXAMPLE_PROFILE },
+    responses: {
+      "200": { description: "Replaced; the new ETag in the header.", schema: "PolicyProfile" },
+      "201": { description: "Created; the ETag in the header.", schema: "PolicyProfile" },
+      "400": {
+        description: "Invalid profile (the field path in detail).",
+        codes: ["invalid_policy", "invalid_request"],
+      },
+      "404": { description: "If-Match on a profile that does not exist.", codes: ["policy_not_found"] },
+      "412": {
+        description: "Changed since that ETag, or exists (If-None-Match: *).",
+        codes: ["precondition_failed"],
+      },
+      "413": { description: "Body too large.", codes: ["payload_too_large"] },
+      "415": { description: "Not JSON.", codes: ["unsupported_media_type"] },
+      "428": { description: "The profile exists: If-Match required.", codes: ["precondition_required"] },
+      ...adminAnswers("write"),
+      ...internal,
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/admin/policies/{id}",
+    operationId: "deletePolicy",
+    summary: "Delete a profile (If-Match required); a seeded profile stays deleted across restarts.",
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: [pathParam("id", "Profile id."), header("If-Match", "The ETag of the profile.", true)],
+    responses: {
+      "204": { description: "Deleted." },
+      "404": { description: "No such profile.", codes: ["policy_not_found"] },
+      "409": { description: "The last profile.", codes: ["last_profile"] },
+      "412": { description: "Changed since that ETag.", codes: ["precondition_failed"] },
+      "428": { description: "No If-Match.", codes: ["precondition_required"] },
+      ...adminAnswers("write"),
+      ...internal,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/admin/recoveries",
+    operationId: "listRecoveries",
+    summary:
+      "Recoveries by status and start time, paged (recovery id order). `format=jsonl` or Accept: application/x-ndjson: the page as JSON Lines, one detailed record per line, the next token in X-Continuation-Token.",
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: queryParameters(),
+    responses: {
+      "200": [
+        { description: "One page.", schema: "RecoveryList" },
+        {
+          description: "One page as JSON Lines (export).",
+          schema: "RecoveryDetail",
+          contentType: "application/x-ndjson",
+          itemSchema: "RecoveryDetail",
+        },
+      ],
+      "400": { description: "Bad filter or continuation token.", codes: ["invalid_request"] },
+      ...adminAnswers("read"),
+      ...internal,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/admin/recoveries/{id}",
+    operationId: "getRecoveryRecord",
+    summary:
+      "One recovery with its audit trail, failure reason, provider, Face Check score and match explanation.",
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: [pathParam("id", "Recovery id.")],
+    responses: {
+      "200": { description: "The record.", schema: "RecoveryDetail" },
+      "404": { description: "No such recovery.", codes: ["recovery_not_found"] },
+      ...adminAnswers("read"),
+      ...internal,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/admin/diagnostics",
+    operationId: "getDiagnostics",
+    summary: "Preflight report: each check pass / warn / fail with its evidence and fix.",
+    tags: ["admin"],
+    security: ADMIN,
+    responses: {
+      "200": { description: "The report.", schema: "DiagnosticsReport" },
+      ...adminAnswers("read"),
+      ...internal,
+      "502": { description: "Graph refused the reads.", codes: ["directory_error"] },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/.well-known/jwks.json",
+    operationId: "jwks",
+    summary: "Public keys of our IDV hand-off tokens.",
+    tags: ["providers"],
+    responses: {
+      "200": { description: "JWK Set.", schema: "Jwks" },
+      ...internal,
+      "502": { description: "The signing key secret is missing.", codes: ["secret_missing"] },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/health",
+    operationId: "health",
+    summary: "Liveness.",
+    tags: ["public"],
+    responses: { "200": { description: "Alive.", schema: "Health", example: { status: "ok" } } },
+  },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    operationId: "openApiDocument",
+    summary: "This document.",
+    tags: ["public"],
+    responses: { "200": { description: "OpenAPI 3.1.", schema: "OpenApiDocument" } },
+  },
+  {
+    method: "get",
+    path: "/api/recover",
+    operationId: "recoverPage",
+    summary: "The reference recovery page.",
+    tags: ["public"],
+    responses: { "200": { description: "HTML page.", html: true } },
+  },
+];
+
+function queryParameters(): unknown[] {
+  const schema = z.toJSONSchema(recoveryQuerySchema, { io: "input", unrepresentable: "any" }) as {
+    properties: Record<string, JsonSchema>;
+  };
+  return Object.entries(schema.properties).map(([name, s]) => ({
+    name,
+    in: "query",
+    required: false,
+    schema: s,
+  }));
+}
+
+function componentSchema(name: string): JsonSchema {
+  const { schema, io } = COMPONENTS[name]!;
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  return json;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+function problemContent(codes: string[], status: number) {
+  return {
+    "application/problem+json": {
+      schema: { allOf: [ref("Problem"), { type: "object", properties: { code: { enum: codes } } }] },
+      example: {
+        type: `https://errors.account-recovery.dev/${codes[0]}`,
+        title: "…",
+        status,
+        code: codes[0],
+        detail: "…",
+      },
+    },
+  };
+}
+
+function responseObject(status: string, answers: Answer[]): unknown {
+  const description = answers.map((a) => a.description).join(" / ");
+  const content: Record<string, unknown> = {};
+  const headers: Record<string, unknown> = {};
+  for (const a of answers) {
+    if ("codes" in a) Object.assign(content, problemContent(a.codes, Number(status)));
+    else if ("html" in a) content["text/html"] = { schema: { type: "string" } };
+    else if ("schema" in a) {
+      const type = a.contentType ?? "application/json";
+      content[type] = a.itemSchema
+        ? { schema: { type: "string" }, "x-item-schema": ref(a.itemSchema) }
+        : { schema: ref(a.schema), ...(a.example !== undefined ? { example: a.example } : {}) };
+    }
+  }
+  if (status === "429") headers["Retry-After"] = { schema: { type: "integer" }, description: "Seconds." };
+  if (status === "302") headers.Location = { schema: { type: "string" }, required: true };
+  return {
+    description,
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    ...(Object.keys(content).length > 0 ? { content } : {}),
+  };
+}
+
+export interface OpenApiOptions {
+  /** The public origin (servers[0]). */
+  serverUrl: string;
+  tenantId: string;
+  authorityHost: string;
+}
+
+/** The whole document: plain JSON. */
+export function buildOpenApiDocument(options: OpenApiOptions): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const responses: Record<string, unknown> = {};
+    for (const [status, answer] of Object.entries(op.responses)) {
+      responses[status] = responseObject(status, Array.isArray(answer) ? answer : [answer]);
+    }
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = {
+      operationId: op.operationId,
+      summary: op.summary,
+      tags: op.tags,
+      ...(op.security ? { security: op.security } : { security: [] }),
+      ...(op.parameters ? { parameters: op.parameters } : {}),
+      ...(op.requestBody
+        ? {
+            requestBody: {
+              required: op.requestBody.required ?? true,
+              content: {
+                "application/json": {
+                  schema: ref(op.requestBody.schema),
+                  ...(op.requestBody.example !== undefined ? { example: op.requestBody.example } : {}),
+                },
+              },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    info: {
+      title: "Self-service account recovery for Microsoft Entra ID",
+      version: "1",
+      description:
+        "HTTP contract v1. Errors are RFC 9457 application/problem+json with a stable `code`; each answer lists the codes it may carry.",
+    },
+    servers: [{ url: options.serverUrl }],
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.keys(COMPONENTS).map((name) => [name, componentSchema(name)])),
+      securitySchemes: {
+        recoveryToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "The recoveryToken of the start answer.",
+        },
+        entraAdmin: {
+          type: "openIdConnect",
+          openIdConnectUrl: `${options.authorityHost}/${options.tenantId}/v2.0/.well-known/openid-configuration`,
+          description:
+            "An Entra v2 access token for the admin API app registration (aud = ADMIN_API_CLIENT_ID) with the app role Recovery.Admin, or Recovery.Reader for reads.",
+        },
+        verifiedIdApiKey: {
+          type: "apiKey",
+          in: "header",
+          name: "api-key",
+          description: "The per-request key we gave the Request Service in the presentation request.",
+        },
+        idvWebhookSignature: {
+          type: "apiKey",
+          in: "header",
+          name: "webhook-signature",
+          description:
+            "HMAC signature of the provider's scheme (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature; named adapters: their headers, see README).",
+        },
+      },
+    },
+  };
+}
