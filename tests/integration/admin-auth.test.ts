@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type MintOptions, startEntraSimulator } from "../../dev/simulators/entra";
 import { AdminTokenVerifier } from "../../src/admin/auth";
+import { diagnosticsReportSchema } from "../../src/admin/diagnosticsReport";
 import { RecoveryError } from "../../src/recovery/errors";
 import { useStack } from "../support/stack";
 
@@ -136,11 +137,29 @@ describe("admin token validation", () => {
       ["DELETE", "/api/admin/policies/pilot"],
       ["GET", "/api/admin/recoveries"],
       ["GET", `/api/admin/recoveries/${randomUUID()}`],
+      ["GET", "/api/admin/diagnostics"],
     ];
     for (const [method, path] of routes) {
       const res = await stack().admin(method, path, { token: null });
       expect([method, path, res.status]).toEqual([method, path, 401]);
     }
+  });
+});
+
+describe("GET /api/admin/diagnostics over HTTP", () => {
+  const stack = useStack();
+
+  it("answers a reader with the report (schema-checked by the OpenAPI conformance wrapper); refuses a token without a role", async () => {
+    const reader = await stack().adminToken({ roles: ["Recovery.Reader"] });
+    const res = await stack().admin("GET", "/api/admin/diagnostics", { token: reader });
+    expect(res.status).toBe(200);
+    const report = diagnosticsReportSchema.parse(res.json());
+    expect(report.checks.map((c) => c.id)).toContain("tap_policy_scope");
+    expect(report.cost.graphRequests).toBeGreaterThan(0);
+    const noRole = await stack().admin("GET", "/api/admin/diagnostics", {
+      token: await stack().adminToken({ roles: [] }),
+    });
+    expect([noRole.status, (noRole.json() as { code: string }).code]).toEqual([403, "forbidden"]);
   });
 });
 

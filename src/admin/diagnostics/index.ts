@@ -11,7 +11,6 @@ import { decodeJwt } from "jose";
 import { DiagnosticsReads, type Enumeration } from "../../directory/diagnosticsReads";
 import { graphStatusOf, normalizedName } from "../../directory/graph";
 import { json } from "../../http";
-import { adminHandler } from "../auth";
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../idv/handoffToken";
 import { webhookSecretName } from "../../idv/webhookSecrets";
 import { type PolicyDocument, referencedGroups } from "../../recovery/policy";
@@ -19,6 +18,7 @@ import { ALL_USERS } from "../../recovery/tapPolicy";
 import { type Services, services } from "../../services";
 import { TAP_HANDOFF_KEY_SECRET } from "../../tap/seal";
 import { DidResolutionError } from "../../verified-id/didWeb";
+import { adminHandler } from "../auth";
 import { type DiagnosticCheck, type DiagnosticsReport, diagnosticsReportSchema } from "../diagnosticsReport";
 import { worst } from "./checks/common";
 import { conditionalAccessRegistration, targetsRegistration } from "./checks/conditionalAccess";
@@ -339,4 +339,6 @@ export async function runDiagnostics(
 }
 
 /** `GET /api/admin/diagnostics` (role Recovery.Reader or Recovery.Admin): the report, 200, whatever the checks found. */
-export const diagnosticsHandler = adminHandler("read", async () => json(200, await runDiagnostics(services())));
+export const diagnosticsHandler = adminHandler("read", async () =>
+  json(200, await runDiagnostics(services())),
+);
