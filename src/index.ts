@@ -23,20 +23,20 @@ const durableClient = df.input.durableClient();
 
 // Front end
 app.http("startRecovery", {
-  route: "recovery",
+  route: "api/recovery",
   methods: ["POST"],
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: startRecovery,
 });
 app.http("getRecovery", {
-  route: "recovery/{recoveryId}",
+  route: "api/recovery/{recoveryId}",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: getRecovery,
 });
 app.http("cancelRecovery", {
-  route: "recovery/{recoveryId}/cancel",
+  route: "api/recovery/{recoveryId}/cancel",
   methods: ["POST"],
   authLevel: "anonymous",
   extraInputs: [durableClient],
@@ -45,20 +45,20 @@ app.http("cancelRecovery", {
 
 // Identity verification providers and the Verified ID service
 app.http("idvWebhook", {
-  route: "idv/{provider}/webhook",
+  route: "api/idv/{provider}/webhook",
   methods: ["POST"],
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: idvWebhook,
 });
 app.http("idvReturn", {
-  route: "idv/{provider}/return",
+  route: "api/idv/{provider}/return",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: idvReturn,
 });
 app.http("verifiedIdCallback", {
-  route: "verified-id/callback",
+  route: "api/verified-id/callback",
   methods: ["POST"],
   authLevel: "anonymous",
   extraInputs: [durableClient],
@@ -76,9 +76,14 @@ app.timer("sweepIdvInbox", {
 app.timer("housekeeping", { schedule: "0 */5 * * * *", handler: housekeeping });
 
 // Public
-app.http("health", { route: "health", methods: ["GET"], authLevel: "anonymous", handler: health });
+app.http("health", { route: "api/health", methods: ["GET"], authLevel: "anonymous", handler: health });
 app.http("recoverPage", { route: "recover", methods: ["GET"], authLevel: "anonymous", handler: recoverPage });
-app.http("jwks", { route: ".well-known/jwks.json", methods: ["GET"], authLevel: "anonymous", handler: jwks });
+app.http("jwks", {
+  route: "api/.well-known/jwks.json",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: jwks,
+});
 
 // The workflow
 df.app.orchestration(ORCHESTRATOR, recoveryOrchestrator);

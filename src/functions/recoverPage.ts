@@ -1,5 +1,5 @@
 /**
- * The reference recovery page (`GET /api/recover`): a minimal front end that uses only the
+ * The reference recovery page (`GET /recover`): a minimal front end that uses only the
  * public HTTP contract — start, poll, follow `next`, show the TAP once. The recovery token
  * lives in sessionStorage for the tab's life and is never put in a URL. Strict CSP with a
  * per-response nonce; every value is written with textContent, never as HTML.

@@ -48,7 +48,7 @@ describe.skipIf(!available)("recovering in a browser", () => {
       if (m.type() === "error") errors.push(m.text());
     });
 
-    await page.goto(`${stack().url}/api/recover`);
+    await page.goto(`${stack().url}/recover`);
     await page.getByLabel("Your work account").fill(user.userPrincipalName);
     await page.getByRole("button", { name: "Start recovery" }).click();
     await page.getByRole("link", { name: "Verify your identity" }).click();
@@ -59,7 +59,7 @@ describe.skipIf(!available)("recovering in a browser", () => {
     await page.getByRole("button", { name: /approve/i }).click();
 
     // Back on our page, which picks the recovery up from sessionStorage
-    await page.waitForURL(/\/api\/recover\?recoveryId=/);
+    await page.waitForURL(/\/recover\?recoveryId=/);
     const wallet = page.getByRole("link", { name: "Open Microsoft Authenticator" });
     await wallet.waitFor();
     expect(await wallet.getAttribute("href")).toMatch(/^openid-vc:\/\//);

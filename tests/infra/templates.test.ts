@@ -299,7 +299,7 @@ describe("infra templates", () => {
       "empty(policyProfiles) ? string(firstPolicy) : policyProfiles": JSON.stringify(firstPolicy),
       "keyVault.outputs.uri": "https://kv-abc.vault.azure.net/",
       publicOrigin: origin,
-      "empty(frontendReturnUrl) ? '${publicOrigin}/api/recover' : frontendReturnUrl": `${origin}/api/recover`,
+      "empty(frontendReturnUrl) ? '${publicOrigin}/recover' : frontendReturnUrl": `${origin}/recover`,
     };
     const env = Object.fromEntries(
       appSettings()
