@@ -12,7 +12,7 @@ import { sweepIdvInbox } from "./functions/idvDelivery";
 import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
 import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
-import { recoverPage } from "./functions/recoverPage";
+import { pageAsset, recoverPage } from "./functions/recoverPage";
 import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
 
 // Parse the settings (and the policy document) now: a bad value stops the app at startup,
@@ -77,12 +77,33 @@ app.timer("housekeeping", { schedule: "0 */5 * * * *", handler: housekeeping });
 
 // Public
 app.http("health", { route: "api/health", methods: ["GET"], authLevel: "anonymous", handler: health });
-app.http("recoverPage", { route: "recover", methods: ["GET"], authLevel: "anonymous", handler: recoverPage });
 app.http("jwks", {
   route: "api/.well-known/jwks.json",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: jwks,
+});
+
+// The reference recovery page at the site root (an optional parameter limited to length 0
+// matches only "/": the Functions host skips its own home page when a function matches the
+// root), at /recover (where FRONTEND_RETURN_URL brings the user back), and its static files.
+app.http("recoverPage", {
+  route: "{root:maxlength(0)?}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: recoverPage,
+});
+app.http("recoverPageReturn", {
+  route: "recover",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: recoverPage,
+});
+app.http("pageAsset", {
+  route: "assets/{file}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: pageAsset,
 });
 
 // The workflow
