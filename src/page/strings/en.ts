@@ -18,7 +18,6 @@ export interface FailureScreen {
 export const en = {
   lang: "en",
   appName: "Account recovery",
-  skipToContent: "Skip to content",
   noScript: "This page needs JavaScript to recover your account.",
 
   start: {
@@ -118,12 +117,6 @@ export const en = {
     title: "Your identity was verified",
     body: "This service is running in evaluation mode: nothing was changed on your account and no Temporary Access Pass was issued.",
     next: "Your administrator is testing account recovery. Contact your helpdesk to regain access.",
-  },
-
-  notEligible: {
-    title: "This account cannot be recovered here",
-    body: "Self-service recovery is not available for this account.",
-    next: "Contact your helpdesk. They can help you get back in.",
   },
 
   cancelled: {
