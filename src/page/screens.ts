@@ -141,7 +141,11 @@ export function presentScreen(
     h(
       "div",
       { class: "actions" },
-      h("a", { class: "button", href: next.url, id: "to-wallet" }, en.present.sameDevice),
+      h(
+        "a",
+        { class: "button", href: next.url, id: "to-wallet" },
+        next.qrCode ? en.present.sameDevice : en.present.openWallet,
+      ),
     ),
     countdown(next.expiresAt, en.present.expiresIn, en.present.expired),
     opened
@@ -244,14 +248,12 @@ function endScreen(
   options: {
     tone: "success" | "problem" | "neutral";
     restart: "primary" | "secondary" | false;
-    helpdesk?: boolean;
   },
 ): void {
   showScreen(key, text.title, () => [
     h("div", { class: `banner ${options.tone}` }, h("h1", {}, text.title)),
     h("p", { class: "lead" }, text.body),
     text.next ? h("p", {}, text.next) : null,
-    options.helpdesk ? h("p", { class: "hint" }, en.actions.helpdesk) : null,
     options.restart
       ? h("div", { class: "actions" }, restartButton(handlers, options.restart === "primary"))
       : null,
@@ -278,7 +280,7 @@ export function notEligibleScreen(handlers: Handlers): void {
 }
 
 export function cancelledScreen(handlers: Handlers): void {
-  endScreen("cancelled", en.cancelled, handlers, { tone: "neutral", restart: "primary" });
+  endScreen("cancelled", en.failures.cancelled, handlers, { tone: "neutral", restart: "primary" });
 }
 
 export function lostScreen(handlers: Handlers): void {
@@ -297,7 +299,7 @@ export function failureScreen(handlers: Handlers, failure: { code: string; messa
   const retry = !known || known.action === "retry";
   endScreen(`failure:${failure.code}`, text, handlers, {
     tone: "problem",
+    // Where only the helpdesk can help (the screen says so), starting again stays possible: a typo.
     restart: retry ? "primary" : "secondary",
-    helpdesk: !retry,
   });
 }

@@ -8,6 +8,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { en } from "../../src/page/strings/en";
+import { FAILURE_MESSAGES, type FailureCode } from "../../src/recovery/status";
 import { useStack } from "../support/stack";
 import { chromiumAvailable, launchBrowser, openPage, screenshot, type WatchedPage } from "./browser";
 
@@ -282,5 +284,142 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
     await screenshot(page, "24-lost");
     await expectNoProblems(watched);
     await watched.close();
+  });
+
+  /**
+   * The screens no demo user reaches (a directory error, a blocked TAP policy, a throttled
+   * start, a newer server's unknown code): the page is served by the app as always, and the
+   * browser is handed the API answers that lead there.
+   */
+  describe("screens for every answer the API can give", () => {
+    const ID = "11111111-2222-4333-8444-555555555555";
+    let view: Record<string, unknown>;
+    async function fakeApi(
+      page: Page,
+      startAnswer?: { status: number; body: unknown; headers?: Record<string, string> },
+    ) {
+      await page.route("**/api/recovery", (r) =>
+        r.fulfill({
+          status: startAnswer?.status ?? 202,
+          contentType:
+            startAnswer && startAnswer.status >= 400 ? "application/problem+json" : "application/json",
+          headers: startAnswer?.headers ?? {},
+          body: JSON.stringify(
+            startAnswer?.body ?? {
+              recoveryId: ID,
+              recoveryToken: "t".repeat(43),
+              status: "pending",
+              statusUrl: `/api/recovery/${ID}`,
+              pollAfterMs: 200,
+            },
+          ),
+        }),
+      );
+      await page.route(`**/api/recovery/${ID}`, (r) =>
+        r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(view) }),
+      );
+    }
+    const expiresAt = () => new Date(Date.now() + 600_000).toISOString();
+
+    it("has a plain-language screen for every failure code, with a way forward", async () => {
+      const watched = await openPage(browser);
+      const { page } = watched;
+      await fakeApi(page);
+      for (const code of Object.keys(FAILURE_MESSAGES) as FailureCode[]) {
+        const status =
+          code === "not_eligible" ? "not_eligible" : code === "cancelled" ? "cancelled" : "failed";
+        view = {
+          recoveryId: ID,
+          status,
+          failure: { code, message: FAILURE_MESSAGES[code] },
+          expiresAt: expiresAt(),
+        };
+        await start(page, "someone@contoso.example");
+        await page.getByRole("heading", { name: en.failures[code].title }).waitFor();
+        await page.getByText(en.failures[code].next).waitFor();
+        if (code !== "not_eligible") await page.getByRole("button", { name: "Start again" }).waitFor();
+        await screenshot(page, `30-failure-${code}`);
+      }
+      // A code this page does not know (a newer server): the server's message, and start again.
+      view = {
+        recoveryId: ID,
+        status: "failed",
+        failure: { code: "something_new", message: "The server explains it here." },
+        expiresAt: expiresAt(),
+      };
+      await start(page, "someone@contoso.example");
+      await page.getByRole("heading", { name: en.unknownFailure.title }).waitFor();
+      await page.getByText("The server explains it here.").waitFor();
+      await expectNoProblems(watched);
+      await watched.close();
+    });
+
+    it("says when the start is throttled or the service cannot be reached", async () => {
+      const watched = await openPage(browser, { ignore: /Failed to load resource/ });
+      const { page } = watched;
+      await fakeApi(page, {
+        status: 429,
+        headers: { "retry-after": "120" },
+        body: { type: "about:blank", title: "Too many requests", status: 429, code: "rate_limited" },
+      });
+      await start(page, "someone@contoso.example");
+      await page
+        .getByRole("alert")
+        .filter({ hasText: en.start.rateLimited(2) })
+        .waitFor();
+      await screenshot(page, "31-start-rate-limited");
+      await page.unroute("**/api/recovery");
+      await page.route("**/api/recovery", (r) => r.abort("internetdisconnected"));
+      await page.getByRole("button", { name: "Continue" }).click();
+      await page.getByRole("alert").filter({ hasText: en.start.unavailable }).waitFor();
+      expect(await page.getByLabel("Your work account").inputValue()).toBe("someone@contoso.example");
+      await expectNoProblems(watched);
+      await watched.close();
+    });
+
+    it("shows when the wallet has opened the request, a TAP read earlier, and a TAP this browser cannot open", async () => {
+      const watched = await openPage(browser);
+      const { page } = watched;
+      await fakeApi(page);
+      view = {
+        recoveryId: ID,
+        status: "awaiting_presentation",
+        next: {
+          type: "present_credential",
+          url: "openid-vc://?request_uri=https://example/x",
+          expiresAt: expiresAt(),
+        },
+        presentationRetrievedAt: new Date().toISOString(),
+        expiresAt: expiresAt(),
+      };
+      await start(page, "someone@contoso.example");
+      await page.getByText(en.present.opened).waitFor();
+      // Without a QR code from the service: the link, and words that say so.
+      await page.getByText(en.present.noQr).waitFor();
+      await screenshot(page, "32-present-opened");
+
+      view = { recoveryId: ID, status: "recovered", expiresAt: expiresAt() };
+      await page.getByRole("heading", { name: en.recoveredEarlier.title }).waitFor();
+      await page.getByText(en.recoveredEarlier.body).waitFor();
+      await screenshot(page, "33-recovered-earlier");
+
+      view = {
+        recoveryId: ID,
+        status: "recovered",
+        tap: {
+          jwe: "eyJhbGciOiJFQ0RILUVTK0EyNTZLVyJ9.a.b.c.d",
+          expiresAt: expiresAt(),
+          lifetimeInMinutes: 60,
+          isUsableOnce: true,
+          registerUrl: "https://aka.ms/mysecurityinfo",
+        },
+        expiresAt: expiresAt(),
+      };
+      await start(page, "someone@contoso.example");
+      await page.getByText(en.tap.undecryptable).waitFor();
+      await screenshot(page, "34-tap-undecryptable");
+      await expectNoProblems(watched);
+      await watched.close();
+    });
   });
 });

@@ -71,6 +71,7 @@ export const en = {
     body: "Open Microsoft Authenticator on your phone and scan this code. Authenticator asks you to take a selfie and share your verified ID with us.",
     qrAlt: "QR code to scan with Microsoft Authenticator",
     sameDevice: "On this phone? Open Microsoft Authenticator",
+    openWallet: "Open Microsoft Authenticator",
     expiresIn: (time: string) => `This request expires in ${time}.`,
     expired: "This request expired. A new one is being prepared…",
     opened: "Your wallet opened the request. Complete it on your phone.",
@@ -117,11 +118,6 @@ export const en = {
     title: "Your identity was verified",
     body: "This service is running in evaluation mode: nothing was changed on your account and no Temporary Access Pass was issued.",
     next: "Your administrator is testing account recovery. Contact your helpdesk to regain access.",
-  },
-
-  cancelled: {
-    title: "Recovery cancelled",
-    body: "Nothing was changed on your account.",
   },
 
   lost: {
@@ -248,7 +244,6 @@ export const en = {
 
   actions: {
     tryAgain: "Start again",
-    helpdesk: "Contact your helpdesk for help.",
     cancel: "Cancel recovery",
     cancelling: "Cancelling…",
   },
