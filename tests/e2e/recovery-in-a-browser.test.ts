@@ -283,6 +283,14 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
     await page.getByRole("heading", { name: "We cannot continue this recovery here" }).waitFor();
     await screenshot(page, "24-lost");
     await expectNoProblems(watched);
+    // The watch itself: an inline script is refused by the page's CSP, and that is reported.
+    await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "document.title = 'injected'";
+      document.body.append(script);
+    });
+    await expect.poll(() => watched.problems()).toContainEqual(expect.stringMatching(/^csp: script-src(-elem)? blocked inline/));
+    expect(await page.title()).not.toBe("injected");
     await watched.close();
   });
 
