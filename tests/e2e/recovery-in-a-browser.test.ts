@@ -289,7 +289,9 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
       script.textContent = "document.title = 'injected'";
       document.body.append(script);
     });
-    await expect.poll(() => watched.problems()).toContainEqual(expect.stringMatching(/^csp: script-src(-elem)? blocked inline/));
+    await expect
+      .poll(() => watched.problems())
+      .toContainEqual(expect.stringMatching(/^csp: script-src(-elem)? blocked inline/));
     expect(await page.title()).not.toBe("injected");
     await watched.close();
   });
