@@ -43,9 +43,17 @@ const handlers: screens.Handlers = {
 async function start(input: string): Promise<void> {
   const username = input.trim();
   if (!USERNAME.test(username)) return screens.startScreen(handlers, en.start.invalidUsername, username);
-  // Without WebCrypto (an old browser, or http on a non-local host) the TAP comes sealed to the
-  // server's key and opened by it, as for any client that sends no key.
-  const key = globalThis.crypto?.subtle ? await createTapKey().catch(() => undefined) : undefined;
+  // Without WebCrypto (an old browser, or http on a non-local host) or IndexedDB (some private
+  // modes) the page sends no key: the TAP then comes sealed to the server's key and opened by
+  // it, as for any client that sends none. A key that could not be kept would lose the TAP.
+  const made = globalThis.crypto?.subtle ? await createTapKey().catch(() => undefined) : undefined;
+  const kept = made
+    ? await saveTapKey("", made.privateKey).then(
+        () => true,
+        () => false,
+      )
+    : false;
+  const key = kept ? made : undefined;
   const answer = await startRecovery({
     username,
     locale: document.documentElement.lang || en.lang,

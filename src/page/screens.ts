@@ -32,8 +32,11 @@ function restartButton(handlers: Handlers, primary = true): HTMLElement {
   );
 }
 
+let attempts = 0;
+
 export function startScreen(handlers: Handlers, error?: string, username = ""): void {
-  const key = `start:${error ?? ""}`;
+  // Each refusal is a new screen, even with the same words: the form is rebuilt, its button enabled.
+  const key = error ? `start:${++attempts}` : "start";
   showScreen(key, en.start.title, () => {
     const input = h("input", {
       id: "username",

@@ -378,6 +378,13 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
         .filter({ hasText: en.start.rateLimited(2) })
         .waitFor();
       await screenshot(page, "31-start-rate-limited");
+      // Refused again with the same words: the form is usable again, not stuck on "Starting…".
+      await page.getByRole("button", { name: "Continue" }).click();
+      await page
+        .getByRole("alert")
+        .filter({ hasText: en.start.rateLimited(2) })
+        .waitFor();
+      expect(await page.getByRole("button", { name: "Continue" }).isEnabled()).toBe(true);
       await page.unroute("**/api/recovery");
       await page.route("**/api/recovery", (r) => r.abort("internetdisconnected"));
       await page.getByRole("button", { name: "Continue" }).click();
