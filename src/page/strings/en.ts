@@ -110,7 +110,7 @@ export const en = {
 
   done: {
     title: "You are all set",
-    body: "Sign in with your Temporary Access Pass and add new sign-in methods before it expires. If it expires first, you can start a new recovery.",
+    body: "Sign in with your Temporary Access Pass and add new sign-in methods before it expires. If it runs out first, contact your helpdesk.",
     register: "Set up new sign-in methods",
   },
 
