@@ -5,7 +5,7 @@
  * the keyboard, open in a new tab on request, and need no script to follow.
  */
 import type { FailureCode } from "../recovery/status";
-import { countdown, h, showScreen } from "./dom";
+import { announce, countdown, h, showScreen } from "./dom";
 import { en, type FailureScreen } from "./strings/en";
 
 export interface Handlers {
@@ -135,7 +135,7 @@ export function presentScreen(
   next: { url: string; qrCode?: string; expiresAt: string },
   opened: boolean,
 ): void {
-  showScreen(`present:${next.url}:${opened}`, en.present.title, () => [
+  const shown = showScreen(`present:${next.url}`, en.present.title, () => [
     h("h1", {}, en.present.title),
     h("p", { class: "lead" }, next.qrCode ? en.present.body : en.present.noQr),
     next.qrCode
@@ -151,16 +151,22 @@ export function presentScreen(
       ),
     ),
     countdown(next.expiresAt, en.present.expiresIn, en.present.expired),
-    opened
-      ? h(
-          "p",
-          { class: "progress" },
-          h("span", { class: "spinner", "aria-hidden": "true" }),
-          en.present.opened,
-        )
-      : null,
+    h(
+      "p",
+      { class: "progress", id: "wallet-opened", hidden: !opened },
+      h("span", { class: "spinner", "aria-hidden": "true" }),
+      en.present.opened,
+    ),
     h("div", { class: "secondary-actions" }, cancelButton(handlers)),
   ]);
+  // The wallet opening the request changes one line, not the screen: focus stays where it is.
+  if (!shown) {
+    const note = document.getElementById("wallet-opened");
+    if (note && note.hidden === opened) {
+      note.hidden = !opened;
+      if (opened) announce(en.present.opened);
+    }
+  }
 }
 
 export function validatingScreen(): void {

@@ -398,7 +398,7 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
       const watched = await openPage(browser);
       const { page } = watched;
       await fakeApi(page);
-      view = {
+      const presenting = {
         recoveryId: ID,
         status: "awaiting_presentation",
         next: {
@@ -406,11 +406,17 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
           url: "openid-vc://?request_uri=https://example/x",
           expiresAt: expiresAt(),
         },
-        presentationRetrievedAt: new Date().toISOString(),
         expiresAt: expiresAt(),
       };
+      view = presenting;
       await start(page, "someone@contoso.example");
-      await page.getByText(en.present.opened).waitFor();
+      await page.getByRole("heading", { name: en.present.title }).waitFor();
+      expect(await page.locator("#wallet-opened").isVisible()).toBe(false);
+      await page.getByRole("link", { name: en.present.openWallet }).focus();
+      view = { ...presenting, presentationRetrievedAt: new Date().toISOString() };
+      await page.locator("#wallet-opened").getByText(en.present.opened).waitFor();
+      // One line changed, not the screen: the keyboard user's focus stays on the link.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("to-wallet");
       // Without a QR code from the service: the link, and words that say so.
       await page.getByText(en.present.noQr).waitFor();
       await screenshot(page, "32-present-opened");
