@@ -82,37 +82,48 @@ function steps(): HTMLElement {
   );
 }
 
-/** What will happen; the way to the provider opens once discovery has produced it. */
+/**
+ * What will happen; the way to the provider opens once discovery has produced it. That changes
+ * one part of the screen, not the screen: someone reading the steps keeps their place.
+ */
 export function explainScreen(handlers: Handlers, providerUrl: string | undefined): void {
-  showScreen(`explain:${providerUrl ?? ""}`, en.explain.title, () => [
+  const link = h(
+    "a",
+    {
+      class: "button",
+      href: providerUrl ?? "#",
+      id: "to-provider",
+      onclick: () => handlers.onLeaveForProvider(),
+    },
+    en.explain.goGeneric,
+  );
+  const shown = showScreen("explain", en.explain.title, () => [
     h("h1", {}, en.explain.title),
     h("p", { class: "lead" }, en.explain.intro),
     steps(),
     h("p", {}, en.explain.after),
-    providerUrl
-      ? h(
-          "div",
-          { class: "actions" },
-          h(
-            "a",
-            {
-              class: "button",
-              href: providerUrl,
-              id: "to-provider",
-              onclick: () => handlers.onLeaveForProvider(),
-            },
-            en.explain.goGeneric,
-          ),
-          h("p", { class: "hint" }, en.explain.providerNote),
-        )
-      : h(
-          "p",
-          { class: "progress", "aria-busy": "true" },
-          h("span", { class: "spinner", "aria-hidden": "true" }),
-          en.explain.checking,
-        ),
+    h(
+      "div",
+      { class: "actions", id: "provider-actions", hidden: !providerUrl },
+      link,
+      h("p", { class: "hint" }, en.explain.providerNote),
+    ),
+    h(
+      "p",
+      { class: "progress", id: "checking", hidden: !!providerUrl },
+      h("span", { class: "spinner", "aria-hidden": "true" }),
+      en.explain.checking,
+    ),
     h("div", { class: "secondary-actions" }, cancelButton(handlers)),
   ]);
+  const actions = document.getElementById("provider-actions");
+  if (!shown && providerUrl && actions?.hidden) {
+    document.getElementById("to-provider")?.setAttribute("href", providerUrl);
+    actions.hidden = false;
+    const checking = document.getElementById("checking");
+    if (checking) checking.hidden = true;
+    announce(en.explain.goGeneric);
+  }
 }
 
 export function verifyingScreen(handlers: Handlers, providerUrl: string): void {
