@@ -49,7 +49,8 @@ export function startScreen(handlers: Handlers, error?: string, username = ""): 
       required: true,
       value: username,
       "aria-describedby": error ? "username-hint username-error" : "username-hint",
-      "aria-invalid": error ? "true" : undefined,
+      // Only a malformed address is the field's fault; throttling and outages are not.
+      "aria-invalid": error === en.start.invalidUsername ? "true" : undefined,
     });
     const submit = h("button", { type: "submit", class: "button" }, en.start.submit);
     const form = h(

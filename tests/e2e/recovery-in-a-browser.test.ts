@@ -385,6 +385,7 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
         .filter({ hasText: en.start.rateLimited(2) })
         .waitFor();
       expect(await page.getByRole("button", { name: "Continue" }).isEnabled()).toBe(true);
+      expect(await page.getByLabel("Your work account").getAttribute("aria-invalid")).toBeNull();
       await page.unroute("**/api/recovery");
       await page.route("**/api/recovery", (r) => r.abort("internetdisconnected"));
       await page.getByRole("button", { name: "Continue" }).click();

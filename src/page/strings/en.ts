@@ -30,7 +30,7 @@ export const en = {
     starting: "Starting…",
     invalidUsername: "Enter the address you sign in with, for example name@company.com.",
     rateLimited: (minutes: number) =>
-      `Too many attempts from here. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+      `Too many attempts. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
     unavailable: "The service cannot be reached right now. Check your connection and try again.",
   },
 
