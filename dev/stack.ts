@@ -172,7 +172,7 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
     AzureWebJobsStorage: options.storageConnectionString,
     RECOVERY_TABLE_PREFIX: options.tablePrefix,
     PUBLIC_BASE_URL: appUrl,
-    FRONTEND_RETURN_URL: `${appUrl}/api/recover`,
+    FRONTEND_RETURN_URL: `${appUrl}/recover`,
     TENANT_ID: options.tenantId,
     AZURE_CREDENTIAL: "dev-static",
     DEV_ACCESS_TOKEN,

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   console.log(`
 Account recovery is running (healthy after ${Date.now() - started} ms).
 
-  Recovery page   http://localhost:${PORTS.app}/api/recover
+  Recovery page   http://localhost:${PORTS.app}/
   App health      http://localhost:${PORTS.app}/api/health
   Graph sim       ${sims.graph.url}/_sim/requests
   IDV provider    ${sims.idv.url}   (demo-idv: every country but IL, FR, US)

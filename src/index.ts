@@ -16,7 +16,7 @@ import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
 import { openApiDocument } from "./functions/openApi";
 import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
-import { recoverPage } from "./functions/recoverPage";
+import { pageAsset, recoverPage } from "./functions/recoverPage";
 import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
 
 // Parse the settings (and the policy document) now: a bad value stops the app at startup,
@@ -27,20 +27,20 @@ const durableClient = df.input.durableClient();
 
 // Front end
 app.http("startRecovery", {
-  route: "recovery",
+  route: "api/recovery",
   methods: ["POST"],
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: startRecovery,
 });
 app.http("getRecovery", {
-  route: "recovery/{recoveryId}",
+  route: "api/recovery/{recoveryId}",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: getRecovery,
 });
 app.http("cancelRecovery", {
-  route: "recovery/{recoveryId}/cancel",
+  route: "api/recovery/{recoveryId}/cancel",
   methods: ["POST"],
   authLevel: "anonymous",
   extraInputs: [durableClient],
@@ -49,20 +49,20 @@ app.http("cancelRecovery", {
 
 // Identity verification providers and the Verified ID service
 app.http("idvWebhook", {
-  route: "idv/{provider}/webhook",
+  route: "api/idv/{provider}/webhook",
   methods: ["POST"],
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: idvWebhook,
 });
 app.http("idvReturn", {
-  route: "idv/{provider}/return",
+  route: "api/idv/{provider}/return",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: idvReturn,
 });
 app.http("verifiedIdCallback", {
-  route: "verified-id/callback",
+  route: "api/verified-id/callback",
   methods: ["POST"],
   authLevel: "anonymous",
   extraInputs: [durableClient],
@@ -72,43 +72,43 @@ app.http("verifiedIdCallback", {
 // Admin API: every route checks an Entra access token with an app role (src/admin/auth.ts).
 // `admin/policies/exclusions` (the global exclusion list) is served by the {id} routes.
 app.http("listPolicies", {
-  route: "admin/policies",
+  route: "api/admin/policies",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: listPolicies,
 });
 app.http("getPolicy", {
-  route: "admin/policies/{id}",
+  route: "api/admin/policies/{id}",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: getPolicy,
 });
 app.http("putPolicy", {
-  route: "admin/policies/{id}",
+  route: "api/admin/policies/{id}",
   methods: ["PUT"],
   authLevel: "anonymous",
   handler: putPolicy,
 });
 app.http("deletePolicy", {
-  route: "admin/policies/{id}",
+  route: "api/admin/policies/{id}",
   methods: ["DELETE"],
   authLevel: "anonymous",
   handler: deletePolicy,
 });
 app.http("adminDiagnostics", {
-  route: "admin/diagnostics",
+  route: "api/admin/diagnostics",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: diagnosticsHandler,
 });
 app.http("listRecoveries", {
-  route: "admin/recoveries",
+  route: "api/admin/recoveries",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: listRecoveries,
 });
 app.http("getRecoveryRecord", {
-  route: "admin/recoveries/{id}",
+  route: "api/admin/recoveries/{id}",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: getRecoveryRecord,
@@ -125,15 +125,41 @@ app.timer("sweepIdvInbox", {
 app.timer("housekeeping", { schedule: "0 */5 * * * *", handler: housekeeping });
 
 // Public
-app.http("health", { route: "health", methods: ["GET"], authLevel: "anonymous", handler: health });
-app.http("recoverPage", { route: "recover", methods: ["GET"], authLevel: "anonymous", handler: recoverPage });
+app.http("health", { route: "api/health", methods: ["GET"], authLevel: "anonymous", handler: health });
 app.http("openApiDocument", {
-  route: "openapi.json",
+  route: "api/openapi.json",
   methods: ["GET"],
   authLevel: "anonymous",
   handler: openApiDocument,
 });
-app.http("jwks", { route: ".well-known/jwks.json", methods: ["GET"], authLevel: "anonymous", handler: jwks });
+app.http("jwks", {
+  route: "api/.well-known/jwks.json",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: jwks,
+});
+
+// The reference recovery page at the site root (an optional parameter limited to length 0
+// matches only "/": the Functions host skips its own home page when a function matches the
+// root), at /recover (where FRONTEND_RETURN_URL brings the user back), and its static files.
+app.http("recoverPage", {
+  route: "{root:maxlength(0)?}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: recoverPage,
+});
+app.http("recoverPageReturn", {
+  route: "recover",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: recoverPage,
+});
+app.http("pageAsset", {
+  route: "assets/{file}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: pageAsset,
+});
 
 // The workflow
 df.app.orchestration(ORCHESTRATOR, recoveryOrchestrator);

@@ -1,8 +1,8 @@
 /**
  * Builds the deployment package (`npm run build` runs this after `tsc`): the app bundled by
  * esbuild from `src/index.ts` into one CommonJS file with its source map, the production
- * `host.json`, and a `package.json` whose `main` points at the bundle and that has no
- * dependencies. Nothing under `dev/` can reach the bundle: it starts at `src/index.ts`, and
+ * `host.json`, a `package.json` whose `main` points at the bundle and that has no
+ * dependencies, and the reference page's static files (`page-assets/`, dev/build/page.ts). Nothing under `dev/` can reach the bundle: it starts at `src/index.ts`, and
  * `src/` never imports `dev/` (the bundle test checks the source map for it).
  *
  * Output: `dist/package/` — what `azd deploy` zips (azure.yaml `dist`), and what the bundle
@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from
 import path from "node:path";
 import { build } from "esbuild";
 import { repoRoot } from "../stack";
+import { buildPage, PAGE_ASSETS_DIR } from "./page";
 
 export interface PackageResult {
   outDir: string;
@@ -66,6 +67,8 @@ export async function buildPackage(outDir = path.join(repoRoot, "dist", "package
   };
   writeFileSync(path.join(outDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   cpSync(path.join(repoRoot, "host.json"), path.join(outDir, "host.json"));
+  // The reference page's static files, beside the bundle (the app finds them walking up from it).
+  await buildPage(path.join(outDir, PAGE_ASSETS_DIR));
 
   return {
     outDir,
@@ -78,17 +81,20 @@ export async function buildPackage(outDir = path.join(repoRoot, "dist", "package
 if (require.main === module) {
   const at = process.argv.indexOf("--out");
   const outDir = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]!) : undefined;
-  buildPackage(outDir).then(
-    (r) => {
-      const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
-      process.stdout.write(
-        `deployment package: ${path.relative(process.cwd(), r.outDir) || "."} ` +
-          `(bundle ${kib(r.bundleBytes)}, source map ${kib(r.sourceMapBytes)})\n`,
-      );
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  // The page beside the tsc output too, so `npm start` (dist/src/index.js) serves it.
+  buildPage(path.join(repoRoot, "dist", PAGE_ASSETS_DIR))
+    .then(() => buildPackage(outDir))
+    .then(
+      (r) => {
+        const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+        process.stdout.write(
+          `deployment package: ${path.relative(process.cwd(), r.outDir) || "."} ` +
+            `(bundle ${kib(r.bundleBytes)}, source map ${kib(r.sourceMapBytes)})\n`,
+        );
+      },
+      (err: unknown) => {
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

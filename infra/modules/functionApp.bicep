@@ -49,7 +49,7 @@ param recoverySettings object
 @description('Public origin of the app (custom domain or front door). Empty: https://<default host name>.')
 param publicBaseUrl string = ''
 
-@description('Where the browser returns after the IDV provider. Empty: the reference page, <public origin>/api/recover.')
+@description('Where the browser returns after the IDV provider. Empty: the reference page, <public origin>/recover.')
 param frontendReturnUrl string = ''
 
 @description('Maximum number of instances Flex Consumption may scale out to.')
@@ -164,7 +164,7 @@ var durableSettings = durableBackend == 'DurableTaskScheduler'
 var publicOrigin = empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
 var urlSettings = {
   PUBLIC_BASE_URL: publicOrigin
-  FRONTEND_RETURN_URL: empty(frontendReturnUrl) ? '${publicOrigin}/api/recover' : frontendReturnUrl
+  FRONTEND_RETURN_URL: empty(frontendReturnUrl) ? '${publicOrigin}/recover' : frontendReturnUrl
 }
 
 output publicBaseUrl string = publicOrigin

@@ -481,13 +481,34 @@ export const OPERATIONS: Operation[] = [
     tags: ["public"],
     responses: { "200": { description: "OpenAPI 3.1.", schema: "OpenApiDocument" } },
   },
+  ...["/", "/recover"].map(
+    (path): Operation => ({
+      method: "get",
+      path,
+      operationId: path === "/" ? "recoverPage" : "recoverPageReturn",
+      summary:
+        path === "/"
+          ? "The reference recovery page."
+          : "The reference recovery page, where the IDV provider's return lands.",
+      tags: ["page"],
+      responses: {
+        "200": { description: "HTML page (strict Content-Security-Policy, ETag, no-cache).", html: true },
+        "304": { description: "Not modified (If-None-Match)." },
+      },
+    }),
+  ),
   {
     method: "get",
-    path: "/api/recover",
-    operationId: "recoverPage",
-    summary: "The reference recovery page.",
-    tags: ["public"],
-    responses: { "200": { description: "HTML page.", html: true } },
+    path: "/assets/{file}",
+    operationId: "pageAsset",
+    summary: "The page's script and style sheet (content-hashed names, immutable).",
+    tags: ["page"],
+    parameters: [pathParam("file", "A file name from the page's manifest.")],
+    responses: {
+      "200": { description: "JavaScript or CSS." },
+      "304": { description: "Not modified (If-None-Match)." },
+      "404": { description: "No such file.", codes: ["asset_not_found"] },
+    },
   },
 ];
 

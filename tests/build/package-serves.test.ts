@@ -48,6 +48,48 @@ describe("the bundled app under the local host", () => {
     expect(again.body.tap).toBeUndefined();
   });
 
+  it("serves the reference page at / and /recover, and its assets, with a strict CSP and the right caching", async () => {
+    const CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+      "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    const root = await fetch(`${stack().url}/`);
+    expect(root.status).toBe(200);
+    expect(root.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(root.headers.get("cache-control")).toBe("no-cache");
+    expect(root.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(root.headers.get("content-security-policy")).toBe(CSP);
+    const html = await root.text();
+    const back = await fetch(`${stack().url}/recover?recoveryId=x`);
+    expect(back.status).toBe(200);
+    expect(await back.text()).toBe(html);
+
+    // Revalidation: the same ETag answers 304 without a body.
+    const etag = root.headers.get("etag")!;
+    const again = await fetch(`${stack().url}/`, { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.map((a) => a.split(".").pop()).sort()).toEqual(["css", "js"]);
+    for (const asset of assets) {
+      const res = await fetch(`${stack().url}${asset}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe(
+        asset.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8",
+      );
+      expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    }
+
+    // Only the built files: no shell under /assets, no path tricks, no page for unknown paths.
+    for (const path of ["/assets/index.html", "/assets/manifest.json", "/assets/..%2Fpackage.json"]) {
+      const res = await fetch(`${stack().url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+    }
+    expect((await fetch(`${stack().url}/anything-else`)).status).toBe(404);
+  });
+
   it("answers a bad start with problem+json and its stable code", async () => {
     const res = await stack().startRecovery({ username: 42 });
     expect(res.status).toBe(400);

@@ -60,10 +60,28 @@ afterAll(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
+/** host.json's route prefix ("" since the reference page is served at `/`; every API route says `api/`). */
+function routePrefix(): string {
+  const host = JSON.parse(readFileSync(path.join(ROOT, "host.json"), "utf8")) as {
+    extensions?: { http?: { routePrefix?: string } };
+  };
+  return host.extensions?.http?.routePrefix ?? "api";
+}
+
+/** `{x:maxlength(0)?}` — an optional parameter that can only be empty — is how a route says "/". */
+function siteRoot(route: string): string {
+  return route.replace(/^\{[^}:]+:maxlength\(0\)\?\}$/, "");
+}
+
 function httpRouteKeys(): string[] {
+  const prefix = routePrefix();
   return report.functions
     .filter((fn) => fn.trigger === "httpTrigger")
-    .flatMap((fn) => (fn.methods ?? ["*"]).map((method) => routeKey(method, `api/${fn.route ?? fn.name}`)));
+    .flatMap((fn) =>
+      (fn.methods ?? ["*"]).map((method) =>
+        routeKey(method, [prefix, siteRoot(fn.route ?? fn.name)].filter((p) => p !== "").join("/")),
+      ),
+    );
 }
 
 describe("the deployment package", () => {
@@ -91,6 +109,23 @@ describe("the deployment package", () => {
     expect(readFileSync(path.join(outDir, "host.json"), "utf8")).toBe(
       readFileSync(path.join(ROOT, "host.json"), "utf8"),
     );
+  });
+
+  it("holds the reference page: the HTML shell, and the script and style sheet it names", () => {
+    const dir = path.join(outDir, "page-assets");
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
+      index: string;
+      files: Record<string, { contentType: string; immutable: boolean }>;
+    };
+    const html = readFileSync(path.join(dir, manifest.index), "utf8");
+    const named = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(named).toHaveLength(2);
+    for (const file of named) {
+      expect(manifest.files[file]).toMatchObject({ immutable: true });
+      expect(existsSync(path.join(dir, file))).toBe(true);
+    }
+    // No inline script or style: the CSP allows neither.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i);
   });
 
   it("contains nothing from dev/ or tests/, and leaves @azure/functions-core to the worker", () => {
@@ -121,18 +156,14 @@ describe("the deployment package", () => {
   });
 
   it.skipIf(!existsSync(DESIGN))("serves no route that DESIGN.md §4 does not define", () => {
-    // DESIGN writes the reference page as `GET /` (or `/recover`); the app serves it under the
-    // route prefix. Compare without the `/api` prefix; routes DESIGN has that are not built yet
-    // (admin API, OpenAPI document) are listed by the README test above once they exist.
-    const withoutPrefix = (key: string) => key.replace(" /api/", " /");
-    const design = new Set(
-      routesOfTable(readFileSync(DESIGN, "utf8"), /^## 4\. HTTP contract/).map(withoutPrefix),
-    );
-    expect(
-      httpRouteKeys()
-        .map(withoutPrefix)
-        .filter((key) => !design.has(key)),
-    ).toEqual([]);
+    // Routes DESIGN has that are not built yet are listed by the README test above once they exist.
+    // The one addition: the reference page's static files — a page under a strict CSP (no inline
+    // script or style) needs its script and style sheet served by the app.
+    const design = new Set([
+      ...routesOfTable(readFileSync(DESIGN, "utf8"), /^## 4\. HTTP contract/),
+      "GET /assets/{}",
+    ]);
+    expect(httpRouteKeys().filter((key) => !design.has(key))).toEqual([]);
   });
 });
 

@@ -302,7 +302,7 @@ describe("infra templates", () => {
       "deployEntra ? entra.outputs.adminApiClientId : ''": "00000000-0000-4000-8000-00000000a0a0",
       "deployEntra ? entra.outputs.adminApiIdentifierUri : ''": "api://tenant/recovery-admin-api-test",
       publicOrigin: origin,
-      "empty(frontendReturnUrl) ? '${publicOrigin}/api/recover' : frontendReturnUrl": `${origin}/api/recover`,
+      "empty(frontendReturnUrl) ? '${publicOrigin}/recover' : frontendReturnUrl": `${origin}/recover`,
     };
     const env = Object.fromEntries(
       appSettings()

@@ -471,7 +471,11 @@ ${details(rows)}
 <label for="declineReason">Reason if declined</label><select id="declineReason" name="declineReason">${reasons}</select>
 <button type="submit" name="decision" value="approved">Approve</button>
 <button type="submit" name="decision" value="declined">Decline</button>
-</form>`,
+</form>
+<p class="note"><strong>Approve</strong> puts a VerifiedIdentity credential with these names in the demo wallet,
+sends the signed webhook and returns to the recovery page. The names must match the directory
+(Adele / Vance, Megan / Bowen) for the recovery to succeed. <strong>Decline</strong> sends a declined
+result with the chosen reason: the recovery ends with <code>idv_declined</code>.</p>`,
   );
 }
 

@@ -833,7 +833,12 @@ ${held ? "" : '<p class="note">The wallet holds no credential: fill in the field
 <label><input type="checkbox" name="expired" value="true" style="width:auto"> Present an expired credential</label>
 <button type="submit" name="action" value="present">Present</button>
 <button type="submit" name="action" value="decline">Decline</button>
-</form>`,
+</form>
+<p class="note"><strong>Present</strong> shares the credential, as Microsoft Authenticator does after its
+selfie: the Verified ID service calls the app back with these claims and the Face Check score. A score
+below the threshold ends the recovery with <code>face_check_failed</code>; a name that differs from the
+directory with <code>profile_mismatch</code>. <strong>Decline</strong> refuses the request
+(<code>presentation_rejected</code>).</p>`,
   );
 }
 

@@ -1,0 +1,93 @@
+/**
+ * The public HTTP contract (DESIGN §4), as the reference page uses it: start, read, cancel.
+ * Every answer is sorted into what the page must do — a value, a refusal with its stable
+ * code, or "unreachable" (network loss, 5xx, a proxy's HTML), which the page retries.
+ */
+import type { RecoveryStatus } from "../recovery/status";
+
+export interface StartAnswer {
+  recoveryId: string;
+  recoveryToken: string;
+  status: RecoveryStatus;
+  pollAfterMs: number;
+}
+
+export type NextStep =
+  | { type: "redirect"; url: string }
+  | { type: "present_credential"; url: string; qrCode?: string; expiresAt: string };
+
+export interface TapHandOff {
+  value?: string;
+  jwe?: string;
+  expiresAt: string;
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  registerUrl: string;
+}
+
+export interface RecoveryView {
+  recoveryId: string;
+  status: RecoveryStatus;
+  next?: NextStep;
+  failure?: { code: string; message: string };
+  tap?: TapHandOff;
+  expiresAt: string;
+  presentationRetrievedAt?: string;
+}
+
+export type ApiResult<T> =
+  | { kind: "ok"; value: T }
+  | { kind: "refused"; status: number; code: string; retryAfterSeconds?: number }
+  | { kind: "unreachable" };
+
+async function call<T>(url: string, init: RequestInit): Promise<ApiResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, cache: "no-store", credentials: "omit" });
+  } catch {
+    return { kind: "unreachable" };
+  }
+  if (res.status >= 500 || res.status === 408) return { kind: "unreachable" };
+  const type = res.headers.get("content-type") ?? "";
+  if (!type.includes("json")) return { kind: "unreachable" };
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    return { kind: "unreachable" };
+  }
+  if (res.ok) return { kind: "ok", value: body as T };
+  const code = typeof (body as { code?: unknown }).code === "string" ? (body as { code: string }).code : "";
+  const retryAfter = Number(res.headers.get("retry-after"));
+  return {
+    kind: "refused",
+    status: res.status,
+    code,
+    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+  };
+}
+
+export function startRecovery(body: {
+  username: string;
+  locale?: string;
+  tapEncryptionKey?: JsonWebKey;
+}): Promise<ApiResult<StartAnswer>> {
+  return call("/api/recovery", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+export function readRecovery(recoveryId: string, token: string): Promise<ApiResult<RecoveryView>> {
+  return call(`/api/recovery/${encodeURIComponent(recoveryId)}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
+export function cancelRecovery(recoveryId: string, token: string): Promise<ApiResult<unknown>> {
+  return call(`/api/recovery/${encodeURIComponent(recoveryId)}/cancel`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}` },
+  });
+}

@@ -1,0 +1,227 @@
+/**
+ * The reference recovery page: the whole journey on the public HTTP contract (DESIGN §4).
+ * Start with the username (and the public half of a TAP key made here), poll the recovery,
+ * follow `next` — to the identity provider, then to the wallet — and show the TAP once,
+ * opened in this browser. The recovery token stays in sessionStorage, never in a URL; a lost
+ * connection while polling shows "reconnecting" and retries with backoff until it is back.
+ */
+import type { RecoveryStatus } from "../recovery/status";
+import { cancelRecovery, type RecoveryView, readRecovery, startRecovery } from "./api";
+import { announce, byId } from "./dom";
+import * as screens from "./screens";
+import { clearSession, loadSession, type Session, saveSession } from "./session";
+import { en } from "./strings/en";
+import { createTapKey, forgetTapKey, loadTapKey, openTap, saveTapKey } from "./tapKey";
+
+const TERMINAL: ReadonlySet<RecoveryStatus> = new Set([
+  "recovered",
+  "evaluation_passed",
+  "failed",
+  "expired",
+  "not_eligible",
+  "cancelled",
+]);
+const USERNAME = /^[^\s@]+@[^\s@]+$/;
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 15_000;
+
+let session: Session | undefined;
+let pollTimer: number | undefined;
+let failedPolls = 0;
+let stopped = false;
+
+const handlers: screens.Handlers = {
+  onStart: (username) => void start(username),
+  onCancel: () => void cancel(),
+  onRestart: () => restart(),
+  onLeaveForProvider: () => {
+    if (session) saveSession({ ...session, leftForProvider: true });
+  },
+  onSavedTap: (registerUrl) => screens.doneScreen(registerUrl),
+};
+
+async function start(input: string): Promise<void> {
+  const username = input.trim();
+  if (!USERNAME.test(username)) return screens.startScreen(handlers, en.start.invalidUsername, username);
+  // Without WebCrypto (an old browser, or http on a non-local host) or IndexedDB (some private
+  // modes) the page sends no key: the TAP then comes sealed to the server's key and opened by
+  // it, as for any client that sends none. A key that could not be kept would lose the TAP.
+  const made = globalThis.crypto?.subtle ? await createTapKey().catch(() => undefined) : undefined;
+  const kept = made
+    ? await saveTapKey("", made.privateKey).then(
+        () => true,
+        () => false,
+      )
+    : false;
+  const key = kept ? made : undefined;
+  const answer = await startRecovery({
+    username,
+    locale: document.documentElement.lang || en.lang,
+    ...(key ? { tapEncryptionKey: key.publicJwk } : {}),
+  });
+  if (answer.kind === "unreachable") return screens.startScreen(handlers, en.start.unavailable, username);
+  if (answer.kind === "refused") {
+    const message =
+      answer.code === "rate_limited"
+        ? en.start.rateLimited(Math.max(1, Math.ceil((answer.retryAfterSeconds ?? 60) / 60)))
+        : en.start.invalidUsername;
+    return screens.startScreen(handlers, message, username);
+  }
+  const { recoveryId, recoveryToken, pollAfterMs } = answer.value;
+  session = { recoveryId, recoveryToken, pollAfterMs };
+  saveSession(session);
+  if (key) await saveTapKey(recoveryId, key.privateKey).catch(() => undefined);
+  stopped = false;
+  screens.explainScreen(handlers, undefined);
+  await poll();
+}
+
+function schedule(ms: number): void {
+  window.clearTimeout(pollTimer);
+  if (!stopped) pollTimer = window.setTimeout(() => void poll(), ms);
+}
+
+async function poll(): Promise<void> {
+  if (!session || stopped) return;
+  const current = session;
+  const answer = await readRecovery(current.recoveryId, current.recoveryToken);
+  if (session !== current || stopped) return;
+  if (answer.kind === "unreachable") {
+    failedPolls++;
+    byId("connection").hidden = false;
+    byId("connection").textContent = en.connection.reconnecting;
+    announce(en.connection.reconnecting);
+    return schedule(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failedPolls - 1)));
+  }
+  if (failedPolls > 0) {
+    failedPolls = 0;
+    byId("connection").hidden = true;
+    announce(en.connection.restored);
+  }
+  if (answer.kind === "refused") {
+    // 401/404: the token no longer opens this recovery (it ended and was purged, or never was ours).
+    end();
+    return screens.lostScreen(handlers);
+  }
+  await show(answer.value);
+  if (!TERMINAL.has(answer.value.status)) schedule(current.pollAfterMs);
+}
+
+async function show(view: RecoveryView): Promise<void> {
+  const next = view.next;
+  if (view.status in en.status) announce(en.status[view.status as keyof typeof en.status]);
+  switch (view.status) {
+    case "pending":
+      return screens.explainScreen(handlers, undefined);
+    case "verifying_identity":
+      if (next?.type !== "redirect") return screens.explainScreen(handlers, undefined);
+      return session?.leftForProvider
+        ? screens.verifyingScreen(handlers, next.url)
+        : screens.explainScreen(handlers, next.url);
+    case "awaiting_presentation":
+      if (next?.type !== "present_credential") return screens.validatingScreen();
+      return screens.presentScreen(handlers, next, !!view.presentationRetrievedAt);
+    case "validating":
+      return screens.validatingScreen();
+    case "recovered":
+      return showTap(view);
+    case "evaluation_passed":
+      end();
+      return screens.evaluationScreen(handlers);
+    case "not_eligible":
+      end();
+      return screens.notEligibleScreen(handlers);
+    case "cancelled":
+      end();
+      return screens.cancelledScreen(handlers);
+    default:
+      end();
+      return screens.failureScreen(handlers, view.failure ?? { code: "internal_error", message: "" });
+  }
+}
+
+/** The TAP comes exactly once; after this read it is gone from the server and from here. */
+async function showTap(view: RecoveryView): Promise<void> {
+  const tap = view.tap;
+  const key = tap?.jwe ? await loadTapKey(view.recoveryId) : undefined;
+  end();
+  if (!tap) return screens.recoveredEarlierScreen(handlers);
+  let value = tap.value;
+  if (tap.jwe) value = key ? await openTap(tap.jwe, key).catch(() => undefined) : undefined;
+  if (!value) return screens.tapUnavailableScreen(handlers);
+  screens.tapScreen(handlers, { ...tap, value }, copy);
+}
+
+async function copy(text: string, status: HTMLElement): Promise<void> {
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    copied = true;
+  } catch {
+    // No Clipboard API (http origin, permissions): select the pass and use the legacy command.
+    const tapElement = byId("tap");
+    const range = document.createRange();
+    range.selectNodeContents(tapElement);
+    const selection = window.getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+    copied = document.execCommand("copy");
+  }
+  status.textContent = copied ? en.tap.copied : en.tap.copyFailed;
+}
+
+async function cancel(): Promise<void> {
+  if (!session) return;
+  const current = session;
+  window.clearTimeout(pollTimer);
+  const button = document.getElementById("cancel");
+  if (button) {
+    button.setAttribute("disabled", "");
+    button.textContent = en.actions.cancelling;
+  }
+  const answer = await cancelRecovery(current.recoveryId, current.recoveryToken);
+  if (answer.kind === "ok") {
+    end();
+    return screens.cancelledScreen(handlers);
+  }
+  // Not cancellable any more (it moved on) or unreachable: the poll shows where it is.
+  await poll();
+}
+
+/** The recovery is over: forget its token and key, stop polling. */
+function end(): void {
+  stopped = true;
+  window.clearTimeout(pollTimer);
+  session = undefined;
+  clearSession();
+  void forgetTapKey();
+  byId("connection").hidden = true;
+  // A reload now starts afresh instead of looking for the recovery named in the URL.
+  if (location.search) history.replaceState(null, "", location.pathname);
+}
+
+function restart(): void {
+  end();
+  screens.startScreen(handlers);
+}
+
+function boot(): void {
+  const returnedFor = new URLSearchParams(location.search).get("recoveryId");
+  session = loadSession();
+  if (session && (!returnedFor || returnedFor === session.recoveryId)) {
+    if (returnedFor) session = { ...session, leftForProvider: true };
+    saveSession(session);
+    screens.explainScreen(handlers, undefined);
+    void poll();
+  } else if (returnedFor) {
+    screens.lostScreen(handlers);
+  } else {
+    screens.startScreen(handlers);
+  }
+  // Back online: try now rather than at the end of the backoff.
+  window.addEventListener("online", () => {
+    if (session && !stopped && failedPolls > 0) void poll();
+  });
+}
+
+boot();

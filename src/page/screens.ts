@@ -1,0 +1,326 @@
+/**
+ * The screens of the recovery journey. Each takes what it shows and the handlers of its
+ * buttons, and builds its DOM from the strings file; none fetches or decides anything
+ * (main.ts does). Links to the provider and the wallet are plain links, so they work with
+ * the keyboard, open in a new tab on request, and need no script to follow.
+ */
+import type { FailureCode } from "../recovery/status";
+import { announce, countdown, h, showScreen } from "./dom";
+import { en, type FailureScreen } from "./strings/en";
+
+export interface Handlers {
+  onStart: (username: string) => void;
+  onCancel: () => void;
+  onRestart: () => void;
+  onLeaveForProvider: () => void;
+  onSavedTap: (registerUrl: string) => void;
+}
+
+function cancelButton(handlers: Handlers): HTMLElement {
+  return h(
+    "button",
+    { type: "button", class: "link-button", id: "cancel", onclick: () => handlers.onCancel() },
+    en.actions.cancel,
+  );
+}
+
+function restartButton(handlers: Handlers, primary = true): HTMLElement {
+  return h(
+    "button",
+    { type: "button", class: primary ? "button" : "button secondary", onclick: () => handlers.onRestart() },
+    en.actions.tryAgain,
+  );
+}
+
+let attempts = 0;
+
+export function startScreen(handlers: Handlers, error?: string, username = ""): void {
+  // Each refusal is a new screen, even with the same words: the form is rebuilt, its button enabled.
+  const key = error ? `start:${++attempts}` : "start";
+  showScreen(key, en.start.title, () => {
+    const input = h("input", {
+      id: "username",
+      name: "username",
+      type: "email",
+      autocomplete: "username",
+      inputmode: "email",
+      spellcheck: "false",
+      autocapitalize: "none",
+      required: true,
+      value: username,
+      "aria-describedby": error ? "username-hint username-error" : "username-hint",
+      // Only a malformed address is the field's fault; throttling and outages are not.
+      "aria-invalid": error === en.start.invalidUsername ? "true" : undefined,
+    });
+    const submit = h("button", { type: "submit", class: "button" }, en.start.submit);
+    const form = h(
+      "form",
+      {
+        novalidate: true,
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          submit.setAttribute("disabled", "");
+          submit.textContent = en.start.starting;
+          handlers.onStart(input.value);
+        },
+      },
+      h("label", { for: "username" }, en.start.usernameLabel),
+      h("p", { id: "username-hint", class: "hint" }, en.start.usernameHint),
+      error ? h("p", { id: "username-error", class: "error", role: "alert" }, error) : null,
+      input,
+      h("div", { class: "actions" }, submit),
+    );
+    return [h("h1", {}, en.start.title), h("p", { class: "lead" }, en.start.intro), form];
+  });
+  if (error) document.getElementById("username")?.focus();
+}
+
+function steps(): HTMLElement {
+  return h(
+    "ol",
+    { class: "steps" },
+    ...en.explain.steps.map((step) => h("li", {}, h("strong", {}, step.title), h("span", {}, step.body))),
+  );
+}
+
+/**
+ * What will happen; the way to the provider opens once discovery has produced it. That changes
+ * one part of the screen, not the screen: someone reading the steps keeps their place.
+ */
+export function explainScreen(handlers: Handlers, providerUrl: string | undefined): void {
+  const link = h(
+    "a",
+    {
+      class: "button",
+      href: providerUrl ?? "#",
+      id: "to-provider",
+      onclick: () => handlers.onLeaveForProvider(),
+    },
+    en.explain.goGeneric,
+  );
+  const shown = showScreen("explain", en.explain.title, () => [
+    h("h1", {}, en.explain.title),
+    h("p", { class: "lead" }, en.explain.intro),
+    steps(),
+    h("p", {}, en.explain.after),
+    h(
+      "div",
+      { class: "actions", id: "provider-actions", hidden: !providerUrl },
+      link,
+      h("p", { class: "hint" }, en.explain.providerNote),
+    ),
+    h(
+      "p",
+      { class: "progress", id: "checking", hidden: !!providerUrl },
+      h("span", { class: "spinner", "aria-hidden": "true" }),
+      en.explain.checking,
+    ),
+    h("div", { class: "secondary-actions" }, cancelButton(handlers)),
+  ]);
+  const actions = document.getElementById("provider-actions");
+  if (!shown && providerUrl && actions?.hidden) {
+    document.getElementById("to-provider")?.setAttribute("href", providerUrl);
+    actions.hidden = false;
+    const checking = document.getElementById("checking");
+    if (checking) checking.hidden = true;
+    announce(en.explain.goGeneric);
+  }
+}
+
+export function verifyingScreen(handlers: Handlers, providerUrl: string): void {
+  showScreen(`verifying:${providerUrl}`, en.verifying.title, () => [
+    h("h1", {}, en.verifying.title),
+    h("p", { class: "progress" }, h("span", { class: "spinner", "aria-hidden": "true" }), en.verifying.body),
+    h(
+      "p",
+      {},
+      en.verifying.notDone,
+      " ",
+      h("a", { href: providerUrl, onclick: () => handlers.onLeaveForProvider() }, en.verifying.goBack),
+    ),
+    h("div", { class: "secondary-actions" }, cancelButton(handlers)),
+  ]);
+}
+
+export function presentScreen(
+  handlers: Handlers,
+  next: { url: string; qrCode?: string; expiresAt: string },
+  opened: boolean,
+): void {
+  const shown = showScreen(`present:${next.url}`, en.present.title, () => [
+    h("h1", {}, en.present.title),
+    h("p", { class: "lead" }, next.qrCode ? en.present.body : en.present.noQr),
+    next.qrCode
+      ? h("img", { class: "qr", src: next.qrCode, alt: en.present.qrAlt, width: 240, height: 240 })
+      : null,
+    h(
+      "div",
+      { class: "actions" },
+      h(
+        "a",
+        { class: "button", href: next.url, id: "to-wallet" },
+        next.qrCode ? en.present.sameDevice : en.present.openWallet,
+      ),
+    ),
+    countdown(next.expiresAt, en.present.expiresIn, en.present.expired),
+    h(
+      "p",
+      { class: "progress", id: "wallet-opened", hidden: !opened },
+      h("span", { class: "spinner", "aria-hidden": "true" }),
+      en.present.opened,
+    ),
+    h("div", { class: "secondary-actions" }, cancelButton(handlers)),
+  ]);
+  // The wallet opening the request changes one line, not the screen: focus stays where it is.
+  if (!shown) {
+    const note = document.getElementById("wallet-opened");
+    if (note && note.hidden === opened) {
+      note.hidden = !opened;
+      if (opened) announce(en.present.opened);
+    }
+  }
+}
+
+export function validatingScreen(): void {
+  showScreen("validating", en.validating.title, () => [
+    h("h1", {}, en.validating.title),
+    h("p", { class: "progress" }, h("span", { class: "spinner", "aria-hidden": "true" }), en.validating.body),
+  ]);
+}
+
+export interface ShownTap {
+  value: string;
+  expiresAt: string;
+  isUsableOnce: boolean;
+  registerUrl: string;
+}
+
+export function tapScreen(
+  handlers: Handlers,
+  tap: ShownTap,
+  copy: (text: string, status: HTMLElement) => void,
+): void {
+  showScreen("tap", en.tap.title, () => {
+    const status = h("p", { class: "hint", id: "copy-status", role: "status" });
+    return [
+      h("h1", {}, en.tap.title),
+      h("p", { class: "lead" }, en.tap.intro),
+      h(
+        "section",
+        { class: "tap-box", "aria-labelledby": "tap-label" },
+        h("p", { id: "tap-label", class: "tap-label" }, en.tap.label),
+        h("p", { class: "tap", id: "tap", "aria-describedby": "tap-warning" }, tap.value),
+        h("p", { class: "warning", id: "tap-warning" }, en.tap.onceWarning),
+        h(
+          "button",
+          { type: "button", class: "button secondary", id: "copy", onclick: () => copy(tap.value, status) },
+          en.tap.copy,
+        ),
+        status,
+        countdown(tap.expiresAt, en.tap.expiresIn, en.tap.expired),
+        h("p", { class: "hint" }, tap.isUsableOnce ? en.tap.usableOnce : en.tap.usableMany),
+      ),
+      h(
+        "div",
+        { class: "actions" },
+        h(
+          "a",
+          {
+            class: "button",
+            href: tap.registerUrl,
+            target: "_blank",
+            rel: "noopener noreferrer",
+            id: "register",
+          },
+          en.tap.register,
+        ),
+        h(
+          "button",
+          { type: "button", class: "button secondary", onclick: () => handlers.onSavedTap(tap.registerUrl) },
+          en.tap.done,
+        ),
+      ),
+      h("p", { class: "hint" }, en.tap.registerNote),
+    ];
+  });
+}
+
+export function doneScreen(registerUrl: string): void {
+  showScreen("done", en.done.title, () => [
+    h("h1", {}, en.done.title),
+    h("p", { class: "lead" }, en.done.body),
+    h(
+      "div",
+      { class: "actions" },
+      h(
+        "a",
+        { class: "button", href: registerUrl, target: "_blank", rel: "noopener noreferrer" },
+        en.done.register,
+      ),
+    ),
+  ]);
+}
+
+/** A screen that ends the journey: a title, what happened, what to do, and a way to restart. */
+function endScreen(
+  key: string,
+  text: { title: string; body: string; next?: string },
+  handlers: Handlers,
+  options: {
+    tone: "success" | "problem" | "neutral";
+    restart: "primary" | "secondary" | false;
+  },
+): void {
+  showScreen(key, text.title, () => [
+    h("div", { class: `banner ${options.tone}` }, h("h1", {}, text.title)),
+    h("p", { class: "lead" }, text.body),
+    text.next ? h("p", {}, text.next) : null,
+    options.restart
+      ? h("div", { class: "actions" }, restartButton(handlers, options.restart === "primary"))
+      : null,
+  ]);
+}
+
+export function tapUnavailableScreen(handlers: Handlers): void {
+  endScreen("tap-unavailable", { title: en.tap.title, body: en.tap.undecryptable }, handlers, {
+    tone: "problem",
+    restart: false,
+  });
+}
+
+export function recoveredEarlierScreen(handlers: Handlers): void {
+  endScreen("recovered-earlier", en.recoveredEarlier, handlers, { tone: "success", restart: false });
+}
+
+export function evaluationScreen(handlers: Handlers): void {
+  endScreen("evaluation", en.evaluation, handlers, { tone: "success", restart: false });
+}
+
+export function notEligibleScreen(handlers: Handlers): void {
+  endScreen("not-eligible", en.failures.not_eligible, handlers, { tone: "neutral", restart: false });
+}
+
+export function cancelledScreen(handlers: Handlers): void {
+  endScreen("cancelled", en.failures.cancelled, handlers, { tone: "neutral", restart: "primary" });
+}
+
+export function lostScreen(handlers: Handlers): void {
+  endScreen("lost", en.lost, handlers, { tone: "neutral", restart: "primary" });
+}
+
+export function failureScreen(handlers: Handlers, failure: { code: string; message: string }): void {
+  const known: FailureScreen | undefined = Object.hasOwn(en.failures, failure.code)
+    ? en.failures[failure.code as FailureCode]
+    : undefined;
+  const text = known ?? {
+    title: en.unknownFailure.title,
+    body: failure.message,
+    next: en.unknownFailure.next,
+  };
+  const retry = !known || known.action === "retry";
+  endScreen(`failure:${failure.code}`, text, handlers, {
+    tone: "problem",
+    // Where only the helpdesk can help (the screen says so), starting again stays possible: a typo.
+    restart: retry ? "primary" : "secondary",
+  });
+}
