@@ -75,6 +75,7 @@ export async function discoverAccount(
     profile,
     mode: profile.mode,
     provider,
+    tapPolicyGroups: tapPolicyGroups(tapPolicy),
   }));
   return {
     eligible: true,
