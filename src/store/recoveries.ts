@@ -118,15 +118,18 @@ export class RecoveryRepository {
 
   /**
    * Read-modify-write with the etag; retried on a lost race. `change` returns the new record,
-   * or undefined to leave it as it is. Returns the record as stored afterwards.
+   * or undefined to leave it as it is. Returns the record as stored afterwards. `known`: the
+   * record as the caller just read it (with its etag), tried first to spare a read; a record
+   * changed meanwhile fails the etag and is read afresh.
    */
   async update(
     recoveryId: string,
     change: (current: RecoveryRecord) => RecoveryRecord | undefined,
+    known?: RecoveryRecord & { etag: string },
   ): Promise<RecoveryRecord> {
     const table = await this.table();
     for (let attempt = 0; ; attempt++) {
-      const current = await this.get(recoveryId);
+      const current = attempt === 0 && known?.recoveryId === recoveryId ? known : await this.get(recoveryId);
       if (!current) throw new Error(`recovery ${recoveryId} does not exist`);
       const { etag, ...record } = current;
       const next = change(record);
@@ -147,7 +150,11 @@ export class RecoveryRepository {
    * Applies `patch` unless the recovery is already terminal (cancelled meanwhile, or a late
    * writer): a closed recovery never moves again.
    */
-  advance(recoveryId: string, patch: Partial<RecoveryRecord>): Promise<RecoveryRecord> {
-    return this.update(recoveryId, (r) => (isTerminal(r.status) ? undefined : { ...r, ...patch }));
+  advance(
+    recoveryId: string,
+    patch: Partial<RecoveryRecord>,
+    known?: RecoveryRecord & { etag: string },
+  ): Promise<RecoveryRecord> {
+    return this.update(recoveryId, (r) => (isTerminal(r.status) ? undefined : { ...r, ...patch }), known);
   }
 }

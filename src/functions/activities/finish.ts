@@ -118,22 +118,33 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
   const sent = messages.filter((_, i) => answers[i]!.status >= 200 && answers[i]!.status < 300);
   if (sent.length > 0) {
     const now = new Date().toISOString();
-    await s.recoveries.update(input.recoveryId, (r) => ({
-      ...r,
-      ...(sent.some((m) => m.recipient === "user") ? { userNotifiedAt: now } : {}),
-      ...(sent.some((m) => m.recipient === "admin") ? { adminNotifiedAt: now } : {}),
-    }));
+    await s.recoveries.update(
+      input.recoveryId,
+      (r) => ({
+        ...r,
+        ...(sent.some((m) => m.recipient === "user") ? { userNotifiedAt: now } : {}),
+        ...(sent.some((m) => m.recipient === "admin") ? { adminNotifiedAt: now } : {}),
+      }),
+      record,
+    );
   }
-  for (const m of sent) {
-    const detail =
-      m.recipient === "user"
+  await s.audit.recordAll(
+    sent.map((m) => ({
+      recoveryId: input.recoveryId,
+      event: "notification_sent",
+      onceKey: `notification_sent_${m.recipient}_${kind}`,
+      outcome: "success" as const,
+      code: `${m.recipient}_${kind}`,
+      ...(m.recipient === "user"
         ? {
-            recipients: m.message.to.length + (m.message.cc?.length ?? 0),
-            managerCopied: (m.message.cc?.length ?? 0) > 0,
+            detail: {
+              recipients: m.message.to.length + (m.message.cc?.length ?? 0),
+              managerCopied: (m.message.cc?.length ?? 0) > 0,
+            },
           }
-        : undefined;
-    await audit("notification_sent", "success", `${m.recipient}_${kind}`, detail);
-  }
+        : {}),
+    })),
+  );
   // A send that failed is audited before the durable retry runs the step again: if every retry
   // fails too, the audit trail says which notice never went out, and why.
   const failedAt = answers.findIndex((a) => a.status < 200 || a.status >= 300);

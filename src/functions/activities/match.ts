@@ -110,19 +110,23 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   if (production) {
     const prepared = ok ? prepareRecovery(record, profile, facts) : undefined;
     const contacts = facts.contacts;
-    await s.recoveries.update(input.recoveryId, (r) => ({
-      ...r,
-      preparedRecovery: prepared,
-      ...(contacts
-        ? {
-            noticeContacts: {
-              userPrincipalName: contacts.userPrincipalName,
-              otherMails: contacts.otherMails,
-              ...(facts.managerMail !== undefined ? { managerMail: facts.managerMail } : {}),
-            },
-          }
-        : {}),
-    }));
+    await s.recoveries.update(
+      input.recoveryId,
+      (r) => ({
+        ...r,
+        preparedRecovery: prepared,
+        ...(contacts
+          ? {
+              noticeContacts: {
+                userPrincipalName: contacts.userPrincipalName,
+                otherMails: contacts.otherMails,
+                ...(facts.managerMail !== undefined ? { managerMail: facts.managerMail } : {}),
+              },
+            }
+          : {}),
+      }),
+      record,
+    );
   }
   await s.audit.record({
     recoveryId: input.recoveryId,

@@ -2,7 +2,6 @@
  * The recovery itself (Production only): method reset, session revocation and the TAP, written
  * in one serial `$batch` (each write only after the one before succeeded), then the TAP sealed.
  */
-import type { InvocationContext } from "@azure/functions";
 import { type AuthenticationMethod, type MatchFacts, METHOD_COLLECTIONS } from "../../directory/graph";
 import { DependencyError } from "../../recovery/errors";
 import { orderForDeletion } from "../../recovery/methodOrder";
@@ -84,7 +83,7 @@ async function prepareAfresh(record: RecoveryRecord, profile: PolicyProfile): Pr
  * are not listed, sessions revoked are not revoked again, and a TAP already sealed is not
  * issued again.
  */
-export async function recoverAccount(input: RecoveryInput, context: InvocationContext): Promise<StepVerdict> {
+export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict> {
   const s = services();
   const recoveryId = input.recoveryId;
   const record = await openRecord(recoveryId);
@@ -133,15 +132,21 @@ export async function recoverAccount(input: RecoveryInput, context: InvocationCo
   }
   // What this run did, in one write; the prepared read is spent (a re-run reads afresh).
   const now = new Date().toISOString();
-  await s.recoveries.update(recoveryId, (r) => ({
-    ...r,
-    preparedRecovery: undefined,
-    methodsRemoved: (r.methodsRemoved ?? 0) + removed.length,
-    ...(revoked ? { sessionsRevokedAt: now } : {}),
-    ...(tap ? { tapIssuedAt: now } : {}),
-  }));
+  await s.recoveries.update(
+    recoveryId,
+    (r) => ({
+      ...r,
+      preparedRecovery: undefined,
+      methodsRemoved: (r.methodsRemoved ?? 0) + removed.length,
+      ...(revoked ? { sessionsRevokedAt: now } : {}),
+      ...(tap ? { tapIssuedAt: now } : {}),
+    }),
+    record,
+  );
+  // The audit entries of this run, in one table transaction.
+  const events: Parameters<typeof s.audit.recordAll>[0][number][] = [];
   if (allGone) {
-    await s.audit.record({
+    events.push({
       recoveryId,
       event: "authentication_methods_reset",
       onceKey: "authentication_methods_reset",
@@ -152,14 +157,9 @@ export async function recoverAccount(input: RecoveryInput, context: InvocationCo
       },
     });
   }
-  if (revoked) {
-    await s.audit.record({ recoveryId, event: "sign_in_sessions_revoked", outcome: "success" });
-  }
+  if (revoked) events.push({ recoveryId, event: "sign_in_sessions_revoked", outcome: "success" });
   if (tap && sealed) {
-    // Each issuance sweeps the sealed TAPs earlier clients never came back for.
-    const purged = await s.taps.purgeExpired(new Date());
-    if (purged > 0) context.info(`purged ${purged} expired TAP hand-offs`);
-    await s.audit.record({
+    events.push({
       recoveryId,
       event: "temporary_access_pass_issued",
       onceKey: "temporary_access_pass_issued",
@@ -172,8 +172,10 @@ export async function recoverAccount(input: RecoveryInput, context: InvocationCo
         registerUrl: REGISTER_URL,
       },
     });
-    return { ok: true };
   }
+  await s.audit.recordAll(events);
+  // (Sealed TAPs nobody came back for are purged by the housekeeping timer.)
+  if (tap && sealed) return { ok: true };
   // Something in the chain failed; what ran before it is recorded above.
   const tapFailure = written.tap && !("created" in written.tap) ? written.tap : undefined;
   if (
