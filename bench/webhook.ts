@@ -23,6 +23,8 @@ import { type Distribution, distribution } from "./recovery";
 
 export interface LoadResult {
   requests: number;
+  /** The host's own Duration= of each handler invocation (no HTTP, no client). */
+  handlerMs?: Distribution;
   concurrency: number;
   statuses: Record<string, number>;
   perSecond: number;
@@ -115,8 +117,21 @@ export async function benchWebhook(options: { requests: number; concurrency: num
     };
     // Warm-up: tables created, secrets read, code paths compiled.
     await load(200, 20, () => send(true));
-    const signed = await load(options.requests, options.concurrency, () => send(true));
-    const badSignature = await load(options.requests, options.concurrency, () => send(false));
+    const handlerTimes = (from: number) =>
+      distribution(
+        [
+          ...host
+            .output()
+            .slice(from)
+            .matchAll(/Executed 'Functions\.idvWebhook' \([^)]*Duration=(\d+)ms/g),
+        ].map((m) => Number(m[1])),
+      );
+    let mark = host.output().length;
+    const signed = { ...(await load(options.requests, options.concurrency, () => send(true))) };
+    signed.handlerMs = handlerTimes(mark);
+    mark = host.output().length;
+    const badSignature = { ...(await load(options.requests, options.concurrency, () => send(false))) };
+    badSignature.handlerMs = handlerTimes(mark);
     const sessions = TableClient.fromConnectionString(azurite.connectionString, `${prefix}IdvSessions`, {
       allowInsecureConnection: true,
     });

@@ -5,17 +5,21 @@
  * only to https Graph hosts, and the local simulator speaks http (FACTS §4).
  */
 import type { TokenCredential } from "@azure/identity";
-import {
-  Client,
-  type Context,
-  GraphError,
-  HTTPMessageHandler,
-  type Middleware,
-  RetryHandler,
-  RetryHandlerOptions,
-} from "@microsoft/microsoft-graph-client";
+import type { Client, Context, GraphError, Middleware } from "@microsoft/microsoft-graph-client";
 import type { DirectoryAccount } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
+
+type GraphSdk = typeof import("@microsoft/microsoft-graph-client");
+let sdk: GraphSdk | undefined;
+/** The Graph SDK, loaded when the first gateway is made rather than when the app loads (cold start). */
+function graphSdk(): GraphSdk {
+  sdk ??= require("@microsoft/microsoft-graph-client") as GraphSdk;
+  return sdk;
+}
+
+function isGraphError(err: unknown): err is GraphError {
+  return sdk !== undefined && err instanceof sdk.GraphError;
+}
 
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 const USER_SELECT = "id,accountEnabled,givenName,surname,userPrincipalName,signInActivity";
@@ -131,8 +135,8 @@ function isTransient(status: number | undefined): boolean {
 }
 
 function directoryError(operation: string, err: unknown): DependencyError {
-  const status = err instanceof GraphError ? err.statusCode : undefined;
-  const code = err instanceof GraphError ? err.code : undefined;
+  const status = isGraphError(err) ? err.statusCode : undefined;
+  const code = isGraphError(err) ? err.code : undefined;
   const graphStatus = status === -1 ? undefined : status;
   const error = new DependencyError(
     "directory_error",
@@ -425,7 +429,7 @@ export class DirectoryGateway {
               : await request.post(item.body ?? {});
       return { id: item.id, status: item.method === "DELETE" ? 204 : 200, headers: {}, body: body ?? null };
     } catch (err) {
-      if (!(err instanceof GraphError) || err.statusCode <= 0) throw directoryError(operation, err);
+      if (!isGraphError(err) || err.statusCode <= 0) throw directoryError(operation, err);
       const headers: Record<string, string> = {};
       err.headers?.forEach((value, name) => {
         headers[name] = value;
@@ -445,6 +449,7 @@ export class DirectoryGateway {
     options: DirectoryGatewayOptions = {},
   ): DirectoryGateway {
     const auth = new BearerTokenMiddleware(credential);
+    const { Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } = graphSdk();
     const retry = new RetryHandler(new RetryHandlerOptions(1, 3));
     const http = new HTTPMessageHandler();
     auth.setNext(retry);
@@ -500,7 +505,7 @@ export class DirectoryGateway {
           .get()) as GraphUser,
       );
     } catch (err) {
-      if (err instanceof GraphError && err.statusCode === 404) return undefined;
+      if (isGraphError(err) && err.statusCode === 404) return undefined;
       throw directoryError("user read", err);
     }
   }
@@ -781,7 +786,7 @@ export class DirectoryGateway {
         .get()) as { mail?: string | null };
       return manager.mail ?? undefined;
     } catch (err) {
-      if (err instanceof GraphError && err.statusCode === 404) return undefined;
+      if (isGraphError(err) && err.statusCode === 404) return undefined;
       throw directoryError("manager read", err);
     }
   }

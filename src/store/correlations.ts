@@ -5,8 +5,7 @@
  *  - webhook inbox: (provider, webhook id) → the accepted webhook, persisted before the 2xx;
  *  - presentation requests: state → recoveryId, requestId, api-key hash, callback outcome.
  */
-import { odata } from "@azure/data-tables";
-import { getOptional, isConcurrencyConflict, purgeRows, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, odata, purgeRows, type TableStore } from "./tables";
 
 export interface IdvSession {
   provider: string;
