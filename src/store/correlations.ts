@@ -49,7 +49,7 @@ export interface PresentationRequest {
   outcome?: string | undefined;
 }
 
-type WithEtag<T> = T & { etag: string };
+export type WithEtag<T> = T & { etag: string };
 
 function strip<T>(entity: Record<string, unknown>): T {
   const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, "odata.metadata": _m, ...rest } = entity;
