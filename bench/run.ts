@@ -2,13 +2,20 @@
  * Benchmarks (`npm run bench`): figures, never assertions.
  *  - startup: `node dist/dev/start.js` (Azurite + simulators + local host) until
  *    GET /api/health answers 200, median of N cold starts;
- *  - status read latency: sequential GET /api/recovery/{id} with the token, p50/p95.
+ *  - status read latency: sequential GET /api/recovery/{id} with the token, p50/p95;
+ *  - per recovery (bench/recovery.ts): server-side time, Graph round trips, Table Storage
+ *    requests and orchestrator episodes, with batching and without;
+ *  - the IDV webhook endpoint at 100 requests in flight (bench/webhook.ts);
+ *  - the deployment package: size, and load time against the tsc output (bench/package.ts).
  * Needs ports 7071, 7081–7083 and 10002 free (do not run beside `npm start`).
- * Results are printed and written to bench/results/latest.json.
+ * Results are printed and written to bench/results/latest.json, recovery.json, webhook.json
+ * and package.json.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { benchRecoveries } from "./recovery";
+import { benchWebhook } from "./webhook";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? "3");
@@ -89,6 +96,31 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(results, null, 2));
   mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
   writeFileSync(path.join(ROOT, "bench", "results", "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+  const write = (name: string, value: unknown) => {
+    console.log(JSON.stringify(value, null, 2));
+    writeFileSync(
+      path.join(ROOT, "bench", "results", name),
+      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...(value as object) }, null, 2)}\n`,
+    );
+  };
+  const recoveries = Number(process.env.BENCH_RECOVERIES ?? "50");
+  write("recovery.json", {
+    command: "npm run bench (bench/recovery.ts)",
+    batched: await benchRecoveries({ batching: true, recoveries }),
+    unbatched: await benchRecoveries({ batching: false, recoveries: Math.min(recoveries, 10) }),
+  });
+  write("webhook.json", {
+    command: "npm run bench (bench/webhook.ts)",
+    ...(await benchWebhook({
+      requests: Number(process.env.BENCH_WEBHOOKS ?? "3000"),
+      concurrency: Number(process.env.BENCH_CONCURRENCY ?? "100"),
+    })),
+  });
+  const pkg = spawnSync(process.execPath, [path.join(ROOT, "dist", "bench", "package.js")], {
+    stdio: "inherit",
+  });
+  if (pkg.status !== 0) throw new Error(`bench/package.ts failed (${pkg.status})`);
 }
 
 main().catch((err: unknown) => {

@@ -92,6 +92,13 @@ export const SETTINGS: readonly SettingDoc[] = [
     description: "Microsoft Graph origin. Default https://graph.microsoft.com.",
   },
   {
+    name: "GRAPH_BATCHING",
+    required: false,
+    sample: "true",
+    description:
+      "`false` sends every Graph request of a would-be JSON `$batch` on its own (a diagnostic and benchmark switch: same calls, same order, more round trips). Default true.",
+  },
+  {
     name: "VERIFIED_ID_BASE_URL",
     required: false,
     sample: "http://127.0.0.1:7083",
@@ -300,6 +307,8 @@ export interface AppConfig {
   tenantId: string;
   credential: { kind: "default" } | { kind: "dev-static"; token: string };
   graphBaseUrl: string;
+  /** JSON `$batch` on (default) or off (GRAPH_BATCHING=false: a diagnostic and benchmark switch). */
+  graphBatching: boolean;
   verifiedId: {
     baseUrl: string;
     authority: string;
@@ -510,6 +519,7 @@ export function loadConfig(env: Env): AppConfig {
     tenantId,
     credential,
     graphBaseUrl: url(env, "GRAPH_BASE_URL", "https://graph.microsoft.com"),
+    graphBatching: boolean(env, "GRAPH_BATCHING", true),
     verifiedId: {
       baseUrl: url(env, "VERIFIED_ID_BASE_URL", "https://verifiedid.did.msidentity.com"),
       authority,

@@ -3,8 +3,23 @@
  * identity). Locally: a fixed bearer token the simulators accept — a real TokenCredential,
  * selected only by AZURE_CREDENTIAL=dev-static.
  */
-import { type AccessToken, DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import type { AppConfig } from "./config";
+
+/**
+ * DefaultAzureCredential, loaded on the first token request: `@azure/identity` (with MSAL) is
+ * the heaviest module the app has, and loading the app must only register functions (cold start).
+ */
+class LazyDefaultCredential implements TokenCredential {
+  private credential: TokenCredential | undefined;
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    if (!this.credential) {
+      const identity = require("@azure/identity") as typeof import("@azure/identity");
+      this.credential = new identity.DefaultAzureCredential();
+    }
+    return this.credential.getToken(scopes, options);
+  }
+}
 
 class StaticTokenCredential implements TokenCredential {
   constructor(private readonly token: string) {}
@@ -16,5 +31,5 @@ class StaticTokenCredential implements TokenCredential {
 export function createCredential(config: AppConfig): TokenCredential {
   return config.credential.kind === "dev-static"
     ? new StaticTokenCredential(config.credential.token)
-    : new DefaultAzureCredential();
+    : new LazyDefaultCredential();
 }

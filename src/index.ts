@@ -168,8 +168,6 @@ df.app.activity(ACTIVITIES.startIdentityVerification, { handler: activities.star
 df.app.activity(ACTIVITIES.requestPresentation, { handler: activities.requestPresentation });
 df.app.activity(ACTIVITIES.checkPresentedCredential, { handler: activities.checkPresentedCredential });
 df.app.activity(ACTIVITIES.matchDirectoryProfile, { handler: activities.matchDirectoryProfile });
-df.app.activity(ACTIVITIES.resetAuthenticationMethods, { handler: activities.resetAuthenticationMethods });
-df.app.activity(ACTIVITIES.revokeSignInSessions, { handler: activities.revokeSignInSessions });
-df.app.activity(ACTIVITIES.issueTemporaryAccessPass, { handler: activities.issueTemporaryAccessPass });
+df.app.activity(ACTIVITIES.recoverAccount, { handler: activities.recoverAccount });
 df.app.activity(ACTIVITIES.finishRecovery, { handler: activities.finishRecovery });
 df.app.activity(ACTIVITIES.notifyRecoveryOutcome, { handler: activities.notifyRecoveryOutcome });

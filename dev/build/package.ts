@@ -12,7 +12,7 @@
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { repoRoot } from "../stack";
 import { buildPage, PAGE_ASSETS_DIR } from "./page";
 
@@ -25,6 +25,46 @@ export interface PackageResult {
 
 /** `@azure/functions-core` is injected by the Functions worker at run time: never bundle it. */
 const PROVIDED_BY_THE_WORKER = ["@azure/functions-core"];
+
+/**
+ * Modules durable-functions requires when it loads but uses only when a durable client calls
+ * out over HTTP or validates a URL (axios alone is a third of the app's load time): in the
+ * bundle they are loaded on first use. The shim answers `__esModule` without loading (none of
+ * them sets it), so `require` and the interop helpers do not load them either.
+ */
+const LOADED_ON_FIRST_USE = /^(axios|validator|@opentelemetry\/api)$/;
+
+const loadOnFirstUse: Plugin = {
+  name: "load-on-first-use",
+  setup(b) {
+    b.onResolve({ filter: LOADED_ON_FIRST_USE }, async (args) => {
+      if (args.pluginData === "real" || !args.importer.includes(`${path.sep}durable-functions${path.sep}`))
+        return undefined;
+      const real = await b.resolve(args.path, {
+        resolveDir: args.resolveDir,
+        kind: args.kind,
+        importer: args.importer,
+        pluginData: "real",
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: "load-on-first-use" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "load-on-first-use" }, (args) => ({
+      contents: [
+        "let loaded;",
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        "module.exports = new Proxy({}, {",
+        '  get: (_, key) => (key === "__esModule" ? undefined : load()[key]),',
+        "  has: (_, key) => key in load(),",
+        "  ownKeys: () => Reflect.ownKeys(load()),",
+        "  getOwnPropertyDescriptor: (_, key) => Object.getOwnPropertyDescriptor(load(), key),",
+        "});",
+      ].join("\n"),
+      resolveDir: path.dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
 
 export async function buildPackage(outDir = path.join(repoRoot, "dist", "package")): Promise<PackageResult> {
   rmSync(outDir, { recursive: true, force: true });
@@ -48,6 +88,7 @@ export async function buildPackage(outDir = path.join(repoRoot, "dist", "package
     external: PROVIDED_BY_THE_WORKER,
     logLevel: "warning",
     metafile: false,
+    plugins: [loadOnFirstUse],
   });
   if (result.errors.length > 0) throw new Error(`esbuild failed: ${result.errors.length} error(s)`);
 

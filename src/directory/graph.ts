@@ -5,17 +5,21 @@
  * only to https Graph hosts, and the local simulator speaks http (FACTS §4).
  */
 import type { TokenCredential } from "@azure/identity";
-import {
-  Client,
-  type Context,
-  GraphError,
-  HTTPMessageHandler,
-  type Middleware,
-  RetryHandler,
-  RetryHandlerOptions,
-} from "@microsoft/microsoft-graph-client";
+import type { Client, Context, GraphError, Middleware } from "@microsoft/microsoft-graph-client";
 import type { DirectoryAccount } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
+
+type GraphSdk = typeof import("@microsoft/microsoft-graph-client");
+let sdk: GraphSdk | undefined;
+/** The Graph SDK, loaded when the first gateway is made rather than when the app loads (cold start). */
+function graphSdk(): GraphSdk {
+  sdk ??= require("@microsoft/microsoft-graph-client") as GraphSdk;
+  return sdk;
+}
+
+function isGraphError(err: unknown): err is GraphError {
+  return sdk !== undefined && err instanceof sdk.GraphError;
+}
 
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 const USER_SELECT = "id,accountEnabled,givenName,surname,userPrincipalName,signInActivity";
@@ -72,7 +76,7 @@ export interface AuthenticationMethod {
 /** What became of one method in a reset: `refused` carries Graph's status and error code. */
 export interface MethodDeletion {
   method: AuthenticationMethod;
-  outcome: "deleted" | "already_gone" | "refused";
+  outcome: "deleted" | "already_gone" | "refused" | "not_run";
   status: number;
   code?: string;
 }
@@ -131,8 +135,8 @@ function isTransient(status: number | undefined): boolean {
 }
 
 function directoryError(operation: string, err: unknown): DependencyError {
-  const status = err instanceof GraphError ? err.statusCode : undefined;
-  const code = err instanceof GraphError ? err.code : undefined;
+  const status = isGraphError(err) ? err.statusCode : undefined;
+  const code = isGraphError(err) ? err.code : undefined;
   const graphStatus = status === -1 ? undefined : status;
   const error = new DependencyError(
     "directory_error",
@@ -147,12 +151,17 @@ export function graphStatusOf(err: unknown): number | undefined {
   return (err as { graphStatus?: number }).graphStatus;
 }
 
-/** One item of a JSON `$batch` (FACTS §13): `url` is relative to the version root, e.g. `/users/{id}`. */
+/**
+ * One item of a JSON `$batch` (FACTS §13): `url` is relative to the version root, e.g. `/users/{id}`.
+ * `dependsOn`: the item runs only after that one succeeded (else it is answered 424 unrun). Graph
+ * accepts a batch fully parallel or fully serial (each item depending on the one before).
+ */
 export interface BatchItem {
   id: string;
   method: "GET" | "POST" | "PATCH" | "DELETE";
   url: string;
   body?: unknown;
+  dependsOn?: string;
 }
 
 export interface BatchResult {
@@ -178,6 +187,25 @@ function retryable(result: BatchResult): boolean {
   return result.status === 429 || result.status === 503 || result.status === 504;
 }
 
+function succeeded(result: BatchResult | undefined): boolean {
+  return result !== undefined && result.status >= 200 && result.status < 300;
+}
+
+/** The answer Graph gives a dependant whose dependency failed (FACTS §13). */
+function failedDependency(id: string): BatchResult {
+  return {
+    id,
+    status: 424,
+    headers: {},
+    body: { error: { code: "FailedDependency", message: "A request this one depends on failed." } },
+  };
+}
+
+/** Serial items: each depends on the one before it (Graph's "serial" batch pattern). */
+export function serial(items: readonly BatchItem[]): BatchItem[] {
+  return items.map((item, i) => (i === 0 ? { ...item } : { ...item, dependsOn: items[i - 1]!.id }));
+}
+
 const TAP_POLICY_PATH =
   "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass";
 
@@ -201,44 +229,120 @@ export function batchErrorCode(result: BatchResult): string | undefined {
   return typeof body?.error?.code === "string" ? body.error.code : undefined;
 }
 
+/** What `readForMatch` reads besides the account. */
+export interface MatchReadRequest {
+  /** Binding attributes (`employeeId`, `extensionAttribute1`…`15`). */
+  attributes: readonly string[];
+  /** The addresses a notice goes to. */
+  contacts: boolean;
+  manager: boolean;
+  /** Production: what the recovery step needs (methods, TAP policy, membership in these groups). */
+  recovery?: { tapPolicyGroups: readonly string[] };
+}
+
+export interface NoticeContacts {
+  userPrincipalName: string;
+  mail: string | null;
+  otherMails: string[];
+}
+
+export interface MatchFacts {
+  account: DirectoryAccount | undefined;
+  attributes: Record<string, string | null>;
+  contacts?: NoticeContacts;
+  /** null: no manager, or one without mail. */
+  managerMail?: string | null;
+  methods?: AuthenticationMethod[];
+  tapPolicy?: TapPolicy;
+  memberOf?: Set<string>;
+}
+
+export interface RecoveryWrites {
+  /** In deletion order (FACTS §8). */
+  deletions: readonly AuthenticationMethod[];
+  revoke: boolean;
+  tap?: { lifetimeInMinutes: number; isUsableOnce: boolean };
+}
+
+/** `status` and `code` of a write that failed (424: not run, an earlier one failed). */
+export interface WriteFailure {
+  status: number;
+  code?: string | undefined;
+}
+
+export interface RecoveryWriteOutcome {
+  deletions: MethodDeletion[];
+  revoke?: WriteFailure;
+  tap?: { created: CreatedTap } | WriteFailure;
+}
+
+export interface MailMessage {
+  subject: string;
+  text: string;
+  to: readonly string[];
+  cc?: readonly string[];
+}
+
+function sendMailBody(message: MailMessage): unknown {
+  const recipients = (list: readonly string[]) => list.map((address) => ({ emailAddress: { address } }));
+  return {
+    message: {
+      subject: message.subject,
+      body: { contentType: "Text", content: message.text },
+      toRecipients: recipients(message.to),
+      ...(message.cc?.length ? { ccRecipients: recipients(message.cc) } : {}),
+    },
+    saveToSentItems: false,
+  };
+}
+
+function toMethod(m: { "@odata.type": string; id: string; phoneType?: string }): AuthenticationMethod {
+  return { odataType: m["@odata.type"], id: m.id, ...(m.phoneType ? { phoneType: m.phoneType } : {}) };
+}
+
+function toCreatedTap(created: CreatedTap & { createdDateTime?: string }): CreatedTap {
+  return {
+    temporaryAccessPass: created.temporaryAccessPass,
+    startDateTime: created.startDateTime ?? created.createdDateTime ?? new Date().toISOString(),
+    lifetimeInMinutes: created.lifetimeInMinutes,
+    isUsableOnce: created.isUsableOnce,
+  };
+}
+
+/** How the gateway talks to Graph. */
+export interface DirectoryGatewayOptions {
+  /**
+   * `false` sends every item of a would-be `$batch` as a request of its own, in order (a
+   * diagnostic and benchmark switch: the round trips batching saves, measured).
+   */
+  batching?: boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
 export class DirectoryGateway {
+  private readonly batching: boolean;
+  private readonly sleep: (ms: number) => Promise<void>;
+
   constructor(
     private readonly client: Client,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((resolve) => setTimeout(resolve, ms)),
-  ) {}
+    options: DirectoryGatewayOptions = {},
+  ) {
+    this.batching = options.batching ?? true;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
 
   /**
    * Sends items as JSON `$batch` requests (20 per round trip) and returns every item's final
-   * answer by id. Items answered 429/503/504 are sent again, alone, after the longest
-   * `Retry-After` among them (the outer request's own throttling is the RetryHandler's job);
-   * after the last attempt their answer is returned as it is, for the caller to judge.
-   * Callers must not put dependent writes in one call without `dependsOn` semantics: each
-   * item is independent here.
+   * answer by id. Items answered 429/503/504 are sent again after the longest `Retry-After`
+   * among them, with the dependants that did not run because of them (the outer request's own
+   * throttling is the RetryHandler's job); after the last attempt their answer is returned as
+   * it is, for the caller to judge. A dependant of an item that failed is answered 424.
    */
   async batch(operation: string, items: readonly BatchItem[]): Promise<Map<string, BatchResult>> {
     const results = new Map<string, BatchResult>();
     let pending = [...items];
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const answered: BatchResult[] = [];
-      for (let i = 0; i < pending.length; i += MAX_BATCH_ITEMS) {
-        const chunk = pending.slice(i, i + MAX_BATCH_ITEMS);
-        const response = await this.call(
-          `${operation} ($batch)`,
-          () =>
-            this.client.api("/$batch").post({
-              requests: chunk.map((item) => ({
-                id: item.id,
-                method: item.method,
-                url: item.url,
-                ...(item.body === undefined
-                  ? {}
-                  : { body: item.body, headers: { "Content-Type": "application/json" } }),
-              })),
-            }) as Promise<{ responses?: BatchResult[] }>,
-        );
-        for (const r of response.responses ?? []) answered.push({ ...r, headers: r.headers ?? {} });
-      }
+      const answered = await this.sendItems(operation, pending, results);
       for (const r of answered) results.set(r.id, r);
       const missing = pending.filter((item) => !results.has(item.id));
       if (missing.length > 0)
@@ -247,13 +351,105 @@ export class DirectoryGateway {
       if (again.length === 0 || attempt >= BATCH_ATTEMPTS) break;
       await this.sleep(Math.max(...again.map(retryAfterSeconds)) * 1000);
       const ids = new Set(again.map((r) => r.id));
+      for (const item of pending) {
+        if (results.get(item.id)?.status === 424 && item.dependsOn !== undefined && ids.has(item.dependsOn))
+          ids.add(item.id);
+      }
       pending = pending.filter((item) => ids.has(item.id));
     }
     return results;
   }
 
-  static create(baseUrl: string, credential: TokenCredential): DirectoryGateway {
+  /**
+   * One pass over `items`, in order: up to 20 per `$batch` (or one per request with batching
+   * off). A dependency answered in an earlier request is resolved here: met, the item goes
+   * without it; failed, the item is answered 424 without being sent.
+   */
+  private async sendItems(
+    operation: string,
+    items: readonly BatchItem[],
+    earlier: ReadonlyMap<string, BatchResult>,
+  ): Promise<BatchResult[]> {
+    const answered = new Map<string, BatchResult>();
+    const chunkSize = this.batching ? MAX_BATCH_ITEMS : 1;
+    for (let i = 0; i < items.length; i += chunkSize) {
+      const chunk: BatchItem[] = [];
+      for (const item of items.slice(i, i + chunkSize)) {
+        const dep = item.dependsOn;
+        if (dep === undefined || chunk.some((c) => c.id === dep)) {
+          chunk.push(item);
+          continue;
+        }
+        if (succeeded(answered.get(dep) ?? earlier.get(dep))) {
+          const { dependsOn: _met, ...alone } = item;
+          chunk.push(alone);
+        } else {
+          answered.set(item.id, failedDependency(item.id));
+        }
+      }
+      if (chunk.length === 0) continue;
+      const results = this.batching
+        ? await this.postBatch(operation, chunk)
+        : [await this.sendAlone(operation, chunk[0]!)];
+      for (const r of results) answered.set(r.id, r);
+    }
+    return [...answered.values()];
+  }
+
+  private async postBatch(operation: string, chunk: readonly BatchItem[]): Promise<BatchResult[]> {
+    const response = await this.call(
+      `${operation} ($batch)`,
+      () =>
+        this.client.api("/$batch").post({
+          requests: chunk.map((item) => ({
+            id: item.id,
+            method: item.method,
+            url: item.url,
+            ...(item.dependsOn === undefined ? {} : { dependsOn: [item.dependsOn] }),
+            ...(item.body === undefined
+              ? {}
+              : { body: item.body, headers: { "Content-Type": "application/json" } }),
+          })),
+        }) as Promise<{ responses?: BatchResult[] }>,
+    );
+    return (response.responses ?? []).map((r) => ({ ...r, headers: r.headers ?? {} }));
+  }
+
+  /** One item as a request of its own (batching off), answered in the shape of a batch item. */
+  private async sendAlone(operation: string, item: BatchItem): Promise<BatchResult> {
+    const request = this.client.api(item.url);
+    try {
+      const body =
+        item.method === "GET"
+          ? await request.get()
+          : item.method === "DELETE"
+            ? await request.delete()
+            : item.method === "PATCH"
+              ? await request.patch(item.body ?? {})
+              : await request.post(item.body ?? {});
+      return { id: item.id, status: item.method === "DELETE" ? 204 : 200, headers: {}, body: body ?? null };
+    } catch (err) {
+      if (!isGraphError(err) || err.statusCode <= 0) throw directoryError(operation, err);
+      const headers: Record<string, string> = {};
+      err.headers?.forEach((value, name) => {
+        headers[name] = value;
+      });
+      return {
+        id: item.id,
+        status: err.statusCode,
+        headers,
+        body: { error: { code: err.code ?? "unknown", message: err.message } },
+      };
+    }
+  }
+
+  static create(
+    baseUrl: string,
+    credential: TokenCredential,
+    options: DirectoryGatewayOptions = {},
+  ): DirectoryGateway {
     const auth = new BearerTokenMiddleware(credential);
+    const { Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } = graphSdk();
     const retry = new RetryHandler(new RetryHandlerOptions(1, 3));
     const http = new HTTPMessageHandler();
     auth.setNext(retry);
@@ -263,7 +459,7 @@ export class DirectoryGateway {
       baseUrl: `${baseUrl}/`,
       defaultVersion: "v1.0",
     });
-    return new DirectoryGateway(client);
+    return new DirectoryGateway(client, options);
   }
 
   private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
@@ -309,7 +505,7 @@ export class DirectoryGateway {
           .get()) as GraphUser,
       );
     } catch (err) {
-      if (err instanceof GraphError && err.statusCode === 404) return undefined;
+      if (isGraphError(err) && err.statusCode === 404) return undefined;
       throw directoryError("user read", err);
     }
   }
@@ -391,86 +587,171 @@ export class DirectoryGateway {
           value: { "@odata.type": string; id: string; phoneType?: string }[];
         }>,
     );
-    return response.value.map((m) => ({
-      odataType: m["@odata.type"],
-      id: m.id,
-      ...(m.phoneType ? { phoneType: m.phoneType } : {}),
-    }));
+    return response.value.map(toMethod);
   }
 
   /**
-   * Deletes methods round by round (each round one `$batch`, items independent), and says
-   * what became of each. A method already gone (404) counts as deleted, so a re-run after
-   * partial success goes through. Graph refuses the default MFA method (400) while other
-   * methods remain: such refusals are tried once more after every round has run.
+   * Everything the match and the recovery after it read, in one `$batch` round trip: the
+   * account (names, state, the binding attributes, the notice addresses), the manager's mail,
+   * and for a Production recovery the methods to delete, the TAP policy and the user's
+   * membership in the groups it names. Read together so the write step that follows needs no
+   * read of its own.
    */
-  async deleteAuthenticationMethods(
-    userId: string,
-    rounds: readonly (readonly AuthenticationMethod[])[],
-  ): Promise<MethodDeletion[]> {
-    const outcomes = new Map<string, MethodDeletion>();
-    const runRound = async (round: readonly AuthenticationMethod[]) => {
-      const items = round.map((method, i): BatchItem => {
-        const collection = METHOD_COLLECTIONS[method.odataType];
-        if (!collection) throw new TypeError(`not a deletable method type: ${method.odataType}`);
-        return {
-          id: String(i + 1),
-          method: "DELETE",
-          url: `/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}`,
-        };
+  async readForMatch(userId: string, wanted: MatchReadRequest): Promise<MatchFacts> {
+    const user = encodeURIComponent(userId);
+    const select = [
+      USER_SELECT,
+      ...(wanted.attributes.length > 0 ? ["employeeId", "onPremisesExtensionAttributes"] : []),
+      ...(wanted.contacts ? ["mail", "otherMails"] : []),
+    ].join(",");
+    const items: BatchItem[] = [{ id: "user", method: "GET", url: `/users/${user}?$select=${select}` }];
+    if (wanted.manager)
+      items.push({ id: "manager", method: "GET", url: `/users/${user}/manager?$select=id,mail` });
+    if (wanted.recovery) {
+      items.push({ id: "methods", method: "GET", url: `/users/${user}/authentication/methods` });
+      items.push({ id: "tap", method: "GET", url: TAP_POLICY_PATH });
+      wanted.recovery.tapPolicyGroups.forEach((_, i, all) => {
+        if (i % 20 === 0)
+          items.push({
+            id: `groups${i / 20}`,
+            method: "POST",
+            url: `/users/${user}/checkMemberGroups`,
+            body: { groupIds: all.slice(i, i + 20) },
+          });
       });
-      const answers = await this.batch("method reset", items);
-      round.forEach((method, i) => {
-        const answer = answers.get(String(i + 1))!;
+    }
+    const results = await this.batch("match read", items);
+    if (results.get("user")?.status === 404) return { account: undefined, attributes: {} };
+    const found = batchBody<
+      GraphUser & {
+        employeeId?: string | null;
+        onPremisesExtensionAttributes?: Record<string, string | null> | null;
+        mail?: string | null;
+        otherMails?: string[] | null;
+      }
+    >(results, "user", "user read");
+    const attributes: Record<string, string | null> = {};
+    for (const name of wanted.attributes) {
+      attributes[name] =
+        name === "employeeId"
+          ? (found.employeeId ?? null)
+          : (found.onPremisesExtensionAttributes?.[name] ?? null);
+    }
+    const facts: MatchFacts = { account: toAccount(found), attributes };
+    if (wanted.contacts) {
+      facts.contacts = {
+        userPrincipalName: found.userPrincipalName,
+        mail: found.mail ?? null,
+        otherMails: found.otherMails ?? [],
+      };
+    }
+    if (wanted.manager) {
+      facts.managerMail =
+        results.get("manager")?.status === 404
+          ? null
+          : (batchBody<{ mail?: string | null }>(results, "manager", "manager read").mail ?? null);
+    }
+    if (wanted.recovery) {
+      facts.methods = batchBody<{ value: { "@odata.type": string; id: string; phoneType?: string }[] }>(
+        results,
+        "methods",
+        "method list",
+      ).value.map(toMethod);
+      facts.tapPolicy = batchBody<TapPolicy>(results, "tap", "TAP policy read");
+      const memberOf = new Set<string>();
+      for (let i = 0; i * 20 < wanted.recovery.tapPolicyGroups.length; i++) {
+        for (const id of batchBody<{ value: string[] }>(results, `groups${i}`, "group check").value)
+          memberOf.add(id);
+      }
+      facts.memberOf = memberOf;
+    }
+    return facts;
+  }
+
+  /**
+   * The directory writes of a recovery in one serial `$batch` (each item runs only if the one
+   * before succeeded): the method deletions in `deletions`' order, the session revocation,
+   * then the TAP. So no TAP is issued unless every method is gone and the sessions revoked, and
+   * nothing after a failure runs. Graph refuses to delete the default MFA method while other
+   * methods remain: a deletion refused 400 is moved to the end of the chain and the rest is sent
+   * once more (one more round trip, only then). A method already gone (404) counts as deleted.
+   */
+  async applyRecovery(userId: string, plan: RecoveryWrites): Promise<RecoveryWriteOutcome> {
+    const user = encodeURIComponent(userId);
+    const deletionItem = (method: AuthenticationMethod, i: number): BatchItem => {
+      const collection = METHOD_COLLECTIONS[method.odataType];
+      if (!collection) throw new TypeError(`not a deletable method type: ${method.odataType}`);
+      return {
+        id: `d${i}`,
+        method: "DELETE",
+        url: `/users/${user}/authentication/${collection}/${encodeURIComponent(method.id)}`,
+      };
+    };
+    const deletions = new Map<string, MethodDeletion>();
+    let order = [...plan.deletions];
+    let revoke: BatchResult | undefined;
+    let tap: BatchResult | undefined;
+    for (let pass = 1; pass <= 2; pass++) {
+      const items = order.map(deletionItem);
+      if (plan.revoke)
+        items.push({ id: "revoke", method: "POST", url: `/users/${user}/revokeSignInSessions`, body: {} });
+      if (plan.tap)
+        items.push({
+          id: "tap",
+          method: "POST",
+          url: `/users/${user}/authentication/temporaryAccessPassMethods`,
+          body: plan.tap,
+        });
+      const answers = await this.batch("recovery", serial(items));
+      order.forEach((method, i) => {
+        const answer = answers.get(`d${i}`)!;
         const outcome: MethodDeletion["outcome"] =
           answer.status === 204 || answer.status === 200
             ? "deleted"
             : answer.status === 404
               ? "already_gone"
-              : "refused";
-        outcomes.set(method.id, {
+              : answer.status === 424
+                ? "not_run"
+                : "refused";
+        deletions.set(method.id, {
           method,
           outcome,
           status: answer.status,
           ...(outcome === "refused" ? { code: batchErrorCode(answer) ?? "unknown" } : {}),
         });
       });
+      revoke = answers.get("revoke");
+      tap = answers.get("tap");
+      const refusedByOrder = order.filter((m) => deletions.get(m.id)?.status === 400);
+      const undone = order.filter((m) => deletions.get(m.id)?.outcome === "not_run");
+      if (pass === 2 || refusedByOrder.length === 0 || undone.length === 0) break;
+      order = [...undone, ...refusedByOrder];
+    }
+    return {
+      deletions: [...deletions.values()],
+      ...(revoke && !succeeded(revoke)
+        ? { revoke: { status: revoke.status, code: batchErrorCode(revoke) } }
+        : {}),
+      ...(tap
+        ? succeeded(tap)
+          ? { tap: { created: toCreatedTap(tap.body as CreatedTap & { createdDateTime?: string }) } }
+          : { tap: { status: tap.status, code: batchErrorCode(tap) } }
+        : {}),
     };
-    for (const round of rounds) if (round.length > 0) await runRound(round);
-    const refusedByOrder = [...outcomes.values()]
-      .filter((o) => o.outcome === "refused" && o.status === 400)
-      .map((o) => o.method);
-    if (refusedByOrder.length > 0) await runRound(refusedByOrder);
-    return [...outcomes.values()];
   }
 
-  /**
-   * Directory attributes used to tell namesakes apart: `employeeId` and
-   * `extensionAttribute1`…`15` (onPremisesExtensionAttributes). Absent values are null.
-   */
-  async getBindingAttributes(
-    userId: string,
-    attributes: readonly string[],
-  ): Promise<Record<string, string | null>> {
-    const user = await this.call(
-      "attribute read",
-      () =>
-        this.client
-          .api(`/users/${encodeURIComponent(userId)}`)
-          .select("id,employeeId,onPremisesExtensionAttributes")
-          .get() as Promise<{
-          employeeId?: string | null;
-          onPremisesExtensionAttributes?: Record<string, string | null> | null;
-        }>,
+  /** Sends messages from `mailbox` in one serial `$batch`: a message goes only if the one before went. */
+  async sendMails(mailbox: string, messages: readonly MailMessage[]): Promise<BatchResult[]> {
+    const items = messages.map(
+      (message, i): BatchItem => ({
+        id: `m${i}`,
+        method: "POST",
+        url: `/users/${encodeURIComponent(mailbox)}/sendMail`,
+        body: sendMailBody(message),
+      }),
     );
-    const out: Record<string, string | null> = {};
-    for (const name of attributes) {
-      out[name] =
-        name === "employeeId"
-          ? (user.employeeId ?? null)
-          : (user.onPremisesExtensionAttributes?.[name] ?? null);
-    }
-    return out;
+    const answers = await this.batch("sendMail", serial(items));
+    return items.map((item) => answers.get(item.id)!);
   }
 
   /** Where a user can be told of a recovery: the other (non-work) addresses, and the work mail. */
@@ -505,27 +786,15 @@ export class DirectoryGateway {
         .get()) as { mail?: string | null };
       return manager.mail ?? undefined;
     } catch (err) {
-      if (err instanceof GraphError && err.statusCode === 404) return undefined;
+      if (isGraphError(err) && err.statusCode === 404) return undefined;
       throw directoryError("manager read", err);
     }
   }
 
   /** Sends a plain-text message from `mailbox` (Graph sendMail: 202, nothing saved to Sent Items). */
-  async sendMail(
-    mailbox: string,
-    message: { subject: string; text: string; to: readonly string[]; cc?: readonly string[] },
-  ): Promise<void> {
-    const recipients = (list: readonly string[]) => list.map((address) => ({ emailAddress: { address } }));
+  async sendMail(mailbox: string, message: MailMessage): Promise<void> {
     await this.call("sendMail", () =>
-      this.client.api(`/users/${encodeURIComponent(mailbox)}/sendMail`).post({
-        message: {
-          subject: message.subject,
-          body: { contentType: "Text", content: message.text },
-          toRecipients: recipients(message.to),
-          ...(message.cc?.length ? { ccRecipients: recipients(message.cc) } : {}),
-        },
-        saveToSentItems: false,
-      }),
+      this.client.api(`/users/${encodeURIComponent(mailbox)}/sendMail`).post(sendMailBody(message)),
     );
   }
 
@@ -550,11 +819,6 @@ export class DirectoryGateway {
           .api(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`)
           .post(request) as Promise<CreatedTap & { createdDateTime?: string }>,
     );
-    return {
-      temporaryAccessPass: created.temporaryAccessPass,
-      startDateTime: created.startDateTime ?? created.createdDateTime ?? new Date().toISOString(),
-      lifetimeInMinutes: created.lifetimeInMinutes,
-      isUsableOnce: created.isUsableOnce,
-    };
+    return toCreatedTap(created);
   }
 }

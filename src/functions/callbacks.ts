@@ -70,7 +70,7 @@ export async function idvWebhook(
     // The entry is persisted: from here on a failure is the sweeper's to repair, not the caller's.
     const pending = accepted.fresh ? entry : accepted.existing;
     try {
-      return json(200, { status: await deliverIdvEvent(context, pending) });
+      return json(200, { status: await deliverIdvEvent(context, pending, session) });
     } catch (err) {
       context.warn(`idv webhook ${providerName}/${eventId}: accepted, delivery deferred (${String(err)})`);
       return json(200, { status: "queued" });

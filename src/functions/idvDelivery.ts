@@ -11,7 +11,7 @@ import * as df from "durable-functions";
 import type { NormalizedIdvResult } from "../idv/adapter";
 import { isTerminal } from "../recovery/status";
 import { services } from "../services";
-import type { InboxEntry } from "../store/correlations";
+import type { IdvSession, InboxEntry, WithEtag } from "../store/correlations";
 import type { IdvResultEvent } from "./contracts";
 import { EVENTS } from "./names";
 
@@ -40,18 +40,27 @@ export async function raiseToRecovery(
   return true;
 }
 
+/**
+ * `session`: the correlation record as the webhook just read it (with its etag), to spare
+ * reading it again; a record changed meanwhile fails the etag and is read afresh.
+ */
 export async function deliverIdvEvent(
   context: InvocationContext,
   entry: InboxEntry,
+  session?: WithEtag<IdvSession>,
 ): Promise<DeliveryOutcome> {
   const s = services();
   const { provider, webhookId } = entry;
-  const outcome = await applyIdvEvent(context, entry);
+  const outcome = await applyIdvEvent(context, entry, session);
   await s.inbox.markDelivered(provider, webhookId);
   return outcome;
 }
 
-async function applyIdvEvent(context: InvocationContext, entry: InboxEntry): Promise<DeliveryOutcome> {
+async function applyIdvEvent(
+  context: InvocationContext,
+  entry: InboxEntry,
+  known: WithEtag<IdvSession> | undefined,
+): Promise<DeliveryOutcome> {
   const s = services();
   if (!entry.recoveryId) return "ignored";
   const result = JSON.parse(entry.result) as NormalizedIdvResult;
@@ -65,7 +74,10 @@ async function applyIdvEvent(context: InvocationContext, entry: InboxEntry): Pro
     });
     return "accepted";
   }
-  let session = await s.idvSessions.get(entry.provider, entry.sessionId);
+  let session =
+    known?.provider === entry.provider && known.sessionId === entry.sessionId
+      ? known
+      : await s.idvSessions.get(entry.provider, entry.sessionId);
   if (!session) return "ignored";
   if (!session.resultEventId) {
     const first = await s.idvSessions.recordResult(session, entry.result, entry.webhookId, entry.receivedAt);

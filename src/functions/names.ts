@@ -8,9 +8,7 @@ export const ACTIVITIES = {
   requestPresentation: "requestPresentation",
   checkPresentedCredential: "checkPresentedCredential",
   matchDirectoryProfile: "matchDirectoryProfile",
-  resetAuthenticationMethods: "resetAuthenticationMethods",
-  revokeSignInSessions: "revokeSignInSessions",
-  issueTemporaryAccessPass: "issueTemporaryAccessPass",
+  recoverAccount: "recoverAccount",
   finishRecovery: "finishRecovery",
   notifyRecoveryOutcome: "notifyRecoveryOutcome",
 } as const;

@@ -166,17 +166,12 @@ export function* recoveryOrchestrator(
 
     step = "recovery";
     context.df.setCustomStatus({ step });
-    const reset = (yield context.df.callActivityWithRetry(ACTIVITIES.resetAuthenticationMethods, retry, {
+    // Method reset, session revocation and the TAP: one step, one Graph round trip (in that order).
+    const recovered = (yield context.df.callActivityWithRetry(ACTIVITIES.recoverAccount, retry, {
       recoveryId,
     })) as StepVerdict;
-    if (!reset.ok)
-      return yield* finish(context, { recoveryId, status: "failed", failureCode: reset.code }, notify);
-    yield context.df.callActivityWithRetry(ACTIVITIES.revokeSignInSessions, retry, { recoveryId });
-    const tap = (yield context.df.callActivityWithRetry(ACTIVITIES.issueTemporaryAccessPass, retry, {
-      recoveryId,
-    })) as StepVerdict;
-    if (!tap.ok)
-      return yield* finish(context, { recoveryId, status: "failed", failureCode: tap.code }, notify);
+    if (!recovered.ok)
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: recovered.code }, notify);
     return yield* finish(context, { recoveryId, status: "recovered" }, notify);
   } catch (err) {
     const detail = err instanceof Error ? err.message.slice(0, 300) : "unknown";

@@ -5,7 +5,7 @@
  * Values are cached briefly so rotation in Key Vault is picked up without a restart.
  */
 import type { TokenCredential } from "@azure/identity";
-import { SecretClient } from "@azure/keyvault-secrets";
+import type { SecretClient } from "@azure/keyvault-secrets";
 import { DependencyError } from "../recovery/errors";
 
 export interface SecretProvider {
@@ -26,18 +26,25 @@ export class EnvSecretProvider implements SecretProvider {
 }
 
 export class KeyVaultSecretProvider implements SecretProvider {
-  private readonly client: SecretClient;
+  private client: SecretClient | undefined;
   private readonly cache = new Map<string, { value: string | undefined; at: number }>();
 
   constructor(
-    vaultUrl: string,
-    credential: TokenCredential,
+    private readonly vaultUrl: string,
+    private readonly credential: TokenCredential,
     private readonly ttlMs = 5 * 60_000,
-  ) {
-    this.client = new SecretClient(vaultUrl, credential, {
-      allowInsecureConnection: vaultUrl.startsWith("http:"),
-      disableChallengeResourceVerification: vaultUrl.startsWith("http:"),
-    });
+  ) {}
+
+  /** The SDK is loaded on the first read, not when the app loads (cold start). */
+  private secretClient(): SecretClient {
+    if (!this.client) {
+      const { SecretClient } = require("@azure/keyvault-secrets") as typeof import("@azure/keyvault-secrets");
+      this.client = new SecretClient(this.vaultUrl, this.credential, {
+        allowInsecureConnection: this.vaultUrl.startsWith("http:"),
+        disableChallengeResourceVerification: this.vaultUrl.startsWith("http:"),
+      });
+    }
+    return this.client;
   }
 
   async get(name: string): Promise<string | undefined> {
@@ -45,7 +52,7 @@ export class KeyVaultSecretProvider implements SecretProvider {
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
     let value: string | undefined;
     try {
-      value = (await this.client.getSecret(name)).value;
+      value = (await this.secretClient().getSecret(name)).value;
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) {
         throw new DependencyError("secrets_unavailable", `Key Vault read of ${name} failed`, true, {

@@ -6,9 +6,9 @@
  * same event where Entra has one.
  */
 import { randomBytes } from "node:crypto";
-import { odata } from "@azure/data-tables";
+import type { TransactionAction } from "@azure/data-tables";
 import { entraActivityName } from "../recovery/auditEvents";
-import { isConcurrencyConflict, type TableStore } from "./tables";
+import { isConcurrencyConflict, odata, type TableStore } from "./tables";
 
 /** Who and where a recovery's events are about: the user (once discovered) and the client address. */
 export type AuditSubjectLookup = (
@@ -74,8 +74,9 @@ export class AuditRepository {
     return found;
   }
 
-  async record(event: Omit<AuditEvent, "at"> & { at?: string }): Promise<void> {
-    const table = await this.store.table("audit");
+  private async entity(
+    event: Omit<AuditEvent, "at"> & { at?: string },
+  ): Promise<StoredEvent & { partitionKey: string; rowKey: string }> {
     const at = event.at ?? new Date().toISOString();
     // Row keys sort by time; the random suffix keeps two events of one millisecond apart.
     const rowKey = event.onceKey ? `once_${event.onceKey}` : `${at}_${randomBytes(4).toString("hex")}`;
@@ -86,7 +87,7 @@ export class AuditRepository {
     const userId = event.userId ?? subject?.userId;
     const sourceAddress = event.sourceAddress ?? subject?.clientAddress;
     const activityDisplayName = entraActivityName(event);
-    const entity: StoredEvent & { partitionKey: string; rowKey: string } = {
+    return {
       partitionKey: event.recoveryId,
       rowKey,
       at,
@@ -98,10 +99,37 @@ export class AuditRepository {
       ...(activityDisplayName ? { activityDisplayName } : {}),
       ...(event.detail ? { detail: JSON.stringify(event.detail) } : {}),
     };
+  }
+
+  async record(event: Omit<AuditEvent, "at"> & { at?: string }): Promise<void> {
+    const table = await this.store.table("audit");
+    const entity = await this.entity(event);
     try {
       await table.createEntity(entity);
     } catch (err) {
       if (!(event.onceKey && isConcurrencyConflict(err))) throw err;
+    }
+  }
+
+  /**
+   * Several events of one recovery in one table transaction (one partition: one request). When
+   * the transaction fails (an event with a `onceKey` is already there: a re-run), each is
+   * recorded on its own, so the ones already recorded are skipped and the rest are not lost.
+   */
+  async recordAll(events: readonly (Omit<AuditEvent, "at"> & { at?: string })[]): Promise<void> {
+    const recoveryIds = new Set(events.map((e) => e.recoveryId));
+    if (events.length < 2 || recoveryIds.size !== 1) {
+      for (const e of events) await this.record(e);
+      return;
+    }
+    const table = await this.store.table("audit");
+    const entities = [];
+    for (const e of events) entities.push(await this.entity(e));
+    try {
+      await table.submitTransaction(entities.map((entity): TransactionAction => ["create", { ...entity }]));
+    } catch (err) {
+      if (!isConcurrencyConflict(err)) throw err;
+      for (const e of events) await this.record(e);
     }
   }
 

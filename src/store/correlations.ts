@@ -5,8 +5,7 @@
  *  - webhook inbox: (provider, webhook id) → the accepted webhook, persisted before the 2xx;
  *  - presentation requests: state → recoveryId, requestId, api-key hash, callback outcome.
  */
-import { odata } from "@azure/data-tables";
-import { getOptional, isConcurrencyConflict, purgeRows, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, odata, purgeRows, type TableStore } from "./tables";
 
 export interface IdvSession {
   provider: string;
@@ -50,7 +49,7 @@ export interface PresentationRequest {
   outcome?: string | undefined;
 }
 
-type WithEtag<T> = T & { etag: string };
+export type WithEtag<T> = T & { etag: string };
 
 function strip<T>(entity: Record<string, unknown>): T {
   const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, "odata.metadata": _m, ...rest } = entity;

@@ -3,9 +3,8 @@
  * the current fixed window. Updated with etags, so concurrent starts are counted exactly.
  */
 
-import { odata } from "@azure/data-tables";
 import { decideRate, type RateRule, type WindowState } from "../recovery/rateLimit";
-import { getOptional, isConcurrencyConflict, purgeRows, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, odata, purgeRows, type TableStore } from "./tables";
 
 const ROW = "window";
 /** Concurrent starts on one key each win one round of the etag race: enough rounds for a burst. */

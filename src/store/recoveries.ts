@@ -35,9 +35,34 @@ export interface RecoveryRecord {
   sessionsRevokedAt?: string | undefined;
   tapIssuedAt?: string | undefined;
   methodsRemoved?: number | undefined;
+  /** Group ids the TAP policy named at discovery (their membership is read again before the reset). */
+  tapPolicyGroups?: string[] | undefined;
+  /**
+   * Production: what the match read for the recovery step (methods to delete, the TAP to ask
+   * for or why none can be had), so the step can write at once. Used by its first run only.
+   */
+  preparedRecovery?: PreparedRecovery | undefined;
+  /** Production: where the notices go, read at the match (the notice step then only sends). */
+  noticeContacts?: StoredNoticeContacts | undefined;
   /** When the notice to the user / to the admin address was accepted by Graph (each sent once). */
   userNotifiedAt?: string | undefined;
   adminNotifiedAt?: string | undefined;
+}
+
+export interface PreparedRecovery {
+  /** When Graph was read. */
+  readAt: string;
+  methods: { odataType: string; id: string; phoneType?: string }[];
+  tap:
+    | { covered: true; lifetimeInMinutes: number; isUsableOnce: boolean }
+    | { covered: false; reason: string };
+}
+
+export interface StoredNoticeContacts {
+  userPrincipalName: string;
+  otherMails: string[];
+  /** Read only when the manager is to be copied; null: none, or without mail. */
+  managerMail?: string | null;
 }
 
 const ROW = "recovery";
@@ -51,32 +76,36 @@ export interface RecoveryListQuery {
   top: number;
   continuationToken?: string | undefined;
 }
-type Stored = Omit<RecoveryRecord, "next" | "failure" | "profile"> & {
-  next?: string;
-  failure?: string;
-  profile?: string;
+const JSON_FIELDS = [
+  "next",
+  "failure",
+  "profile",
+  "tapPolicyGroups",
+  "preparedRecovery",
+  "noticeContacts",
+] as const;
+type Stored = Omit<RecoveryRecord, (typeof JSON_FIELDS)[number]> & {
+  [K in (typeof JSON_FIELDS)[number]]?: string;
 };
 
 function toStored(r: RecoveryRecord): Stored {
-  return {
-    ...r,
-    next: r.next ? JSON.stringify(r.next) : undefined,
-    failure: r.failure ? JSON.stringify(r.failure) : undefined,
-    profile: r.profile ? JSON.stringify(r.profile) : undefined,
-  };
+  const stored = { ...r } as unknown as Record<string, unknown>;
+  for (const field of JSON_FIELDS)
+    stored[field] = r[field] === undefined ? undefined : JSON.stringify(r[field]);
+  return stored as Stored;
 }
 
 function fromStored(s: Stored): RecoveryRecord {
-  const record: RecoveryRecord = {
-    ...s,
-    next: s.next ? (JSON.parse(s.next) as NextStep) : undefined,
-    failure: s.failure ? (JSON.parse(s.failure) as Failure) : undefined,
-    profile: s.profile ? policyProfileSchema.parse(JSON.parse(s.profile)) : undefined,
-  };
-  for (const key of ["partitionKey", "rowKey", "etag", "timestamp", "odata.metadata"]) {
-    delete (record as unknown as Record<string, unknown>)[key];
+  const record = { ...s } as unknown as Record<string, unknown>;
+  for (const field of JSON_FIELDS) {
+    const text = s[field];
+    record[field] = text ? JSON.parse(text) : undefined;
   }
-  return record;
+  if (record.profile) record.profile = policyProfileSchema.parse(record.profile);
+  for (const key of ["partitionKey", "rowKey", "etag", "timestamp", "odata.metadata"]) {
+    delete record[key];
+  }
+  return record as unknown as RecoveryRecord;
 }
 
 export class RecoveryRepository {
@@ -126,15 +155,18 @@ export class RecoveryRepository {
 
   /**
    * Read-modify-write with the etag; retried on a lost race. `change` returns the new record,
-   * or undefined to leave it as it is. Returns the record as stored afterwards.
+   * or undefined to leave it as it is. Returns the record as stored afterwards. `known`: the
+   * record as the caller just read it (with its etag), tried first to spare a read; a record
+   * changed meanwhile fails the etag and is read afresh.
    */
   async update(
     recoveryId: string,
     change: (current: RecoveryRecord) => RecoveryRecord | undefined,
+    known?: RecoveryRecord & { etag: string },
   ): Promise<RecoveryRecord> {
     const table = await this.table();
     for (let attempt = 0; ; attempt++) {
-      const current = await this.get(recoveryId);
+      const current = attempt === 0 && known?.recoveryId === recoveryId ? known : await this.get(recoveryId);
       if (!current) throw new Error(`recovery ${recoveryId} does not exist`);
       const { etag, ...record } = current;
       const next = change(record);
@@ -155,7 +187,11 @@ export class RecoveryRepository {
    * Applies `patch` unless the recovery is already terminal (cancelled meanwhile, or a late
    * writer): a closed recovery never moves again.
    */
-  advance(recoveryId: string, patch: Partial<RecoveryRecord>): Promise<RecoveryRecord> {
-    return this.update(recoveryId, (r) => (isTerminal(r.status) ? undefined : { ...r, ...patch }));
+  advance(
+    recoveryId: string,
+    patch: Partial<RecoveryRecord>,
+    known?: RecoveryRecord & { etag: string },
+  ): Promise<RecoveryRecord> {
+    return this.update(recoveryId, (r) => (isTerminal(r.status) ? undefined : { ...r, ...patch }), known);
   }
 }

@@ -3,9 +3,22 @@
  * One client per table, created lazily; 404/409/412 are mapped to named outcomes by the
  * repositories, never swallowed generically.
  */
-import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
+import type { TableClient, TableServiceClientOptions } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import type { AppConfig } from "../config";
+
+type TablesSdk = typeof import("@azure/data-tables");
+let sdk: TablesSdk | undefined;
+/** `@azure/data-tables`, loaded on first use rather than when the app loads (cold start). */
+function tablesSdk(): TablesSdk {
+  sdk ??= require("@azure/data-tables") as TablesSdk;
+  return sdk;
+}
+
+/** The SDK's `odata` template: every interpolated value escaped as an OData literal. */
+export function odata(strings: TemplateStringsArray, ...values: unknown[]): string {
+  return tablesSdk().odata(strings, ...values);
+}
 
 export const TABLES = {
   recoveries: "Recoveries",
@@ -48,13 +61,13 @@ export class TableStore {
     const storage = this.config.storage;
     let client: TableClient;
     if (storage.kind === "accountUrl") {
-      client = new TableClient(storage.accountUrl, tableName, this.credential);
+      client = new (tablesSdk().TableClient)(storage.accountUrl, tableName, this.credential);
     } else {
       const insecure = /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true|=http:\/\//i.test(
         storage.connectionString,
       );
       const options: TableServiceClientOptions = { allowInsecureConnection: insecure };
-      client = TableClient.fromConnectionString(storage.connectionString, tableName, options);
+      client = tablesSdk().TableClient.fromConnectionString(storage.connectionString, tableName, options);
     }
     try {
       await client.createTable();

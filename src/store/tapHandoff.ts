@@ -3,8 +3,7 @@
  * returning it, so two concurrent status reads cannot both get the TAP; an expired row is
  * deleted and never returned, and `purgeExpired` deletes the ones nobody came to read.
  */
-import { odata } from "@azure/data-tables";
-import { getOptional, isConcurrencyConflict, isNotFound, purgeRows, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, isNotFound, odata, purgeRows, type TableStore } from "./tables";
 
 export interface SealedTap {
   recoveryId: string;

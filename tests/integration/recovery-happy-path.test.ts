@@ -126,7 +126,7 @@ describe("secrets after a recovery", () => {
     expect(tables).not.toContain(tap);
     const durable = await stack().durableStatus(recoveryId);
     expect(durable.status).toBe(200);
-    expect(durable.text).toContain("issueTemporaryAccessPass");
+    expect(durable.text).toContain("recoverAccount");
     expect(durable.text).not.toContain(tap);
     expect(stack().logs()).not.toContain(tap);
   });

@@ -161,7 +161,7 @@ describe("the recovery step, with failures injected after each Graph write", () 
     expect(tables).toContain(start.recoveryId);
     expect(tables).not.toContain(tap);
     const durable = await stack().durableStatus(start.recoveryId);
-    expect(durable.text).toContain("issueTemporaryAccessPass");
+    expect(durable.text).toContain("recoverAccount");
     expect(durable.text).not.toContain(tap);
     expect(stack().logs()).not.toContain(tap);
     expect(JSON.stringify(stack().sims.graph.sentMail)).not.toContain(tap);

@@ -1,69 +1,93 @@
 /**
- * Our Graph gateway's method reset against the Graph simulator: the rounds, the default
- * method Graph refuses until it is the last one, and a second run over methods already gone.
+ * Our Graph gateway's recovery writes against the Graph simulator: one serial `$batch`, the
+ * default method Graph refuses until it is the last one, a failure stopping the chain, and the
+ * same writes with batching off.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
 import { type GraphSimulator, startGraphSimulator } from "../../dev/simulators/graph";
 import { DirectoryGateway, METHOD_COLLECTIONS } from "../../src/directory/graph";
-import { deletionRounds } from "../../src/recovery/methodOrder";
+import { orderForDeletion } from "../../src/recovery/methodOrder";
 
 const TOKEN = "gateway-test-token";
 const adele = DEMO_USERS.adeleVance;
 let sim: GraphSimulator;
 let gateway: DirectoryGateway;
+const credential = {
+  getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
 
 beforeAll(async () => {
   sim = await startGraphSimulator({ acceptedToken: TOKEN, tenant: demoTenant() });
-  gateway = DirectoryGateway.create(sim.url, {
-    getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
-  });
+  gateway = DirectoryGateway.create(sim.url, credential);
 });
 afterAll(() => sim.stop());
 
 const DELETABLE = new Set(Object.keys(METHOD_COLLECTIONS));
 
-describe("deleteAuthenticationMethods", () => {
-  it("deletes every method but the password, the default (an authenticator here) last, one $batch per round", async () => {
+describe("applyRecovery", () => {
+  const tap = { lifetimeInMinutes: 60, isUsableOnce: true };
+
+  it("deletes every method, revokes the sessions and issues the TAP in one serial $batch", async () => {
+    sim.reset(demoTenant());
+    const methods = orderForDeletion(await gateway.listAuthenticationMethods(adele.id), DELETABLE);
+    sim.clearRequests();
+    const written = await gateway.applyRecovery(adele.id, { deletions: methods, revoke: true, tap });
+    expect(written.deletions.every((d) => d.outcome === "deleted")).toBe(true);
+    expect(written.revoke).toBeUndefined();
+    expect(written.tap && "created" in written.tap ? written.tap.created.temporaryAccessPass : "").toMatch(
+      /.{8,}/,
+    );
+    expect(sim.methods(adele.id).map((m) => m["@odata.type"])).toEqual([
+      "#microsoft.graph.passwordAuthenticationMethod",
+      "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+    ]);
+    expect(sim.requests.filter((r) => !r.inBatch)).toHaveLength(1);
+    expect(sim.revocations(adele.id).count).toBe(1);
+  });
+
+  it("moves the default method Graph refuses (an authenticator here) to the end and sends the rest once more", async () => {
     const seed = demoTenant();
     const user = seed.users.find((u) => u.id === adele.id)!;
     user.defaultMfaMethodId = user.methods.find((m) => m.type === "microsoftAuthenticator")!.id;
     sim.reset(seed);
-    const methods = await gateway.listAuthenticationMethods(adele.id);
-    const outcomes = await gateway.deleteAuthenticationMethods(adele.id, deletionRounds(methods, DELETABLE));
-    expect(outcomes.every((o) => o.outcome === "deleted")).toBe(true);
-    expect(outcomes).toHaveLength(methods.length - 1);
-    expect(sim.methods(adele.id).map((m) => m["@odata.type"])).toEqual([
-      "#microsoft.graph.passwordAuthenticationMethod",
-    ]);
-    const batches = sim.requests.filter((r) => r.path === "/$batch");
-    expect(batches).toHaveLength(4); // three rounds and the default once more
+    const methods = orderForDeletion(await gateway.listAuthenticationMethods(adele.id), DELETABLE);
+    sim.clearRequests();
+    const written = await gateway.applyRecovery(adele.id, { deletions: methods, revoke: true, tap });
+    expect(written.deletions.every((d) => d.outcome === "deleted")).toBe(true);
+    expect(written.tap && "created" in written.tap).toBe(true);
+    expect(sim.requests.filter((r) => r.path === "/$batch")).toHaveLength(2);
     const refused = sim.requests.filter((r) => r.inBatch && r.status === 400);
     expect(refused).toHaveLength(1);
     expect(refused[0]?.path).toContain("/microsoftAuthenticatorMethods/");
   });
 
-  it("counts methods already gone (a re-run after partial success) as gone, not as a failure", async () => {
-    sim.reset();
-    const methods = await gateway.listAuthenticationMethods(adele.id);
-    const rounds = deletionRounds(methods, DELETABLE);
-    await gateway.deleteAuthenticationMethods(adele.id, rounds.slice(0, 1));
-    const again = await gateway.deleteAuthenticationMethods(adele.id, rounds);
-    const firstRound = new Set(rounds[0]!.map((m) => m.id));
-    for (const o of again) expect(o.outcome).toBe(firstRound.has(o.method.id) ? "already_gone" : "deleted");
+  it("issues no TAP and revokes nothing when a deletion fails: the rest of the chain does not run", async () => {
+    sim.reset(demoTenant());
+    sim.failNext({ method: "DELETE", path: "/fido2Methods/", times: 10, status: 403, code: "accessDenied" });
+    const methods = orderForDeletion(await gateway.listAuthenticationMethods(adele.id), DELETABLE);
+    const written = await gateway.applyRecovery(adele.id, { deletions: methods, revoke: true, tap });
+    const refused = written.deletions.filter((d) => d.outcome === "refused");
+    expect(refused.map((d) => [d.method.odataType, d.status, d.code])).toEqual([
+      ["#microsoft.graph.fido2AuthenticationMethod", 403, "accessDenied"],
+    ]);
+    expect(written.revoke).toMatchObject({ status: 424 });
+    expect(written.tap).toMatchObject({ status: 424 });
+    expect(sim.temporaryAccessPasses(adele.id)).toHaveLength(0);
+    expect(sim.revocations(adele.id).count).toBe(0);
   });
 
-  it("reports a method Graph keeps refusing with its status and code (and the default it keeps in place)", async () => {
-    sim.reset();
-    sim.failNext({ method: "DELETE", path: "/fido2Methods/", times: 10, status: 403, code: "accessDenied" });
-    const methods = await gateway.listAuthenticationMethods(adele.id);
-    const outcomes = await gateway.deleteAuthenticationMethods(adele.id, deletionRounds(methods, DELETABLE));
-    const refused = outcomes.filter((o) => o.outcome === "refused");
-    expect(refused.map((o) => [o.method.odataType, o.status, o.code])).toEqual([
-      ["#microsoft.graph.fido2AuthenticationMethod", 403, "accessDenied"],
-      // the default phone cannot go while the key remains
-      ["#microsoft.graph.phoneAuthenticationMethod", 400, "badRequest"],
-    ]);
+  it("with batching off, sends each write alone, in the same order, with the same outcome", async () => {
+    sim.reset(demoTenant());
+    const unbatched = DirectoryGateway.create(sim.url, credential, { batching: false });
+    const methods = orderForDeletion(await unbatched.listAuthenticationMethods(adele.id), DELETABLE);
+    sim.clearRequests();
+    const written = await unbatched.applyRecovery(adele.id, { deletions: methods, revoke: true, tap });
+    expect(written.deletions.every((d) => d.outcome === "deleted")).toBe(true);
+    expect(written.tap && "created" in written.tap).toBe(true);
+    expect(sim.requests.some((r) => r.path === "/$batch" || r.inBatch)).toBe(false);
+    expect(sim.requests).toHaveLength(methods.length + 2);
+    expect(sim.requests.at(-1)?.path).toContain("/temporaryAccessPassMethods");
   });
 });
 

@@ -432,6 +432,15 @@ export class TestStack {
     }
   }
 
+  /** How many episodes (orchestrator replays) the local host's engine ran for an instance. */
+  async durableEpisodes(instanceId: string): Promise<number> {
+    const client = TableClient.fromConnectionString(this.storage, `${this.taskHub}Orchestrations`, {
+      allowInsecureConnection: true,
+    });
+    const row = await client.getEntity<{ Episodes?: number }>(instanceId, "instance");
+    return row.Episodes ?? 0;
+  }
+
   /** What the durable runtime knows of an instance (status, custom status, history), via the host's RPC API. */
   async durableStatus(instanceId: string): Promise<{ status: number; text: string }> {
     const res = await fetch(

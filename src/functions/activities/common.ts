@@ -7,7 +7,10 @@ import { isTerminal } from "../../recovery/status";
 import { services } from "../../services";
 import type { RecoveryRecord } from "../../store/recoveries";
 
-export async function loadRecord(recoveryId: string): Promise<RecoveryRecord> {
+/** The record as read, with its etag: pass it to `update`/`advance` to spare a second read. */
+export type LoadedRecord = RecoveryRecord & { etag: string };
+
+export async function loadRecord(recoveryId: string): Promise<LoadedRecord> {
   const record = await services().recoveries.get(recoveryId);
   if (!record) throw new Error(`recovery ${recoveryId} not found`);
   return record;
@@ -27,7 +30,7 @@ export class RecoveryClosedError extends Error {
   }
 }
 
-export async function openRecord(recoveryId: string): Promise<RecoveryRecord> {
+export async function openRecord(recoveryId: string): Promise<LoadedRecord> {
   const record = await loadRecord(recoveryId);
   if (isTerminal(record.status)) throw new RecoveryClosedError(recoveryId);
   return record;

@@ -68,14 +68,19 @@ export async function discoverAccount(
     return { eligible: false };
   }
   const { profile, provider } = decision;
-  await s.recoveries.update(input.recoveryId, (r) => ({
-    ...r,
-    userId: account.id,
-    profileId: profile.id,
-    profile,
-    mode: profile.mode,
-    provider,
-  }));
+  await s.recoveries.update(
+    input.recoveryId,
+    (r) => ({
+      ...r,
+      userId: account.id,
+      profileId: profile.id,
+      profile,
+      mode: profile.mode,
+      provider,
+      tapPolicyGroups: tapPolicyGroups(tapPolicy),
+    }),
+    record,
+  );
   return {
     eligible: true,
     mode: profile.mode,

@@ -2,9 +2,12 @@
  * The end of a recovery: its final status, the lock released (with the cooldown after a
  * completed recovery), and the notices to the user and the admins.
  */
+import { batchErrorCode, type MailMessage } from "../../directory/graph";
+import { DependencyError } from "../../recovery/errors";
 import { adminNotice, type NoticeFacts, userNotice } from "../../recovery/notifications";
 import { failure } from "../../recovery/status";
 import { services } from "../../services";
+import type { StoredNoticeContacts } from "../../store/recoveries";
 import type { FinishInput, RecoveryInput } from "../contracts";
 import { loadRecord } from "./common";
 
@@ -63,23 +66,12 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
       code,
       ...(detail ? { detail: { ...detail } } : {}),
     });
-  // A send that fails is audited before the durable retry runs the step again: if every retry
-  // fails too, the audit trail says which notice never went out, and why.
-  const send = async (recipient: "user" | "admin", message: Parameters<typeof s.directory.sendMail>[1]) => {
-    try {
-      await s.directory.sendMail(senderMailbox!, message);
-    } catch (err) {
-      await audit("notification_attempt_failed", "failure", `${recipient}_${kind}`, {
-        error: (err as Error).message.slice(0, 300),
-      });
-      throw err;
-    }
-  };
   if (!senderMailbox) {
     await audit("notification_skipped", "info", "no_sender_mailbox");
     return;
   }
-  const contacts = await s.directory.getMailContacts(record.userId);
+  // Read at the match when the recovery got that far; else read now.
+  const contacts = record.noticeContacts ?? (await readNoticeContacts(record.userId, notifyManager));
   const facts: NoticeFacts = {
     kind,
     recoveryId: record.recoveryId,
@@ -90,29 +82,89 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
     failureCode: record.failure?.code,
     adminAddress,
   };
+  const messages: { recipient: "user" | "admin"; message: MailMessage }[] = [];
   if (!record.userNotifiedAt) {
     // The work mailbox is left out: whoever holds the account now can read (and delete) it.
     const to = [...new Set(contacts.otherMails.map((m) => m.trim()).filter((m) => m.includes("@")))];
-    const manager = notifyManager ? await s.directory.getManagerMail(record.userId) : undefined;
+    const manager = notifyManager ? (contacts.managerMail ?? undefined) : undefined;
     const cc = manager ? [manager] : [];
     if (to.length + cc.length === 0) {
       await audit("notification_skipped", "failure", "user_has_no_other_address");
     } else {
       const notice = userNotice(facts);
-      await send("user", to.length ? { ...notice, to, cc } : { ...notice, to: cc });
-      await s.recoveries.update(input.recoveryId, (r) => ({
-        ...r,
-        userNotifiedAt: new Date().toISOString(),
-      }));
-      await audit("notification_sent", "success", `user_${kind}`, {
-        recipients: to.length + cc.length,
-        managerCopied: cc.length > 0,
+      messages.push({
+        recipient: "user",
+        message: to.length ? { ...notice, to, cc } : { ...notice, to: cc },
       });
     }
   }
   if (adminAddress && !record.adminNotifiedAt) {
-    await send("admin", { ...adminNotice(facts), to: [adminAddress] });
-    await s.recoveries.update(input.recoveryId, (r) => ({ ...r, adminNotifiedAt: new Date().toISOString() }));
-    await audit("notification_sent", "success", `admin_${kind}`);
+    messages.push({ recipient: "admin", message: { ...adminNotice(facts), to: [adminAddress] } });
   }
+  if (messages.length === 0) return;
+  // One round trip, the user's notice first; the admins' goes only if the user's went.
+  let answers: Awaited<ReturnType<typeof s.directory.sendMails>>;
+  try {
+    answers = await s.directory.sendMails(
+      senderMailbox,
+      messages.map((m) => m.message),
+    );
+  } catch (err) {
+    await audit("notification_attempt_failed", "failure", `${messages[0]!.recipient}_${kind}`, {
+      error: (err as Error).message.slice(0, 300),
+    });
+    throw err;
+  }
+  const sent = messages.filter((_, i) => answers[i]!.status >= 200 && answers[i]!.status < 300);
+  if (sent.length > 0) {
+    const now = new Date().toISOString();
+    await s.recoveries.update(
+      input.recoveryId,
+      (r) => ({
+        ...r,
+        ...(sent.some((m) => m.recipient === "user") ? { userNotifiedAt: now } : {}),
+        ...(sent.some((m) => m.recipient === "admin") ? { adminNotifiedAt: now } : {}),
+      }),
+      record,
+    );
+  }
+  await s.audit.recordAll(
+    sent.map((m) => ({
+      recoveryId: input.recoveryId,
+      event: "notification_sent",
+      onceKey: `notification_sent_${m.recipient}_${kind}`,
+      outcome: "success" as const,
+      code: `${m.recipient}_${kind}`,
+      ...(m.recipient === "user"
+        ? {
+            detail: {
+              recipients: m.message.to.length + (m.message.cc?.length ?? 0),
+              managerCopied: (m.message.cc?.length ?? 0) > 0,
+            },
+          }
+        : {}),
+    })),
+  );
+  // A send that failed is audited before the durable retry runs the step again: if every retry
+  // fails too, the audit trail says which notice never went out, and why.
+  const failedAt = answers.findIndex((a) => a.status < 200 || a.status >= 300);
+  if (failedAt >= 0) {
+    const answer = answers[failedAt]!;
+    const error = `Graph sendMail failed (${answer.status}${batchErrorCode(answer) ? ` ${batchErrorCode(answer)}` : ""})`;
+    await audit("notification_attempt_failed", "failure", `${messages[failedAt]!.recipient}_${kind}`, {
+      error,
+    });
+    throw new DependencyError("directory_error", error, answer.status === 429 || answer.status >= 500);
+  }
+}
+
+/** The notice addresses, read when the recovery ended before the match read them. */
+async function readNoticeContacts(userId: string, manager: boolean): Promise<StoredNoticeContacts> {
+  const s = services();
+  const contacts = await s.directory.getMailContacts(userId);
+  return {
+    userPrincipalName: contacts.userPrincipalName,
+    otherMails: contacts.otherMails,
+    ...(manager ? { managerMail: (await s.directory.getManagerMail(userId)) ?? null } : {}),
+  };
 }

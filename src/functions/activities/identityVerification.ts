@@ -45,11 +45,15 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
     recoveryId: input.recoveryId,
     createdAt: now.toISOString(),
   });
-  await s.recoveries.advance(input.recoveryId, {
-    status: "verifying_identity",
-    next: { type: "redirect", url: started.url },
-    expiresAt: input.deadline,
-  });
+  await s.recoveries.advance(
+    input.recoveryId,
+    {
+      status: "verifying_identity",
+      next: { type: "redirect", url: started.url },
+      expiresAt: input.deadline,
+    },
+    record,
+  );
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "identity_verification_started",

@@ -8,4 +8,4 @@ export { finishRecovery, notifyRecoveryOutcome } from "./finish";
 export { startIdentityVerification } from "./identityVerification";
 export { matchDirectoryProfile } from "./match";
 export { checkPresentedCredential, renewExpiredPresentation, requestPresentation } from "./presentation";
-export { issueTemporaryAccessPass, resetAuthenticationMethods, revokeSignInSessions } from "./recovery";
+export { recoverAccount } from "./recovery";

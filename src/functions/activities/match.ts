@@ -11,6 +11,7 @@ import { services } from "../../services";
 import type { PresentationStepInput, StepVerdict } from "../contracts";
 import { openRecord, profileOf } from "./common";
 import { presentationOutcome } from "./presentation";
+import { prepareRecovery } from "./recovery";
 
 /** What the extra checks after the name match decided, for the audit log (no values). */
 interface DisambiguationDetail {
@@ -26,14 +27,11 @@ async function disambiguate(
   profile: PolicyProfile,
   account: { id: string; userPrincipalName: string },
   claims: Readonly<Record<string, unknown>>,
+  attributes: Readonly<Record<string, string | null>>,
 ): Promise<{ ok: boolean; detail: DisambiguationDetail }> {
   const s = services();
   const detail: DisambiguationDetail = {};
   const callout = profile.claimValidation;
-  const wanted = [
-    ...new Set([...profile.bindings.map((b) => b.attribute), ...(callout ? ["employeeId"] : [])]),
-  ];
-  const attributes = wanted.length ? await s.directory.getBindingAttributes(account.id, wanted) : {};
   if (profile.bindings.length > 0) {
     const bound = checkBindings(profile.bindings, claims, attributes);
     detail.bindings = bound.explanation;
@@ -66,14 +64,33 @@ async function disambiguate(
   return { ok: true, detail };
 }
 
+/** The binding attributes a profile needs from the directory (the callout is sent the employee id). */
+function bindingAttributes(profile: PolicyProfile): string[] {
+  return [
+    ...new Set([
+      ...profile.bindings.map((b) => b.attribute),
+      ...(profile.claimValidation ? ["employeeId"] : []),
+    ]),
+  ];
+}
+
 export async function matchDirectoryProfile(input: PresentationStepInput): Promise<StepVerdict> {
   const s = services();
   const record = await openRecord(input.recoveryId);
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const claims = outcome.credentials[0]?.claims ?? {};
-  // Read the directory again: the names may have changed since discovery.
-  const account = await s.directory.getAccount(record.userId!);
   const profile = profileOf(record);
+  const production = record.mode === "production";
+  const notices = production && s.config.notifications.senderMailbox !== undefined;
+  // Read the directory again (the names may have changed since discovery), and in the same
+  // round trip what the recovery and the notices after it need.
+  const facts = await s.directory.readForMatch(record.userId!, {
+    attributes: bindingAttributes(profile),
+    contacts: notices,
+    manager: notices && s.config.notifications.notifyManager,
+    ...(production ? { recovery: { tapPolicyGroups: record.tapPolicyGroups ?? [] } } : {}),
+  });
+  const account = facts.account;
   const result = account
     ? matchProfile(
         profile.nameMatch,
@@ -86,8 +103,31 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
     : { matched: false, explanation: "account no longer exists" };
   const stillUsable = account?.accountEnabled === true;
   const extra =
-    result.matched && stillUsable && account ? await disambiguate(profile, account, claims) : undefined;
+    result.matched && stillUsable && account
+      ? await disambiguate(profile, account, claims, facts.attributes)
+      : undefined;
   const ok = result.matched && stillUsable && (extra?.ok ?? true);
+  if (production) {
+    const prepared = ok ? prepareRecovery(record, profile, facts) : undefined;
+    const contacts = facts.contacts;
+    await s.recoveries.update(
+      input.recoveryId,
+      (r) => ({
+        ...r,
+        preparedRecovery: prepared,
+        ...(contacts
+          ? {
+              noticeContacts: {
+                userPrincipalName: contacts.userPrincipalName,
+                otherMails: contacts.otherMails,
+                ...(facts.managerMail !== undefined ? { managerMail: facts.managerMail } : {}),
+              },
+            }
+          : {}),
+      }),
+      record,
+    );
+  }
   await s.audit.record({
     recoveryId: input.recoveryId,
     event: "profile_matched",

@@ -100,20 +100,26 @@ async function openPresentationRequest(
     outcome: "info",
     detail: { requestId: created.requestId, faceCheckThreshold: faceCheckThresholdOf(profile) ?? null },
   });
-  await s.recoveries.update(recoveryId, (r) => {
-    // Closed meanwhile, or another renewal won the race: leave the record alone (the request expires unused).
-    if (isTerminal(r.status) || (replacing !== undefined && r.presentationState !== replacing)) {
-      return undefined;
-    }
-    return {
-      ...r,
-      status: "awaiting_presentation",
-      presentationState: state,
-      presentationRetrievedAt: undefined,
-      next,
-      expiresAt: deadline.toISOString(),
-    };
-  });
+  await s.recoveries.update(
+    recoveryId,
+    (r) => {
+      // Closed meanwhile, or another renewal won the race: leave the record alone (the request expires unused).
+      if (isTerminal(r.status) || (replacing !== undefined && r.presentationState !== replacing)) {
+        return undefined;
+      }
+      return {
+        ...r,
+        status: "awaiting_presentation",
+        presentationState: state,
+        presentationRetrievedAt: undefined,
+        next,
+        expiresAt: deadline.toISOString(),
+      };
+    },
+    "etag" in record && typeof record.etag === "string"
+      ? (record as RecoveryRecord & { etag: string })
+      : undefined,
+  );
   return { ok: true, state };
 }
 
@@ -150,7 +156,7 @@ export async function presentationOutcome(state: string, recoveryId: string): Pr
 export async function checkPresentedCredential(input: PresentationStepInput): Promise<StepVerdict> {
   const s = services();
   const record = await openRecord(input.recoveryId);
-  await s.recoveries.advance(input.recoveryId, { status: "validating", next: undefined });
+  await s.recoveries.advance(input.recoveryId, { status: "validating", next: undefined }, record);
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const profile = profileOf(record);
   const provider = s.config.providers.get(record.provider!)!;

@@ -1,18 +1,22 @@
 /**
- * The recovery itself (Production only): method reset, session revocation, the sealed TAP.
+ * The recovery itself (Production only): method reset, session revocation and the TAP, written
+ * in one serial `$batch` (each write only after the one before succeeded), then the TAP sealed.
  */
-import type { InvocationContext } from "@azure/functions";
-import { graphStatusOf, METHOD_COLLECTIONS } from "../../directory/graph";
+import { type AuthenticationMethod, type MatchFacts, METHOD_COLLECTIONS } from "../../directory/graph";
 import { DependencyError } from "../../recovery/errors";
-import { deletionRounds, orderForDeletion } from "../../recovery/methodOrder";
-import { type TapCoverage, tapCoverage, tapPolicyGroups } from "../../recovery/tapPolicy";
+import { orderForDeletion } from "../../recovery/methodOrder";
+import type { PolicyProfile } from "../../recovery/policy";
+import { tapCoverage, tapPolicyGroups } from "../../recovery/tapPolicy";
 import { requireSecret } from "../../secrets";
 import { services } from "../../services";
+import type { PreparedRecovery, RecoveryRecord } from "../../store/recoveries";
 import { clientJwkSchema, REGISTER_URL, sealTap, TAP_HANDOFF_KEY_SECRET } from "../../tap/seal";
 import type { RecoveryInput, StepVerdict } from "../contracts";
 import { openRecord, profileOf } from "./common";
 
-/** Ends the TAP step without a TAP (and, before the reset, without touching any method). */
+const DELETABLE = new Set(Object.keys(METHOD_COLLECTIONS));
+
+/** Ends the step without a TAP (and, before the reset, without touching any method). */
 async function tapBlocked(recoveryId: string, detail: Record<string, unknown>): Promise<StepVerdict> {
   await services().audit.record({
     recoveryId,
@@ -25,145 +29,178 @@ async function tapBlocked(recoveryId: string, detail: Record<string, unknown>): 
   return { ok: false, code: "tap_policy_blocked" };
 }
 
-/** Whether the tenant's TAP policy covers this user (transitive groups), and the lifetime it allows. */
-async function tapCoverageFor(
-  userId: string,
-  wantedLifetime: number,
-): Promise<TapCoverage & { policyRequiresOneTimeUse: boolean }> {
-  const s = services();
-  const policy = await s.directory.getTapPolicy();
-  const memberOf = await s.directory.memberOf(userId, tapPolicyGroups(policy));
-  return { ...tapCoverage(policy, memberOf, wantedLifetime), policyRequiresOneTimeUse: policy.isUsableOnce };
+/**
+ * What the recovery step will write, decided from a read of the methods, the TAP policy and the
+ * user's membership in the groups it names. Undefined when the policy names groups whose
+ * membership was not read (the policy changed since discovery): the step then reads again.
+ */
+export function prepareRecovery(
+  record: RecoveryRecord,
+  profile: PolicyProfile,
+  facts: MatchFacts,
+): PreparedRecovery | undefined {
+  if (!facts.methods || !facts.tapPolicy || !facts.memberOf) return undefined;
+  const known = new Set(record.tapPolicyGroups ?? []);
+  if (!tapPolicyGroups(facts.tapPolicy).every((g) => known.has(g))) return undefined;
+  const coverage = tapCoverage(facts.tapPolicy, facts.memberOf, profile.tapLifetimeMinutes);
+  return {
+    readAt: new Date().toISOString(),
+    methods: orderForDeletion(facts.methods, DELETABLE),
+    tap: coverage.covered
+      ? {
+          covered: true,
+          lifetimeInMinutes: coverage.lifetimeInMinutes,
+          // One-time use by default; a policy that demands it wins over a profile that does not.
+          isUsableOnce: profile.tapUsableOnce || facts.tapPolicy.isUsableOnce,
+        }
+      : coverage,
+  };
 }
 
-export async function resetAuthenticationMethods(input: RecoveryInput): Promise<StepVerdict> {
+/** The same read the match makes for this step, made by the step itself (a re-run, or a changed policy). */
+async function prepareAfresh(record: RecoveryRecord, profile: PolicyProfile): Promise<PreparedRecovery> {
   const s = services();
-  const record = await openRecord(input.recoveryId);
   const userId = record.userId!;
-  // Never strip a user's methods unless the TAP that replaces them can be issued right after.
-  if (!record.methodsRemoved) {
-    const coverage = await tapCoverageFor(userId, profileOf(record).tapLifetimeMinutes);
-    if (!coverage.covered) {
-      return tapBlocked(input.recoveryId, { reason: coverage.reason, before: "method reset" });
-    }
-  }
-  // Listed afresh on every run: a re-run after partial success sees only what is left.
-  const deletable = new Set(Object.keys(METHOD_COLLECTIONS));
-  const methods = await s.directory.listAuthenticationMethods(userId);
-  const deletions = await s.directory.deleteAuthenticationMethods(userId, deletionRounds(methods, deletable));
-  const refused = deletions.filter((d) => d.outcome === "refused");
-  if (refused.length > 0) {
-    // 429/5xx after the batch retries: let the durable retry policy run the step again.
-    const transient = refused.some((d) => d.status === 429 || d.status >= 500);
-    throw new DependencyError(
-      "directory_error",
-      `Graph refused ${refused.length} method deletions (${refused.map((d) => `${d.status} ${d.code}`).join(", ")})`,
-      transient,
-    );
-  }
-  const remaining = orderForDeletion(await s.directory.listAuthenticationMethods(userId), deletable);
-  if (remaining.length > 0) {
-    throw new DependencyError("directory_error", `${remaining.length} methods remain after reset`, true);
-  }
-  const ordered = deletions.filter((d) => d.outcome === "deleted").map((d) => d.method);
-  await s.recoveries.update(input.recoveryId, (r) => ({
-    ...r,
-    methodsRemoved: (r.methodsRemoved ?? 0) + ordered.length,
-  }));
-  await s.audit.record({
-    recoveryId: input.recoveryId,
-    event: "authentication_methods_reset",
-    onceKey: "authentication_methods_reset",
-    outcome: "success",
-    detail: {
-      removed: ordered.length,
-      types: ordered.map((m) => m.odataType.replace("#microsoft.graph.", "")),
-    },
+  const known = record.tapPolicyGroups ?? [];
+  const facts = await s.directory.readForMatch(userId, {
+    attributes: [],
+    contacts: false,
+    manager: false,
+    recovery: { tapPolicyGroups: known },
   });
-  return { ok: true };
+  const unknown = facts.tapPolicy ? tapPolicyGroups(facts.tapPolicy).filter((g) => !known.includes(g)) : [];
+  if (unknown.length > 0) {
+    for (const id of await s.directory.memberOf(userId, unknown)) facts.memberOf?.add(id);
+  }
+  return prepareRecovery({ ...record, tapPolicyGroups: [...known, ...unknown] }, profile, facts)!;
 }
 
-export async function revokeSignInSessions(input: RecoveryInput): Promise<void> {
+/**
+ * Resets the methods, revokes the sessions and issues the TAP, in that order, in one round trip
+ * (its first run writes at once with what the match read; a re-run reads afresh, since an
+ * earlier run may have changed things). Never strips a user's methods unless the policy lets
+ * the TAP that replaces them be issued. A re-run does only what is left: methods already gone
+ * are not listed, sessions revoked are not revoked again, and a TAP already sealed is not
+ * issued again.
+ */
+export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict> {
   const s = services();
-  const record = await openRecord(input.recoveryId);
-  if (record.sessionsRevokedAt) return; // a re-run must not revoke twice
-  await s.directory.revokeSignInSessions(record.userId!);
-  await s.recoveries.update(input.recoveryId, (r) => ({ ...r, sessionsRevokedAt: new Date().toISOString() }));
-  await s.audit.record({
-    recoveryId: input.recoveryId,
-    event: "sign_in_sessions_revoked",
-    outcome: "success",
-  });
-}
-
-export async function issueTemporaryAccessPass(
-  input: RecoveryInput,
-  context: InvocationContext,
-): Promise<StepVerdict> {
-  const s = services();
-  const record = await openRecord(input.recoveryId);
-  if (record.tapIssuedAt && (await s.taps.exists(input.recoveryId))) return { ok: true };
+  const recoveryId = input.recoveryId;
+  const record = await openRecord(recoveryId);
+  if (record.tapIssuedAt && (await s.taps.exists(recoveryId))) return { ok: true };
+  const userId = record.userId!;
   const profile = profileOf(record);
-  // Checked at discovery too; checked again because the policy may have changed meanwhile.
-  const coverage = await tapCoverageFor(record.userId!, profile.tapLifetimeMinutes);
-  if (!coverage.covered) {
-    return tapBlocked(input.recoveryId, { reason: coverage.reason });
+  const prepared = record.preparedRecovery ?? (await prepareAfresh(record, profile));
+  if (!prepared.tap.covered) {
+    return tapBlocked(recoveryId, { reason: prepared.tap.reason, before: "method reset" });
   }
-  const { lifetimeInMinutes } = coverage;
-  let created: Awaited<ReturnType<typeof s.directory.createTemporaryAccessPass>>;
-  try {
-    created = await s.directory.createTemporaryAccessPass(record.userId!, {
-      lifetimeInMinutes,
-      // One-time use by default; a policy that demands it wins over a profile that does not.
-      isUsableOnce: profile.tapUsableOnce || coverage.policyRequiresOneTimeUse,
-    });
-  } catch (err) {
-    const status = graphStatusOf(err);
-    if (status === 400 || status === 403) {
-      return tapBlocked(input.recoveryId, { graphStatus: status });
-    }
-    throw err;
-  }
+  const written = await s.directory.applyRecovery(userId, {
+    deletions: prepared.methods as AuthenticationMethod[],
+    revoke: !record.sessionsRevokedAt,
+    tap: { lifetimeInMinutes: prepared.tap.lifetimeInMinutes, isUsableOnce: prepared.tap.isUsableOnce },
+  });
+  const removed = written.deletions.filter((d) => d.outcome === "deleted").map((d) => d.method);
+  const allGone = written.deletions.every((d) => d.outcome === "deleted" || d.outcome === "already_gone");
+  const revoked = !record.sessionsRevokedAt && written.revoke === undefined;
+  const tap = written.tap && "created" in written.tap ? written.tap.created : undefined;
+
   // Seal at once: from here on the TAP exists only as a JWE.
-  const clientJwk = record.tapEncryptionKey
-    ? clientJwkSchema.parse(JSON.parse(record.tapEncryptionKey))
-    : undefined;
-  const binding = { recoveryId: input.recoveryId };
-  const jwe = clientJwk
-    ? await sealTap(created.temporaryAccessPass, { clientJwk }, binding)
-    : await sealTap(
-        created.temporaryAccessPass,
-        { serverSecret: await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET) },
-        binding,
-      );
-  const expiresAt = new Date(
-    Date.parse(created.startDateTime) + created.lifetimeInMinutes * 60_000,
-  ).toISOString();
-  await s.taps.put({
-    recoveryId: input.recoveryId,
-    jwe,
-    sealedFor: clientJwk ? "client" : "server",
-    expiresAt,
-    lifetimeInMinutes: created.lifetimeInMinutes,
-    isUsableOnce: created.isUsableOnce,
-    createdAt: new Date().toISOString(),
-  });
-  await s.recoveries.update(input.recoveryId, (r) => ({ ...r, tapIssuedAt: new Date().toISOString() }));
-  // Each issuance sweeps the sealed TAPs earlier clients never came back for (no timer trigger needed).
-  const purged = await s.taps.purgeExpired(new Date());
-  if (purged > 0) context.info(`purged ${purged} expired TAP hand-offs`);
-  await s.audit.record({
-    recoveryId: input.recoveryId,
-    event: "temporary_access_pass_issued",
-    onceKey: "temporary_access_pass_issued",
-    outcome: "success",
-    detail: {
+  let sealed: { expiresAt: string; sealedFor: "client" | "server" } | undefined;
+  if (tap) {
+    const clientJwk = record.tapEncryptionKey
+      ? clientJwkSchema.parse(JSON.parse(record.tapEncryptionKey))
+      : undefined;
+    const binding = { recoveryId };
+    const jwe = clientJwk
+      ? await sealTap(tap.temporaryAccessPass, { clientJwk }, binding)
+      : await sealTap(
+          tap.temporaryAccessPass,
+          { serverSecret: await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET) },
+          binding,
+        );
+    const expiresAt = new Date(Date.parse(tap.startDateTime) + tap.lifetimeInMinutes * 60_000).toISOString();
+    sealed = { expiresAt, sealedFor: clientJwk ? "client" : "server" };
+    await s.taps.put({
+      recoveryId,
+      jwe,
+      sealedFor: sealed.sealedFor,
       expiresAt,
-      lifetimeInMinutes: created.lifetimeInMinutes,
-      isUsableOnce: created.isUsableOnce,
-      sealedFor: clientJwk ? "client" : "server",
-      registerUrl: REGISTER_URL,
-    },
-  });
-  return { ok: true };
+      lifetimeInMinutes: tap.lifetimeInMinutes,
+      isUsableOnce: tap.isUsableOnce,
+      createdAt: new Date().toISOString(),
+    });
+  }
+  // What this run did, in one write; the prepared read is spent (a re-run reads afresh).
+  const now = new Date().toISOString();
+  await s.recoveries.update(
+    recoveryId,
+    (r) => ({
+      ...r,
+      preparedRecovery: undefined,
+      methodsRemoved: (r.methodsRemoved ?? 0) + removed.length,
+      ...(revoked ? { sessionsRevokedAt: now } : {}),
+      ...(tap ? { tapIssuedAt: now } : {}),
+    }),
+    record,
+  );
+  // The audit entries of this run, in one table transaction.
+  const events: Parameters<typeof s.audit.recordAll>[0][number][] = [];
+  if (allGone) {
+    events.push({
+      recoveryId,
+      event: "authentication_methods_reset",
+      onceKey: "authentication_methods_reset",
+      outcome: "success",
+      detail: {
+        removed: (record.methodsRemoved ?? 0) + removed.length,
+        types: removed.map((m) => m.odataType.replace("#microsoft.graph.", "")),
+      },
+    });
+  }
+  if (revoked) events.push({ recoveryId, event: "sign_in_sessions_revoked", outcome: "success" });
+  if (tap && sealed) {
+    events.push({
+      recoveryId,
+      event: "temporary_access_pass_issued",
+      onceKey: "temporary_access_pass_issued",
+      outcome: "success",
+      detail: {
+        expiresAt: sealed.expiresAt,
+        lifetimeInMinutes: tap.lifetimeInMinutes,
+        isUsableOnce: tap.isUsableOnce,
+        sealedFor: sealed.sealedFor,
+        registerUrl: REGISTER_URL,
+      },
+    });
+  }
+  await s.audit.recordAll(events);
+  // (Sealed TAPs nobody came back for are purged by the housekeeping timer.)
+  if (tap && sealed) return { ok: true };
+  // Something in the chain failed; what ran before it is recorded above.
+  const tapFailure = written.tap && !("created" in written.tap) ? written.tap : undefined;
+  if (
+    allGone &&
+    written.revoke === undefined &&
+    tapFailure &&
+    (tapFailure.status === 400 || tapFailure.status === 403)
+  ) {
+    // Graph refused the TAP itself: the policy changed since it was read.
+    return tapBlocked(recoveryId, { graphStatus: tapFailure.status, graphCode: tapFailure.code ?? null });
+  }
+  const failures = [
+    ...written.deletions
+      .filter((d) => d.outcome === "refused")
+      .map((d) => ({ what: "method deletion", status: d.status, code: d.code })),
+    ...(written.revoke && written.revoke.status !== 424
+      ? [{ what: "session revocation", ...written.revoke }]
+      : []),
+    ...(tapFailure && tapFailure.status !== 424 ? [{ what: "TAP creation", ...tapFailure }] : []),
+  ];
+  // A lost answer, throttling or an outage: the durable retry policy runs the step again.
+  const transient = failures.length === 0 || failures.some((f) => f.status === 429 || f.status >= 500);
+  throw new DependencyError(
+    "directory_error",
+    `Graph refused the recovery writes (${failures.map((f) => `${f.what} ${f.status} ${f.code ?? ""}`.trim()).join(", ") || "nothing answered"})`,
+    transient,
+  );
 }

@@ -1,0 +1,101 @@
+/**
+ * The repositories' request-saving paths against a real Azurite: an update that starts from
+ * the record its caller already read, and audit entries written in one table transaction —
+ * each still correct when what it assumed no longer holds (a concurrent writer, a re-run).
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { TokenCredential } from "@azure/identity";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { AuditRepository } from "../../src/store/audit";
+import { RecoveryRepository } from "../../src/store/recoveries";
+import { TableStore } from "../../src/store/tables";
+
+const noCredential: TokenCredential = {
+  getToken: async () => {
+    throw new Error("connection strings need no token");
+  },
+};
+
+describe("requests saved by the repositories", () => {
+  let tables: TableStore;
+  beforeAll(() => {
+    tables = new TableStore(
+      {
+        storage: { kind: "connectionString", connectionString: inject("azuriteConnectionString") },
+        tablePrefix: `r${randomBytes(4).toString("hex")}`,
+      },
+      noCredential,
+    );
+  });
+
+  async function newRecovery(recoveries: RecoveryRepository): Promise<string> {
+    const recoveryId = randomUUID();
+    const now = new Date().toISOString();
+    await recoveries.create({
+      recoveryId,
+      tokenHash: "h",
+      status: "pending",
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now,
+      username: "a@b.example",
+      clientAddress: "127.0.0.1",
+      methodsRemoved: 0,
+    });
+    return recoveryId;
+  }
+
+  it("an update from a record read before a concurrent write reads again and loses nothing", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const recoveryId = await newRecovery(recoveries);
+    const known = (await recoveries.get(recoveryId))!;
+    // Someone else writes after our read: our etag is stale.
+    await recoveries.update(recoveryId, (r) => ({ ...r, status: "cancelled" }));
+    const seen: string[] = [];
+    const after = await recoveries.update(
+      recoveryId,
+      (r) => {
+        seen.push(r.status);
+        return { ...r, methodsRemoved: 3 };
+      },
+      known,
+    );
+    // First from what we knew, then (412) from what is stored.
+    expect(seen).toEqual(["pending", "cancelled"]);
+    expect(after).toMatchObject({ status: "cancelled", methodsRemoved: 3 });
+    expect(await recoveries.get(recoveryId)).toMatchObject({ status: "cancelled", methodsRemoved: 3 });
+  });
+
+  it("advance from a known record leaves a recovery closed meanwhile as it is", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const recoveryId = await newRecovery(recoveries);
+    const known = (await recoveries.get(recoveryId))!;
+    await recoveries.update(recoveryId, (r) => ({ ...r, status: "cancelled" }));
+    await recoveries.advance(recoveryId, { status: "validating" }, known);
+    expect((await recoveries.get(recoveryId))?.status).toBe("cancelled");
+  });
+
+  it("records several events in one transaction, and on a re-run records only those not yet there", async () => {
+    const audit = new AuditRepository(tables);
+    const recoveryId = randomUUID();
+    const event = (name: string, once = true) => ({
+      recoveryId,
+      event: name,
+      outcome: "success" as const,
+      ...(once ? { onceKey: name } : {}),
+    });
+    await audit.recordAll([event("authentication_methods_reset"), event("sign_in_sessions_revoked", false)]);
+    expect((await audit.list(recoveryId)).map((e) => e.event).sort()).toEqual([
+      "authentication_methods_reset",
+      "sign_in_sessions_revoked",
+    ]);
+    // A re-run: the first is there already (its onceKey), so the transaction fails as a whole;
+    // each event is then recorded on its own, the one already there skipped.
+    await audit.recordAll([event("authentication_methods_reset"), event("temporary_access_pass_issued")]);
+    expect((await audit.list(recoveryId)).map((e) => e.event).sort()).toEqual([
+      "authentication_methods_reset",
+      "sign_in_sessions_revoked",
+      "temporary_access_pass_issued",
+    ]);
+  });
+});
