@@ -55,12 +55,14 @@ function listed(affected: ScopedUser[]) {
   }));
 }
 
-export function usersWithoutNames(facts: DiagnosticsFacts): DiagnosticCheck {
-  const id = "users_without_names";
-  const title = "Users in scope without given name or surname";
-  const s = scope(facts, id, title);
-  if (!s.ok) return s.check;
-  const affected = s.scoped.filter(({ user }) => !user.givenName?.trim() || !user.surname?.trim());
+/** A check over the users in scope: pass when none is affected (unless the view was cut), else fail or warn by mode. */
+function affectedUsersCheck(
+  id: string,
+  title: string,
+  s: { scoped: ScopedUser[]; truncated: boolean },
+  affected: ScopedUser[],
+  text: { pass: string; affected: string; fix: string },
+): DiagnosticCheck {
   const evidence = {
     usersInScope: s.scoped.length,
     affected: affected.length,
@@ -69,24 +71,22 @@ export function usersWithoutNames(facts: DiagnosticsFacts): DiagnosticCheck {
   };
   if (affected.length === 0) {
     const status = unlessTruncated("pass", s.truncated);
-    return entry(
-      id,
-      title,
-      status,
-      status === "pass"
-        ? `All ${s.scoped.length} users in scope have a given name and a surname.`
-        : TRUNCATED_NOTE,
-      evidence,
-    );
+    return entry(id, title, status, status === "pass" ? text.pass : TRUNCATED_NOTE, evidence);
   }
-  return entry(
-    id,
-    title,
-    severityFor(affected.map((a) => a.profile)),
-    `${affected.length} user(s) in scope lack givenName or surname: their verified name can never match (name_missing).`,
-    evidence,
-    "Fill in givenName and surname (as on the person's ID document) in Entra ID or the HR source that provisions it.",
-  );
+  return entry(id, title, severityFor(affected.map((a) => a.profile)), text.affected, evidence, text.fix);
+}
+
+export function usersWithoutNames(facts: DiagnosticsFacts): DiagnosticCheck {
+  const id = "users_without_names";
+  const title = "Users in scope without given name or surname";
+  const s = scope(facts, id, title);
+  if (!s.ok) return s.check;
+  const affected = s.scoped.filter(({ user }) => !user.givenName?.trim() || !user.surname?.trim());
+  return affectedUsersCheck(id, title, s, affected, {
+    pass: `All ${s.scoped.length} users in scope have a given name and a surname.`,
+    affected: `${affected.length} user(s) in scope lack givenName or surname: their verified name can never match (name_missing).`,
+    fix: "Fill in givenName and surname (as on the person's ID document) in Entra ID or the HR source that provisions it.",
+  });
 }
 
 export function usersWithoutSignIn(facts: DiagnosticsFacts): DiagnosticCheck {
@@ -104,32 +104,11 @@ export function usersWithoutSignIn(facts: DiagnosticsFacts): DiagnosticCheck {
     );
   const signIns = facts.signIns.value;
   const affected = s.scoped.filter(({ user }) => !signIns.get(user.id));
-  const evidence = {
-    usersInScope: s.scoped.length,
-    affected: affected.length,
-    sample: listed(affected),
-    truncated: s.truncated,
-  };
-  if (affected.length === 0) {
-    const status = unlessTruncated("pass", s.truncated);
-    return entry(
-      id,
-      title,
-      status,
-      status === "pass"
-        ? `All ${s.scoped.length} users in scope have signed in successfully before.`
-        : TRUNCATED_NOTE,
-      evidence,
-    );
-  }
-  return entry(
-    id,
-    title,
-    severityFor(affected.map((a) => a.profile)),
-    `${affected.length} user(s) in scope never signed in successfully: discovery refuses them (no_prior_sign_in).`,
-    evidence,
-    "These users must sign in once (e.g. with a TAP issued by the helpdesk) before self-service recovery is offered, as in Entra's own account recovery.",
-  );
+  return affectedUsersCheck(id, title, s, affected, {
+    pass: `All ${s.scoped.length} users in scope have signed in successfully before.`,
+    affected: `${affected.length} user(s) in scope never signed in successfully: discovery refuses them (no_prior_sign_in).`,
+    fix: "These users must sign in once (e.g. with a TAP issued by the helpdesk) before self-service recovery is offered, as in Entra's own account recovery.",
+  });
 }
 
 export function namesakesInScope(facts: DiagnosticsFacts): DiagnosticCheck {
