@@ -1,6 +1,13 @@
 /** Small helpers shared by the checks: building an entry, sampling lists, mode-dependent severity. */
-import type { PolicyProfile } from "../../../recovery/policy";
+import type { PolicyDocument, PolicyProfile } from "../../../recovery/policy";
 import type { CheckStatus, DiagnosticCheck } from "../../diagnosticsReport";
+import {
+  type DiagnosticsFacts,
+  type Population,
+  type ScopedUser,
+  scopeTruncated,
+  usersInScope,
+} from "../facts";
 
 /** Lists in evidence are cut to this many entries (the count says how many there were). */
 export const SAMPLE_SIZE = 20;
@@ -56,3 +63,37 @@ export function unlessTruncated(status: CheckStatus, truncated: boolean): CheckS
 
 export const TRUNCATED_NOTE =
   "The directory is larger than DIAGNOSTICS_MAX_USERS: only part of it was examined, so this check cannot pass.";
+
+const SCOPE_FIX = "Grant the app GroupMember.Read.All and User.Read.All.";
+
+/** What every check about the users in scope needs: the policy, the population read, who is in scope. */
+export type ScopeResult =
+  | { ok: true; policy: PolicyDocument; population: Population; scoped: ScopedUser[]; truncated: boolean }
+  | { ok: false; check: DiagnosticCheck };
+
+/** The users in scope, or the failed check saying which input could not be read. */
+export function scopeOf(facts: DiagnosticsFacts, id: string, title: string): ScopeResult {
+  if (!facts.policy.ok)
+    return {
+      ok: false,
+      check: unreadable(
+        id,
+        title,
+        "the policy profiles",
+        facts.policy.error,
+        "Fix the policy store (see policy_store).",
+      ),
+    };
+  if (!facts.population.ok)
+    return {
+      ok: false,
+      check: unreadable(id, title, "the users in scope", facts.population.error, SCOPE_FIX),
+    };
+  return {
+    ok: true,
+    policy: facts.policy.value,
+    population: facts.population.value,
+    scoped: usersInScope(facts.policy.value, facts.population.value),
+    truncated: scopeTruncated(facts.population.value),
+  };
+}

@@ -11,8 +11,8 @@
  */
 import type { ConditionalAccessPolicy } from "../../../directory/diagnosticsReads";
 import type { CheckStatus, DiagnosticCheck } from "../../diagnosticsReport";
-import { type DiagnosticsFacts, scopeTruncated, usersInScope } from "../facts";
-import { entry, sample, severityFor, unlessTruncated, unreadable, worst } from "./common";
+import { type DiagnosticsFacts, scopeTruncated } from "../facts";
+import { entry, sample, scopeOf, severityFor, unlessTruncated, unreadable, worst } from "./common";
 
 export const REGISTER_SECURITY_INFO = "urn:user:registersecurityinfo";
 
@@ -97,24 +97,9 @@ export function conditionalAccessRegistration(facts: DiagnosticsFacts): Diagnost
       facts.conditionalAccess.error,
       "Grant the app Policy.Read.All.",
     );
-  if (!facts.policy.ok)
-    return unreadable(
-      id,
-      title,
-      "the policy profiles",
-      facts.policy.error,
-      "Fix the policy store (see policy_store).",
-    );
-  if (!facts.population.ok)
-    return unreadable(
-      id,
-      title,
-      "the users in scope",
-      facts.population.error,
-      "Grant the app GroupMember.Read.All and User.Read.All.",
-    );
-  const population = facts.population.value;
-  const scoped = usersInScope(facts.policy.value, population);
+  const s = scopeOf(facts, id, title);
+  if (!s.ok) return s.check;
+  const { population, scoped } = s;
   const rows: Record<string, unknown>[] = [];
   const statuses: CheckStatus[] = [];
   for (const policy of facts.conditionalAccess.value.filter(targetsRegistration)) {

@@ -5,8 +5,17 @@
  */
 import { ALL_USERS, tapCoverage } from "../../../recovery/tapPolicy";
 import type { DiagnosticCheck } from "../../diagnosticsReport";
-import { type DiagnosticsFacts, scopeTruncated, usersInScope } from "../facts";
-import { entry, sample, severityFor, TRUNCATED_NOTE, unlessTruncated, unreadable, worst } from "./common";
+import type { DiagnosticsFacts } from "../facts";
+import {
+  entry,
+  sample,
+  scopeOf,
+  severityFor,
+  TRUNCATED_NOTE,
+  unlessTruncated,
+  unreadable,
+  worst,
+} from "./common";
 
 const POLICY_FIX_PERMISSION =
   "Grant the app Policy.Read.All (it reads the TAP policy at every discovery too).";
@@ -35,24 +44,10 @@ export function tapPolicyScope(facts: DiagnosticsFacts): DiagnosticCheck {
   const title = "TAP policy covers every user in scope";
   if (!facts.tapPolicy.ok)
     return unreadable(id, title, "the TAP policy", facts.tapPolicy.error, POLICY_FIX_PERMISSION);
-  if (!facts.policy.ok)
-    return unreadable(
-      id,
-      title,
-      "the policy profiles",
-      facts.policy.error,
-      "Fix the policy store (see policy_store).",
-    );
-  if (!facts.population.ok)
-    return unreadable(
-      id,
-      title,
-      "the users in scope",
-      facts.population.error,
-      "Grant the app GroupMember.Read.All and User.Read.All.",
-    );
+  const s = scopeOf(facts, id, title);
+  if (!s.ok) return s.check;
   const tap = facts.tapPolicy.value;
-  const policy = facts.policy.value;
+  const policy = s.policy;
   const excludedGroups = new Set(tap.excludeTargets.map((t) => t.id));
   const targetsAll = tap.includeTargets.some((t) => t.id === ALL_USERS);
   const perProfile = new Map(
@@ -65,10 +60,10 @@ export function tapPolicyScope(facts: DiagnosticsFacts): DiagnosticCheck {
       },
     ]),
   );
-  for (const { user, profile } of usersInScope(policy, facts.population.value)) {
+  for (const { user, profile } of s.scoped) {
     const row = perProfile.get(profile.id)!;
     row.inScope++;
-    const memberOf = facts.population.value.memberOf.get(user.id) ?? new Set<string>();
+    const memberOf = s.population.memberOf.get(user.id) ?? new Set<string>();
     const coverage = tapCoverage({ ...tap, state: "enabled" }, memberOf, profile.tapLifetimeMinutes);
     if (!coverage.covered)
       row.notCovered.push({
@@ -83,7 +78,7 @@ export function tapPolicyScope(facts: DiagnosticsFacts): DiagnosticCheck {
   );
   const rows = [...perProfile.values()];
   const failing = rows.filter((r) => r.notCovered.length > 0).map((r) => r.profile);
-  const truncated = scopeTruncated(facts.population.value);
+  const truncated = s.truncated;
   const status = unlessTruncated(
     worst([
       failing.length ? severityFor(failing) : "pass",

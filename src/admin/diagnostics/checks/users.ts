@@ -6,46 +6,17 @@
 import { normalizedName } from "../../../directory/graph";
 import { disambiguatesNamesakes, type PolicyProfile, selectProfile } from "../../../recovery/policy";
 import type { DiagnosticCheck } from "../../diagnosticsReport";
-import { type DiagnosticsFacts, type ScopedUser, scopeTruncated, usersInScope } from "../facts";
+import type { DiagnosticsFacts, ScopedUser } from "../facts";
 import {
   entry,
   SAMPLE_SIZE,
   sample,
+  scopeOf,
   severityFor,
   TRUNCATED_NOTE,
   unlessTruncated,
   unreadable,
 } from "./common";
-
-const SCOPE_FIX = "Grant the app GroupMember.Read.All and User.Read.All.";
-
-type ScopeResult =
-  | { ok: true; scoped: ScopedUser[]; truncated: boolean }
-  | { ok: false; check: DiagnosticCheck };
-
-function scope(facts: DiagnosticsFacts, id: string, title: string): ScopeResult {
-  if (!facts.policy.ok)
-    return {
-      ok: false,
-      check: unreadable(
-        id,
-        title,
-        "the policy profiles",
-        facts.policy.error,
-        "Fix the policy store (see policy_store).",
-      ),
-    };
-  if (!facts.population.ok)
-    return {
-      ok: false,
-      check: unreadable(id, title, "the users in scope", facts.population.error, SCOPE_FIX),
-    };
-  return {
-    ok: true,
-    scoped: usersInScope(facts.policy.value, facts.population.value),
-    truncated: scopeTruncated(facts.population.value),
-  };
-}
 
 function listed(affected: ScopedUser[]) {
   return sample(affected).map(({ user, profile }) => ({
@@ -79,7 +50,7 @@ function affectedUsersCheck(
 export function usersWithoutNames(facts: DiagnosticsFacts): DiagnosticCheck {
   const id = "users_without_names";
   const title = "Users in scope without given name or surname";
-  const s = scope(facts, id, title);
+  const s = scopeOf(facts, id, title);
   if (!s.ok) return s.check;
   const affected = s.scoped.filter(({ user }) => !user.givenName?.trim() || !user.surname?.trim());
   return affectedUsersCheck(id, title, s, affected, {
@@ -92,7 +63,7 @@ export function usersWithoutNames(facts: DiagnosticsFacts): DiagnosticCheck {
 export function usersWithoutSignIn(facts: DiagnosticsFacts): DiagnosticCheck {
   const id = "users_without_sign_in";
   const title = "Users in scope without a prior successful sign-in";
-  const s = scope(facts, id, title);
+  const s = scopeOf(facts, id, title);
   if (!s.ok) return s.check;
   if (!facts.signIns.ok)
     return unreadable(
@@ -114,7 +85,7 @@ export function usersWithoutSignIn(facts: DiagnosticsFacts): DiagnosticCheck {
 export function namesakesInScope(facts: DiagnosticsFacts): DiagnosticCheck {
   const id = "namesakes_in_scope";
   const title = "Namesakes among users in scope";
-  const s = scope(facts, id, title);
+  const s = scopeOf(facts, id, title);
   if (!s.ok) return s.check;
   // Discovery counts every other enabled account of the tenant. When the candidates are not
   // complete (or not readable), the users in scope are still compared with each other.
