@@ -5,7 +5,7 @@
  * opened in this browser. The recovery token stays in sessionStorage, never in a URL; a lost
  * connection while polling shows "reconnecting" and retries with backoff until it is back.
  */
-import type { RecoveryStatus } from "../recovery/status";
+import { TERMINAL_STATUSES } from "../recovery/status";
 import { cancelRecovery, type RecoveryView, readRecovery, startRecovery } from "./api";
 import { announce, byId } from "./dom";
 import * as screens from "./screens";
@@ -13,14 +13,6 @@ import { clearSession, loadSession, type Session, saveSession } from "./session"
 import { en } from "./strings/en";
 import { createTapKey, forgetTapKey, loadTapKey, openTap, saveTapKey } from "./tapKey";
 
-const TERMINAL: ReadonlySet<RecoveryStatus> = new Set([
-  "recovered",
-  "evaluation_passed",
-  "failed",
-  "expired",
-  "not_eligible",
-  "cancelled",
-]);
 const USERNAME = /^[^\s@]+@[^\s@]+$/;
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 15_000;
@@ -104,7 +96,7 @@ async function poll(): Promise<void> {
     return screens.lostScreen(handlers);
   }
   await show(answer.value);
-  if (!TERMINAL.has(answer.value.status)) schedule(current.pollAfterMs);
+  if (!TERMINAL_STATUSES.has(answer.value.status)) schedule(current.pollAfterMs);
 }
 
 async function show(view: RecoveryView): Promise<void> {

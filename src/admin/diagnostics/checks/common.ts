@@ -38,6 +38,11 @@ export function unreadable(
   return entry(id, title, "fail", `Could not read ${what}: ${error}`, { error }, fix);
 }
 
+/** A check that needs the policy profiles, which could not be read. */
+export function policyUnreadable(id: string, title: string, error: string): DiagnosticCheck {
+  return unreadable(id, title, "the policy profiles", error, "Fix the policy store (see policy_store).");
+}
+
 /**
  * A problem that stops users of a Production profile from recovering now is a failure; under
  * an Evaluation profile (no TAP is issued yet) it is a warning to fix before switching.

@@ -10,7 +10,7 @@ import { TAP_HANDOFF_KEY_SECRET } from "../../../tap/seal";
 import type { CheckStatus, DiagnosticCheck } from "../../diagnosticsReport";
 import type { DiagnosticsFacts } from "../facts";
 import { GRAPH_PERMISSIONS, SATISFIED_BY } from "../permissions";
-import { entry, severityFor, unreadable, worst } from "./common";
+import { entry, policyUnreadable, severityFor, unreadable, worst } from "./common";
 
 /** Microsoft's default Face Check threshold; lower accepts weaker matches. */
 const DEFAULT_FACE_CHECK_THRESHOLD = 70;
@@ -72,14 +72,7 @@ export function verifiedIdAuthority(facts: DiagnosticsFacts): DiagnosticCheck {
 export function faceCheck(facts: DiagnosticsFacts): DiagnosticCheck {
   const id = "face_check";
   const title = "Face Check in the policy profiles";
-  if (!facts.policy.ok)
-    return unreadable(
-      id,
-      title,
-      "the policy profiles",
-      facts.policy.error,
-      "Fix the policy store (see policy_store).",
-    );
+  if (!facts.policy.ok) return policyUnreadable(id, title, facts.policy.error);
   const profiles = facts.policy.value.profiles;
   const rows = profiles.map((p) => ({
     profile: p.id,
@@ -120,14 +113,7 @@ export function faceCheck(facts: DiagnosticsFacts): DiagnosticCheck {
 export function idvProviders(facts: DiagnosticsFacts): DiagnosticCheck {
   const id = "idv_providers";
   const title = "Identity verification providers";
-  if (!facts.policy.ok)
-    return unreadable(
-      id,
-      title,
-      "the policy profiles",
-      facts.policy.error,
-      "Fix the policy store (see policy_store).",
-    );
+  if (!facts.policy.ok) return policyUnreadable(id, title, facts.policy.error);
   const profiles = facts.policy.value.profiles;
   const known = new Map(facts.providers.map((p) => [p.name, p]));
   const routedBy = new Map<string, string[]>();

@@ -8,6 +8,7 @@ import type { DiagnosticCheck } from "../../diagnosticsReport";
 import type { DiagnosticsFacts } from "../facts";
 import {
   entry,
+  policyUnreadable,
   sample,
   scopeOf,
   severityFor,
@@ -130,14 +131,7 @@ export function tapPolicyLifetime(facts: DiagnosticsFacts): DiagnosticCheck {
   const title = "TAP lifetime bounds fit the profiles";
   if (!facts.tapPolicy.ok)
     return unreadable(id, title, "the TAP policy", facts.tapPolicy.error, POLICY_FIX_PERMISSION);
-  if (!facts.policy.ok)
-    return unreadable(
-      id,
-      title,
-      "the policy profiles",
-      facts.policy.error,
-      "Fix the policy store (see policy_store).",
-    );
+  if (!facts.policy.ok) return policyUnreadable(id, title, facts.policy.error);
   const tap = facts.tapPolicy.value;
   const rows = facts.policy.value.profiles.map((p) => {
     const coverage = tapCoverage(

@@ -9,6 +9,7 @@ import type { DiagnosticCheck } from "../../diagnosticsReport";
 import type { DiagnosticsFacts, ScopedUser } from "../facts";
 import {
   entry,
+  policyUnreadable,
   SAMPLE_SIZE,
   sample,
   scopeOf,
@@ -184,14 +185,7 @@ export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
 export function privilegedInProduction(facts: DiagnosticsFacts): DiagnosticCheck {
   const id = "privileged_roles_in_production";
   const title = "Privileged role holders in scope of a Production profile";
-  if (!facts.policy.ok)
-    return unreadable(
-      id,
-      title,
-      "the policy profiles",
-      facts.policy.error,
-      "Fix the policy store (see policy_store).",
-    );
+  if (!facts.policy.ok) return policyUnreadable(id, title, facts.policy.error);
   if (!facts.privileged.ok)
     return unreadable(
       id,
