@@ -92,6 +92,13 @@ export const SETTINGS: readonly SettingDoc[] = [
     description: "Microsoft Graph origin. Default https://graph.microsoft.com.",
   },
   {
+    name: "GRAPH_TIMEOUT_SECONDS",
+    required: false,
+    sample: "30",
+    description:
+      "How long one Graph request may take before it is abandoned and retried as a transient failure (1–120).",
+  },
+  {
     name: "VERIFIED_ID_BASE_URL",
     required: false,
     sample: "http://127.0.0.1:7083",
@@ -272,6 +279,8 @@ export interface AppConfig {
   tenantId: string;
   credential: { kind: "default" } | { kind: "dev-static"; token: string };
   graphBaseUrl: string;
+  /** Per-request Graph timeout: a hung call fails as transient instead of holding an activity forever. */
+  graphTimeoutSeconds: number;
   verifiedId: {
     baseUrl: string;
     authority: string;
@@ -478,6 +487,7 @@ export function loadConfig(env: Env): AppConfig {
     tenantId,
     credential,
     graphBaseUrl: url(env, "GRAPH_BASE_URL", "https://graph.microsoft.com"),
+    graphTimeoutSeconds: integer(env, "GRAPH_TIMEOUT_SECONDS", 30, 1, 120),
     verifiedId: {
       baseUrl: url(env, "VERIFIED_ID_BASE_URL", "https://verifiedid.did.msidentity.com"),
       authority,
