@@ -609,7 +609,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const workflows = new Map<string, number | null>();
   for (const r of rows)
     if (r.status === "pending") workflows.set(r.partitionKey, await env.workflowStatus(r.partitionKey));
-  const invariants = await checkInvariants(env, driven, rows, { badInput, lateDeliveries, workflows, log });
+  const invariants = await checkInvariants(env, driven, rows, {
+    badInput,
+    lateDeliveries,
+    answersChecked: faults.malformed_request + faults.delivered_after_deadline,
+    workflows,
+    log,
+  });
   const audit = await env.rows<{ partitionKey: string; event: string; code?: string }>("Audit");
   const eligibility = (id: string | undefined) =>
     audit.find((a) => a.partitionKey === id && a.event === "eligibility_checked")?.code;
@@ -664,6 +670,8 @@ async function checkInvariants(
   rows: readonly RecoveryRow[],
   extra: {
     badInput: string[];
+    /** Malformed requests and late deliveries whose answers were checked. */
+    answersChecked: number;
     lateDeliveries: string[];
     /** Durable status of each record still pending. */
     workflows: ReadonlyMap<string, number | null>;
@@ -820,7 +828,7 @@ async function checkInvariants(
     checked: 0,
     violations: [...extra.badInput, ...extra.lateDeliveries],
   };
-  noServerError.checked = extra.badInput.length + extra.lateDeliveries.length;
+  noServerError.checked = extra.answersChecked;
   return [terminal, taps, callbacks, evaluation, plaintext, noServerError];
 }
 

@@ -160,7 +160,14 @@ export class Environment {
   async request(
     method: string,
     route: string,
-    options: { body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string> } = {},
+    options: {
+      body?: unknown;
+      rawBody?: string;
+      token?: string;
+      headers?: Record<string, string>;
+      /** Give up waiting for the answer after this long (default 15 s). */
+      timeoutMs?: number;
+    } = {},
   ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...options.headers };
     let body: string | undefined;
@@ -176,7 +183,7 @@ export class Environment {
         headers,
         ...(body === undefined ? {} : { body }),
         redirect: "manual",
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       });
       const text = await res.text();
       let parsed: unknown = text;

@@ -27,7 +27,7 @@ it("keeps every promise under injected faults", { timeout: 240_000 }, async () =
 
   for (const invariant of report.invariants) {
     expect(invariant.violations, `${invariant.name} (CHAOS_SEED=${seed})`).toEqual([]);
-    expect(invariant.name === "no 5xx for bad input or late delivery" || invariant.checked > 0).toBe(true);
+    expect(invariant.checked, `${invariant.name} checked nothing`).toBeGreaterThan(0);
   }
   // The run really was hostile, and really recovered accounts.
   expect(report.faults.host_killed).toBeGreaterThanOrEqual(1);
