@@ -98,6 +98,8 @@ export interface CampaignOptions {
   /** At most this many host kills / Azurite restarts (defaults scale with the run). */
   maxHostKills?: number;
   maxAzuriteRestarts?: number;
+  /** Random faults (besides outages and probes) in all; default twice the recoveries. */
+  faultBudget?: number;
   /** Pause between two injected faults, drawn from [min, max] ms (default [500, 2000]). */
   faultIntervalMs?: [number, number];
   log?: (line: string) => void;
@@ -172,7 +174,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       "malformed_request",
     ].map((k) => [k, 0]),
   ) as Record<FaultKind, number>;
-  const maxHostKills = options.maxHostKills ?? Math.max(1, Math.ceil(options.recoveries / 10));
+  const maxHostKills = options.maxHostKills ?? Math.max(1, Math.ceil(options.recoveries / 20));
+  // Faults per recovery, not per second: a slow run (a busy machine) must not draw ever more
+  // faults, each of which slows it further.
+  const faultBudget = options.faultBudget ?? options.recoveries * 2;
+  let faultsSpent = 0;
   const maxAzuriteRestarts = options.maxAzuriteRestarts ?? Math.max(1, Math.ceil(options.recoveries / 40));
 
   const env = await Environment.start({
@@ -367,6 +373,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       // verification, and restarts Azurite at half; more of both come at random.
       const progress =
         driven.filter((d) => d.idvNext !== undefined || d.note !== undefined).length / driven.length;
+      if (faultsSpent >= faultBudget && hostKills > 0 && azuriteRestarts > 0) continue;
+      faultsSpent++;
       const kind =
         hostKills === 0 && progress >= 1 / 4
           ? "host_killed"
