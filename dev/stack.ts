@@ -68,6 +68,8 @@ export interface SimulatorStackOptions {
   secrets: DevSecrets;
   /** Verified ID presentation request lifetime (seconds). */
   requestLifetimeSeconds?: number;
+  /** Waits before an IDV simulator's webhook retries (default: the simulator's). */
+  idvRetryDelaysMs?: number[];
 }
 
 export interface SimulatorStack {
@@ -102,6 +104,7 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
     jwksUrl: `${appUrl}/api/.well-known/jwks.json`,
     wallet,
     issuerDid: DEMO_ISSUER_DID,
+    ...(options.idvRetryDelaysMs ? { retryDelaysMs: options.idvRetryDelaysMs } : {}),
   });
   const named = await Promise.all(
     NAMED_IDV_PROVIDERS.map((name) =>

@@ -99,6 +99,13 @@ export const SETTINGS: readonly SettingDoc[] = [
       "`false` sends every Graph request of a would-be JSON `$batch` on its own (a diagnostic and benchmark switch: same calls, same order, more round trips). Default true.",
   },
   {
+    name: "GRAPH_TIMEOUT_SECONDS",
+    required: false,
+    sample: "30",
+    description:
+      "How long one Graph request may take before it is abandoned and retried as a transient failure (1–120).",
+  },
+  {
     name: "VERIFIED_ID_BASE_URL",
     required: false,
     sample: "http://127.0.0.1:7083",
@@ -309,6 +316,8 @@ export interface AppConfig {
   graphBaseUrl: string;
   /** JSON `$batch` on (default) or off (GRAPH_BATCHING=false: a diagnostic and benchmark switch). */
   graphBatching: boolean;
+  /** Per-request Graph timeout: a hung call fails as transient instead of holding an activity forever. */
+  graphTimeoutSeconds: number;
   verifiedId: {
     baseUrl: string;
     authority: string;
@@ -520,6 +529,7 @@ export function loadConfig(env: Env): AppConfig {
     credential,
     graphBaseUrl: url(env, "GRAPH_BASE_URL", "https://graph.microsoft.com"),
     graphBatching: boolean(env, "GRAPH_BATCHING", true),
+    graphTimeoutSeconds: integer(env, "GRAPH_TIMEOUT_SECONDS", 30, 1, 120),
     verifiedId: {
       baseUrl: url(env, "VERIFIED_ID_BASE_URL", "https://verifiedid.did.msidentity.com"),
       authority,

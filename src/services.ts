@@ -63,7 +63,10 @@ export function createServices(
     inbox: new WebhookInboxRepository(tables),
     presentations: new PresentationRepository(tables),
     taps: new TapHandoffRepository(tables),
-    directory: DirectoryGateway.create(config.graphBaseUrl, credential, { batching: config.graphBatching }),
+    directory: DirectoryGateway.create(config.graphBaseUrl, credential, {
+      batching: config.graphBatching,
+      timeoutMs: config.graphTimeoutSeconds * 1000,
+    }),
     verifiedId: new VerifiedIdClient(config.verifiedId.baseUrl, credential),
     didResolver: new DidResolver({ allowHttpLoopback: config.verifiedId.didWebHttpLoopback }),
     secrets:

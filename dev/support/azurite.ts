@@ -11,7 +11,12 @@ import path from "node:path";
 export interface AzuriteHandle {
   readonly port: number;
   readonly connectionString: string;
-  stop(): Promise<void>;
+  /**
+   * SIGTERM by default (immediate; fine for in-memory runs). SIGINT is Azurite's graceful
+   * shutdown: it saves its data folder first (it otherwise saves only every 5 s), so a
+   * restart on the same folder finds every acknowledged write.
+   */
+  stop(signal?: "SIGTERM" | "SIGINT"): Promise<void>;
 }
 
 export interface AzuriteOptions {
@@ -72,11 +77,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   return {
     port,
     connectionString: tableConnectionString(port),
-    stop: () =>
+    stop: (signal = "SIGTERM") =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());
-        child.kill("SIGTERM");
+        child.kill(signal);
+        // A graceful shutdown that hangs is ended the hard way.
+        if (signal === "SIGINT")
+          setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 15_000).unref();
       }),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * The directory gateway: every Microsoft Graph call the service makes, through the real
  * `@microsoft/microsoft-graph-client`. The middleware chain is explicit (bearer token →
- * retry honouring Retry-After → fetch) because the SDK's own auth handler attaches tokens
- * only to https Graph hosts, and the local simulator speaks http (FACTS §4).
+ * retry honouring Retry-After → per-attempt timeout → fetch) because the SDK's own auth
+ * handler attaches tokens only to https Graph hosts, and the local simulator speaks http
+ * (FACTS §4). The SDK sets no timeout of its own: without ours a Graph call that never
+ * answers would hold its activity (and the recovery) forever.
  */
 import type { TokenCredential } from "@azure/identity";
 import type { Client, Context, GraphError, Middleware } from "@microsoft/microsoft-graph-client";
@@ -39,6 +41,25 @@ class BearerTokenMiddleware implements Middleware {
     options.headers = headers;
     if (context.request instanceof Request)
       context.request.headers.set("Authorization", `Bearer ${token.token}`);
+    await this.next!.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+/**
+ * Aborts one attempt that has not answered within `timeoutMs`. It sits after the retry
+ * handler so every attempt gets the full time (a Retry-After wait is not counted), and the
+ * abort surfaces as a network failure, which the gateway reports as transient.
+ */
+class RequestTimeoutMiddleware implements Middleware {
+  private next: Middleware | undefined;
+  constructor(private readonly timeoutMs: number) {}
+
+  async execute(context: Context): Promise<void> {
+    context.options = { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) };
     await this.next!.execute(context);
   }
 
@@ -317,6 +338,8 @@ export interface DirectoryGatewayOptions {
    */
   batching?: boolean;
   sleep?: (ms: number) => Promise<void>;
+  /** Per-request timeout (default 30 s): a hung call fails as transient instead of holding an activity forever. */
+  timeoutMs?: number;
 }
 
 export class DirectoryGateway {
@@ -448,12 +471,15 @@ export class DirectoryGateway {
     credential: TokenCredential,
     options: DirectoryGatewayOptions = {},
   ): DirectoryGateway {
+    const timeoutMs = options.timeoutMs ?? 30_000;
     const auth = new BearerTokenMiddleware(credential);
     const { Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } = graphSdk();
     const retry = new RetryHandler(new RetryHandlerOptions(1, 3));
+    const timeout = new RequestTimeoutMiddleware(timeoutMs);
     const http = new HTTPMessageHandler();
     auth.setNext(retry);
-    retry.setNext(http);
+    retry.setNext(timeout);
+    timeout.setNext(http);
     const client = Client.initWithMiddleware({
       middleware: auth,
       baseUrl: `${baseUrl}/`,

@@ -123,7 +123,19 @@ export async function verifiedIdCallback(
       }
       return json(200, { status: "accepted" });
     }
-    if (pending.status === "completed") return json(200, { status: "duplicate" });
+    if (pending.status === "completed") {
+      // Stored as completed, but the event may never have reached the workflow: the host died
+      // (or the raise failed) after the write, and this is the service's retry. Raise it again;
+      // the workflow waits for one result and ignores a second copy.
+      if (pending.requestStatus) {
+        const again: PresentationResultEvent = {
+          state: callback.state,
+          requestStatus: pending.requestStatus,
+        };
+        await raise(context, pending.recoveryId, EVENTS.presentationResult, again);
+      }
+      return json(200, { status: "duplicate" });
+    }
     const outcome: PresentationOutcome = toPresentationOutcome(callback);
     // The raw VP is validated now and never stored: it carries the portrait.
     const vpToken = callback.receipt?.vp_token;

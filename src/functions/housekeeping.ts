@@ -2,7 +2,9 @@
  * Housekeeping (a timer, every five minutes): deletes what has outlived its purpose — sealed
  * TAPs nobody came to read before they expired (DESIGN §3: deleted on first read or expiry),
  * rate-limit counters whose window has closed, and finished webhook inbox entries past their
- * retention. Every delete is etag-guarded, so instances running it at once do no harm.
+ * retention; and it closes starts abandoned before their workflow began (a record left
+ * `pending` past its deadline). Every write is etag-guarded, so instances running it at once
+ * do no harm.
  */
 import type { InvocationContext, Timer } from "@azure/functions";
 import { services } from "../services";
@@ -11,6 +13,7 @@ export interface HousekeepingReport {
   expiredTapHandoffs: number;
   staleRateLimitCounters: number;
   purgedInboxEntries: number;
+  abandonedStartsClosed: number;
 }
 
 export async function runHousekeeping(now: Date): Promise<HousekeepingReport> {
@@ -21,6 +24,7 @@ export async function runHousekeeping(now: Date): Promise<HousekeepingReport> {
     expiredTapHandoffs: await s.taps.purgeExpired(now),
     staleRateLimitCounters: await s.rateLimits.purgeStale(now.getTime() - windowMs),
     purgedInboxEntries: await s.inbox.purgeDelivered(new Date(now.getTime() - retentionMs).toISOString()),
+    abandonedStartsClosed: await s.recoveries.closeAbandonedStarts(now),
   };
 }
 

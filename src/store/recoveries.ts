@@ -4,7 +4,7 @@
  */
 import { odata, type TableClient } from "@azure/data-tables";
 import { type PolicyProfile, policyProfileSchema } from "../recovery/policy";
-import { type Failure, isTerminal, type NextStep, type RecoveryStatus } from "../recovery/status";
+import { type Failure, failure, isTerminal, type NextStep, type RecoveryStatus } from "../recovery/status";
 import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
 
 export interface RecoveryRecord {
@@ -193,5 +193,33 @@ export class RecoveryRepository {
     known?: RecoveryRecord & { etag: string },
   ): Promise<RecoveryRecord> {
     return this.update(recoveryId, (r) => (isTerminal(r.status) ? undefined : { ...r, ...patch }), known);
+  }
+
+  /**
+   * Closes recoveries still `pending` past their deadline: a start that wrote its record but
+   * never got its workflow going (the host died between the two, or storage was away for the
+   * rollback). Nobody can be waiting for them — the client got no answer, or a 5xx — and a
+   * workflow that does start late finds the record closed and changes nothing. Returns how
+   * many were closed.
+   */
+  async closeAbandonedStarts(now: Date): Promise<number> {
+    const table = await this.table();
+    const cutoff = now.toISOString();
+    const stale: string[] = [];
+    for await (const e of table.listEntities<Stored>({
+      queryOptions: { filter: odata`status eq ${"pending"} and expiresAt lt ${cutoff}` },
+    })) {
+      stale.push(e.partitionKey as string);
+    }
+    let closed = 0;
+    for (const recoveryId of stale) {
+      const after = await this.update(recoveryId, (r) =>
+        r.status === "pending" && r.expiresAt < cutoff
+          ? { ...r, status: "failed", next: undefined, failure: failure("internal_error") }
+          : undefined,
+      );
+      if (after.status === "failed") closed++;
+    }
+    return closed;
   }
 }

@@ -142,3 +142,47 @@ describe("batch", () => {
     expect(sim.requests.filter((r) => r.path === "/$batch")).toHaveLength(3);
   });
 });
+
+describe("a Graph call that hangs or loses its connection", () => {
+  const impatient = () =>
+    DirectoryGateway.create(
+      sim.url,
+      { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+      { timeoutMs: 300 },
+    );
+
+  it("is abandoned after the request timeout and reported as a transient directory error", async () => {
+    sim.reset();
+    sim.networkFault({ method: "GET", path: `/users/${adele.id}`, times: 1, kind: "slow", delayMs: 5_000 });
+    const err = await impatient()
+      .getAccount(adele.id)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toMatchObject({ code: "directory_error", transient: true });
+    // The next attempt, no longer slow, answers.
+    expect((await impatient().getAccount(adele.id))?.id).toBe(adele.id);
+  });
+
+  it("reports a dropped connection, before or after the write, as a transient directory error", async () => {
+    sim.reset();
+    sim.networkFault({ method: "POST", path: "/$batch", times: 1, kind: "drop" });
+    await expect(impatient().findAccount(adele.userPrincipalName)).rejects.toMatchObject({
+      code: "directory_error",
+      transient: true,
+    });
+    sim.networkFault({
+      method: "POST",
+      path: "/revokeSignInSessions",
+      times: 1,
+      kind: "drop",
+      afterWrite: true,
+    });
+    await expect(impatient().revokeSignInSessions(adele.id)).rejects.toMatchObject({
+      code: "directory_error",
+      transient: true,
+    });
+    expect(sim.revocations(adele.id).count).toBe(1); // the write happened; its answer was lost
+  });
+});

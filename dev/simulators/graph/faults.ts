@@ -1,7 +1,9 @@
 /**
  * Injected faults: the next N requests matching a method and path answer 429 (with
  * Retry-After, fractional allowed, as Graph sends) or an arbitrary error status. Rules apply
- * to $batch items as well, which is where production throttling usually bites.
+ * to $batch items as well, which is where production throttling usually bites. Network
+ * faults act on a whole HTTP request (a $batch is one): a slow answer, or a connection
+ * dropped before or after the request was carried out.
  */
 import { GraphFailure } from "./errors";
 
@@ -33,6 +35,23 @@ export interface FailureRule extends PathMatcher {
    * hit. This is how tests prove a step safe to repeat after partial success.
    */
   afterWrite?: boolean;
+}
+
+export interface NetworkFaultRule extends PathMatcher {
+  times: number;
+  /** `slow`: answer only after `delayMs`; `drop`: destroy the connection without an answer. */
+  kind: "slow" | "drop";
+  delayMs?: number;
+  /**
+   * `drop` only: carry the request out first, then drop the connection (the write happened,
+   * its answer was lost). A slow request is always carried out, after its delay.
+   */
+  afterWrite?: boolean;
+}
+
+interface ActiveNetworkRule {
+  readonly rule: NetworkFaultRule;
+  remaining: number;
 }
 
 interface ActiveRule {
@@ -100,8 +119,30 @@ export class Faults {
     return rule.failure();
   }
 
+  network(rule: NetworkFaultRule): void {
+    checkCommon(rule, "network");
+    if (rule.kind !== "slow" && rule.kind !== "drop")
+      throw new TypeError('network: kind must be "slow" or "drop"');
+    if (rule.kind === "slow" && !(Number.isFinite(rule.delayMs) && (rule.delayMs ?? -1) >= 0)) {
+      throw new TypeError("network: a slow rule needs delayMs ≥ 0");
+    }
+    this.networkRules.push({ rule: { ...rule }, remaining: rule.times });
+  }
+
+  /** Consumes one use of the first network rule matching a top-level request. */
+  takeNetwork(method: string, path: string): NetworkFaultRule | undefined {
+    const active = this.networkRules.find((r) => matches(r.rule, method, path));
+    if (!active) return undefined;
+    active.remaining--;
+    if (active.remaining <= 0) this.networkRules = this.networkRules.filter((r) => r !== active);
+    return active.rule;
+  }
+
+  private networkRules: ActiveNetworkRule[] = [];
+
   clear(): void {
     this.rules = [];
+    this.networkRules = [];
   }
 }
 

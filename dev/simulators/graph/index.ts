@@ -11,13 +11,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { close, createRouter, HttpError, listen, readBody, readJson, sendEmpty, sendJson } from "../http";
 import { type BatchItem, runBatch } from "./batch";
 import { badRequest, GraphFailure, graphErrorBody, invalidJson, methodNotAllowed } from "./errors";
-import { type FailureRule, Faults, type ThrottleRule } from "./faults";
+import { type FailureRule, Faults, type NetworkFaultRule, type ThrottleRule } from "./faults";
 import type { IssuedTemporaryAccessPass, Revocations, SentMail, TenantSeed } from "./model";
 import { type GraphRequest, type GraphResponse, routeGraphRequest } from "./routes";
 import { type Json, type JsonObject, renderMethod } from "./shapes";
 import { Tenant } from "./tenant";
 
-export type { FailureRule, ThrottleRule } from "./faults";
+export type { FailureRule, NetworkFaultRule, ThrottleRule } from "./faults";
 export { type GeneratedUsersOptions, generatedUsers } from "./generate";
 export * from "./model";
 
@@ -72,6 +72,8 @@ export interface GraphSimulator {
   clearRequests(): void;
   throttle(rule: ThrottleRule): void;
   failNext(rule: FailureRule): void;
+  /** Slow answers and dropped connections for the next matching top-level requests. */
+  networkFault(rule: NetworkFaultRule): void;
   user(idOrUpn: string): UserSnapshot | undefined;
   /** The user's methods as GET /authentication/methods renders them. Throws for an unknown user. */
   methods(userIdOrUpn: string): JsonObject[];
@@ -217,7 +219,19 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
         failure = invalidJson();
       }
     }
-    const response = execute(graphReq(body), failure ? { inBatch: false, failure } : { inBatch: false });
+    const request = graphReq(body);
+    const network = failure ? undefined : faults.takeNetwork(request.method, safeDecode(request.path));
+    if (network?.kind === "slow") await new Promise((r) => setTimeout(r, network.delayMs));
+    if (network?.kind === "drop" && !network.afterWrite) {
+      res.destroy();
+      return;
+    }
+    const response = execute(request, failure ? { inBatch: false, failure } : { inBatch: false });
+    if (network?.kind === "drop") {
+      res.destroy();
+      return;
+    }
+    if (res.destroyed) return; // the client gave up while we were slow
     if (response.body === undefined) sendEmpty(res, response.status, response.headers);
     else sendJson(res, response.status, response.body, response.headers);
   };
@@ -230,6 +244,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
           "DELETE /_sim/requests",
           "POST /_sim/throttle {method?, path, regex?, times, retryAfterSeconds}",
           "POST /_sim/fail {method?, path, regex?, times, status, code, message?, retryAfterSeconds?}",
+          'POST /_sim/network {method?, path, regex?, times, kind: "slow"|"drop", delayMs?, afterWrite?}',
           "GET /_sim/users/{idOrUpn}/state",
           "GET /_sim/mail",
           "POST /_sim/reset",
@@ -249,6 +264,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     .post("/_sim/fail", async ({ req, res }) => {
       const rule = await readRule(req);
       wrapTypeError(() => faults.failNext(rule as unknown as FailureRule));
+      sendJson(res, 201, { ok: true });
+    })
+    .post("/_sim/network", async ({ req, res }) => {
+      const rule = await readRule(req);
+      wrapTypeError(() => faults.network(rule as unknown as NetworkFaultRule));
       sendJson(res, 201, { ok: true });
     })
     .get("/_sim/mail", ({ res }) => sendJson(res, 200, simulator.sentMail))
@@ -299,6 +319,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     },
     throttle: (rule) => faults.throttle(rule),
     failNext: (rule) => faults.failNext(rule),
+    networkFault: (rule) => faults.network(rule),
     user(idOrUpn) {
       const user = tenant.findUser(idOrUpn);
       if (!user) return undefined;

@@ -197,6 +197,11 @@ export interface VerifiedIdSimulator {
   scan(requestId: string): Promise<CallbackRecord>;
   /** Wallet presents (or declines): sends `presentation_verified` / `presentation_error`. */
   present(requestId: string, overrides?: PresentOverrides): Promise<CallbackRecord>;
+  /**
+   * Posts callbacks[index] again, same body and headers: the service retrying a callback it
+   * could not deliver, or delivering one twice (fault campaigns).
+   */
+  redeliverCallback(index: number): Promise<CallbackRecord>;
   /** DIDs of the simulator's signing issuers (did:web, served by this simulator). */
   readonly issuerDids: Readonly<Record<IssuerName, string>>;
   /** The wallet holder's DID (did:jwk). */
@@ -636,6 +641,13 @@ ${items ? `<ul>${items}</ul>` : "<p>None.</p>"}`,
     },
     scan,
     present,
+    redeliverCallback(index) {
+      const original = callbacks[index];
+      if (!original) throw new RangeError(`redeliverCallback: no callback #${index}`);
+      const rec = requests.find((r) => r.requestId === original.requestId);
+      if (!rec) throw new RangeError(`redeliverCallback: no request ${original.requestId}`);
+      return sendCallback(rec, original.body);
+    },
     issuerDids: {
       es256: issuers.get("es256")!.did,
       es256k: issuers.get("es256k")!.did,
