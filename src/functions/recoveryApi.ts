@@ -84,6 +84,19 @@ export async function startRecovery(
       tapEncryptionKey: body.tapEncryptionKey ? JSON.stringify(body.tapEncryptionKey) : undefined,
     };
     await s.recoveries.create(record);
+    // Audited before the workflow starts: a start whose audit entry cannot be written fails
+    // having started nothing, so the client's retry is not refused as recovery_in_progress (the
+    // record left pending is closed by housekeeping once its discovery window has passed).
+    await s.audit.record({
+      recoveryId,
+      event: "recovery_started",
+      outcome: "info",
+      detail: {
+        clientAddress: record.clientAddress,
+        country: body.country ?? null,
+        tapSealedForClient: !!body.tapEncryptionKey,
+      },
+    });
     try {
       const input: RecoveryInput = { recoveryId };
       await df.getClient(context).startNew(ORCHESTRATOR, { instanceId: recoveryId, input });
@@ -97,16 +110,6 @@ export async function startRecovery(
         cause: err,
       });
     }
-    await s.audit.record({
-      recoveryId,
-      event: "recovery_started",
-      outcome: "info",
-      detail: {
-        clientAddress: record.clientAddress,
-        country: body.country ?? null,
-        tapSealedForClient: !!body.tapEncryptionKey,
-      },
-    });
     const statusUrl = `/api/recovery/${recoveryId}`;
     return json(
       202,

@@ -363,20 +363,23 @@ export class TestStack {
     return events.sort((a, b) => a.at.localeCompare(b.at));
   }
 
-  /** Writes (upserts) one entity into one of the app's tables: state a test sets up directly. */
-  async writeRow(table: string, entity: { partitionKey: string; rowKey: string } & Record<string, unknown>) {
-    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, {
+  /** A client for one of the app's tables (the name without the test's prefix). */
+  tableClient(table: string): TableClient {
+    return TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, {
       allowInsecureConnection: true,
     });
+  }
+
+  /** Writes (upserts) one entity into one of the app's tables: state a test sets up directly. */
+  async writeRow(table: string, entity: { partitionKey: string; rowKey: string } & Record<string, unknown>) {
+    const client = this.tableClient(table);
     await client.createTable(); // no-op when it exists
     await client.upsertEntity(entity, "Replace");
   }
 
   /** Number of entities in one of the app's tables (0 when the table does not exist yet). */
   async countRows(table: string): Promise<number> {
-    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, {
-      allowInsecureConnection: true,
-    });
+    const client = this.tableClient(table);
     let n = 0;
     try {
       for await (const _ of client.listEntities()) n++;
@@ -389,9 +392,7 @@ export class TestStack {
 
   /** Every entity of one of the app's tables ([] when the table does not exist yet). */
   async rows<T extends object = Record<string, unknown>>(table: string): Promise<T[]> {
-    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}${table}`, {
-      allowInsecureConnection: true,
-    });
+    const client = this.tableClient(table);
     const rows: T[] = [];
     try {
       for await (const e of client.listEntities<T>()) rows.push(e);
