@@ -10,7 +10,7 @@
  * Everything random comes from one seed, printed first; the same seed gives the same plan
  * and fault sequence (the interleaving of concurrent processes still varies).
  */
-import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
+import { isTerminal, type RecoveryStatus, TERMINAL_STATUSES } from "../../src/recovery/status";
 import { DEMO_ISSUER_DID, DEMO_PROVIDER } from "../stack";
 import { Environment, type HttpAnswer, sleep } from "./environment";
 import { Rng } from "./random";
@@ -141,14 +141,8 @@ interface Driven {
   startAttempts?: number;
 }
 
-const TERMINAL = new Set([
-  "recovered",
-  "evaluation_passed",
-  "failed",
-  "expired",
-  "not_eligible",
-  "cancelled",
-]);
+/** Any status string the API answered, against the contract's terminal statuses. */
+const TERMINAL: ReadonlySet<string> = TERMINAL_STATUSES;
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
   const began = Date.now();
