@@ -150,16 +150,23 @@ export function presentScreen(
   const shown = showScreen(`present:${next.url}`, en.present.title, () => [
     h("h1", {}, en.present.title),
     h("p", { class: "lead" }, next.qrCode ? en.present.body : en.present.noQr),
-    next.qrCode
-      ? h("img", { class: "qr", src: next.qrCode, alt: en.present.qrAlt, width: 240, height: 240 })
-      : null,
+    // On a phone-width screen the same-device link comes first (style.css): the person is
+    // most likely holding the phone the wallet is on. Only the link is focusable, so the
+    // visual order never contradicts the focus order.
     h(
       "div",
-      { class: "actions" },
+      { class: "present-choice" },
+      next.qrCode
+        ? h("img", { class: "qr", src: next.qrCode, alt: en.present.qrAlt, width: 240, height: 240 })
+        : null,
       h(
-        "a",
-        { class: "button", href: next.url, id: "to-wallet" },
-        next.qrCode ? en.present.sameDevice : en.present.openWallet,
+        "div",
+        { class: "actions" },
+        h(
+          "a",
+          { class: "button", href: next.url, id: "to-wallet" },
+          next.qrCode ? en.present.sameDevice : en.present.openWallet,
+        ),
       ),
     ),
     countdown(next.expiresAt, en.present.expiresIn, en.present.expired),
