@@ -3,37 +3,14 @@
  * Every answer is sorted into what the page must do — a value, a refusal with its stable
  * code, or "unreachable" (network loss, 5xx, a proxy's HTML), which the page retries.
  */
-import type { RecoveryStatus } from "../recovery/status";
+import type { z } from "zod";
+import type { startResponseSchema, statusResponseSchema } from "../openapi/schemas";
 
-export interface StartAnswer {
-  recoveryId: string;
-  recoveryToken: string;
-  status: RecoveryStatus;
-  pollAfterMs: number;
-}
-
-export type NextStep =
-  | { type: "redirect"; url: string }
-  | { type: "present_credential"; url: string; qrCode?: string; expiresAt: string };
-
-export interface TapHandOff {
-  value?: string;
-  jwe?: string;
-  expiresAt: string;
-  lifetimeInMinutes: number;
-  isUsableOnce: boolean;
-  registerUrl: string;
-}
-
-export interface RecoveryView {
-  recoveryId: string;
-  status: RecoveryStatus;
-  next?: NextStep;
-  failure?: { code: string; message: string };
-  tap?: TapHandOff;
-  expiresAt: string;
-  presentationRetrievedAt?: string;
-}
+// The contract's own response schemas, as types (nothing of zod reaches the page's bundle).
+export type StartAnswer = z.infer<typeof startResponseSchema>;
+export type RecoveryView = z.infer<typeof statusResponseSchema>;
+export type NextStep = NonNullable<RecoveryView["next"]>;
+export type TapHandOff = NonNullable<RecoveryView["tap"]>;
 
 export type ApiResult<T> =
   | { kind: "ok"; value: T }

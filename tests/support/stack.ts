@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { odata, TableClient, TableServiceClient } from "@azure/data-tables";
 import { afterAll, beforeAll, inject } from "vitest";
+import type { z } from "zod";
 import { demoPolicy } from "../../dev/seed/demo-policy";
 import { DEMO_TENANT_ID, demoTenant } from "../../dev/seed/demo-tenant";
 import type { MintOptions } from "../../dev/simulators/entra";
@@ -20,6 +21,7 @@ import {
   startSimulators,
 } from "../../dev/stack";
 import { freePort } from "../../dev/support/azurite";
+import type { startResponseSchema, statusResponseSchema } from "../../src/openapi/schemas";
 import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
 import type { StoredEvent } from "../../src/store/audit";
 import { checkResponse } from "./openapiConformance";
@@ -48,29 +50,9 @@ const TEST_SETTINGS: Record<string, string> = {
   NOT_ELIGIBLE_MIN_DELAY_MS: "0",
 };
 
-export interface RecoveryStart {
-  recoveryId: string;
-  recoveryToken: string;
-  status: string;
-  statusUrl: string;
-  pollAfterMs: number;
-}
-
-export interface RecoveryState {
-  recoveryId: string;
-  status: string;
-  expiresAt: string;
-  next?: { type: string; url: string; qrCode?: string; expiresAt?: string };
-  failure?: { code: string; message: string };
-  tap?: {
-    value?: string;
-    jwe?: string;
-    expiresAt: string;
-    lifetimeInMinutes: number;
-    isUsableOnce: boolean;
-    registerUrl: string;
-  };
-}
+/** The contract's start and status bodies (src/openapi/schemas.ts), as the tests read them. */
+export type RecoveryStart = z.infer<typeof startResponseSchema>;
+export type RecoveryState = z.infer<typeof statusResponseSchema>;
 
 /**
  * OpenAPI conformance: every answer the app gives a test (any fetch to a running stack's
