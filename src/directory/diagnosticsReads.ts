@@ -4,7 +4,7 @@
  * directory role assignments, transitive group checks. Everything goes through the gateway's
  * `$batch` primitive, so independent reads share round trips (the next page of up to 20
  * enumerations in one request) and throttled items are resent after their Retry-After.
- * `graphRequests` counts the round trips made (a resent throttled item is not counted).
+ * `graphRequests` counts the round trips made, a resent throttled item included.
  */
 import { DependencyError } from "../recovery/errors";
 import {
@@ -12,6 +12,7 @@ import {
   type BatchResult,
   batchErrorCode,
   type DirectoryGateway,
+  type GraphCost,
   MAX_BATCH_ITEMS,
   type TapPolicy,
 } from "./graph";
@@ -107,22 +108,21 @@ export function relativeNextLink(nextLink: string): string {
 }
 
 export class DiagnosticsReads {
-  /** Round trips so far. */
-  graphRequests = 0;
+  private readonly cost: GraphCost = { roundTrips: 0 };
+
+  /** Round trips so far, resends included. */
+  get graphRequests(): number {
+    return this.cost.roundTrips;
+  }
 
   constructor(private readonly gateway: DirectoryGateway) {}
 
   /** Independent GETs, 20 per round trip; each answer's body, or a DependencyError for that item. */
   private async getAll(operation: string, urls: ReadonlyMap<string, string>): Promise<Map<string, unknown>> {
     const items: BatchItem[] = [...urls].map(([id, url]) => ({ id, method: "GET", url }));
-    const out = new Map<string, unknown>();
-    for (let i = 0; i < items.length; i += MAX_BATCH_ITEMS) {
-      const chunk = items.slice(i, i + MAX_BATCH_ITEMS);
-      this.graphRequests++;
-      const results = await this.gateway.batch(operation, chunk);
-      for (const item of chunk) out.set(item.id, bodyOrError(results.get(item.id), operation));
-    }
-    return out;
+    // The gateway sends them 20 per round trip and resends throttled ones.
+    const results = await this.gateway.batch(operation, items, this.cost);
+    return new Map(items.map((item) => [item.id, bodyOrError(results.get(item.id), operation)]));
   }
 
   private async getOne<T>(operation: string, url: string): Promise<T> {
@@ -318,20 +318,16 @@ export class DiagnosticsReads {
       }
     }
     const out = new Map<string, Set<string>>();
-    for (let i = 0; i < items.length; i += MAX_BATCH_ITEMS) {
-      const chunk = items.slice(i, i + MAX_BATCH_ITEMS);
-      this.graphRequests++;
-      const results = await this.gateway.batch("group check", chunk);
-      for (const item of chunk) {
-        const userId = owner.get(item.id)!;
-        const result = results.get(item.id);
-        if (result?.status === 404) continue;
-        const body = bodyOrError(result, "group check");
-        if (body instanceof Error) throw body;
-        const set = out.get(userId) ?? new Set<string>();
-        for (const g of (body as { value: string[] }).value) set.add(g);
-        out.set(userId, set);
-      }
+    const results = await this.gateway.batch("group check", items, this.cost);
+    for (const item of items) {
+      const userId = owner.get(item.id)!;
+      const result = results.get(item.id);
+      if (result?.status === 404) continue;
+      const body = bodyOrError(result, "group check");
+      if (body instanceof Error) throw body;
+      const set = out.get(userId) ?? new Set<string>();
+      for (const g of (body as { value: string[] }).value) set.add(g);
+      out.set(userId, set);
     }
     return out;
   }

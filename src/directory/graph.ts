@@ -331,6 +331,11 @@ function toCreatedTap(created: CreatedTap & { createdDateTime?: string }): Creat
 }
 
 /** How the gateway talks to Graph. */
+/** Graph requests sent on one caller's behalf. */
+export interface GraphCost {
+  roundTrips: number;
+}
+
 export interface DirectoryGatewayOptions {
   /**
    * `false` sends every item of a would-be `$batch` as a request of its own, in order (a
@@ -361,11 +366,16 @@ export class DirectoryGateway {
    * throttling is the RetryHandler's job); after the last attempt their answer is returned as
    * it is, for the caller to judge. A dependant of an item that failed is answered 424.
    */
-  async batch(operation: string, items: readonly BatchItem[]): Promise<Map<string, BatchResult>> {
+  async batch(
+    operation: string,
+    items: readonly BatchItem[],
+    /** Counts the requests sent, resends included, for a caller that reports its cost. */
+    cost?: GraphCost,
+  ): Promise<Map<string, BatchResult>> {
     const results = new Map<string, BatchResult>();
     let pending = [...items];
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const answered = await this.sendItems(operation, pending, results);
+      const answered = await this.sendItems(operation, pending, results, cost);
       for (const r of answered) results.set(r.id, r);
       const missing = pending.filter((item) => !results.has(item.id));
       if (missing.length > 0)
@@ -392,6 +402,7 @@ export class DirectoryGateway {
     operation: string,
     items: readonly BatchItem[],
     earlier: ReadonlyMap<string, BatchResult>,
+    cost: GraphCost | undefined,
   ): Promise<BatchResult[]> {
     const answered = new Map<string, BatchResult>();
     const chunkSize = this.batching ? MAX_BATCH_ITEMS : 1;
@@ -411,6 +422,7 @@ export class DirectoryGateway {
         }
       }
       if (chunk.length === 0) continue;
+      if (cost) cost.roundTrips++;
       const results = this.batching
         ? await this.postBatch(operation, chunk)
         : [await this.sendAlone(operation, chunk[0]!)];

@@ -479,6 +479,21 @@ describe("preflight diagnostics", () => {
     ]);
   });
 
+  it("reads Graph throttles (429 with Retry-After) are resent after the wait, and the report is the healthy one", async () => {
+    sims.graph.clearRequests();
+    const { report } = await diagnose({
+      settings: () => {
+        sims.graph.throttle({ path: "/identity/conditionalAccess/policies", times: 1, retryAfterSeconds: 1 });
+        sims.graph.throttle({ path: /^\/groups\//, times: 1, retryAfterSeconds: 1 });
+      },
+    });
+    expect(report.checks.filter((c) => c.status !== "pass").map((c) => [c.id, c.summary])).toEqual([]);
+    const throttled = sims.graph.requests.filter((r) => r.inBatch && r.status === 429);
+    expect(throttled.length).toBe(2);
+    const roundTrips = sims.graph.requests.filter((r) => !r.inBatch);
+    expect(report.cost.graphRequests).toBe(roundTrips.length);
+  });
+
   it("group members Graph refuses to list leave the user checks failing with the reason, never passing on an empty scope", async () => {
     const { report } = await diagnose({
       settings: () =>
