@@ -22,7 +22,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Environment, sleep } from "../dev/chaos/environment";
-import { type CampaignUser, campaignPolicy, campaignTenant, campaignUsers } from "../dev/chaos/tenant";
+import {
+  type CampaignUser,
+  campaignPolicy,
+  campaignTenant,
+  campaignUsers,
+  UNLIMITED_STARTS,
+} from "../dev/chaos/tenant";
 import { DEMO_ISSUER_DID } from "../dev/stack";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -183,8 +189,7 @@ async function concurrentRecoveries() {
     tenant: campaignTenant(users),
     policy: campaignPolicy(),
     settings: {
-      RATE_LIMIT_PER_ADDRESS: "100000",
-      RATE_LIMIT_PER_USERNAME: "100000",
+      ...UNLIMITED_STARTS,
       TRUSTED_PROXY_HOPS: "2",
     },
   });

@@ -14,7 +14,7 @@ import { isTerminal, type RecoveryStatus, TERMINAL_STATUSES } from "../../src/re
 import { DEMO_ISSUER_DID, DEMO_PROVIDER } from "../stack";
 import { Environment, type HttpAnswer, sleep } from "./environment";
 import { Rng } from "./random";
-import { type CampaignUser, campaignPolicy, campaignTenant, campaignUsers } from "./tenant";
+import { type CampaignUser, campaignPolicy, campaignTenant, campaignUsers, UNLIMITED_STARTS } from "./tenant";
 
 export type Plan =
   | "recover"
@@ -179,8 +179,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     tenant: campaignTenant(users),
     policy: campaignPolicy(),
     settings: {
-      RATE_LIMIT_PER_ADDRESS: "100000",
-      RATE_LIMIT_PER_USERNAME: "100000",
+      ...UNLIMITED_STARTS,
       // Short enough that a slow Graph answer is abandoned within the run.
       GRAPH_TIMEOUT_SECONDS: "1",
     },
