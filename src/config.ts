@@ -14,7 +14,12 @@ import {
 } from "./idv/hmacWebhooks";
 import { ADAPTER_KINDS, NAMED_PROVIDERS } from "./idv/registry";
 import { ConfigurationError } from "./recovery/errors";
-import { describeIssue, type PolicyDocument, policyDocumentSchema } from "./recovery/policy";
+import {
+  describeIssue,
+  type PolicyDocument,
+  policyDocumentSchema,
+  unknownProviders,
+} from "./recovery/policy";
 
 export interface SettingDoc {
   name: string;
@@ -509,14 +514,12 @@ export function loadConfig(env: Env): AppConfig {
   const providers = loadProviders(env);
   const { policy, setting: policySetting } = loadPolicy(env);
   for (const profile of policy.profiles) {
-    const names = [profile.providers.default, ...Object.values(profile.providers.byCountry)];
-    for (const name of names) {
-      if (name && !providers.has(name)) {
-        throw new ConfigurationError(
-          policySetting,
-          `profile ${profile.id} routes to unknown provider ${name}`,
-        );
-      }
+    const [unknown] = unknownProviders(profile, providers);
+    if (unknown) {
+      throw new ConfigurationError(
+        policySetting,
+        `profile ${profile.id} routes to unknown provider ${unknown}`,
+      );
     }
   }
 

@@ -17,19 +17,15 @@ import { z } from "zod";
 import { type AdminPrincipal, adminHandler } from "../admin/auth";
 import { diffJson } from "../admin/diff";
 import { MethodNotAllowedError, PreconditionFailedError, PreconditionRequiredError } from "../admin/errors";
-import { clientAddress, json, parseJsonText, readRawBody } from "../http";
-import {
-  ConflictError,
-  InvalidRequestError,
-  NotFoundError,
-  UnsupportedMediaTypeError,
-} from "../recovery/errors";
+import { clientAddress, json, readJson } from "../http";
+import { ConflictError, InvalidRequestError, NotFoundError } from "../recovery/errors";
 import {
   describeIssue,
   globalExclusionsSchema,
   type PolicyProfile,
   policyProfileSchema,
   RESERVED_PROFILE_ID,
+  unknownProviders,
 } from "../recovery/policy";
 import { services } from "../services";
 import type { Versioned, WriteCondition, WriteOutcome } from "../store/policies";
@@ -52,13 +48,6 @@ function tableEtagOf(header: string): string {
 
 function versionHeaders(item: { etag: string }): Record<string, string> {
   return { ETag: httpEtag(item.etag) };
-}
-
-async function readPolicyBody(request: HttpRequest): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/([a-z0-9.-]+\+)?json\s*(;|$)/i.test(type))
-    throw new UnsupportedMediaTypeError("application/json");
-  return parseJsonText(await readRawBody(request, 64 * 1024));
 }
 
 function writeCondition(request: HttpRequest): WriteCondition {
@@ -113,8 +102,7 @@ async function auditChange(
 /** The seed's cross-checks: every provider a profile routes to is configured. */
 function assertProvidersExist(profile: PolicyProfile): void {
   const { providers } = services().config;
-  const names = [profile.providers.default, ...Object.values(profile.providers.byCountry)];
-  const unknown = names.find((n) => n !== undefined && !providers.has(n));
+  const [unknown] = unknownProviders(profile, providers);
   if (unknown) {
     throw new InvalidRequestError(
       `providers: unknown provider ${unknown} (configured: ${[...providers.keys()].join(", ")})`,
@@ -170,7 +158,8 @@ export const putPolicy = adminHandler("write", async (request, admin) => {
   const id = routeId(request);
   const policies = services().policies;
   const condition = writeCondition(request);
-  const raw = await readPolicyBody(request);
+  // Any JSON here: which schema applies (profile or exclusion list) depends on the id.
+  const raw = await readJson(request, z.unknown(), 64 * 1024);
   if (isExclusions(id)) {
     const parsed = globalExclusionsSchema.safeParse(raw);
     if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_policy");

@@ -145,6 +145,20 @@ export function selectProfile(
   return profile ? { kind: "selected", profile } : { kind: "out_of_scope" };
 }
 
+/** Every provider a profile routes to (its default and its countries'), each once. */
+export function routedProviders(profile: PolicyProfile): string[] {
+  const names = [profile.providers.default, ...Object.values(profile.providers.byCountry)];
+  return [...new Set(names.filter((n): n is string => !!n))];
+}
+
+/** The providers a profile routes to that are not configured (IDV_PROVIDERS). */
+export function unknownProviders(
+  profile: PolicyProfile,
+  configured: { has(name: string): boolean },
+): string[] {
+  return routedProviders(profile).filter((name) => !configured.has(name));
+}
+
 /** The provider serving a country under a profile, or undefined when none is routed. */
 export function routeProvider(profile: PolicyProfile, country: string | undefined): string | undefined {
   const byCountry = country ? profile.providers.byCountry[country.toUpperCase()] : undefined;

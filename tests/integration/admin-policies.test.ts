@@ -129,6 +129,21 @@ describe("policy API", () => {
       headers: { "content-type": "text/plain" },
     });
     expect(notJson.status).toBe(415);
+    const token = await stack().adminToken();
+    const raw = (body: string) =>
+      fetch(`${stack().url}/api/admin/policies/newbie`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body,
+      });
+    const malformed = await raw('{"displayName": "X", ');
+    expect([malformed.status, ((await malformed.json()) as { code: string }).code]).toEqual([
+      400,
+      "invalid_request",
+    ]);
+    const huge = await raw(JSON.stringify({ displayName: "X".repeat(70 * 1024), includeGroups: ["g"] }));
+    expect([huge.status, ((await huge.json()) as { code: string }).code]).toEqual([413, "payload_too_large"]);
+    expect((await read("newbie")).status).toBe(404);
   });
 
   it("creates a profile (201, Location, ETag), which an admin can then delete", async () => {

@@ -5,7 +5,7 @@
  */
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../../idv/handoffToken";
 import { webhookSecretName } from "../../../idv/webhookSecrets";
-import { referencedGroups } from "../../../recovery/policy";
+import { referencedGroups, routedProviders } from "../../../recovery/policy";
 import { TAP_HANDOFF_KEY_SECRET } from "../../../tap/seal";
 import type { CheckStatus, DiagnosticCheck } from "../../diagnosticsReport";
 import type { DiagnosticsFacts } from "../facts";
@@ -119,13 +119,11 @@ export function idvProviders(facts: DiagnosticsFacts): DiagnosticCheck {
   const routedBy = new Map<string, string[]>();
   const problems: { status: CheckStatus; text: string }[] = [];
   for (const p of profiles) {
-    const names = [p.providers.default, ...Object.values(p.providers.byCountry)].filter(
-      (n): n is string => !!n,
-    );
+    const names = routedProviders(p);
     if (names.length === 0) {
       problems.push({ status: severityFor([p]), text: `profile ${p.id} routes no country to a provider` });
     }
-    for (const name of new Set(names)) {
+    for (const name of names) {
       if (!known.has(name))
         problems.push({
           status: severityFor([p]),
