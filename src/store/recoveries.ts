@@ -50,8 +50,6 @@ export interface RecoveryRecord {
 }
 
 export interface PreparedRecovery {
-  /** When Graph was read. */
-  readAt: string;
   methods: { odataType: string; id: string; phoneType?: string }[];
   tap:
     | { covered: true; lifetimeInMinutes: number; isUsableOnce: boolean }

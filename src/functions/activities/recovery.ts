@@ -44,7 +44,6 @@ export function prepareRecovery(
   if (!tapPolicyGroups(facts.tapPolicy).every((g) => known.has(g))) return undefined;
   const coverage = tapCoverage(facts.tapPolicy, facts.memberOf, profile.tapLifetimeMinutes);
   return {
-    readAt: new Date().toISOString(),
     methods: orderForDeletion(facts.methods, DELETABLE),
     tap: coverage.covered
       ? {
