@@ -5,15 +5,18 @@
  *  - load time under plain Node: `dist/dev/build/listFunctions.js` requires the app through
  *    the functions-core seam and reports how long `require` took until every function was
  *    registered; median of BENCH_RUNS (default 10) fresh processes, for the bundle and, for
- *    comparison, the tsc output that `npm start` serves (dist/src, resolving node_modules).
+ *    comparison, the tsc output that `npm start` serves (dist/src, resolving node_modules);
+ *  - cold start on Node 22 through the package's entry, with and without the compile cache.
  * Results are printed and written to bench/results/package.json.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { LoadReport } from "../dev/build/listFunctions";
 import { PRODUCTION_SETTINGS } from "../dev/build/productionSettings";
+import { findNode22 } from "../dev/infra/toolchain";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? "10");
@@ -30,11 +33,17 @@ interface Samples {
   functions: number;
 }
 
-function loadOnce(entry: string, into: Samples): void {
+interface Load {
+  entry: string;
+  node?: string;
+  env?: Record<string, string>;
+}
+
+function loadOnce({ entry, node = process.execPath, env = {} }: Load, into: Samples): void {
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, [LIST, entry], {
+  const run = spawnSync(node, [LIST, entry], {
     encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", ...PRODUCTION_SETTINGS },
+    env: { PATH: process.env.PATH ?? "", ...PRODUCTION_SETTINGS, ...env },
   });
   into.processes.push(performance.now() - t0);
   if (run.status !== 0) throw new Error(`loading ${entry} failed:\n${run.stderr}`);
@@ -47,7 +56,7 @@ function loadOnce(entry: string, into: Samples): void {
  * Loads each entry RUNS times, alternating (bundle, tsc output, bundle, ...): the machines are
  * shared, and alternating spreads a busy moment over both instead of charging it to one.
  */
-function measure(entries: readonly string[]): { loadMs: number; processMs: number; functions: number }[] {
+function measure(entries: readonly Load[]): { loadMs: number; processMs: number; functions: number }[] {
   const samples = entries.map((): Samples => ({ loads: [], processes: [], functions: 0 }));
   for (let i = 0; i < RUNS; i++) {
     for (const [j, entry] of entries.entries()) loadOnce(entry, samples[j]!);
@@ -60,6 +69,37 @@ function measure(entries: readonly string[]): { loadMs: number; processMs: numbe
 }
 
 const bundle = path.join(ROOT, "dist", "package", "dist", "index.js");
+
+/**
+ * Cold start on Node 22 (what Azure runs), through the package's `main` (dist/main.js, which
+ * turns the compile cache on): a fresh process with an empty-then-filled compile cache
+ * (NODE_COMPILE_CACHE, filled by one run first: a restart on a warm instance) against one with
+ * the cache disabled (NODE_DISABLE_COMPILE_CACHE: the first start of a new instance, whose
+ * temporary folder is empty). Alternated like the rest.
+ */
+function node22ColdStart() {
+  const node = findNode22();
+  if (!node.ok) return { skipped: node.reason };
+  const version = spawnSync(node.tool, ["--version"], { encoding: "utf8" }).stdout.trim();
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), "bench-compile-cache-"));
+  try {
+    const entry = path.join(ROOT, "dist", "package", "dist", "main.js");
+    const withCache: Load = { entry, node: node.tool, env: { NODE_COMPILE_CACHE: cacheDir } };
+    loadOnce(withCache, { loads: [], processes: [], functions: 0 }); // fills the cache
+    const [cached, uncached] = measure([
+      withCache,
+      { entry, node: node.tool, env: { NODE_DISABLE_COMPILE_CACHE: "1" } },
+    ]);
+    return {
+      node: version,
+      withCompileCache: cached!,
+      withoutCompileCache: uncached!,
+      cachedShareOfUncached: Math.round((100 * cached!.processMs) / uncached!.processMs) / 100,
+    };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
 const kib = (bytes: number) => Math.round(bytes / 1024);
 const results = {
   date: new Date().toISOString(),
@@ -69,9 +109,10 @@ const results = {
   bundleGzipKiB: kib(gzipSync(readFileSync(bundle)).length),
   sourceMapKiB: kib(statSync(`${bundle}.map`).size),
   ...(() => {
-    const [b, t] = measure([bundle, path.join(ROOT, "dist", "src", "index.js")]);
+    const [b, t] = measure([{ entry: bundle }, { entry: path.join(ROOT, "dist", "src", "index.js") }]);
     return { bundle: b!, tscOutput: t!, bundleShareOfTsc: Math.round((100 * b!.loadMs) / t!.loadMs) / 100 };
   })(),
+  node22: node22ColdStart(),
 };
 console.log(JSON.stringify(results, null, 2));
 mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });

@@ -98,7 +98,7 @@ var firstPolicy = {
   ]
 }
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: names.resourceGroup
   location: location
   tags: tags
@@ -147,8 +147,8 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     appPrincipalId: identity.outputs.principalId
-    secretsOfficerPrincipalId: principalId
-    secretsOfficerPrincipalType: principalType
+    officerPrincipalId: principalId
+    officerPrincipalType: principalType
   }
 }
 
@@ -178,7 +178,7 @@ module functionApp 'modules/functionApp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     durableBackend: durableBackend
-    durableTaskSchedulerEndpoint: useScheduler ? scheduler.outputs.endpoint : ''
+    durableTaskSchedulerEndpoint: scheduler.?outputs.endpoint ?? ''
     taskHubName: taskHubName
     corsAllowedOrigins: empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
     publicBaseUrl: publicBaseUrl
@@ -197,8 +197,8 @@ module functionApp 'modules/functionApp.bicep' = {
       SECRETS_PROVIDER: 'keyvault'
       KEY_VAULT_URL: keyVault.outputs.uri
       // Admin API tokens: v2 access tokens carry the client id as aud (src/admin/auth.ts).
-      ADMIN_API_CLIENT_ID: deployEntra ? entra.outputs.adminApiClientId : ''
-      ADMIN_API_IDENTIFIER_URI: deployEntra ? entra.outputs.adminApiIdentifierUri : ''
+      ADMIN_API_CLIENT_ID: entra.?outputs.adminApiClientId ?? ''
+      ADMIN_API_IDENTIFIER_URI: entra.?outputs.adminApiIdentifierUri ?? ''
     }
   }
 }
@@ -227,6 +227,6 @@ output IDV_WEBHOOK_URL_TEMPLATE string = '${functionApp.outputs.publicBaseUrl}/a
 output IDV_RETURN_URL_TEMPLATE string = '${functionApp.outputs.publicBaseUrl}/api/idv/{provider}/return'
 output VERIFIED_ID_CALLBACK_URL string = '${functionApp.outputs.publicBaseUrl}/api/verified-id/callback'
 output JWKS_URL string = '${functionApp.outputs.publicBaseUrl}/api/.well-known/jwks.json'
-output ADMIN_API_CLIENT_ID string = deployEntra ? entra.outputs.adminApiClientId : ''
-output ADMIN_API_IDENTIFIER_URI string = deployEntra ? entra.outputs.adminApiIdentifierUri : ''
+output ADMIN_API_CLIENT_ID string = entra.?outputs.adminApiClientId ?? ''
+output ADMIN_API_IDENTIFIER_URI string = entra.?outputs.adminApiIdentifierUri ?? ''
 output DURABLE_BACKEND string = durableBackend

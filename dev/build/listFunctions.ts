@@ -5,6 +5,7 @@
  *
  *   node dist/dev/build/listFunctions.js dist/package/dist/index.js
  */
+import { writeSync } from "node:fs";
 import path from "node:path";
 import { installFunctionsCoreShim } from "../host/functionsCoreShim";
 
@@ -43,5 +44,13 @@ if (require.main === module) {
     process.stderr.write("usage: node listFunctions.js <app entry .js>\n");
     process.exit(2);
   }
-  process.stdout.write(`${JSON.stringify(loadAndList(path.resolve(entry)))}\n`);
+  try {
+    process.stdout.write(`${JSON.stringify(loadAndList(path.resolve(entry)))}\n`);
+  } catch (error) {
+    // Report the load failure as the Functions worker does: its message and stack. Left uncaught,
+    // Node prints the offending source line first — the whole minified bundle — and on Node 22 a
+    // piped stderr is cut at 64 KiB when the process exits, before the message is written.
+    writeSync(2, `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }

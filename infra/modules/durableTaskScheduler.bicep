@@ -9,7 +9,7 @@ param name string
 param location string
 
 @description('Tags for the resources.')
-param tags object
+param tags { *: string }
 
 @description('Task hub name; must equal the app\'s DURABLE_TASK_HUB_NAME.')
 param taskHubName string
@@ -18,11 +18,11 @@ param taskHubName string
 param appPrincipalId string
 
 @description('Client addresses allowed to reach the scheduler (CIDR). An empty list denies everyone, the app included.')
-param ipAllowlist array = ['0.0.0.0/0']
+param ipAllowlist string[] = ['0.0.0.0/0']
 
 var durableTaskDataContributor = '0ad04412-c4d5-4796-b79c-f76d14c8d402'
 
-resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' = {
+resource scheduler 'Microsoft.DurableTask/schedulers@2026-02-01' = {
   name: name
   location: location
   tags: tags
@@ -32,7 +32,7 @@ resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' = {
   }
 }
 
-resource taskHub 'Microsoft.DurableTask/schedulers/taskHubs@2025-11-01' = {
+resource taskHub 'Microsoft.DurableTask/schedulers/taskHubs@2026-02-01' = {
   parent: scheduler
   name: taskHubName
 }

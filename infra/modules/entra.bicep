@@ -97,11 +97,11 @@ resource verifiedIdService 'Microsoft.Graph/servicePrincipals@v1.0' existing = i
 }
 
 resource verifiedIdGrant 'Microsoft.Graph/appRoleAssignedTo@v1.0' = if (grantVerifiedId) {
-  appRoleId: filter(verifiedIdService.appRoles, role => role.value == 'VerifiableCredential.Create.PresentRequest')[0].id
+  appRoleId: filter(verifiedIdService!.appRoles, role => role.value == 'VerifiableCredential.Create.PresentRequest')[0].id
   principalId: appPrincipalId
-  resourceId: verifiedIdService.id
+  resourceId: verifiedIdService!.id
 }
 
 output adminApiClientId string = adminApi.appId
 output adminApiIdentifierUri string = 'api://${tenant().tenantId}/${adminApiUniqueName}'
-output grantedGraphPermissions array = graphPermissions
+output grantedGraphPermissions string[] = graphPermissions

@@ -13,7 +13,7 @@ param planName string
 param location string
 
 @description('Tags for the resources (the app also gets azd-service-name).')
-param tags object
+param tags { *: string }
 
 @description('Resource id of the app\'s user-assigned managed identity.')
 param identityId string
@@ -41,10 +41,10 @@ param durableTaskSchedulerEndpoint string = ''
 param taskHubName string
 
 @description('Front-end origins allowed by CORS (https://...). Empty: no cross-origin browser calls.')
-param corsAllowedOrigins array
+param corsAllowedOrigins string[]
 
 @description('Settings the app reads (src/config.ts SETTINGS), computed by main.bicep; PUBLIC_BASE_URL and FRONTEND_RETURN_URL are added here.')
-param recoverySettings object
+param recoverySettings { *: string }
 
 @description('Public origin of the app (custom domain or front door). Empty: https://<default host name>.')
 param publicBaseUrl string = ''
@@ -61,7 +61,7 @@ param maximumInstanceCount int = 40
 @allowed([2048, 4096])
 param instanceMemoryMB int = 2048
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -75,7 +75,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': 'api' })

@@ -11,22 +11,22 @@ param name string
 param location string
 
 @description('Tags for the resource.')
-param tags object
+param tags { *: string }
 
 @description('Principal (object) id of the app\'s managed identity.')
 param appPrincipalId string
 
 @description('Principal (object) id of the admin who deploys; gets Key Vault Secrets Officer on this vault. Empty: nobody.')
-param secretsOfficerPrincipalId string = ''
+param officerPrincipalId string = ''
 
 @description('Type of that principal: User, Group or ServicePrincipal.')
 @allowed(['User', 'Group', 'ServicePrincipal'])
-param secretsOfficerPrincipalType string = 'User'
+param officerPrincipalType string = 'User'
 
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
   location: location
   tags: tags
@@ -58,13 +58,13 @@ resource appReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
-resource adminManagesSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(secretsOfficerPrincipalId)) {
-  name: guid(vault.id, secretsOfficerPrincipalId, keyVaultSecretsOfficer)
+resource adminManagesSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(officerPrincipalId)) {
+  name: guid(vault.id, officerPrincipalId, keyVaultSecretsOfficer)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficer)
-    principalId: secretsOfficerPrincipalId
-    principalType: secretsOfficerPrincipalType
+    principalId: officerPrincipalId
+    principalType: officerPrincipalType
   }
 }
 

@@ -13,7 +13,7 @@ param applicationInsightsName string
 param location string
 
 @description('Tags for the resources.')
-param tags object
+param tags { *: string }
 
 @description('Principal (object) id of the app\'s managed identity.')
 param appPrincipalId string
@@ -29,7 +29,7 @@ param dailyQuotaGb int = 1
 // Monitoring Metrics Publisher
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
-resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
   name: logAnalyticsName
   location: location
   tags: tags

@@ -10,7 +10,7 @@ param name string
 param location string
 
 @description('Tags for the resources.')
-param tags object
+param tags { *: string }
 
 @description('Principal (object) id of the app\'s managed identity.')
 param appPrincipalId string
@@ -38,7 +38,7 @@ var granted = union(
   grantQueueAccess ? { queue: roles.storageQueueDataContributor } : {}
 )
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
   tags: tags

