@@ -147,7 +147,7 @@ export class UserLockRepository {
     let freed = 0;
     for (const userId of running) {
       const current = await this.read(userId);
-      if (!current || current.state !== "running") continue;
+      if (current?.state !== "running") continue;
       const open = await this.isOpen(current.recoveryId);
       if (open && !isLockExpired(current, now)) continue;
       if (open) await this.closeDisplaced({ recoveryId: current.recoveryId, reason: "lock_expired" });

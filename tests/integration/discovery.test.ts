@@ -108,7 +108,10 @@ describe("discovery", () => {
     const s = stack();
     // Set-up for two reasons: Adele holds a running recovery, Megan is cooling down after one.
     const running = await s.startRecovery({ username: DEMO_USERS.adeleVance.userPrincipalName });
-    await s.waitForStatus(running.body, ["verifying_identity"]);
+    const runningState = await s.waitForStatus(running.body, ["verifying_identity"]);
+    // Verified at the provider: only a recovery somebody advanced keeps a newer start out.
+    await s.completeIdv(runningState.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    await s.waitForStatus(running.body, ["awaiting_presentation"]);
     await s.writeRow("UserLocks", {
       partitionKey: DEMO_USERS.meganBowen.id,
       rowKey: "lock",
