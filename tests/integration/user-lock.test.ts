@@ -130,6 +130,44 @@ describe("the per-user lock", () => {
     await expectNoOrphanedLock(s);
   });
 
+  it("a recovery that lost its user's lock before the provider reported does not go past identity verification", async () => {
+    const s = stack();
+    const started = await startAdele(s);
+    const waiting = await s.waitForStatus(started, ["verifying_identity"]);
+    // Taken over in the instant between a newer start's lock write and its closing this record.
+    const other = randomUUID();
+    await s.writeRow("UserLocks", {
+      partitionKey: ADELE.id,
+      rowKey: "lock",
+      recoveryId: other,
+      state: "running",
+      acquiredAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const completed = await s.completeIdv(waiting.next!, "approved", {
+      firstName: "Adele",
+      lastName: "Vance",
+    });
+    expect(completed.webhookStatus).toBe(200);
+    const audit = await s.auditEvents(started.recoveryId);
+    expect(audit.some((e) => e.event === "identity_verification_completed")).toBe(true);
+    // The result was recorded, not raised: the workflow still waits (and ends by its deadline).
+    expect((await s.readRecovery(started.recoveryId, started.recoveryToken)).body.status).toBe(
+      "verifying_identity",
+    );
+    expect((await s.rows<LockRow>("UserLocks")).find((l) => l.partitionKey === ADELE.id)?.recoveryId).toBe(
+      other,
+    );
+    expect(await cancel(s, started)).toBe(202);
+    await s.writeRow("UserLocks", {
+      partitionKey: ADELE.id,
+      rowKey: "lock",
+      recoveryId: other,
+      state: "released",
+      acquiredAt: new Date().toISOString(),
+    });
+  });
+
   it("housekeeping frees locks whose recovery is closed, gone or past its deadline, and leaves live ones", async () => {
     const s = stack();
     const now = Date.now();
