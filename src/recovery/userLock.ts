@@ -8,7 +8,8 @@
  * - until the IDV provider has reported on the recovery's session (`advancedAt`: a signed
  *   webhook, which takes a person at the provider with a document and a face), it keeps nobody
  *   out: a newer eligible start for the same user supersedes it. An anonymous start therefore
- *   never refuses the user's own start; only a recovery somebody is verifying in does.
+ *   never refuses the user's own start; only a recovery somebody is verifying in does. An
+ *   older start whose discovery runs late yields to the newer one instead.
  */
 
 export interface UserLockState {
@@ -27,20 +28,28 @@ export type DisplacedReason = "closed" | "superseded" | "lock_expired";
 
 export type LockDecision =
   | { kind: "held" }
-  | { kind: "refuse"; reason: "recovery_in_progress" | "cooldown" }
+  | { kind: "refuse"; reason: "recovery_in_progress" | "cooldown" | "superseded" }
   | { kind: "take"; displaced?: { recoveryId: string; reason: DisplacedReason } };
 
+/** A recovery as the lock rule sees it: its id and when it was started. */
+export interface LockCandidate {
+  recoveryId: string;
+  createdAt: string;
+}
+
 /**
- * What `recoveryId` may do with the lock as it stands. `holderOpen`: whether the current
- * holder's recovery record exists and is not terminal (read only when another recovery holds
- * a running lock; undefined otherwise).
+ * What `candidate` may do with the lock as it stands. `holder`: the current holder's record
+ * when another recovery holds a running lock (undefined when it is gone or closed, or when
+ * nobody else holds it). Only a newer start supersedes: a start whose discovery runs late (its
+ * host died before it answered) yields to the newer recovery holding the lock ("superseded").
  */
 export function decideLock(
   current: UserLockState | undefined,
-  holderOpen: boolean | undefined,
-  recoveryId: string,
+  holder: LockCandidate | undefined,
+  candidate: LockCandidate,
   now: Date,
 ): LockDecision {
+  const recoveryId = candidate.recoveryId;
   if (!current) return { kind: "take" };
   if (current.state === "released") {
     if (current.cooldownUntil && Date.parse(current.cooldownUntil) > now.getTime()) {
@@ -49,13 +58,19 @@ export function decideLock(
     return { kind: "take" };
   }
   if (current.recoveryId === recoveryId) return { kind: "held" };
-  const holder = current.recoveryId;
-  if (holderOpen !== true) return { kind: "take", displaced: { recoveryId: holder, reason: "closed" } };
+  const holderId = current.recoveryId;
+  if (!holder) return { kind: "take", displaced: { recoveryId: holderId, reason: "closed" } };
   if (isLockExpired(current, now)) {
-    return { kind: "take", displaced: { recoveryId: holder, reason: "lock_expired" } };
+    return { kind: "take", displaced: { recoveryId: holderId, reason: "lock_expired" } };
   }
-  if (!current.advancedAt) return { kind: "take", displaced: { recoveryId: holder, reason: "superseded" } };
-  return { kind: "refuse", reason: "recovery_in_progress" };
+  if (current.advancedAt) return { kind: "refuse", reason: "recovery_in_progress" };
+  if (isNewer(holder, candidate)) return { kind: "refuse", reason: "superseded" };
+  return { kind: "take", displaced: { recoveryId: holderId, reason: "superseded" } };
+}
+
+/** Start order: `createdAt`, ties broken by id so that two racing takers agree. */
+function isNewer(a: LockCandidate, b: LockCandidate): boolean {
+  return a.createdAt === b.createdAt ? a.recoveryId > b.recoveryId : a.createdAt > b.createdAt;
 }
 
 export function isLockExpired(lock: UserLockState, now: Date): boolean {

@@ -12,12 +12,12 @@
 
 import { failure, isTerminal } from "../recovery/status";
 import { type DisplacedReason, decideLock, isLockExpired, type UserLockState } from "../recovery/userLock";
-import type { RecoveryRepository } from "./recoveries";
+import type { RecoveryRecord, RecoveryRepository } from "./recoveries";
 import { getOptional, isConcurrencyConflict, isNotFound, odata, type TableStore } from "./tables";
 
 export type LockOutcome =
   | { acquired: true; displaced?: { recoveryId: string; reason: DisplacedReason } | undefined }
-  | { acquired: false; reason: "recovery_in_progress" | "cooldown" | "recovery_closed" };
+  | { acquired: false; reason: "recovery_in_progress" | "cooldown" | "recovery_closed" | "superseded" };
 
 const ROW = "lock";
 const ATTEMPTS = 8;
@@ -54,12 +54,16 @@ export class UserLockRepository {
     let taken = false;
     for (let attempt = 0; attempt < ATTEMPTS && !taken; attempt++) {
       const current = await this.read(userId);
-      const holderOpen =
+      const holder =
         current && current.state === "running" && current.recoveryId !== recoveryId
-          ? await this.isOpen(current.recoveryId)
+          ? await this.openRecord(current.recoveryId)
           : undefined;
-      const decision = decideLock(current, holderOpen, recoveryId, now);
-      if (decision.kind === "refuse") return { acquired: false, reason: decision.reason };
+      const decision = decideLock(current, holder, named, now);
+      if (decision.kind === "refuse") {
+        // Started before the recovery holding the lock: this one is the superseded one.
+        if (decision.reason === "superseded") await this.closeDisplaced({ recoveryId, reason: "superseded" });
+        return { acquired: false, reason: decision.reason };
+      }
       if (decision.kind === "held") {
         taken = true;
         break;
@@ -181,8 +185,12 @@ export class UserLockRepository {
   }
 
   private async isOpen(recoveryId: string): Promise<boolean> {
+    return (await this.openRecord(recoveryId)) !== undefined;
+  }
+
+  private async openRecord(recoveryId: string): Promise<RecoveryRecord | undefined> {
     const record = await this.recoveries.get(recoveryId);
-    return !!record && !isTerminal(record.status);
+    return record && !isTerminal(record.status) ? record : undefined;
   }
 
   /** Closes a displaced holder that is still open; a closed one stays as it is. */

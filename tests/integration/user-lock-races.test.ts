@@ -54,9 +54,9 @@ describe("the per-user lock and a cancel racing discovery", () => {
     plainLocks = new UserLockRepository(tables, plain);
   });
 
-  async function openRecovery(): Promise<string> {
+  async function openRecovery(startedAt = new Date()): Promise<string> {
     const recoveryId = randomUUID();
-    const now = new Date().toISOString();
+    const now = startedAt.toISOString();
     await plain.create({
       recoveryId,
       tokenHash: "x",
@@ -93,7 +93,8 @@ describe("the per-user lock and a cancel racing discovery", () => {
       // Count the reads of an undisturbed acquisition, then force the cancel at each of them.
       const setUp = async () => {
         const userId = randomUUID();
-        const other = scenario === "free lock" ? undefined : await openRecovery();
+        const other =
+          scenario === "free lock" ? undefined : await openRecovery(new Date(Date.now() - 60_000));
         if (other)
           expect((await plainLocks.acquire(userId, other, new Date(), inAnHour())).acquired).toBe(true);
         return { userId, other, recoveryId: await openRecovery() };
@@ -160,10 +161,24 @@ describe("the per-user lock and a cancel racing discovery", () => {
     }
   });
 
+  it("an older start whose discovery runs late (its host died before answering) yields to the newer holder", async () => {
+    const userId = randomUUID();
+    const older = await openRecovery(new Date(Date.now() - 60_000));
+    const newer = await openRecovery();
+    expect((await plainLocks.acquire(userId, newer, new Date(), inAnHour())).acquired).toBe(true);
+    expect(await plainLocks.acquire(userId, older, new Date(), inAnHour())).toEqual({
+      acquired: false,
+      reason: "superseded",
+    });
+    expect((await plainLocks.read(userId))?.recoveryId).toBe(newer);
+    expect((await plain.get(older))?.failure?.code).toBe("superseded");
+    expect((await plain.get(newer))?.status).toBe("verifying_identity");
+  });
+
   it("a provider's report (advanced) and a newer start race: exactly one wins, and the loser is consistent", async () => {
     for (let round = 0; round < 10; round++) {
       const userId = randomUUID();
-      const first = await openRecovery();
+      const first = await openRecovery(new Date(Date.now() - 60_000));
       expect((await plainLocks.acquire(userId, first, new Date(), inAnHour())).acquired).toBe(true);
       const second = await openRecovery();
       const [advanced, taken] = await Promise.all([
