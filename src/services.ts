@@ -56,7 +56,7 @@ export function createServices(
     recoveries,
     policies: new PolicyRepository(tables, config.policy, { cacheMs: config.policyCacheSeconds * 1000 }),
     rateLimits: new RateLimitRepository(tables),
-    locks: new UserLockRepository(tables),
+    locks: new UserLockRepository(tables, recoveries),
     // Every audit entry names the user and the client address, read from the recovery.
     audit: new AuditRepository(tables, (id) => recoveries.get(id)),
     idvSessions: new IdvSessionRepository(tables),

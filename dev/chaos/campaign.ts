@@ -4,8 +4,10 @@
  * timeout, connections dropped before or after the write; Request Service errors; webhooks
  * and callbacks duplicated, replayed out of order, delivered after the deadline or while the
  * host is down; the host killed (SIGKILL) and restarted; Azurite restarted on its data.
- * Malformed client requests are mixed in. Afterwards the invariants are checked from the
- * stores and the simulators' logs, not from what the app says about itself.
+ * Malformed client requests are mixed in, and start-then-cancel races on users of their own
+ * (cancel at once, after a read, once verifying; a second start superseding the first).
+ * Afterwards the invariants are checked from the stores and the simulators' logs, not from
+ * what the app says about itself.
  *
  * Everything random comes from one seed, printed first; the same seed gives the same plan
  * and fault sequence (the interleaving of concurrent processes still varies).
@@ -59,10 +61,14 @@ export type FaultKind =
   | "delivered_while_host_down"
   | "host_killed"
   | "azurite_restarted"
-  | "malformed_request";
+  | "malformed_request"
+  | "start_cancel_race";
 
 const FAULT_WEIGHTS: Record<
-  Exclude<FaultKind, "delivered_after_deadline" | "delivered_while_host_down" | "malformed_request">,
+  Exclude<
+    FaultKind,
+    "delivered_after_deadline" | "delivered_while_host_down" | "malformed_request" | "start_cancel_race"
+  >,
   number
 > = {
   graph_429_retry_after: 5,
@@ -143,6 +149,8 @@ interface Driven {
 
 /** Any status string the API answered, against the contract's terminal statuses. */
 const TERMINAL: ReadonlySet<string> = TERMINAL_STATUSES;
+/** Users reserved for the start-then-cancel races. */
+const RACE_USERS = 3;
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
   const began = Date.now();
@@ -154,6 +162,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const probeRng = rng.fork("probes");
 
   const users = campaignUsers(options.recoveries, 0.15);
+  // Users only the start-then-cancel races touch (the plans' users keep their own outcomes).
+  const raceUsers = campaignUsers(options.recoveries + RACE_USERS, 0)
+    .slice(options.recoveries)
+    .map((u) => ({ ...u, evaluation: false }));
+  const raceRng = rng.fork("races");
   const driven: Driven[] = users.map((user, index) => ({
     index,
     user,
@@ -166,6 +179,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       "delivered_after_deadline",
       "delivered_while_host_down",
       "malformed_request",
+      "start_cancel_race",
     ].map((k) => [k, 0]),
   ) as Record<FaultKind, number>;
   const maxHostKills = options.maxHostKills ?? Math.max(1, Math.ceil(options.recoveries / 20));
@@ -176,7 +190,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const maxAzuriteRestarts = options.maxAzuriteRestarts ?? Math.max(1, Math.ceil(options.recoveries / 40));
 
   const env = await Environment.start({
-    tenant: campaignTenant(users),
+    tenant: campaignTenant([...users, ...raceUsers]),
     policy: campaignPolicy(),
     settings: {
       ...UNLIMITED_STARTS,
@@ -529,9 +543,66 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     }
   };
 
+  // --- start-then-cancel races (issue 23): no lock may outlive its recovery ------------------
+  const raceIds: string[] = [];
+  const raceStart = async (
+    user: CampaignUser,
+  ): Promise<{ recoveryId: string; token: string } | undefined> => {
+    const answer = await persist(() =>
+      env.request("POST", "/api/recovery", { body: { username: user.userPrincipalName, country: "nl" } }),
+    );
+    if (answer.status !== 202) return undefined;
+    const body = answer.body as { recoveryId: string; recoveryToken: string };
+    raceIds.push(body.recoveryId);
+    return { recoveryId: body.recoveryId, token: body.recoveryToken };
+  };
+  const raceCancel = (r: { recoveryId: string; token: string }) =>
+    persist(() => env.request("POST", `/api/recovery/${r.recoveryId}/cancel`, { token: r.token }));
+  const raceRead = async (r: { recoveryId: string; token: string }) =>
+    String(
+      (
+        (await env.request("GET", `/api/recovery/${r.recoveryId}`, { token: r.token })).body as
+          | { status?: string }
+          | undefined
+      )?.status,
+    );
+  const raceUntil = async (r: { recoveryId: string; token: string }, wanted: string) => {
+    const deadline = Date.now() + 30_000;
+    for (let status = await raceRead(r); Date.now() < deadline; status = await raceRead(r)) {
+      if (status === wanted || TERMINAL.has(status)) return status;
+      await sleep(150);
+    }
+    return "timeout";
+  };
+  const races = async (loop: number) => {
+    const myRng = raceRng.fork(String(loop));
+    while (running) {
+      await sleep(myRng.int(200, 800));
+      if (!running) break;
+      const user = raceUsers[myRng.int(0, raceUsers.length - 1)]!;
+      const variant = myRng.int(0, 4);
+      const first = await raceStart(user);
+      if (!first) continue;
+      faults.start_cancel_race++;
+      if (variant === 1) await raceRead(first);
+      if (variant === 2) await raceUntil(first, "verifying_identity");
+      if (variant <= 2) {
+        await raceCancel(first);
+        continue;
+      }
+      // A second start for the same user: right away (3) or once the first waits at the provider (4).
+      if (variant === 4) await raceUntil(first, "verifying_identity");
+      const second = await raceStart(user);
+      if (second && myRng.chance(0.5)) await raceUntil(second, "verifying_identity");
+      await raceCancel(first);
+      if (second) await raceCancel(second);
+    }
+  };
+
   // --- run ----------------------------------------------------------------------------------
   const faultLoop = injectFaults();
   const probeLoop = probe();
+  const raceLoops = Promise.all([races(0), races(1)]);
   const concurrency = options.concurrency ?? 16;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, driven.length) }, async () => {
@@ -544,7 +615,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     }),
   );
   running = false;
-  await Promise.all([faultLoop, probeLoop]);
+  await Promise.all([faultLoop, probeLoop, raceLoops]);
   // A quick run may end before its share of outages: they hit the wind-down instead, while
   // abandoned recoveries still wait and finished ones send their notices.
   if (hostKills === 0) {
@@ -610,13 +681,26 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const workflows = new Map<string, number | null>();
   for (const r of rows)
     if (r.status === "pending") workflows.set(r.partitionKey, await env.workflowStatus(r.partitionKey));
+  // Housekeeping runs every five minutes in a deployment: once here, before the locks are checked.
+  await env.runTimer("housekeeping");
   const invariants = await checkInvariants(env, driven, rows, {
     badInput,
     lateDeliveries,
     answersChecked: faults.malformed_request + faults.delivered_after_deadline,
     workflows,
+    raceIds,
     log,
   });
+  // Last: every race user can start again (reaches the provider), and that start is cancelled.
+  const notLockedOut: InvariantResult = { name: "race users can start again", checked: 0, violations: [] };
+  for (const user of raceUsers) {
+    const control = await raceStart(user);
+    notLockedOut.checked++;
+    const status = control ? await raceUntil(control, "verifying_identity") : "start refused";
+    if (status !== "verifying_identity") notLockedOut.violations.push(`${user.userPrincipalName}: ${status}`);
+    if (control) await raceCancel(control);
+  }
+  invariants.push(notLockedOut);
   const audit = await env.rows<{ partitionKey: string; event: string; code?: string }>("Audit");
   const eligibility = (id: string | undefined) =>
     audit.find((a) => a.partitionKey === id && a.event === "eligibility_checked")?.code;
@@ -676,6 +760,8 @@ async function checkInvariants(
     lateDeliveries: string[];
     /** Durable status of each record still pending. */
     workflows: ReadonlyMap<string, number | null>;
+    /** Recoveries the start-then-cancel races started (their clients got a 202). */
+    raceIds: readonly string[];
     log: (line: string) => void;
   },
 ): Promise<InvariantResult[]> {
@@ -685,7 +771,10 @@ async function checkInvariants(
   // 1. Every recovery reaches exactly one terminal status, and stays there.
   const terminal: InvariantResult = { name: "exactly one terminal status, kept", checked: 0, violations: [] };
   const audit = await env.rows<{ partitionKey: string; event: string }>("Audit");
-  const acknowledged = new Set(driven.map((d) => d.recoveryId).filter((id) => id !== undefined));
+  const acknowledged = new Set([
+    ...driven.map((d) => d.recoveryId).filter((id) => id !== undefined),
+    ...extra.raceIds,
+  ]);
   for (const r of rows) {
     terminal.checked++;
     // A start whose client got no 202 (the host died between the record and the workflow):
@@ -830,7 +919,24 @@ async function checkInvariants(
     violations: [...extra.badInput, ...extra.lateDeliveries],
   };
   noServerError.checked = extra.answersChecked;
-  return [terminal, taps, callbacks, evaluation, plaintext, noServerError];
+
+  // 7. No lock outlives its recovery: a running lock names a recovery that exists and is open.
+  const locks: InvariantResult = { name: "no lock outlives its recovery", checked: 0, violations: [] };
+  const recoveriesNow = new Map(
+    (await env.rows<RecoveryRow>("Recoveries")).map((r) => [r.partitionKey, r] as const),
+  );
+  for (const lock of await env.rows<{ partitionKey: string; recoveryId: string; state: string }>(
+    "UserLocks",
+  )) {
+    locks.checked++;
+    if (lock.state !== "running") continue;
+    const holder = recoveriesNow.get(lock.recoveryId);
+    if (!holder || isTerminal(holder.status as RecoveryStatus))
+      locks.violations.push(
+        `user ${lock.partitionKey}: lock held by ${lock.recoveryId} (${holder?.status ?? "no such recovery"})`,
+      );
+  }
+  return [terminal, taps, callbacks, evaluation, plaintext, noServerError, locks];
 }
 
 /** The report as the table `npm run chaos` prints. */

@@ -207,6 +207,16 @@ export class Environment {
     }
   }
 
+  /** Runs one of the host's timer functions now (housekeeping, the inbox sweeper). */
+  async runTimer(name: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.request("POST", `/_host/timers/${name}`);
+      if (res.status !== null && res.status < 300) return;
+      if (attempt >= 20) throw new Error(`timer ${name} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      await sleep(500);
+    }
+  }
+
   /** Every entity of every table of this deployment (app tables and task hub), as JSON lines. */
   async dumpTables(): Promise<string> {
     const service = TableServiceClient.fromConnectionString(this.storage, { allowInsecureConnection: true });

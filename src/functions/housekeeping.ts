@@ -2,9 +2,10 @@
  * Housekeeping (a timer, every five minutes): deletes what has outlived its purpose — sealed
  * TAPs nobody came to read before they expired (DESIGN §3: deleted on first read or expiry),
  * rate-limit counters whose window has closed, and finished webhook inbox entries past their
- * retention; and it closes starts abandoned before their workflow began (a record left
- * `pending` past its deadline). Every write is etag-guarded, so instances running it at once
- * do no harm.
+ * retention; it closes starts abandoned before their workflow began (a record left
+ * `pending` past its deadline), and frees every per-user lock whose recovery is closed or
+ * gone (closing, as failed, one still open past its lock's deadline). Every write is
+ * etag-guarded, so instances running it at once do no harm.
  */
 import type { InvocationContext, Timer } from "@azure/functions";
 import { services } from "../services";
@@ -14,6 +15,7 @@ export interface HousekeepingReport {
   staleRateLimitCounters: number;
   purgedInboxEntries: number;
   abandonedStartsClosed: number;
+  locksRepaired: number;
 }
 
 export async function runHousekeeping(now: Date): Promise<HousekeepingReport> {
@@ -25,6 +27,8 @@ export async function runHousekeeping(now: Date): Promise<HousekeepingReport> {
     staleRateLimitCounters: await s.rateLimits.purgeStale(now.getTime() - windowMs),
     purgedInboxEntries: await s.inbox.purgeDelivered(new Date(now.getTime() - retentionMs).toISOString()),
     abandonedStartsClosed: await s.recoveries.closeAbandonedStarts(now),
+    // After closing abandoned starts, so that their locks are freed in the same run.
+    locksRepaired: await s.locks.repair(now),
   };
 }
 

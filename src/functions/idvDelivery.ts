@@ -64,6 +64,7 @@ async function applyIdvEvent(
   const s = services();
   if (!entry.recoveryId) return "ignored";
   const result = JSON.parse(entry.result) as NormalizedIdvResult;
+  const holdsLock = await markAdvanced(entry.recoveryId);
   if (!FINAL_DECISIONS.has(result.decision)) {
     await s.audit.record({
       recoveryId: entry.recoveryId,
@@ -101,7 +102,21 @@ async function applyIdvEvent(
     },
   });
   const event: IdvResultEvent = { decision: result.decision };
+  // A recovery that lost its user's lock (superseded, closed) must not go on: the result is late.
+  if (!holdsLock) return "late";
   return (await raiseToRecovery(context, entry.recoveryId, EVENTS.idvResult, event)) ? "accepted" : "late";
+}
+
+/**
+ * The provider reported on the recovery's session (any decision, `review` included): a person
+ * is verifying there, so from now on a newer start for the same user no longer supersedes the
+ * recovery (recovery/userLock). False when the recovery no longer holds its user's lock.
+ */
+async function markAdvanced(recoveryId: string): Promise<boolean> {
+  const s = services();
+  const record = await s.recoveries.get(recoveryId);
+  if (!record || isTerminal(record.status) || !record.userId) return false;
+  return s.locks.markAdvanced(record.userId, recoveryId, new Date());
 }
 
 /**

@@ -259,7 +259,16 @@ export async function cancelRecovery(
     } catch (err) {
       context.warn(`terminate ${record.recoveryId}: ${(err as Error).message}`);
     }
-    if (after.userId) await s.locks.release(after.userId, record.recoveryId, undefined);
+    // Discovery names the user on the record before it takes the lock, so a cancel that sees no
+    // userId here ran before any lock existed (discovery then finds the record closed and stops).
+    // A release that fails is repaired: the next start and housekeeping free a closed recovery's lock.
+    if (after.userId) {
+      try {
+        await s.locks.release(after.userId, record.recoveryId, undefined);
+      } catch (err) {
+        context.warn(`lock release for ${record.recoveryId} failed: ${(err as Error).message}`);
+      }
+    }
     await s.audit.record({
       recoveryId: record.recoveryId,
       event: "recovery_cancelled",

@@ -125,6 +125,8 @@ async function show(view: RecoveryView): Promise<void> {
       return screens.notEligibleScreen(handlers);
     case "cancelled":
       end();
+      // Replaced by a newer start for the same account (not this page's own cancel).
+      if (view.failure?.code === "superseded") return screens.failureScreen(handlers, view.failure);
       return screens.cancelledScreen(handlers);
     default:
       end();

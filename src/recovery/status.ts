@@ -61,6 +61,7 @@ export const FAILURE_MESSAGES = {
   verified_id_error: "The credential presentation could not be requested.",
   idv_error: "The identity verification could not be started.",
   cancelled: "The recovery was cancelled.",
+  superseded: "A newer recovery for this account replaced this one before identity verification.",
   internal_error: "The recovery failed unexpectedly. Contact your helpdesk.",
 } as const;
 export type FailureCode = keyof typeof FAILURE_MESSAGES;

@@ -1,77 +1,221 @@
 /**
- * Per-user lock and cooldown: at most one running recovery per directory user, and none
- * within the cooldown after a completed one. Taken with create-if-absent / etag-guarded
- * update, so concurrent starts for one user yield exactly one holder.
+ * Per-user lock and cooldown: at most one recovery in flight per directory user, and none
+ * within the cooldown after a completed one (the rule is recovery/userLock). Every write is
+ * etag-guarded (409/412 mean "read again and decide again"), so concurrent starts, a cancel
+ * racing discovery, webhooks and housekeeping running at once leave one consistent holder.
+ *
+ * The lock cannot be orphaned: the recovery names its user before it takes the lock (so a
+ * cancel from then on knows which lock to release), it checks its record is still open after
+ * taking it (a cancel that released before the take is caught), and a lock whose recovery is
+ * closed, gone or past its deadline is free to the next start and repaired by housekeeping.
  */
-import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
 
-interface LockEntity {
-  recoveryId: string;
-  state: "running" | "released";
-  acquiredAt: string;
-  cooldownUntil?: string;
-}
+import { failure, isTerminal } from "../recovery/status";
+import { type DisplacedReason, decideLock, isLockExpired, type UserLockState } from "../recovery/userLock";
+import type { RecoveryRecord, RecoveryRepository } from "./recoveries";
+import { getOptional, isConcurrencyConflict, isNotFound, odata, type TableStore } from "./tables";
 
 export type LockOutcome =
-  | { acquired: true }
-  | { acquired: false; reason: "recovery_in_progress" | "cooldown" };
+  | { acquired: true; displaced?: { recoveryId: string; reason: DisplacedReason } | undefined }
+  | { acquired: false; reason: "recovery_in_progress" | "cooldown" | "recovery_closed" | "superseded" };
 
 const ROW = "lock";
+const ATTEMPTS = 8;
 
 export class UserLockRepository {
-  constructor(private readonly store: TableStore) {}
+  constructor(
+    private readonly store: TableStore,
+    private readonly recoveries: RecoveryRepository,
+  ) {}
 
-  async acquire(userId: string, recoveryId: string, now: Date): Promise<LockOutcome> {
+  /** The lock row as stored (with its etag), if any. */
+  async read(userId: string): Promise<(UserLockState & { etag: string }) | undefined> {
     const table = await this.store.table("userLocks");
-    const fresh: LockEntity = { recoveryId, state: "running", acquiredAt: now.toISOString() };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await getOptional<LockEntity>(table, userId, ROW);
-      if (!current) {
-        try {
-          await table.createEntity({ partitionKey: userId, rowKey: ROW, ...fresh });
-          return { acquired: true };
-        } catch (err) {
-          if (isConcurrencyConflict(err)) continue;
-          throw err;
-        }
+    const row = await getOptional<UserLockState>(table, userId, ROW);
+    return row ? { ...pick(row), etag: row.etag } : undefined;
+  }
+
+  /**
+   * Takes the lock of `userId` for `recoveryId` until `expiresAt`. A holder whose recovery is
+   * closed or gone, past its deadline, or not advanced by its IDV provider gives way; a
+   * displaced holder still open is closed (superseded, or failed past its deadline) after the
+   * lock changed hands, so that a webhook advancing it meanwhile loses the race cleanly.
+   */
+  async acquire(userId: string, recoveryId: string, now: Date, expiresAt: Date): Promise<LockOutcome> {
+    // 1. The recovery names its user first, while still open: a cancel from here on releases.
+    const named = await this.recoveries.update(recoveryId, (r) =>
+      isTerminal(r.status) || r.userId === userId ? undefined : { ...r, userId },
+    );
+    if (isTerminal(named.status)) return { acquired: false, reason: "recovery_closed" };
+
+    // 2. Decide against the lock as it stands, write with its etag.
+    const table = await this.store.table("userLocks");
+    let displaced: { recoveryId: string; reason: DisplacedReason } | undefined;
+    let taken = false;
+    for (let attempt = 0; attempt < ATTEMPTS && !taken; attempt++) {
+      const current = await this.read(userId);
+      const holder =
+        current && current.state === "running" && current.recoveryId !== recoveryId
+          ? await this.openRecord(current.recoveryId)
+          : undefined;
+      const decision = decideLock(current, holder, named, now);
+      if (decision.kind === "refuse") {
+        // Started before the recovery holding the lock: this one is the superseded one.
+        if (decision.reason === "superseded") await this.closeDisplaced({ recoveryId, reason: "superseded" });
+        return { acquired: false, reason: decision.reason };
       }
-      if (current.recoveryId === recoveryId && current.state === "running") return { acquired: true };
-      if (current.state === "running") return { acquired: false, reason: "recovery_in_progress" };
-      if (current.cooldownUntil && Date.parse(current.cooldownUntil) > now.getTime()) {
-        return { acquired: false, reason: "cooldown" };
+      if (decision.kind === "held") {
+        taken = true;
+        break;
       }
+      const fresh: UserLockState = {
+        recoveryId,
+        state: "running",
+        acquiredAt: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      };
       try {
-        await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...fresh }, "Replace", {
-          etag: current.etag,
-        });
-        return { acquired: true };
+        if (!current) await table.createEntity({ partitionKey: userId, rowKey: ROW, ...fresh });
+        else
+          await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...fresh }, "Replace", {
+            etag: current.etag,
+          });
+        taken = true;
+        displaced = decision.displaced;
       } catch (err) {
         if (!isConcurrencyConflict(err)) throw err;
       }
     }
-    return { acquired: false, reason: "recovery_in_progress" };
+    if (!taken) return { acquired: false, reason: "recovery_in_progress" };
+    if (displaced && displaced.reason !== "closed") await this.closeDisplaced(displaced);
+
+    // 3. Still open after the take? A cancel that ran between 1 and 2 released nothing yet.
+    const after = await this.recoveries.get(recoveryId);
+    if (!after || isTerminal(after.status)) {
+      await this.release(userId, recoveryId, undefined);
+      return { acquired: false, reason: "recovery_closed" };
+    }
+    return { acquired: true, ...(displaced ? { displaced } : {}) };
+  }
+
+  /**
+   * Records that the IDV provider reported on `recoveryId`'s session: from now on a newer start
+   * does not supersede it. False when `recoveryId` no longer holds the lock (it was superseded
+   * or closed): the caller must then not let the recovery go on.
+   */
+  async markAdvanced(userId: string, recoveryId: string, now: Date): Promise<boolean> {
+    const table = await this.store.table("userLocks");
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const current = await this.read(userId);
+      if (!current || current.recoveryId !== recoveryId || current.state !== "running") return false;
+      if (current.advancedAt) return true;
+      const { etag, ...state } = current;
+      try {
+        await table.updateEntity(
+          { partitionKey: userId, rowKey: ROW, ...state, advancedAt: now.toISOString() },
+          "Replace",
+          { etag },
+        );
+        return true;
+      } catch (err) {
+        if (!isConcurrencyConflict(err)) throw err;
+      }
+    }
+    throw new Error(`lock of ${userId}: too many concurrent changes`);
   }
 
   /** Releases the lock if `recoveryId` holds it; `cooldownUntil` set after a completed recovery. */
   async release(userId: string, recoveryId: string, cooldownUntil: Date | undefined): Promise<void> {
     const table = await this.store.table("userLocks");
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await getOptional<LockEntity>(table, userId, ROW);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const current = await this.read(userId);
       if (!current || current.recoveryId !== recoveryId || current.state === "released") return;
-      const released: LockEntity = {
-        recoveryId,
-        state: "released",
-        acquiredAt: current.acquiredAt,
-        ...(cooldownUntil ? { cooldownUntil: cooldownUntil.toISOString() } : {}),
-      };
-      try {
-        await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...released }, "Replace", {
-          etag: current.etag,
-        });
-        return;
-      } catch (err) {
-        if (!isConcurrencyConflict(err)) throw err;
-      }
+      if (await this.releaseRow(table, userId, current, cooldownUntil)) return;
+    }
+    throw new Error(`lock of ${userId}: too many concurrent changes`);
+  }
+
+  /**
+   * Housekeeping: frees every running lock whose recovery is closed or gone, and closes (as
+   * failed) a recovery still open past its lock's deadline before freeing that lock. Returns
+   * how many locks were freed.
+   */
+  async repair(now: Date): Promise<number> {
+    const table = await this.store.table("userLocks");
+    const running: string[] = [];
+    for await (const e of table.listEntities<UserLockState>({
+      queryOptions: { filter: odata`RowKey eq ${ROW} and state eq ${"running"}` },
+    })) {
+      running.push(e.partitionKey as string);
+    }
+    let freed = 0;
+    for (const userId of running) {
+      const current = await this.read(userId);
+      if (current?.state !== "running") continue;
+      const open = await this.isOpen(current.recoveryId);
+      if (open && !isLockExpired(current, now)) continue;
+      if (open) await this.closeDisplaced({ recoveryId: current.recoveryId, reason: "lock_expired" });
+      // Etag of the row as read: a start that took the lock meanwhile keeps it.
+      if (await this.releaseRow(table, userId, current, undefined)) freed++;
+    }
+    return freed;
+  }
+
+  private async releaseRow(
+    table: Awaited<ReturnType<TableStore["table"]>>,
+    userId: string,
+    current: UserLockState & { etag: string },
+    cooldownUntil: Date | undefined,
+  ): Promise<boolean> {
+    const released: UserLockState = {
+      recoveryId: current.recoveryId,
+      state: "released",
+      acquiredAt: current.acquiredAt,
+      ...(cooldownUntil ? { cooldownUntil: cooldownUntil.toISOString() } : {}),
+    };
+    try {
+      await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...released }, "Replace", {
+        etag: current.etag,
+      });
+      return true;
+    } catch (err) {
+      if (isConcurrencyConflict(err) || isNotFound(err)) return false;
+      throw err;
     }
   }
+
+  private async isOpen(recoveryId: string): Promise<boolean> {
+    return (await this.openRecord(recoveryId)) !== undefined;
+  }
+
+  private async openRecord(recoveryId: string): Promise<RecoveryRecord | undefined> {
+    const record = await this.recoveries.get(recoveryId);
+    return record && !isTerminal(record.status) ? record : undefined;
+  }
+
+  /** Closes a displaced holder that is still open; a closed one stays as it is. */
+  private async closeDisplaced(displaced: { recoveryId: string; reason: DisplacedReason }): Promise<void> {
+    const closed =
+      displaced.reason === "superseded"
+        ? { status: "cancelled" as const, failure: failure("superseded") }
+        : { status: "failed" as const, failure: failure("internal_error") };
+    const record = await this.recoveries.get(displaced.recoveryId);
+    if (!record || isTerminal(record.status)) return;
+    await this.recoveries.update(
+      displaced.recoveryId,
+      (r) => (isTerminal(r.status) ? undefined : { ...r, ...closed, next: undefined }),
+      record,
+    );
+  }
+}
+
+function pick(row: UserLockState): UserLockState {
+  return {
+    recoveryId: row.recoveryId,
+    state: row.state,
+    acquiredAt: row.acquiredAt,
+    ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
+    ...(row.advancedAt ? { advancedAt: row.advancedAt } : {}),
+    ...(row.cooldownUntil ? { cooldownUntil: row.cooldownUntil } : {}),
+  };
 }

@@ -66,7 +66,7 @@ describe("housekeeping", () => {
     // An undelivered entry is the sweeper's business, however old: never purged.
     expect(await keys("WebhookInbox")).toEqual(["demo-idv/old-undelivered", "demo-idv/recent-delivered"]);
     expect(s.logs()).toMatch(
-      /housekeeping: \{"expiredTapHandoffs":1,"staleRateLimitCounters":1,"purgedInboxEntries":1,"abandonedStartsClosed":0\}/,
+      /housekeeping: \{"expiredTapHandoffs":1,"staleRateLimitCounters":1,"purgedInboxEntries":1,"abandonedStartsClosed":0,"locksRepaired":0\}/,
     );
   });
 });

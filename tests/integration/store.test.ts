@@ -29,34 +29,66 @@ describe("table repositories", () => {
     );
   });
 
-  it("twenty concurrent lock attempts for one user yield exactly one holder", async () => {
-    const locks = new UserLockRepository(tables);
+  /** An open recovery record, as a start writes it. */
+  async function openRecovery(recoveries: RecoveryRepository): Promise<string> {
+    const recoveryId = randomUUID();
+    const now = new Date().toISOString();
+    await recoveries.create({
+      recoveryId,
+      tokenHash: "x",
+      status: "pending",
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now,
+      username: "someone@contoso.example",
+      clientAddress: "192.0.2.1",
+    });
+    return recoveryId;
+  }
+  const inAnHour = () => new Date(Date.now() + 3_600_000);
+
+  it("twenty concurrent lock attempts for one user leave exactly one holder, and every other taker closed", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const locks = new UserLockRepository(tables, recoveries);
     const userId = randomUUID();
-    const outcomes = await Promise.all(
-      Array.from({ length: 20 }, () => locks.acquire(userId, randomUUID(), new Date())),
-    );
-    expect(outcomes.filter((o) => o.acquired)).toHaveLength(1);
-    expect(outcomes.filter((o) => !o.acquired && o.reason === "recovery_in_progress")).toHaveLength(19);
+    const ids = await Promise.all(Array.from({ length: 20 }, () => openRecovery(recoveries)));
+    const outcomes = await Promise.all(ids.map((id) => locks.acquire(userId, id, new Date(), inAnHour())));
+    const holder = await locks.read(userId);
+    expect(holder?.state).toBe("running");
+    expect(ids).toContain(holder?.recoveryId);
+    for (const [i, id] of ids.entries()) {
+      const record = await recoveries.get(id);
+      if (id === holder?.recoveryId) expect(record?.status).toBe("pending");
+      // Told it had the lock, then superseded by a later taker: closed, never left open.
+      else if (outcomes[i]?.acquired) expect(record?.status).toBe("cancelled");
+    }
   });
 
-  it("a released lock with a cooldown refuses until the cooldown has passed", async () => {
-    const locks = new UserLockRepository(tables);
+  it("a released lock with a cooldown refuses until the cooldown has passed; a lock somebody advanced refuses", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const locks = new UserLockRepository(tables, recoveries);
     const userId = randomUUID();
-    const first = randomUUID();
+    const first = await openRecovery(recoveries);
     const now = new Date("2026-01-01T00:00:00Z");
-    expect(await locks.acquire(userId, first, now)).toEqual({ acquired: true });
-    expect(await locks.acquire(userId, first, now)).toEqual({ acquired: true }); // a re-run of the same recovery
+    const until = new Date("2026-01-01T02:00:00Z");
+    expect(await locks.acquire(userId, first, now, until)).toEqual({ acquired: true });
+    expect(await locks.acquire(userId, first, now, until)).toEqual({ acquired: true }); // a re-run of the same recovery
     await locks.release(userId, "someone-else", undefined); // not the holder: no effect
-    expect(await locks.acquire(userId, randomUUID(), now)).toEqual({
+    expect(await locks.markAdvanced(userId, first, now)).toBe(true);
+    expect(await locks.acquire(userId, await openRecovery(recoveries), now, until)).toEqual({
       acquired: false,
       reason: "recovery_in_progress",
     });
     await locks.release(userId, first, new Date("2026-01-02T00:00:00Z"));
-    expect(await locks.acquire(userId, randomUUID(), new Date("2026-01-01T12:00:00Z"))).toEqual({
+    expect(
+      await locks.acquire(userId, await openRecovery(recoveries), new Date("2026-01-01T12:00:00Z"), until),
+    ).toEqual({
       acquired: false,
       reason: "cooldown",
     });
-    expect(await locks.acquire(userId, randomUUID(), new Date("2026-01-02T00:00:01Z"))).toEqual({
+    expect(
+      await locks.acquire(userId, await openRecovery(recoveries), new Date("2026-01-02T00:00:01Z"), until),
+    ).toEqual({
       acquired: true,
     });
   });

@@ -4,7 +4,9 @@
 import type { InvocationContext } from "@azure/functions";
 import { decideEligibility } from "../../recovery/eligibility";
 import { referencedGroups } from "../../recovery/policy";
+import { isTerminal } from "../../recovery/status";
 import { tapCoverage, tapPolicyGroups } from "../../recovery/tapPolicy";
+import { lockDeadline } from "../../recovery/userLock";
 import { services } from "../../services";
 import type { DiscoveryResult, RecoveryInput } from "../contracts";
 import { openRecord } from "./common";
@@ -41,9 +43,27 @@ export async function discoverAccount(
     if (coverage.covered) tapLifetime = coverage.lifetimeInMinutes;
     else reason = coverage.reason;
   }
+  let displaced: { recoveryId: string; reason: string } | undefined;
   if (!reason && decision.eligible && account) {
-    const lock = await s.locks.acquire(account.id, input.recoveryId, new Date());
+    const now = new Date();
+    const lock = await s.locks.acquire(
+      account.id,
+      input.recoveryId,
+      now,
+      lockDeadline(now, decision.profile),
+    );
     if (!lock.acquired) reason = lock.reason;
+    else displaced = lock.displaced;
+  }
+  if (displaced && displaced.reason !== "closed") {
+    await s.audit.record({
+      recoveryId: displaced.recoveryId,
+      event: "recovery_superseded",
+      onceKey: "recovery_superseded",
+      outcome: "info",
+      code: displaced.reason === "superseded" ? "superseded" : "lock_expired",
+      detail: { by: input.recoveryId },
+    });
   }
   await s.audit.record({
     recoveryId: input.recoveryId,
@@ -68,19 +88,27 @@ export async function discoverAccount(
     return { eligible: false };
   }
   const { profile, provider } = decision;
-  await s.recoveries.update(
+  const opened = await s.recoveries.update(
     input.recoveryId,
-    (r) => ({
-      ...r,
-      userId: account.id,
-      profileId: profile.id,
-      profile,
-      mode: profile.mode,
-      provider,
-      tapPolicyGroups: tapPolicyGroups(tapPolicy),
-    }),
+    (r) =>
+      // Cancelled meanwhile: nothing more is written onto the closed record, and the lock goes.
+      isTerminal(r.status)
+        ? undefined
+        : {
+            ...r,
+            userId: account.id,
+            profileId: profile.id,
+            profile,
+            mode: profile.mode,
+            provider,
+            tapPolicyGroups: tapPolicyGroups(tapPolicy),
+          },
     record,
   );
+  if (isTerminal(opened.status)) {
+    await s.locks.release(account.id, input.recoveryId, undefined);
+    return { eligible: false };
+  }
   return {
     eligible: true,
     mode: profile.mode,

@@ -228,6 +228,12 @@ export const en = {
       next: "You can start again at any time.",
       action: "retry",
     },
+    superseded: {
+      title: "A newer recovery replaced this one",
+      body: "Account recovery was started again for this account, in another tab or browser. Nothing was changed on your account.",
+      next: "Continue where you started it again, or start again here.",
+      action: "retry",
+    },
     internal_error: {
       title: "Something went wrong",
       body: "The recovery stopped because of an unexpected error on our side.",
