@@ -26,6 +26,7 @@ export class JwsRejectedError extends Error {
   constructor(
     readonly reason:
       | "malformed"
+      | "too_large"
       | "algorithm_not_allowed"
       | "embedded_key"
       | "crit_unsupported"
@@ -64,7 +65,7 @@ export const MAX_JWS_LENGTH = 64 * 1024;
 /** Header and payload without checking anything: only to learn who claims to have signed. */
 export function decodeUnverified(token: string): DecodedJws {
   if (typeof token !== "string" || token.length > MAX_JWS_LENGTH) {
-    throw new JwsRejectedError("malformed", "not a compact JWS of bounded size");
+    throw new JwsRejectedError("too_large", `not a compact JWS of at most ${MAX_JWS_LENGTH} characters`);
   }
   const parts = token.split(".");
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) {

@@ -610,6 +610,7 @@ const TOKEN_CASES: Array<[string, Build, string, string]> = [
       ["a bracketed IPv6", "https://[::1]/status"],
       ["an IPv4-mapped IPv6", "https://[::ffff:169.254.169.254]/status"],
       ["userinfo", "https://user:pass@issuer.example/status"],
+      ["a .localhost name", "https://app.localhost/status"],
       ["plain http off loopback", "http://issuer.example/status"],
     ] as const
   ).map(([what, url]): [string, Build, string, string] => [

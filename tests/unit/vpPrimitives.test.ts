@@ -97,6 +97,7 @@ describe("verifyJwsByDid", () => {
       "signature_invalid",
     ],
     ["not a compact JWS", () => "abc.def", "malformed"],
+    ["a token over 64 KiB", () => `${"a".repeat(64 * 1024)}.b.c`, "too_large"],
   ])("refuses %s", async (_name, token, reason) => {
     await expect(verifyJwsByDid(token(), holder.did, resolver, "authentication")).rejects.toMatchObject({
       reason,
