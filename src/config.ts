@@ -140,7 +140,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     required: false,
     sample: "true",
     description:
-      "Development only: resolve did:web DIDs and status lists on 127.0.0.1/localhost over http (the local Verified ID simulator). Refused unless AZURE_CREDENTIAL=dev-static; production resolution is https only.",
+      "Development only: resolve did:web DIDs and status lists on the host `localhost` over http (the local Verified ID simulator; did:web names no IP address). Refused unless AZURE_CREDENTIAL=dev-static; production resolution is https only.",
   },
   {
     name: "IDV_PROVIDERS",

@@ -6,7 +6,7 @@
  * be authorised for the purpose it is used for: a credential or status list is signed by an
  * `assertionMethod` key, a presentation by an `authentication` key.
  *
- * did:web identifiers are parsed strictly before anything is fetched (docs/verified-id.md):
+ * did:web identifiers are parsed strictly before anything is fetched (README, Security):
  * a lowercase DNS name of LDH labels, an optional port (`%3A`, the only percent-encoding
  * allowed), path segments of unreserved characters. The did:web method forbids IP addresses:
  * every notation (dotted, decimal, hex, octal, short forms, IPv6 and IPv4-mapped, bracketed or

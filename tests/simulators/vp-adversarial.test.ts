@@ -331,7 +331,7 @@ const TOKEN_CASES: Array<[string, Build, string, string]> = [
   [
     "a VP signed by a holder key marked for encryption",
     () => {
-      const { i, vc } = honest("ES256");
+      const { i } = honest("ES256");
       const pair = generateKeyPairSync("ed25519");
       const did = `did:jwk:${b64({ ...pair.publicKey.export({ format: "jwk" }), use: "enc" })}`;
       const vcFor = vcToken(i, { payload: { sub: did } });
