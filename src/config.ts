@@ -13,6 +13,7 @@ import {
   webhookProfileSchema,
 } from "./idv/hmacWebhooks";
 import { ADAPTER_KINDS, NAMED_PROVIDERS } from "./idv/registry";
+import { linkedDomainOrigin } from "./recovery/credential";
 import { ConfigurationError } from "./recovery/errors";
 import {
   describeIssue,
@@ -139,7 +140,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     required: false,
     sample: "true",
     description:
-      "Development only: resolve did:web DIDs and status lists on 127.0.0.1/localhost over http (the local Verified ID simulator). Refused unless AZURE_CREDENTIAL=dev-static; production resolution is https only.",
+      "Development only: resolve did:web DIDs and status lists on the host `localhost` over http (the local Verified ID simulator; did:web names no IP address). Refused unless AZURE_CREDENTIAL=dev-static; production resolution is https only.",
   },
   {
     name: "IDV_PROVIDERS",
@@ -147,7 +148,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     sample:
       '[{"name":"demo-idv","adapter":"standard-webhooks","displayName":"Demo IDV","verificationUrl":"http://127.0.0.1:7082/verify","acceptedIssuers":["did:web:idv.demo.example"]}]',
     description:
-      "JSON array of identity verification providers: name, adapter (`standard-webhooks`, `au10tix`, `idemia`, `truecredential`), displayName, verificationUrl, acceptedIssuers, manifestUri? (default: the named provider's published one), webhookToleranceSeconds? (300), webhook? (named adapters: overrides of the assumed signing scheme and field mapping, see README).",
+      "JSON array of identity verification providers: name, adapter (`standard-webhooks`, `au10tix`, `idemia`, `truecredential`), displayName, verificationUrl, acceptedIssuers, linkedDomains? (issuer DID → https origin of its linked domain; required for every accepted issuer that is not a did:web, whose linked domain is its own host), manifestUri? (default: the named provider's published one), webhookToleranceSeconds? (300), webhook? (named adapters: overrides of the assumed signing scheme and field mapping, see README).",
   },
   {
     name: "POLICY_PROFILES_FILE",
@@ -292,11 +293,37 @@ const providerSchema = z
     displayName: z.string().min(1),
     verificationUrl: z.url({ protocol: /^https?$/ }),
     acceptedIssuers: z.array(z.string().startsWith("did:")).min(1, "an empty list would accept any issuer"),
+    /** Non-did:web issuer DID → its linked domain (https origin); a did:web issuer's is its own host. */
+    linkedDomains: z.record(z.string().startsWith("did:"), z.string()).optional(),
     manifestUri: z.url({ protocol: /^https?$/ }).optional(),
     webhookToleranceSeconds: z.number().int().min(30).max(3600).default(300),
     webhook: webhookProfileOverrideSchema.optional(),
   })
   .strict()
+  .superRefine((p, ctx) => {
+    const configured = p.linkedDomains ?? {};
+    for (const [issuer, domain] of Object.entries(configured)) {
+      if (issuer.startsWith("did:web:") || !p.acceptedIssuers.includes(issuer)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["linkedDomains", issuer],
+          message:
+            "only for accepted issuers that are not did:web (a did:web issuer's linked domain is its host)",
+        });
+      } else if (linkedDomainOrigin(domain) === undefined) {
+        ctx.addIssue({ code: "custom", path: ["linkedDomains", issuer], message: "must be an https origin" });
+      }
+    }
+    for (const issuer of p.acceptedIssuers) {
+      if (!issuer.startsWith("did:web:") && !Object.hasOwn(configured, issuer)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["linkedDomains"],
+          message: `${issuer} is not a did:web: its linked domain must be configured`,
+        });
+      }
+    }
+  })
   .refine((p) => p.adapter !== "standard-webhooks" || p.webhook === undefined, {
     message: "the standard-webhooks scheme is fixed; webhook applies to au10tix, idemia, truecredential",
     path: ["webhook"],

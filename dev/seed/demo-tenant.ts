@@ -78,6 +78,10 @@ interface MethodPlan {
   softwareOath?: boolean;
   windowsHello?: string;
   platformCredential?: string;
+  /** An external (EAM) MFA provider's display name. */
+  external?: string;
+  /** A QR code + PIN method (Graph v1.0 lists it but cannot delete it). */
+  qrCodePin?: boolean;
 }
 
 const YUBIKEY_5_NFC = {
@@ -155,6 +159,17 @@ function methods(key: DemoUserKey, plan: MethodPlan): MethodSeed[] {
       createdDateTime: created,
     });
   }
+  if (plan.external) {
+    list.push({
+      type: "external",
+      id: stableId(`${key}:external`),
+      displayName: plan.external,
+      configurationId: stableId("external-mfa-configuration"),
+      createdDateTime: created,
+    });
+  }
+  if (plan.qrCodePin)
+    list.push({ type: "qrCodePin", id: stableId(`${key}:qrpin`), createdDateTime: created });
   return list;
 }
 
@@ -196,6 +211,7 @@ const USERS: DemoUser[] = [
       softwareOath: true,
       windowsHello: "ADELE-LT01",
       platformCredential: "Adele's MacBook Pro",
+      external: "Contoso partner MFA",
     },
   },
   {
@@ -216,6 +232,7 @@ const USERS: DemoUser[] = [
       alternateMobile: "+1 4255550112",
       email: "megan.b@example.org",
       windowsHello: "MEGAN-DT02",
+      qrCodePin: true,
     },
   },
   {

@@ -95,6 +95,11 @@ export const recoveryDetailSchema = recoverySummarySchema
       .object({ score: z.number().nullable(), threshold: z.number().nullable() })
       .strict()
       .optional(),
+    /**
+     * Production: the authentication methods still registered after the complete reset (the
+     * password, types Graph v1.0 cannot delete, types unknown to this version), by type and id.
+     */
+    methodsRemaining: z.array(z.object({ type: z.string(), id: z.string() }).strict()).optional(),
     /** How the credential's names compared with the directory's (profile match step). */
     match: z
       .object({ matched: z.boolean(), explanation: z.string().optional(), mode: z.string().optional() })

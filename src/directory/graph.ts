@@ -119,7 +119,13 @@ export interface CreatedTap {
   isUsableOnce: boolean;
 }
 
-/** `@odata.type` → the collection its DELETE goes to (FACTS §8). The password is not here: it cannot be deleted. */
+/**
+ * `@odata.type` → the v1.0 collection its DELETE goes to (FACTS §8; every collection of the
+ * `authentication` entity in msgraph-metadata schemas/v1.0-Prod.csdl). Not here, so never
+ * deleted and named in the audit as remaining: the password (passwordMethods is not
+ * deletable), qrCodePin (a v1.0 type without a v1.0 collection, FACTS §14), and any type
+ * Graph adds later.
+ */
 export const METHOD_COLLECTIONS: Readonly<Record<string, string>> = {
   "#microsoft.graph.fido2AuthenticationMethod": "fido2Methods",
   "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod": "microsoftAuthenticatorMethods",
@@ -129,7 +135,28 @@ export const METHOD_COLLECTIONS: Readonly<Record<string, string>> = {
   "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod": "windowsHelloForBusinessMethods",
   "#microsoft.graph.temporaryAccessPassAuthenticationMethod": "temporaryAccessPassMethods",
   "#microsoft.graph.platformCredentialAuthenticationMethod": "platformCredentialMethods",
+  "#microsoft.graph.externalAuthenticationMethod": "externalAuthenticationMethods",
 };
+
+/**
+ * Collections whose documented DELETE addresses the reference: an external method is removed
+ * with DELETE .../externalAuthenticationMethods/{id}/$ref (learn.microsoft.com,
+ * authentication-delete-externalauthenticationmethods, v1.0).
+ */
+const DELETE_BY_REF = new Set(["externalAuthenticationMethods"]);
+
+/** The relative URL that deletes `method` of `userId` (undefined: not deletable through v1.0). */
+export function methodDeletionUrl(
+  userId: string,
+  method: { odataType: string; id: string },
+): string | undefined {
+  const collection = Object.hasOwn(METHOD_COLLECTIONS, method.odataType)
+    ? METHOD_COLLECTIONS[method.odataType]
+    : undefined;
+  if (!collection) return undefined;
+  const ref = DELETE_BY_REF.has(collection) ? "/$ref" : "";
+  return `/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}${ref}`;
+}
 
 /** Given name and surname compared as people read them: one Unicode form, case and outer spaces ignored. */
 export function normalizedName(given: string, family: string): string {
@@ -717,13 +744,9 @@ export class DirectoryGateway {
   async applyRecovery(userId: string, plan: RecoveryWrites): Promise<RecoveryWriteOutcome> {
     const user = encodeURIComponent(userId);
     const deletionItem = (method: AuthenticationMethod, i: number): BatchItem => {
-      const collection = METHOD_COLLECTIONS[method.odataType];
-      if (!collection) throw new TypeError(`not a deletable method type: ${method.odataType}`);
-      return {
-        id: `d${i}`,
-        method: "DELETE",
-        url: `/users/${user}/authentication/${collection}/${encodeURIComponent(method.id)}`,
-      };
+      const url = methodDeletionUrl(userId, method);
+      if (!url) throw new TypeError(`not a deletable method type: ${method.odataType}`);
+      return { id: `d${i}`, method: "DELETE", url };
     };
     const deletions = new Map<string, MethodDeletion>();
     let order = [...plan.deletions];

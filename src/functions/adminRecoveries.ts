@@ -60,6 +60,13 @@ export function detailOf(r: RecoveryRecord, audit: AuditEvent[]): RecoveryDetail
   const last = (event: string) => audit.filter((e) => e.event === event).at(-1);
   const credential = last("credential_checked");
   const match = last("profile_matched");
+  const reset = last("authentication_methods_reset");
+  const remaining = Array.isArray(reset?.detail?.remaining)
+    ? (reset.detail.remaining as unknown[]).flatMap((m) => {
+        const r = m as { type?: unknown; id?: unknown } | null;
+        return typeof r?.type === "string" && typeof r.id === "string" ? [{ type: r.type, id: r.id }] : [];
+      })
+    : undefined;
   const presentation = last("presentation_renewed") ?? last("presentation_requested");
   const threshold = num(presentation?.detail?.faceCheckThreshold);
   // The step that decided the failure says why (reason and explanation); later entries only repeat the code.
@@ -74,6 +81,7 @@ export function detailOf(r: RecoveryRecord, audit: AuditEvent[]): RecoveryDetail
     ...(credential || presentation
       ? { faceCheck: { score: num(credential?.detail?.faceCheckScore), threshold } }
       : {}),
+    ...(remaining ? { methodsRemaining: remaining } : {}),
     ...(match
       ? {
           match: {

@@ -20,6 +20,17 @@ function rank(m: MethodRef): number {
   return 1;
 }
 
+/**
+ * What a complete reset leaves behind: every method that is not deleted (the password, a type
+ * Graph v1.0 cannot delete, a type we do not know yet). The audit names each of them.
+ */
+export function methodsLeftByReset<T extends MethodRef>(
+  methods: readonly T[],
+  deletableTypes: ReadonlySet<string>,
+): T[] {
+  return methods.filter((m) => m.odataType === PASSWORD || !deletableTypes.has(m.odataType));
+}
+
 export function orderForDeletion<T extends MethodRef>(
   methods: readonly T[],
   deletableTypes: ReadonlySet<string>,

@@ -51,6 +51,8 @@ export interface RecoveryRecord {
 
 export interface PreparedRecovery {
   methods: { odataType: string; id: string; phoneType?: string }[];
+  /** Methods the reset cannot delete (password, types without a v1.0 collection, unknown types): named in the audit. */
+  kept?: { odataType: string; id: string }[];
   tap:
     | { covered: true; lifetimeInMinutes: number; isUsableOnce: boolean }
     | { covered: false; reason: string };

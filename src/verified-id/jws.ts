@@ -10,7 +10,7 @@
  */
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { compactVerify, importJWK, type JWK } from "jose";
-import type { DidResolver } from "./didWeb";
+import type { DidResolver, KeyPurpose } from "./didWeb";
 
 export const ALLOWED_ALGORITHMS = ["ES256", "EdDSA", "ES256K"] as const;
 export type AllowedAlgorithm = (typeof ALLOWED_ALGORITHMS)[number];
@@ -26,8 +26,11 @@ export class JwsRejectedError extends Error {
   constructor(
     readonly reason:
       | "malformed"
+      | "too_large"
       | "algorithm_not_allowed"
       | "embedded_key"
+      | "crit_unsupported"
+      | "b64_unsupported"
       | "kid_foreign"
       | "key_mismatch"
       | "signature_invalid",
@@ -56,8 +59,14 @@ function decodePart(part: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Longest compact JWS we decode: a receipt's VP with its one VC is a few kilobytes. */
+export const MAX_JWS_LENGTH = 64 * 1024;
+
 /** Header and payload without checking anything: only to learn who claims to have signed. */
 export function decodeUnverified(token: string): DecodedJws {
+  if (typeof token !== "string" || token.length > MAX_JWS_LENGTH) {
+    throw new JwsRejectedError("too_large", `not a compact JWS of at most ${MAX_JWS_LENGTH} characters`);
+  }
   const parts = token.split(".");
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) {
     throw new JwsRejectedError("malformed", "not a compact JWS");
@@ -85,10 +94,16 @@ function verifyEs256k(token: string, jwk: JWK): boolean {
 }
 
 /**
- * Verifies `token` as signed by `did` (the key named by the header's `kid`, resolved from the
- * DID). Returns the header and payload; throws JwsRejectedError or DidResolutionError.
+ * Verifies `token` as signed by `did` with a key authorised for `purpose` (the key named by the
+ * header's `kid`, resolved from the DID). Returns the header and payload; throws
+ * JwsRejectedError or DidResolutionError.
  */
-export async function verifyJwsByDid(token: string, did: string, resolver: DidResolver): Promise<DecodedJws> {
+export async function verifyJwsByDid(
+  token: string,
+  did: string,
+  resolver: DidResolver,
+  purpose: KeyPurpose,
+): Promise<DecodedJws> {
   const decoded = decodeUnverified(token);
   const { header } = decoded;
   if (!isAllowed(header.alg)) {
@@ -97,18 +112,21 @@ export async function verifyJwsByDid(token: string, did: string, resolver: DidRe
   for (const name of ["jwk", "jku", "x5c", "x5u"]) {
     if (name in header) throw new JwsRejectedError("embedded_key", `header parameter ${name} is refused`);
   }
-  if ("crit" in header) throw new JwsRejectedError("malformed", "crit header parameters are not supported");
-  if (header.b64 !== undefined) throw new JwsRejectedError("malformed", "b64 header parameter refused");
+  if ("crit" in header)
+    throw new JwsRejectedError("crit_unsupported", "crit header parameters are not supported");
+  if (header.b64 !== undefined) throw new JwsRejectedError("b64_unsupported", "b64 header parameter refused");
   const kid = header.kid;
   if (typeof kid !== "string" || !(kid.startsWith(`${did}#`) || kid.startsWith("#"))) {
     throw new JwsRejectedError("kid_foreign", "kid does not name a key of the signer's DID");
   }
-  const jwk = await resolver.keyFor(did, kid);
+  const jwk = await resolver.keyFor(did, kid, purpose);
   const expected = CURVE_OF[header.alg];
   if (
     jwk.kty !== expected.kty ||
     jwk.crv !== expected.crv ||
-    (jwk.alg !== undefined && jwk.alg !== header.alg)
+    (jwk.alg !== undefined && jwk.alg !== header.alg) ||
+    (jwk.use !== undefined && jwk.use !== "sig") ||
+    (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes("verify")))
   ) {
     throw new JwsRejectedError("key_mismatch", `key ${kid} is not a ${header.alg} key`);
   }

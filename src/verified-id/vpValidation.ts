@@ -90,11 +90,25 @@ function numericDate(payload: Record<string, unknown>, claim: string, of: "vp" |
   return v;
 }
 
+/** Longest VP token we look at (the callback schema's own bound, kept here so the function stands alone). */
+export const MAX_VP_TOKEN_LENGTH = 64 * 1024;
+
 export async function validatePresentation(
   vpToken: string,
   expect: VpExpectations,
   resolver: DidResolver,
 ): Promise<VpVerdict> {
+  if (typeof vpToken !== "string" || vpToken.length > MAX_VP_TOKEN_LENGTH) {
+    return {
+      ok: false,
+      code: "presentation_rejected",
+      reason: "vp_too_large",
+      explanation: `the VP token is not a string of at most ${MAX_VP_TOKEN_LENGTH} characters`,
+    };
+  }
+  if (!(expect.now instanceof Date) || !Number.isFinite(expect.now.getTime())) {
+    return { ok: false, code: "credential_invalid", reason: "clock_invalid", explanation: "no valid clock" };
+  }
   try {
     return await validate(vpToken, expect, resolver);
   } catch (err) {
@@ -119,7 +133,7 @@ async function validate(vpToken: string, expect: VpExpectations, resolver: DidRe
   if (!holder.startsWith("did:jwk:")) {
     reject("presentation_rejected", "vp_holder_unsupported", "the VP holder must be a did:jwk");
   }
-  const vp = await verifyJwsByDid(vpToken, holder, resolver).catch((err: unknown) =>
+  const vp = await verifyJwsByDid(vpToken, holder, resolver, "authentication").catch((err: unknown) =>
     fromCryptoError(err, "vp", "presentation_rejected"),
   );
   const p = vp.payload;
@@ -162,7 +176,7 @@ async function validate(vpToken: string, expect: VpExpectations, resolver: DidRe
   if (!expect.acceptedIssuers.includes(issuer)) {
     reject("credential_invalid", "vc_issuer_not_accepted", "credential issuer is not accepted");
   }
-  const vc = await verifyJwsByDid(vcToken, issuer, resolver).catch((err: unknown) =>
+  const vc = await verifyJwsByDid(vcToken, issuer, resolver, "assertionMethod").catch((err: unknown) =>
     fromCryptoError(err, "vc", "credential_invalid"),
   );
   const c = vc.payload;
@@ -171,6 +185,9 @@ async function validate(vpToken: string, expect: VpExpectations, resolver: DidRe
   const body = c.vc as
     | { type?: unknown; credentialSubject?: Record<string, unknown>; credentialStatus?: unknown }
     | undefined;
+  if (Array.isArray(body?.type) && body.type.length > 32) {
+    reject("credential_invalid", "vc_type_invalid", "credential type list is implausibly long");
+  }
   const type = Array.isArray(body?.type) ? body.type.filter((t): t is string => typeof t === "string") : [];
   if (!type.includes(expect.requiredType)) {
     reject("credential_invalid", "vc_type_missing", `credential type ${expect.requiredType} missing`);
@@ -195,7 +212,7 @@ async function validate(vpToken: string, expect: VpExpectations, resolver: DidRe
   let revoked: boolean;
   try {
     const entry = parseStatusEntry(body?.credentialStatus, resolver.allowHttpLoopback);
-    revoked = await isRevoked(entry, issuer, resolver);
+    revoked = await isRevoked(entry, issuer, resolver, { now: expect.now, clockSkewSeconds: skew });
   } catch (err) {
     return fromCryptoError(err, "vc", "credential_invalid");
   }

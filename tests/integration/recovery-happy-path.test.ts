@@ -90,6 +90,10 @@ describe("a production recovery end to end", () => {
       "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
     ]);
     expect(stack().sims.graph.revocations(ADELE.id).count).toBe(1);
+    // Her external (EAM) method went too, through the documented DELETE …/{id}/$ref.
+    expect(methodsBefore.map((m) => m["@odata.type"])).toContain(
+      "#microsoft.graph.externalAuthenticationMethod",
+    );
 
     // The TAP is handed out once: the second read has none.
     const again = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
@@ -129,6 +133,29 @@ describe("secrets after a recovery", () => {
     expect(durable.text).toContain("recoverAccount");
     expect(durable.text).not.toContain(tap);
     expect(stack().logs()).not.toContain(tap);
+  });
+
+  it("the audit and the admin record name the methods the reset could not delete", async () => {
+    // Megan has a QR code + PIN method: Graph v1.0 lists it but has no collection to delete it.
+    const left = stack()
+      .sims.graph.methods(MEGAN.id)
+      .map((m) => String(m["@odata.type"]))
+      .sort();
+    expect(left).toEqual([
+      "#microsoft.graph.passwordAuthenticationMethod",
+      "#microsoft.graph.qrCodePinAuthenticationMethod",
+      "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+    ]);
+    const reset = (await stack().auditEvents(recoveryId)).find(
+      (e) => e.event === "authentication_methods_reset",
+    );
+    const detailOfReset = JSON.parse(reset?.detail ?? "{}") as { remaining: { type: string }[] };
+    const named = detailOfReset.remaining.map((m) => m.type).sort();
+    expect(named).toEqual(["passwordAuthenticationMethod", "qrCodePinAuthenticationMethod"]);
+    const detail = await stack().admin("GET", `/api/admin/recoveries/${recoveryId}`);
+    expect(detail.status).toBe(200);
+    const record = detail.json() as { methodsRemaining?: { type: string; id: string }[] };
+    expect(record.methodsRemaining?.map((m) => m.type).sort()).toEqual(named);
   });
 
   it("stores the recovery token only as a hash", async () => {

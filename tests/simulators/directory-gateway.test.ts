@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
 import { type GraphSimulator, startGraphSimulator } from "../../dev/simulators/graph";
 import { DirectoryGateway, METHOD_COLLECTIONS } from "../../src/directory/graph";
-import { orderForDeletion } from "../../src/recovery/methodOrder";
+import { methodsLeftByReset, orderForDeletion } from "../../src/recovery/methodOrder";
 
 const TOKEN = "gateway-test-token";
 const adele = DEMO_USERS.adeleVance;
@@ -27,6 +27,46 @@ const DELETABLE = new Set(Object.keys(METHOD_COLLECTIONS));
 
 describe("applyRecovery", () => {
   const tap = { lifetimeInMinutes: 60, isUsableOnce: true };
+
+  it("deletes an external (EAM) method through its documented $ref URL, and leaves only what v1.0 cannot delete", async () => {
+    sim.reset(demoTenant());
+    const listed = await gateway.listAuthenticationMethods(adele.id);
+    expect(listed.map((m) => m.odataType)).toContain("#microsoft.graph.externalAuthenticationMethod");
+    sim.clearRequests();
+    const written = await gateway.applyRecovery(adele.id, {
+      deletions: orderForDeletion(listed, DELETABLE),
+      revoke: true,
+      tap,
+    });
+    expect(written.deletions.every((d) => d.outcome === "deleted")).toBe(true);
+    const external = listed.find((m) => m.odataType === "#microsoft.graph.externalAuthenticationMethod")!;
+    expect(
+      sim.requests.some(
+        (r) =>
+          r.method === "DELETE" &&
+          r.path.endsWith(`/authentication/externalAuthenticationMethods/${external.id}/$ref`),
+      ),
+    ).toBe(true);
+    expect(sim.methods(adele.id).map((m) => m["@odata.type"])).not.toContain(
+      "#microsoft.graph.externalAuthenticationMethod",
+    );
+
+    const megan = DEMO_USERS.meganBowen;
+    const hers = await gateway.listAuthenticationMethods(megan.id);
+    expect(
+      methodsLeftByReset(hers, DELETABLE)
+        .map((m) => m.odataType)
+        .sort(),
+    ).toEqual([
+      "#microsoft.graph.passwordAuthenticationMethod",
+      "#microsoft.graph.qrCodePinAuthenticationMethod",
+    ]);
+    const deletions = orderForDeletion(hers, DELETABLE);
+    expect(deletions.map((m) => m.odataType)).not.toContain("#microsoft.graph.qrCodePinAuthenticationMethod");
+    const mine = await gateway.applyRecovery(megan.id, { deletions, revoke: true, tap });
+    expect(mine.deletions.every((d) => d.outcome === "deleted")).toBe(true);
+    expect(mine.tap && "created" in mine.tap).toBe(true);
+  });
 
   it("deletes every method, revokes the sessions and issues the TAP in one serial $batch", async () => {
     sim.reset(demoTenant());

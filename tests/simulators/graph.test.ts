@@ -199,6 +199,7 @@ describe("authentication methods", () => {
     expect(list.value.map((m) => m["@odata.type"]).sort()).toEqual(
       [
         "#microsoft.graph.emailAuthenticationMethod",
+        "#microsoft.graph.externalAuthenticationMethod",
         "#microsoft.graph.fido2AuthenticationMethod",
         "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod",
         "#microsoft.graph.passwordAuthenticationMethod",
@@ -245,10 +246,43 @@ describe("authentication methods", () => {
     for (const m of sim.methods(adele.id)) {
       const collection = collections[String(m["@odata.type"])];
       if (collection) await del(collection, String(m.id));
+      // An external method is deleted as documented: DELETE …/externalAuthenticationMethods/{id}/$ref.
+      if (m["@odata.type"] === "#microsoft.graph.externalAuthenticationMethod") {
+        await del("externalAuthenticationMethods", `${String(m.id)}/$ref`);
+      }
     }
     await del("phoneMethods", WELL_KNOWN_METHOD_IDS.alternateMobile);
     await del("phoneMethods", WELL_KNOWN_METHOD_IDS.mobile);
     expect(sim.methods(adele.id).map((m) => m.id)).toEqual([WELL_KNOWN_METHOD_IDS.password]);
+  });
+
+  it("v1.0 lists a QR code + PIN method but has no collection to delete it; $ref only on external methods", async () => {
+    sim.reset(demoTenant());
+    const megan = DEMO_USERS.meganBowen;
+    const qr = sim
+      .methods(megan.id)
+      .find((m) => m["@odata.type"] === "#microsoft.graph.qrCodePinAuthenticationMethod");
+    expect(qr).toMatchObject({ id: expect.any(String), createdDateTime: expect.any(String) });
+    // Graph answers an unknown segment 400 "Resource not found for the segment".
+    for (const collection of ["qrCodePinMethods", "qrCodePinMethod", "hardwareOathMethods"]) {
+      await expect(
+        client.api(`/users/${megan.id}/authentication/${collection}/${String(qr?.id)}`).delete(),
+      ).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining(collection) });
+    }
+    await expect(
+      client
+        .api(`/users/${megan.id}/authentication/emailMethods/${WELL_KNOWN_METHOD_IDS.email}/$ref`)
+        .delete(),
+    ).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining("$ref") });
+    expect(sim.methods(megan.id).some((m) => m.id === qr?.id)).toBe(true);
+    // The contained collection answers the plain entity DELETE as well.
+    const external = sim
+      .methods(adele.id)
+      .find((m) => m["@odata.type"] === "#microsoft.graph.externalAuthenticationMethod");
+    await client
+      .api(`/users/${adele.id}/authentication/externalAuthenticationMethods/${String(external?.id)}`)
+      .delete();
+    expect(sim.methods(adele.id).some((m) => m.id === external?.id)).toBe(false);
   });
 
   it("keeps a mobile phone while an alternate mobile exists, even when it is not the default", async () => {

@@ -115,8 +115,11 @@ describe("self-validation of a receipt's VP and VC", () => {
 
   it("resolves the simulator's issuer DID where did:web says it lives", () => {
     const url = didWebUrl(vid.issuerDids.es256, true);
-    expect(url.toString()).toBe(`${vid.url}/issuers/es256/did.json`);
-    expect(didWebUrl(vid.issuerDids.es256, false).protocol).toBe("https:");
+    expect(url.toString()).toBe(`http://localhost:${new URL(vid.url).port}/issuers/es256/did.json`);
+    // Without the loopback opt-in, a did:web naming localhost is refused before any fetch.
+    expect(() => didWebUrl(vid.issuerDids.es256, false)).toThrow(
+      expect.objectContaining({ reason: "did_web_host_invalid" }),
+    );
   });
 
   // One row per rejection reason: what the simulator does, the code, the stable reason.
@@ -211,14 +214,14 @@ describe("self-validation of a receipt's VP and VC", () => {
     expect(asked.some((d) => d.startsWith("did:web:"))).toBe(false);
   });
 
-  it("without loopback http allowed, the simulator's did:web is fetched over https and fails closed", async () => {
+  it("without loopback http allowed, the simulator's did:web (localhost) is refused unresolved", async () => {
     const strict = new DidResolver({ timeoutMs: 2_000 });
     const { requestId, state: s } = await newRequest();
     const vpToken = (await vid.present(requestId)).body.receipt!.vp_token;
     expect(await validatePresentation(vpToken, expectations(s), strict)).toMatchObject({
       ok: false,
       code: "credential_invalid",
-      reason: "vc_did_unresolvable",
+      reason: "vc_did_web_host_invalid",
     });
   });
 });

@@ -206,6 +206,35 @@ describe("loadConfig", () => {
     expect(message).toContain("[0].acceptedIssuers");
   });
 
+  it("requires a configured linked domain for every accepted issuer that is not a did:web", () => {
+    const ion = "did:ion:EiAnKD8-jfdd0MDcZUjAbRgaThBrMxPTFOxcnfJhI7Ukaw";
+    const without = [{ ...providers[0], acceptedIssuers: ["did:web:idv.demo.example", ion] }, providers[1]];
+    expect(configError(validEnv({ IDV_PROVIDERS: JSON.stringify(without) })).message).toContain(
+      `${ion} is not a did:web: its linked domain must be configured`,
+    );
+    const withDomain = [{ ...without[0], linkedDomains: { [ion]: "https://issuer.example" } }, providers[1]];
+    const config = loadConfig(validEnv({ IDV_PROVIDERS: JSON.stringify(withDomain) }));
+    expect(config.providers.get("demo-idv")?.linkedDomains).toEqual({ [ion]: "https://issuer.example" });
+    // A did:web issuer's linked domain is its own host: configuring another is refused.
+    const forWeb = [
+      {
+        ...without[0],
+        linkedDomains: {
+          [ion]: "https://issuer.example",
+          "did:web:idv.demo.example": "https://evil.example",
+        },
+      },
+    ];
+    expect(configError(validEnv({ IDV_PROVIDERS: JSON.stringify(forWeb) })).message).toContain(
+      "linkedDomains",
+    );
+    // Only an https origin.
+    for (const bad of ["http://issuer.example", "https://issuer.example/path", "issuer.example"]) {
+      const p = [{ ...without[0], linkedDomains: { [ion]: bad } }, providers[1]];
+      expect(configError(validEnv({ IDV_PROVIDERS: JSON.stringify(p) })).message).toContain("https origin");
+    }
+  });
+
   it("names IDV_PROVIDERS when a provider is listed twice", () => {
     const twice = [providers[0], { ...providers[0], displayName: "Again" }];
     expect(configError(validEnv({ IDV_PROVIDERS: JSON.stringify(twice) })).message).toBe(

@@ -15,6 +15,10 @@ function at(offsetMs: number): string {
 
 const expectations: CredentialExpectations = {
   acceptedIssuers: ["did:web:idv.demo.example", "did:web:other.example"],
+  linkedDomains: new Map([
+    ["did:web:idv.demo.example", "https://idv.demo.example"],
+    ["did:web:other.example", "https://other.example"],
+  ]),
   requiredType: "VerifiedIdentity",
   faceCheckThreshold: 70,
   now: NOW,
@@ -44,7 +48,9 @@ describe("checkPresentedCredential (the service's verdict, re-checked)", () => {
   });
 
   it("accepts any of the accepted issuers", () => {
-    expect(check(vc({ issuer: "did:web:other.example" })).ok).toBe(true);
+    expect(check(vc({ issuer: "did:web:other.example", linkedDomain: "https://other.example/" })).ok).toBe(
+      true,
+    );
   });
 
   // One row per rule: the credential(s), the failure code, the stable reason.

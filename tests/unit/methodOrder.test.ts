@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { deletionRounds, type MethodRef, orderForDeletion } from "../../src/recovery/methodOrder";
+import {
+  deletionRounds,
+  type MethodRef,
+  methodsLeftByReset,
+  orderForDeletion,
+} from "../../src/recovery/methodOrder";
 
 const PASSWORD = "#microsoft.graph.passwordAuthenticationMethod";
 const PHONE = "#microsoft.graph.phoneAuthenticationMethod";
@@ -118,5 +123,23 @@ describe("deletionRounds", () => {
       deletionRounds([{ odataType: PHONE, id: "mobile", phoneType: "mobile" }], DELETABLE).map(ids),
     ).toEqual([["mobile"]]);
     expect(deletionRounds([{ odataType: PASSWORD, id: "pw" }], DELETABLE)).toEqual([]);
+  });
+});
+
+describe("methodsLeftByReset", () => {
+  it("names the password, types without a v1.0 collection and unknown types; never a deletable one", () => {
+    const methods: MethodRef[] = [
+      { odataType: PASSWORD, id: "pw" },
+      { odataType: FIDO2, id: "fido" },
+      { odataType: "#microsoft.graph.qrCodePinAuthenticationMethod", id: "qr" },
+      { odataType: "#microsoft.graph.hardwareOathAuthenticationMethod", id: "hw" },
+      { odataType: PHONE, id: "mobile", phoneType: "mobile" },
+    ];
+    expect(ids(methodsLeftByReset(methods, DELETABLE))).toEqual(["pw", "qr", "hw"]);
+    // A password is never deletable, even if a caller's set says so.
+    expect(ids(methodsLeftByReset([{ odataType: PASSWORD, id: "pw" }], new Set([PASSWORD])))).toEqual(["pw"]);
+    // Together the two lists cover every method exactly once.
+    const both = [...orderForDeletion(methods, DELETABLE), ...methodsLeftByReset(methods, DELETABLE)];
+    expect(ids(both).sort()).toEqual(ids(methods).sort());
   });
 });

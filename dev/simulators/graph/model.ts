@@ -176,6 +176,20 @@ export interface PlatformCredentialMethodSeed extends MethodSeedBase {
   displayName: string;
   platform: "macOS" | "iOS" | "windows" | "android" | "linux" | "unknown";
 }
+/** An external (EAM) method: a third-party MFA provider registered for the user (v1.0 collection externalAuthenticationMethods). */
+export interface ExternalMethodSeed extends MethodSeedBase {
+  type: "external";
+  displayName: string;
+  /** The id of the external authentication method configuration in the tenant's policy. */
+  configurationId: string;
+}
+/**
+ * A QR code + PIN method: v1.0 knows the type (it appears in /methods) but has no collection
+ * to delete it through (FACTS §14), so a v1.0 client cannot remove it.
+ */
+export interface QrCodePinMethodSeed extends MethodSeedBase {
+  type: "qrCodePin";
+}
 export interface TemporaryAccessPassMethodSeed extends MethodSeedBase {
   type: "temporaryAccessPass";
   startDateTime: string;
@@ -194,6 +208,8 @@ export type MethodSeed =
   | SoftwareOathMethodSeed
   | WindowsHelloMethodSeed
   | PlatformCredentialMethodSeed
+  | ExternalMethodSeed
+  | QrCodePinMethodSeed
   | TemporaryAccessPassMethodSeed;
 
 export type MethodType = MethodSeed["type"];
@@ -208,11 +224,16 @@ export const METHOD_ODATA_TYPE: Readonly<Record<MethodType, string>> = {
   softwareOath: "#microsoft.graph.softwareOathAuthenticationMethod",
   windowsHelloForBusiness: "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod",
   platformCredential: "#microsoft.graph.platformCredentialAuthenticationMethod",
+  external: "#microsoft.graph.externalAuthenticationMethod",
+  qrCodePin: "#microsoft.graph.qrCodePinAuthenticationMethod",
   temporaryAccessPass: "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
 };
 
-/** The per-type navigation collection under /users/{id}/authentication/. */
-export const METHOD_COLLECTION: Readonly<Record<MethodType, string>> = {
+/**
+ * The per-type navigation collection under /users/{id}/authentication/ in v1.0
+ * (msgraph-metadata schemas/v1.0-Prod.csdl, EntityType `authentication`). qrCodePin has none.
+ */
+export const METHOD_COLLECTION: Readonly<Record<Exclude<MethodType, "qrCodePin">, string>> = {
   password: "passwordMethods",
   phone: "phoneMethods",
   email: "emailMethods",
@@ -221,6 +242,7 @@ export const METHOD_COLLECTION: Readonly<Record<MethodType, string>> = {
   softwareOath: "softwareOathMethods",
   windowsHelloForBusiness: "windowsHelloForBusinessMethods",
   platformCredential: "platformCredentialMethods",
+  external: "externalAuthenticationMethods",
   temporaryAccessPass: "temporaryAccessPassMethods",
 };
 

@@ -350,9 +350,14 @@ function routeAuthentication(
   userId: string,
   rest: string[],
 ): GraphResponse {
-  const [collection, methodId, extra] = rest;
+  const [collection, methodId, extra, ...more] = rest;
   if (collection === undefined) throw segmentNotFound("authentication");
-  if (extra !== undefined) throw segmentNotFound(extra);
+  if (more.length > 0) throw segmentNotFound(more[0]!);
+  // Deleting an external method is documented as DELETE .../externalAuthenticationMethods/{id}/$ref
+  // (learn.microsoft.com authentication-delete-externalauthenticationmethods, v1.0); the CSDL makes
+  // the collection contained, so the plain entity DELETE is served too. Nothing else takes $ref.
+  const ref = extra === "$ref" && collection === "externalAuthenticationMethods" && req.method === "DELETE";
+  if (extra !== undefined && !ref) throw segmentNotFound(extra);
   const base = `users('${userId}')/authentication/${collection}`;
 
   if (collection === "methods") {

@@ -208,6 +208,16 @@ export function renderMethod(method: MethodSeed, tenant: Tenant, withType: boole
         keyStrength: "normal",
         platform: method.platform,
       };
+    case "external":
+      return {
+        ...head,
+        id: method.id,
+        createdDateTime: created,
+        displayName: method.displayName,
+        configurationId: method.configurationId,
+      };
+    case "qrCodePin":
+      return { ...head, id: method.id, createdDateTime: created };
     case "temporaryAccessPass": {
       const usability = tenant.tapUsability(method);
       return {

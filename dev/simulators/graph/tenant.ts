@@ -177,7 +177,10 @@ export class Tenant {
       method.id.toLowerCase() === user.defaultMfaMethodId.toLowerCase()
     ) {
       const others = user.methods.filter(
-        (m) => m !== method && m.type !== "password" && m.type !== "temporaryAccessPass",
+        // QR code + PIN is a first-factor method for shared devices, not a second factor, so (as
+        // modelled here; not confirmed) it does not hold the default MFA method in place.
+        (m) =>
+          m !== method && m.type !== "password" && m.type !== "temporaryAccessPass" && m.type !== "qrCodePin",
       );
       if (others.length > 0) {
         throw badRequest(
@@ -285,7 +288,7 @@ export class Tenant {
 }
 
 export function methodNotFound(methodId: string, type?: MethodType): GraphFailure {
-  const where = type ? ` in ${METHOD_COLLECTION[type]}` : "";
+  const where = type && type !== "qrCodePin" ? ` in ${METHOD_COLLECTION[type]}` : "";
   return new GraphFailure(
     404,
     "itemNotFound",

@@ -4,8 +4,9 @@
  * holder (an Ed25519 did:jwk, as a wallet would use) that signs the VP around the VC. Signing
  * uses node:crypto directly so the simulator shares no code with the app's verifier.
  *
- * The issuer DIDs contain the simulator's own host and port
- * (`did:web:127.0.0.1%3A<port>:issuers:<name>`), so they resolve to it over http on loopback.
+ * The issuer DIDs name the simulator's own port on `localhost`
+ * (`did:web:localhost%3A<port>:issuers:<name>`; did:web forbids IP addresses), so they resolve
+ * to it over http on loopback; their status lists are served under the same name.
  */
 import { generateKeyPairSync, type KeyObject, randomUUID, sign } from "node:crypto";
 import { gzipSync } from "node:zlib";
@@ -46,8 +47,15 @@ export function signJws(
   return `${input}.${signature.toString("base64url")}`;
 }
 
+/** The simulator's base URL as its issuers name it: `localhost` for a loopback address (did:web names no IPs). */
+export function issuerBaseUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  if (["127.0.0.1", "[::1]", "0.0.0.0"].includes(url.hostname)) url.hostname = "localhost";
+  return url.origin;
+}
+
 export function createIssuers(baseUrl: string): Map<IssuerName, SimIssuer> {
-  const hostPort = new URL(baseUrl).host.replace(":", "%3A");
+  const hostPort = new URL(issuerBaseUrl(baseUrl)).host.replace(":", "%3A");
   const issuers = new Map<IssuerName, SimIssuer>();
   const specs: Array<[IssuerName, "ES256" | "ES256K"]> = [
     ["es256", "ES256"],
@@ -85,7 +93,7 @@ export function didDocument(issuer: SimIssuer): Record<string, unknown> {
 }
 
 export function statusListUrl(baseUrl: string, issuer: SimIssuer): string {
-  return `${baseUrl}/issuers/${issuer.name}/status/1`;
+  return `${issuerBaseUrl(baseUrl)}/issuers/${issuer.name}/status/1`;
 }
 
 /** The issuer's revocation list as a signed StatusList2021 JWT VC. */

@@ -52,7 +52,11 @@ export interface VerifiedIdSimulatorOptions {
   clock?: () => Date;
   /** Lifetime of a presentation request; default 300 s. */
   requestLifetimeSeconds?: number;
-  /** `domainValidation.url` reported for presented credentials; default https://demo-idv.example.com/. */
+  /**
+   * `domainValidation.url` reported for presented credentials of issuers that are not did:web;
+   * default https://demo-idv.example.com/. A did:web issuer's is its own host (as the service
+   * verifies it through the DID's well-known DID configuration).
+   */
   linkedDomainUrl?: string;
 }
 
@@ -141,6 +145,8 @@ export interface PresentOverrides {
   omitClaims?: Array<"firstName" | "lastName">;
   /** Report no `domainValidation` (the linked domain was not verified). */
   noDomainValidation?: boolean;
+  /** Report this `domainValidation.url` instead of the issuer's own. */
+  linkedDomain?: string;
   /** The receipt's VC has its status-list bit set while the verdict still says VALID (a stale service view). */
   revokedInStatusList?: boolean;
   /** Which simulator issuer signs the receipt's VC; default "es256". "rogue" is never accepted. */
@@ -240,6 +246,11 @@ export async function startVerifiedIdSimulator(
   const clock = options.clock ?? (() => new Date());
   const lifetime = options.requestLifetimeSeconds ?? 300;
   const linkedDomainUrl = options.linkedDomainUrl ?? "https://demo-idv.example.com/";
+  /** did:web:host%3Aport:path → https://host:port/; other DIDs → the configured linked domain. */
+  const linkedDomainOf = (did: string): string => {
+    const match = /^did:web:([^:]+)/.exec(did);
+    return match ? `https://${match[1]!.replace(/%3A/gi, ":")}/` : linkedDomainUrl;
+  };
   const requests: PresentationRequestRecord[] = [];
   const callbacks: CallbackRecord[] = [];
   const holder = createHolder();
@@ -375,7 +386,13 @@ export async function startVerifiedIdSimulator(
       type: ["VerifiableCredential", type],
       claims,
       credentialState: { revocationStatus },
-      ...(o.noDomainValidation ? {} : { domainValidation: { url: linkedDomainUrl } }),
+      ...(o.noDomainValidation
+        ? {}
+        : {
+            domainValidation: {
+              url: o.linkedDomain ?? linkedDomainOf(signer && !o.issuer ? signer.did : issuer),
+            },
+          }),
       issuanceDate,
       expirationDate,
       ...(rec.faceCheck
@@ -660,7 +677,7 @@ ${items ? `<ul>${items}</ul>` : "<p>None.</p>"}`,
 /** Form or JSON fields → overrides; bad values raise 400. */
 function toOverrides(fields: Record<string, unknown>): PresentOverrides {
   const o: PresentOverrides = {};
-  for (const key of ["firstName", "lastName", "dateOfBirth", "issuer", "type"] as const) {
+  for (const key of ["firstName", "lastName", "dateOfBirth", "issuer", "type", "linkedDomain"] as const) {
     const v = optionalString(fields[key]);
     if (v !== undefined) o[key] = v;
   }

@@ -10,6 +10,7 @@ import { isTerminal, type NextStep } from "../../recovery/status";
 import { services } from "../../services";
 import type { RecoveryRecord } from "../../store/recoveries";
 import type { PresentationOutcome } from "../../verified-id/callback";
+import { expectedLinkedDomains } from "../../verified-id/linkedDomain";
 import type {
   PresentationStepInput,
   RequestPresentationInput,
@@ -162,6 +163,7 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   const provider = s.config.providers.get(record.provider!)!;
   const result = checkPresentation(outcome, {
     acceptedIssuers: provider.acceptedIssuers,
+    linkedDomains: expectedLinkedDomains(provider.acceptedIssuers, provider.linkedDomains),
     requiredType: "VerifiedIdentity",
     faceCheckThreshold: faceCheckThresholdOf(profile),
     now: new Date(),

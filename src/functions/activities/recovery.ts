@@ -4,7 +4,7 @@
  */
 import { type AuthenticationMethod, type MatchFacts, METHOD_COLLECTIONS } from "../../directory/graph";
 import { DependencyError } from "../../recovery/errors";
-import { orderForDeletion } from "../../recovery/methodOrder";
+import { methodsLeftByReset, orderForDeletion } from "../../recovery/methodOrder";
 import type { PolicyProfile } from "../../recovery/policy";
 import { tapCoverage, tapPolicyGroups } from "../../recovery/tapPolicy";
 import { requireSecret } from "../../secrets";
@@ -45,6 +45,7 @@ export function prepareRecovery(
   const coverage = tapCoverage(facts.tapPolicy, facts.memberOf, profile.tapLifetimeMinutes);
   return {
     methods: orderForDeletion(facts.methods, DELETABLE),
+    kept: methodsLeftByReset(facts.methods, DELETABLE).map((m) => ({ odataType: m.odataType, id: m.id })),
     tap: coverage.covered
       ? {
           covered: true,
@@ -153,6 +154,11 @@ export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict>
       detail: {
         removed: (record.methodsRemoved ?? 0) + removed.length,
         types: removed.map((m) => m.odataType.replace("#microsoft.graph.", "")),
+        // What is still registered after the reset, by type and id (never silently left behind).
+        remaining: (prepared.kept ?? []).map((m) => ({
+          type: m.odataType.replace("#microsoft.graph.", ""),
+          id: m.id,
+        })),
       },
     });
   }
