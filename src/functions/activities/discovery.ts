@@ -31,7 +31,7 @@ export async function discoverAccount(
   const decision = decideEligibility(policy, {
     account,
     memberOf: facts?.memberOf ?? new Set(),
-    namesakeCount: facts?.namesakes.length ?? 0,
+    nameCandidates: facts?.candidates ?? { complete: true, accounts: [] },
     country: record.country,
   });
   let reason: string | undefined = decision.eligible ? undefined : decision.reason;
@@ -59,7 +59,9 @@ export async function discoverAccount(
       mode: decision.eligible ? decision.profile.mode : null,
       provider: decision.eligible ? decision.provider : null,
       country: record.country ?? null,
-      ...(facts && facts.namesakes.length > 0 ? { namesakes: facts.namesakes } : {}),
+      ...(!decision.eligible && decision.namesakes
+        ? { namesakes: decision.namesakes, namesakeCandidatesComplete: facts?.candidates.complete ?? false }
+        : {}),
       ...(tapLifetime ? { tapLifetimeInMinutes: tapLifetime } : {}),
     },
   });
