@@ -92,7 +92,7 @@ function dropGreekAccents(nfd: string): string {
 /**
  * Full case folding, the parts JavaScript's case mappings miss added: Turkish dotted İ and
  * dotless ı fold to i (an upper-case document cannot tell them apart), final sigma ς folds to
- * σ, upper-then-lower gives the full folds (ß→ss, ſ→s, ﬁ→fi), and Greek accents are dropped
+ * σ, ß (and ẞ) fold to ss, upper-then-lower gives the other full folds, and Greek accents are dropped
  * as Greek capitals drop them. Input and output are NFC.
  */
 function caseFold(nfc: string): string {
@@ -100,6 +100,7 @@ function caseFold(nfc: string): string {
     .replace(/[\u0130\u0131]/gu, "i")
     .toUpperCase()
     .toLowerCase()
+    .replace(/\u00DF/gu, "ss")
     .replace(/\u03C2/gu, "\u03C3");
   return dropGreekAccents(folded.normalize("NFD")).normalize("NFC");
 }
