@@ -29,7 +29,7 @@ export const INELIGIBILITY_REASONS = [
 export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
 
 export type EligibilityDecision =
-  | { eligible: true; profile: PolicyProfile; provider: string }
+  | { eligible: true; profile: PolicyProfile; provider: string; namesakes?: string[] }
   | { eligible: false; reason: IneligibilityReason; namesakes?: string[] };
 
 export interface EligibilityFacts {
@@ -56,14 +56,18 @@ export function decideEligibility(policy: PolicyDocument, facts: EligibilityFact
   // A namesake could pass the name match in this account's place (under the profile's own rule),
   // unless the profile binds more than the name. Candidates that could not be read in full
   // count as a namesake: the match would refuse for the same reason (fail closed).
-  if (!disambiguatesNamesakes(selection.profile)) {
-    const namesakes = namesakesOf(selection.profile.nameMatch, account, facts.nameCandidates.accounts, {
-      maxExtraWords: selection.profile.nameMatchMaxExtraWords ?? DEFAULT_MAX_EXTRA_WORDS,
-    });
-    if (namesakes.length > 0 || !facts.nameCandidates.complete)
-      return { eligible: false, reason: "namesake", namesakes };
-  }
+  const namesakes = namesakesOf(selection.profile.nameMatch, account, facts.nameCandidates.accounts, {
+    maxExtraWords: selection.profile.nameMatchMaxExtraWords ?? DEFAULT_MAX_EXTRA_WORDS,
+  });
+  if (!disambiguatesNamesakes(selection.profile) && (namesakes.length > 0 || !facts.nameCandidates.complete))
+    return { eligible: false, reason: "namesake", namesakes };
   const provider = routeProvider(selection.profile, facts.country);
   if (!provider) return { eligible: false, reason: "no_provider_for_country" };
-  return { eligible: true, profile: selection.profile, provider };
+  // Namesakes the profile tolerates (it binds more than the name) are named for the audit.
+  return {
+    eligible: true,
+    profile: selection.profile,
+    provider,
+    ...(namesakes.length > 0 ? { namesakes } : {}),
+  };
 }

@@ -59,7 +59,7 @@ export async function discoverAccount(
       mode: decision.eligible ? decision.profile.mode : null,
       provider: decision.eligible ? decision.provider : null,
       country: record.country ?? null,
-      ...(!decision.eligible && decision.namesakes
+      ...(decision.namesakes && (decision.namesakes.length > 0 || !decision.eligible)
         ? { namesakes: decision.namesakes, namesakeCandidatesComplete: facts?.candidates.complete ?? false }
         : {}),
       ...(tapLifetime ? { tapLifetimeInMinutes: tapLifetime } : {}),
