@@ -17,6 +17,7 @@ const VICTIM = { id: "00000000-0000-4000-8000-00000000a001", upn: "john.smith@co
 const INSIDER = { id: "00000000-0000-4000-8000-00000000a002", upn: "michael.smith@contoso.example" };
 const LONE = { id: "00000000-0000-4000-8000-00000000a003", upn: "zoe.lefevre@contoso.example" };
 const LATE_VICTIM = { id: "00000000-0000-4000-8000-00000000a004", upn: "jane.doe@contoso.example" };
+const MARY = { id: "00000000-0000-4000-8000-00000000a006", upn: "mary.ann@contoso.example" };
 const LATE_INSIDER = { id: "00000000-0000-4000-8000-00000000a005", upn: "mary.doe@contoso.example" };
 
 function tenant(late = false): TenantSeed {
@@ -39,6 +40,7 @@ function tenant(late = false): TenantSeed {
       person(INSIDER, "Michael John", "Smith"),
       person(LONE, "Zoë", "Lefèvre"),
       person(LATE_VICTIM, "Jane", "Doe"),
+      person(MARY, "Mary Ann", "Smithson"),
       ...(late ? [person(LATE_INSIDER, "Jane Mary", "DOE")] : []),
     ],
   };
@@ -113,5 +115,18 @@ describe("the match is unique in the tenant (relaxed profile)", () => {
     const { done, detail } = await recover(LONE.upn, { firstName: "ZOE", lastName: "LEFEVRE" });
     expect(done.status).toBe("recovered");
     expect(detail.uniqueness).toBeUndefined();
+  });
+
+  it("a credential name with an invisible character is refused: credential_invalid, reason name_characters, no directory write", async () => {
+    const graph = stack().sims.graph;
+    const { done, matched, detail } = await recover(MARY.upn, {
+      firstName: "Mary\uFEFFAnn",
+      lastName: "Smithson",
+    });
+    expect(done).toMatchObject({ status: "failed", failure: { code: "credential_invalid" } });
+    expect(matched).toMatchObject({ outcome: "failure", code: "credential_invalid" });
+    expect(detail).toMatchObject({ reason: "name_characters" });
+    expect(graph.temporaryAccessPasses(MARY.id)).toHaveLength(0);
+    expect(graph.revocations(MARY.id).count).toBe(0);
   });
 });
