@@ -4,6 +4,7 @@
  * that match in the tenant. Display name and UPN are never used. Explanations name fields and
  * word positions, never the names.
  */
+import { type Binding, checkBindings } from "./bindings";
 import {
   type CredentialNames,
   type DirectoryNames,
@@ -71,4 +72,28 @@ export function decideUniqueness(
   if (colliding.length > 0) return { unique: false, colliding, reason: "other_accounts_match" };
   if (!candidates.complete) return { unique: false, colliding: [], reason: "candidates_incomplete" };
   return { unique: true };
+}
+
+/**
+ * Whether a profile's checks beyond the name single out this account among the others the
+ * credential matches: the claim-validation callout vouches for this very account (it is asked
+ * only once this account passed it); bindings do when they hold for none of the others, read in
+ * full. The caller has already checked that this account passes them.
+ */
+export function singledOut(
+  profile: { bindings: readonly Binding[]; claimValidation?: unknown },
+  claims: Readonly<Record<string, unknown>>,
+  colliding: readonly string[],
+  candidates: {
+    complete: boolean;
+    accounts: readonly (NamedAccount & { attributes?: Readonly<Record<string, string | null>> })[];
+  },
+): boolean {
+  if (profile.claimValidation !== undefined) return true;
+  if (profile.bindings.length === 0 || !candidates.complete) return false;
+  const byId = new Map(candidates.accounts.map((a) => [a.id, a]));
+  return colliding.every((id) => {
+    const other = byId.get(id);
+    return other?.attributes !== undefined && !checkBindings(profile.bindings, claims, other.attributes).ok;
+  });
 }

@@ -4,7 +4,7 @@
  * the match not unique.
  */
 import { describe, expect, it } from "vitest";
-import { decideUniqueness } from "../../src/recovery/matching";
+import { decideUniqueness, singledOut } from "../../src/recovery/matching";
 
 const relaxed = { nameMatch: "relaxed" as const, nameMatchMaxExtraWords: 2 };
 const exact = { nameMatch: "exact" as const, nameMatchMaxExtraWords: 2 };
@@ -45,5 +45,44 @@ describe("decideUniqueness", () => {
       colliding: [],
       reason: "candidates_incomplete",
     });
+  });
+});
+
+describe("singledOut (profile checks beyond the name, after a collision)", () => {
+  const dob = [{ claim: "dateOfBirth", attribute: "extensionAttribute3", compare: "date" as const }];
+  const claims = { dateOfBirth: "1990-04-12" };
+  const other = (attributes: Record<string, string | null>) => ({
+    id: "other",
+    accountEnabled: true,
+    givenName: "Jose",
+    surname: "Garcia",
+    attributes,
+  });
+
+  it("a binding the colliding account fails singles this account out", () => {
+    const candidates = { complete: true, accounts: [other({ extensionAttribute3: "1985-01-01" })] };
+    expect(singledOut({ bindings: dob }, claims, ["other"], candidates)).toBe(true);
+  });
+
+  it("a binding the colliding account also passes does not", () => {
+    const candidates = { complete: true, accounts: [other({ extensionAttribute3: "1990-04-12T00:00:00Z" })] };
+    expect(singledOut({ bindings: dob }, claims, ["other"], candidates)).toBe(false);
+  });
+
+  it("bindings cannot single out among candidates not read in full, nor an account read without attributes", () => {
+    expect(singledOut({ bindings: dob }, claims, [], { complete: false, accounts: [] })).toBe(false);
+    const bare = {
+      complete: true,
+      accounts: [{ id: "other", accountEnabled: true, givenName: "J", surname: "G" }],
+    };
+    expect(singledOut({ bindings: dob }, claims, ["other"], bare)).toBe(false);
+  });
+
+  it("no bindings and no callout never single out; the callout (asked for this account) does", () => {
+    const candidates = { complete: true, accounts: [other({})] };
+    expect(singledOut({ bindings: [] }, claims, ["other"], candidates)).toBe(false);
+    expect(
+      singledOut({ bindings: [], claimValidation: { url: "https://hr" } }, claims, ["other"], candidates),
+    ).toBe(true);
   });
 });

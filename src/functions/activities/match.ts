@@ -3,9 +3,8 @@
  * disambiguation (bindings, the claim-validation callout).
  */
 import { validateClaims } from "../../claimValidation/callout";
-import type { MatchFacts } from "../../directory/graph";
 import { checkBindings } from "../../recovery/bindings";
-import { decideUniqueness, type MatchRule, matchProfile } from "../../recovery/matching";
+import { decideUniqueness, type MatchRule, matchProfile, singledOut } from "../../recovery/matching";
 import { type CredentialNames, credentialNamesProblem, DEFAULT_MAX_EXTRA_WORDS } from "../../recovery/names";
 import { disambiguatesNamesakes, type PolicyProfile } from "../../recovery/policy";
 import { requireSecret } from "../../secrets";
@@ -74,26 +73,6 @@ function bindingAttributes(profile: PolicyProfile): string[] {
       ...(profile.claimValidation ? ["employeeId"] : []),
     ]),
   ];
-}
-
-/**
- * Whether the profile's extra checks single out this account among the others its name
- * matches: the claim-validation callout vouches for this very account; bindings do when they
- * hold for this account and for none of the others (read in full).
- */
-function singledOut(
-  profile: PolicyProfile,
-  claims: Readonly<Record<string, unknown>>,
-  colliding: readonly string[],
-  candidates: NonNullable<MatchFacts["candidates"]>,
-): boolean {
-  if (profile.claimValidation) return true;
-  if (profile.bindings.length === 0 || !candidates.complete) return false;
-  const byId = new Map(candidates.accounts.map((a) => [a.id, a]));
-  return colliding.every((id) => {
-    const other = byId.get(id);
-    return other !== undefined && !checkBindings(profile.bindings, claims, other.attributes).ok;
-  });
 }
 
 export async function matchDirectoryProfile(input: PresentationStepInput): Promise<StepVerdict> {
