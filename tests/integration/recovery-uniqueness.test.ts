@@ -59,7 +59,11 @@ describe("the match is unique in the tenant (relaxed profile)", () => {
   ) {
     const started = await stack().startRecovery({ username: upn });
     expect(started.status).toBe(202);
-    const verifying = await stack().waitForStatus(started.body, ["verifying_identity", "not_eligible"]);
+    const verifying = await stack().waitForStatus(
+      started.body,
+      ["verifying_identity", "not_eligible"],
+      30_000,
+    );
     expect(verifying.status).toBe("verifying_identity");
     afterDiscovery();
     await stack().completeIdv(verifying.next!, "approved", names);
@@ -74,7 +78,7 @@ describe("the match is unique in the tenant (relaxed profile)", () => {
 
   it("discovery refuses an account another employee's own name matches (namesake, audited with his id)", async () => {
     const started = await stack().startRecovery({ username: VICTIM.upn });
-    const state = await stack().waitForStatus(started.body, ["verifying_identity", "not_eligible"]);
+    const state = await stack().waitForStatus(started.body, ["verifying_identity", "not_eligible"], 30_000);
     expect(state.status).toBe("not_eligible");
     const audit = await stack().auditEvents(started.body.recoveryId);
     const checked = audit.find((e) => e.event === "eligibility_checked");
