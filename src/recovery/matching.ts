@@ -7,6 +7,7 @@
 import { type Binding, checkBindings } from "./bindings";
 import {
   type CredentialNames,
+  DEFAULT_MAX_EXTRA_WORDS,
   type DirectoryNames,
   exactForm,
   exactNamesMatch,
@@ -47,7 +48,8 @@ export function matchProfile(
   credential: CredentialNames,
   directory: DirectoryNames,
 ): NameMatchResult {
-  const r: MatchRule = typeof rule === "string" ? { nameMatch: rule, nameMatchMaxExtraWords: 2 } : rule;
+  const r: MatchRule =
+    typeof rule === "string" ? { nameMatch: rule, nameMatchMaxExtraWords: DEFAULT_MAX_EXTRA_WORDS } : rule;
   return namesMatch(r.nameMatch, credential, directory, { maxExtraWords: r.nameMatchMaxExtraWords });
 }
 
