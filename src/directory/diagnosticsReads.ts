@@ -7,6 +7,7 @@
  * `graphRequests` counts the round trips made, a resent throttled item included.
  */
 import { DependencyError } from "../recovery/errors";
+import { candidateSearches } from "../recovery/names";
 import {
   type BatchItem,
   type BatchResult,
@@ -106,6 +107,9 @@ export function relativeNextLink(nextLink: string): string {
   const path = url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "");
   return `${path}${url.search}`;
 }
+
+/** Candidate searches one name may take in the diagnostics (as many as the match step allows). */
+const NAME_SEARCHES_PER_NAME = 4;
 
 export class DiagnosticsReads {
   private readonly cost: GraphCost = { roundTrips: 0 };
@@ -239,32 +243,44 @@ export class DiagnosticsReads {
   }
 
   /**
-   * Every account named like one of `names` (given name and surname), as discovery asks
-   * (`$filter=givenName eq … and surname eq …`, each distinct Unicode form, NFC and NFD),
-   * 20 names' forms per round trip. For namesakes when listing the whole tenant is too much.
+   * Every account a credential bearing one of `names` could match: the name candidate query
+   * discovery and the match use (`names.candidateSearches`, `$search` with `ConsistencyLevel:
+   * eventual`), 20 searches per round trip. `complete` is false when a name was too wide to query
+   * or an answer had a further page. For namesakes when listing the whole tenant is too much.
    */
-  async accountsNamed(names: readonly { givenName: string; surname: string }[]): Promise<DirectoryUserRow[]> {
-    const urls = new Map<string, string>();
+  async accountsNamed(
+    names: readonly { givenName: string; surname: string }[],
+  ): Promise<{ rows: DirectoryUserRow[]; complete: boolean }> {
+    const items: BatchItem[] = [];
+    let complete = true;
     for (const [i, { givenName, surname }] of names.entries()) {
-      const forms = new Set(
-        ["NFC", "NFD"].map((f) => `${givenName.normalize(f)}\u0000${surname.normalize(f)}`),
-      );
-      [...forms].forEach((form, j) => {
-        const [g, f] = form.split("\u0000") as [string, string];
-        const filter = `givenName eq '${escapeOData(g)}' and surname eq '${escapeOData(f)}'`;
-        urls.set(
-          `n${i}_${j}`,
-          `/users?$filter=${encodeURIComponent(filter)}&$select=${USER_ROW_SELECT}&$top=50`,
-        );
+      const query = candidateSearches({ firstName: givenName, lastName: surname }, NAME_SEARCHES_PER_NAME);
+      if (!query.ok) {
+        complete = false;
+        continue;
+      }
+      query.searches.forEach((search, j) => {
+        items.push({
+          id: `n${i}_${j}`,
+          method: "GET",
+          url: `/users?$search=${encodeURIComponent(search)}&$select=${USER_ROW_SELECT}&$top=999&$count=true`,
+          headers: { ConsistencyLevel: "eventual" },
+        });
       });
     }
+    const results = await this.gateway.batch("namesake lookup", items, this.cost);
     const out = new Map<string, DirectoryUserRow>();
-    for (const body of (await this.getAll("namesake lookup", urls)).values()) {
+    for (const item of items) {
+      const body = bodyOrError(results.get(item.id), "namesake lookup");
       if (body instanceof Error) throw body;
-      for (const u of (body as { value: (Partial<DirectoryUserRow> & { id: string })[] }).value)
-        out.set(u.id, toRow(u));
+      const page = body as {
+        value: (Partial<DirectoryUserRow> & { id: string })[];
+        "@odata.nextLink"?: string;
+      };
+      if (page["@odata.nextLink"] !== undefined) complete = false;
+      for (const u of page.value) out.set(u.id, toRow(u));
     }
-    return [...out.values()];
+    return { rows: [...out.values()], complete };
   }
 
   /**

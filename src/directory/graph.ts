@@ -10,6 +10,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { Client, Context, GraphError, Middleware } from "@microsoft/microsoft-graph-client";
 import type { DirectoryAccount } from "../recovery/eligibility";
 import { DependencyError } from "../recovery/errors";
+import { asCredential, type CredentialNames, candidateSearches, type NamedAccount } from "../recovery/names";
 
 type GraphSdk = typeof import("@microsoft/microsoft-graph-client");
 let sdk: GraphSdk | undefined;
@@ -24,6 +25,9 @@ function isGraphError(err: unknown): err is GraphError {
 }
 
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+/** Name candidate searches a step may add to its `$batch` (each one item of the 20). */
+const DISCOVERY_SEARCHES = 2;
+const MATCH_SEARCHES = 4;
 const USER_SELECT = "id,accountEnabled,givenName,surname,userPrincipalName,signInActivity";
 
 /** Attaches the app token to every request (Graph in production, the simulator locally). */
@@ -158,20 +162,80 @@ export function methodDeletionUrl(
   return `/users/${encodeURIComponent(userId)}/authentication/${collection}/${encodeURIComponent(method.id)}${ref}`;
 }
 
-/** Given name and surname compared as people read them: one Unicode form, case and outer spaces ignored. */
-export function normalizedName(given: string, family: string): string {
-  const norm = (v: string) => v.normalize("NFC").trim().replace(/\s+/gu, " ").toLowerCase();
-  return `${norm(given)}\u0000${norm(family)}`;
+/** An account returned by the name candidate query, with the binding attributes asked for. */
+export interface CandidateAccount extends NamedAccount {
+  attributes: Record<string, string | null>;
 }
 
-/** The distinct Unicode normal forms (NFC, NFD) of a name pair, for exact-match directory queries. */
-function nameForms(given: string, family: string): [string, string][] {
-  const forms = new Map<string, [string, string]>();
-  for (const form of ["NFC", "NFD"] as const) {
-    const pair: [string, string] = [given.normalize(form), family.normalize(form)];
-    forms.set(pair.join("\u0000"), pair);
+/**
+ * The accounts a name could match (`names.candidateSearches`), read by our own rule afterwards.
+ * `complete`: Graph answered every search in full (no further page); otherwise some candidate
+ * may be missing and the caller must not conclude that a name is unique.
+ */
+export interface NameCandidates {
+  complete: boolean;
+  accounts: CandidateAccount[];
+}
+
+const CANDIDATE_PAGE = 999;
+
+/** The `$search` items of a candidate query (advanced query: `ConsistencyLevel: eventual`). */
+function candidateItems(searches: readonly string[], attributes: readonly string[]): BatchItem[] {
+  const select = [
+    "id,accountEnabled,givenName,surname",
+    ...(attributes.length > 0 ? ["employeeId", "onPremisesExtensionAttributes"] : []),
+  ].join(",");
+  return searches.map((search, i) => ({
+    id: `names${i}`,
+    method: "GET",
+    url: `/users?$search=${encodeURIComponent(search)}&$select=${select}&$top=${CANDIDATE_PAGE}&$count=true`,
+    headers: { ConsistencyLevel: "eventual" },
+  }));
+}
+
+type CandidateUser = GraphUser & {
+  employeeId?: string | null;
+  onPremisesExtensionAttributes?: Record<string, string | null> | null;
+};
+
+function attributesOf(user: CandidateUser, names: readonly string[]): Record<string, string | null> {
+  const attributes: Record<string, string | null> = {};
+  for (const name of names) {
+    attributes[name] =
+      name === "employeeId"
+        ? (user.employeeId ?? null)
+        : (user.onPremisesExtensionAttributes?.[name] ?? null);
   }
-  return [...forms.values()];
+  return attributes;
+}
+
+function candidatesFrom(
+  results: ReadonlyMap<string, BatchResult>,
+  count: number,
+  attributes: readonly string[],
+): NameCandidates {
+  const accounts = new Map<string, CandidateAccount>();
+  let complete = true;
+  for (let i = 0; i < count; i++) {
+    const page = batchBody<{ value: CandidateUser[]; "@odata.nextLink"?: string; "@odata.count"?: number }>(
+      results,
+      `names${i}`,
+      "name candidate search",
+    );
+    if (page["@odata.nextLink"] !== undefined) complete = false;
+    if (typeof page["@odata.count"] === "number" && page["@odata.count"] > page.value.length)
+      complete = false;
+    for (const u of page.value) {
+      accounts.set(u.id, {
+        id: u.id,
+        accountEnabled: u.accountEnabled === true,
+        givenName: u.givenName ?? null,
+        surname: u.surname ?? null,
+        attributes: attributesOf(u, attributes),
+      });
+    }
+  }
+  return { complete, accounts: [...accounts.values()] };
 }
 
 function escapeOData(value: string): string {
@@ -210,6 +274,8 @@ export interface BatchItem {
   url: string;
   body?: unknown;
   dependsOn?: string;
+  /** Request headers of the item (e.g. `ConsistencyLevel` for `$search`). */
+  headers?: Record<string, string>;
 }
 
 export interface BatchResult {
@@ -286,6 +352,8 @@ export interface MatchReadRequest {
   manager: boolean;
   /** Production: what the recovery step needs (methods, TAP policy, membership in these groups). */
   recovery?: { tapPolicyGroups: readonly string[] };
+  /** The presented credential's names: the accounts they could match are read too (uniqueness). */
+  candidatesFor?: CredentialNames;
 }
 
 export interface NoticeContacts {
@@ -303,6 +371,8 @@ export interface MatchFacts {
   methods?: AuthenticationMethod[];
   tapPolicy?: TapPolicy;
   memberOf?: Set<string>;
+  /** When `candidatesFor` was given (a name too wide to query: empty and incomplete). */
+  candidates?: NameCandidates;
 }
 
 export interface RecoveryWrites {
@@ -468,9 +538,15 @@ export class DirectoryGateway {
             method: item.method,
             url: item.url,
             ...(item.dependsOn === undefined ? {} : { dependsOn: [item.dependsOn] }),
-            ...(item.body === undefined
+            ...(item.body === undefined && item.headers === undefined
               ? {}
-              : { body: item.body, headers: { "Content-Type": "application/json" } }),
+              : {
+                  ...(item.body === undefined ? {} : { body: item.body }),
+                  headers: {
+                    ...(item.headers ?? {}),
+                    ...(item.body === undefined ? {} : { "Content-Type": "application/json" }),
+                  },
+                }),
           })),
         }) as Promise<{ responses?: BatchResult[] }>,
     );
@@ -480,6 +556,7 @@ export class DirectoryGateway {
   /** One item as a request of its own (batching off), answered in the shape of a batch item. */
   private async sendAlone(operation: string, item: BatchItem): Promise<BatchResult> {
     const request = this.client.api(item.url);
+    if (item.headers) request.headers(item.headers);
     try {
       const body =
         item.method === "GET"
@@ -595,14 +672,14 @@ export class DirectoryGateway {
   /**
    * Everything discovery needs after the account lookup, in one `$batch` round trip (up to
    * 360 groups): transitive membership among `groupIds` (checkMemberGroups, 20 per item), and
-   * other enabled accounts with the same given name and surname. Graph compares names
-   * case-insensitively but not across Unicode normal forms, so each distinct form is asked
-   * for, and the answers are compared normalized.
+   * the accounts the account's own name could match or be matched by (the name candidate
+   * query of `names.candidateSearches`, judged by the profile's rule afterwards). A name too
+   * wide to query in two searches comes back incomplete.
    */
   async discoveryFacts(
     account: DirectoryAccount,
     groupIds: readonly string[],
-  ): Promise<{ memberOf: Set<string>; namesakes: string[] }> {
+  ): Promise<{ memberOf: Set<string>; candidates: NameCandidates }> {
     const user = encodeURIComponent(account.id);
     const items: BatchItem[] = [];
     const groupChunks: string[][] = [];
@@ -615,17 +692,8 @@ export class DirectoryGateway {
         body: { groupIds: chunk },
       });
     });
-    const given = account.givenName?.trim();
-    const family = account.surname?.trim();
-    const forms = given && family ? nameForms(given, family) : [];
-    forms.forEach(([g, f], i) => {
-      const filter = `givenName eq '${escapeOData(g)}' and surname eq '${escapeOData(f)}'`;
-      items.push({
-        id: `names${i}`,
-        method: "GET",
-        url: `/users?$filter=${encodeURIComponent(filter)}&$select=id,accountEnabled,givenName,surname&$top=50`,
-      });
-    });
+    const query = candidateSearches(asCredential(account), DISCOVERY_SEARCHES);
+    if (query.ok) items.push(...candidateItems(query.searches, []));
     const results = items.length > 0 ? await this.batch("discovery", items) : new Map<string, BatchResult>();
     const memberOf = new Set<string>();
     groupChunks.forEach((_, i) => {
@@ -633,15 +701,10 @@ export class DirectoryGateway {
         memberOf.add(id);
       }
     });
-    const namesakes = new Set<string>();
-    const wanted = given && family ? normalizedName(given, family) : undefined;
-    forms.forEach((_, i) => {
-      for (const u of batchBody<{ value: GraphUser[] }>(results, `names${i}`, "namesake lookup").value) {
-        if (u.id === account.id || u.accountEnabled !== true) continue;
-        if (normalizedName(u.givenName ?? "", u.surname ?? "") === wanted) namesakes.add(u.id);
-      }
-    });
-    return { memberOf, namesakes: [...namesakes] };
+    const candidates = query.ok
+      ? candidatesFrom(results, query.searches.length, [])
+      : { complete: false, accounts: [] };
+    return { memberOf, candidates };
   }
 
   async listAuthenticationMethods(userId: string): Promise<AuthenticationMethod[]> {
@@ -685,6 +748,8 @@ export class DirectoryGateway {
           });
       });
     }
+    const query = wanted.candidatesFor ? candidateSearches(wanted.candidatesFor, MATCH_SEARCHES) : undefined;
+    if (query?.ok) items.push(...candidateItems(query.searches, wanted.attributes));
     const results = await this.batch("match read", items);
     if (results.get("user")?.status === 404) return { account: undefined, attributes: {} };
     const found = batchBody<
@@ -703,6 +768,10 @@ export class DirectoryGateway {
           : (found.onPremisesExtensionAttributes?.[name] ?? null);
     }
     const facts: MatchFacts = { account: toAccount(found), attributes };
+    if (query)
+      facts.candidates = query.ok
+        ? candidatesFrom(results, query.searches.length, wanted.attributes)
+        : { complete: false, accounts: [] };
     if (wanted.contacts) {
       facts.contacts = {
         userPrincipalName: found.userPrincipalName,

@@ -3,7 +3,7 @@
  * schemas are the ones the handlers validate with; admin bodies live in `admin/schemas`).
  */
 import { z } from "zod";
-import { RECOVERY_STATUSES } from "../recovery/status";
+import { FAILURE_MESSAGES, type FailureCode, RECOVERY_STATUSES } from "../recovery/status";
 
 export const problemSchema = z
   .object({
@@ -45,7 +45,13 @@ export const statusResponseSchema = z
     status: z.enum(RECOVERY_STATUSES),
     expiresAt: z.iso.datetime(),
     next: nextStepSchema.optional(),
-    failure: z.object({ code: z.string(), message: z.string() }).strict().optional(),
+    failure: z
+      .object({
+        code: z.enum(Object.keys(FAILURE_MESSAGES) as [FailureCode, ...FailureCode[]]),
+        message: z.string(),
+      })
+      .strict()
+      .optional(),
     /** When the wallet opened the presentation request (the user is presenting). */
     presentationRetrievedAt: z.iso.datetime().optional(),
     /** Present exactly once, on the first read after `recovered`. */

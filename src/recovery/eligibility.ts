@@ -3,6 +3,7 @@
  * Every reason is precise (it goes to the audit log); the client only ever sees
  * `not_eligible` (DESIGN.md §3: no account enumeration).
  */
+import { DEFAULT_MAX_EXTRA_WORDS, type NamedAccount, namesakesOf } from "./names";
 import type { PolicyDocument, PolicyProfile } from "./policy";
 import { disambiguatesNamesakes, routeProvider, selectProfile } from "./policy";
 
@@ -28,15 +29,18 @@ export const INELIGIBILITY_REASONS = [
 export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
 
 export type EligibilityDecision =
-  | { eligible: true; profile: PolicyProfile; provider: string }
-  | { eligible: false; reason: IneligibilityReason };
+  | { eligible: true; profile: PolicyProfile; provider: string; namesakes?: string[] }
+  | { eligible: false; reason: IneligibilityReason; namesakes?: string[] };
 
 export interface EligibilityFacts {
   account: DirectoryAccount | undefined;
   /** Transitive memberships among the groups the policy mentions. */
   memberOf: ReadonlySet<string>;
-  /** Other enabled accounts with the same normalized given name and surname. */
-  namesakeCount: number;
+  /**
+   * Accounts whose names could match this account's (the name candidate query's answer);
+   * `complete: false` when the query could not be asked or answered in full.
+   */
+  nameCandidates: { complete: boolean; accounts: readonly NamedAccount[] };
   country: string | undefined;
 }
 
@@ -49,10 +53,21 @@ export function decideEligibility(policy: PolicyDocument, facts: EligibilityFact
   if (!account.lastSuccessfulSignInDateTime) return { eligible: false, reason: "no_prior_sign_in" };
   if (!account.givenName?.trim() || !account.surname?.trim())
     return { eligible: false, reason: "name_missing" };
-  // A namesake could pass the name match in this account's place, unless the profile binds more than the name.
-  if (facts.namesakeCount > 0 && !disambiguatesNamesakes(selection.profile))
-    return { eligible: false, reason: "namesake" };
+  // A namesake could pass the name match in this account's place (under the profile's own rule),
+  // unless the profile binds more than the name. Candidates that could not be read in full
+  // count as a namesake: the match would refuse for the same reason (fail closed).
+  const namesakes = namesakesOf(selection.profile.nameMatch, account, facts.nameCandidates.accounts, {
+    maxExtraWords: selection.profile.nameMatchMaxExtraWords ?? DEFAULT_MAX_EXTRA_WORDS,
+  });
+  if (!disambiguatesNamesakes(selection.profile) && (namesakes.length > 0 || !facts.nameCandidates.complete))
+    return { eligible: false, reason: "namesake", namesakes };
   const provider = routeProvider(selection.profile, facts.country);
   if (!provider) return { eligible: false, reason: "no_provider_for_country" };
-  return { eligible: true, profile: selection.profile, provider };
+  // Namesakes the profile tolerates (it binds more than the name) are named for the audit.
+  return {
+    eligible: true,
+    profile: selection.profile,
+    provider,
+    ...(namesakes.length > 0 ? { namesakes } : {}),
+  };
 }

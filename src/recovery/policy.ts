@@ -31,6 +31,11 @@ export const policyProfileSchema = z
       .strict()
       .default({ byCountry: {} }),
     nameMatch: z.enum(["exact", "relaxed"]).default("exact"),
+    /**
+     * Relaxed mode: how many credential words may be left over once every directory word has
+     * its own (middle names, a second surname the directory leaves out). 0–4, default 2.
+     */
+    nameMatchMaxExtraWords: z.number().int().min(0).max(4).default(2),
     faceCheckThreshold: z.number().min(50).max(100).default(70),
     /** Absent = true. false: no Face Check; the receipt's VP/VC is then validated by us. */
     faceCheck: z.boolean().optional(),

@@ -56,6 +56,7 @@ export const FAILURE_MESSAGES = {
     "The presented credential has been revoked. Verify your identity again to get a new one.",
   credential_expired: "The presented credential has expired. Verify your identity again to get a new one.",
   profile_mismatch: "The verified identity does not match this account.",
+  profile_ambiguous: "The verified identity matches more than one account.",
   tap_policy_blocked: "A Temporary Access Pass cannot be issued for this account.",
   directory_error: "The directory could not complete the recovery. Contact your helpdesk.",
   verified_id_error: "The credential presentation could not be requested.",

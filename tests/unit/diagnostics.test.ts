@@ -323,7 +323,7 @@ describe("check rules", () => {
   });
 
   it("namesakes are tolerated when the profile binds more than the name", () => {
-    const rows = [row("u1", "Ann", "Lee"), row("u2", "ann", " LEE")];
+    const rows = [row("u1", "Ann", "Lee"), row("u2", "ann", "LEE ")];
     const f = {
       population: { ok: true as const, value: population({ "g-scope": ["u1", "u2"] }, rows) },
       namesakeCandidates: { ok: true as const, value: { rows, complete: true, source: "tenant" as const } },

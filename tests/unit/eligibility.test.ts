@@ -39,8 +39,29 @@ function account(overrides: Partial<DirectoryAccount> = {}): DirectoryAccount {
   };
 }
 
+const NONE = { complete: true, accounts: [] };
+
+/** `n` other enabled accounts named like Alice Smith (the candidate query's answer). */
+function namesakes(n: number): EligibilityFacts["nameCandidates"] {
+  return {
+    complete: true,
+    accounts: Array.from({ length: n }, (_, i) => ({
+      id: `other-${i}`,
+      accountEnabled: true,
+      givenName: "ALICE",
+      surname: "Smith",
+    })),
+  };
+}
+
 function facts(overrides: Partial<EligibilityFacts> = {}): EligibilityFacts {
-  return { account: account(), memberOf: new Set(["g-all"]), namesakeCount: 0, country: "FR", ...overrides };
+  return {
+    account: account(),
+    memberOf: new Set(["g-all"]),
+    nameCandidates: NONE,
+    country: "FR",
+    ...overrides,
+  };
 }
 
 describe("decideEligibility", () => {
@@ -149,14 +170,63 @@ describe("decideEligibility", () => {
   });
 
   it("a missing name is reported before a namesake", () => {
-    const f = facts({ account: account({ surname: null }), namesakeCount: 2 });
+    const f = facts({ account: account({ surname: null }), nameCandidates: namesakes(2) });
     expect(decideEligibility(policy, f)).toEqual({ eligible: false, reason: "name_missing" });
   });
 
   it("a namesake makes the account ineligible", () => {
-    expect(decideEligibility(policy, facts({ namesakeCount: 1 }))).toEqual({
+    expect(decideEligibility(policy, facts({ nameCandidates: namesakes(1) }))).toEqual({
       eligible: false,
       reason: "namesake",
+      namesakes: ["other-0"],
+    });
+  });
+
+  it("candidates that are not namesakes, disabled namesakes and the account itself do not count", () => {
+    const nameCandidates = {
+      complete: true,
+      accounts: [
+        { id: account().id, accountEnabled: true, givenName: "Alice", surname: "Smith" },
+        { id: "disabled", accountEnabled: false, givenName: "Alice", surname: "Smith" },
+        { id: "alicia", accountEnabled: true, givenName: "Alicia", surname: "Smith" },
+        { id: "smithers", accountEnabled: true, givenName: "Alice", surname: "Smithers" },
+      ],
+    };
+    expect(decideEligibility(policy, facts({ nameCandidates }))).toMatchObject({ eligible: true });
+  });
+
+  it("candidates that could not be read in full count as a namesake (fail closed)", () => {
+    expect(decideEligibility(policy, facts({ nameCandidates: { complete: false, accounts: [] } }))).toEqual({
+      eligible: false,
+      reason: "namesake",
+      namesakes: [],
+    });
+  });
+
+  it("a relaxed profile counts relaxed namesakes: accents, case and a middle name", () => {
+    const relaxed = policyDocumentSchema.parse({
+      profiles: [
+        {
+          id: "relaxed",
+          displayName: "Relaxed",
+          includeGroups: ["g-all"],
+          nameMatch: "relaxed",
+          providers: { default: "demo-idv" },
+        },
+      ],
+    });
+    const jose = account({ givenName: "José", surname: "García" });
+    const nameCandidates = {
+      complete: true,
+      accounts: [{ id: "other", accountEnabled: true, givenName: "JOSE MIGUEL", surname: "GARCIA" }],
+    };
+    expect(decideEligibility(relaxed, facts({ account: jose, nameCandidates }))).toMatchObject({
+      eligible: false,
+      reason: "namesake",
+    });
+    // Under the exact rule of the default profile the same pair is no namesake.
+    expect(decideEligibility(policy, facts({ account: jose, nameCandidates }))).toMatchObject({
+      eligible: true,
     });
   });
 
@@ -184,13 +254,15 @@ describe("decideEligibility", () => {
       ],
     });
     for (const doc of [withBinding, withCallout]) {
-      expect(decideEligibility(doc, facts({ namesakeCount: 2 }))).toMatchObject({ eligible: true });
+      expect(decideEligibility(doc, facts({ nameCandidates: namesakes(2) }))).toMatchObject({
+        eligible: true,
+      });
     }
   });
 
   it("a namesake is reported before a missing provider", () => {
-    const f = facts({ memberOf: new Set(["g-staff"]), country: "FR", namesakeCount: 3 });
-    expect(decideEligibility(policy, f)).toEqual({ eligible: false, reason: "namesake" });
+    const f = facts({ memberOf: new Set(["g-staff"]), country: "FR", nameCandidates: namesakes(3) });
+    expect(decideEligibility(policy, f)).toMatchObject({ eligible: false, reason: "namesake" });
   });
 
   it("a country without a provider and no default is no_provider_for_country", () => {

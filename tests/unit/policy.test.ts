@@ -43,6 +43,7 @@ describe("policy document schema", () => {
           excludeGroups: [],
           providers: { byCountry: {} },
           nameMatch: "exact",
+          nameMatchMaxExtraWords: 2,
           faceCheckThreshold: 70,
           idvTimeoutMinutes: 30,
           presentationTimeoutMinutes: 10,
@@ -54,6 +55,21 @@ describe("policy document schema", () => {
       ],
       globalExclusions: { groups: [], users: [] },
     });
+  });
+
+  it("bounds nameMatchMaxExtraWords to a whole number from 0 to 4", () => {
+    const base = { id: "p", displayName: "P", includeGroups: ["g"] };
+    for (const bad of [-1, 5, 1.5, "2"]) {
+      expect(
+        policyDocumentSchema.safeParse({ profiles: [{ ...base, nameMatchMaxExtraWords: bad }] }).success,
+      ).toBe(false);
+    }
+    for (const good of [0, 4]) {
+      expect(
+        policyDocumentSchema.parse({ profiles: [{ ...base, nameMatchMaxExtraWords: good }] }).profiles[0]
+          ?.nameMatchMaxExtraWords,
+      ).toBe(good);
+    }
   });
 
   it("keeps explicit values, including production mode and country routing", () => {

@@ -19,6 +19,7 @@ import {
   type MethodType,
 } from "./model";
 import { type FilterValue, idsOf, matchesFilter, parseFilter } from "./odata-filter";
+import { matchesSearch, parseSearch, requireEventualConsistency, type SearchNode } from "./odata-search";
 import {
   contextUrl,
   type Json,
@@ -428,14 +429,21 @@ function listUsers(tenant: Tenant, req: GraphRequest): GraphResponse {
   for (const name of req.query.keys()) {
     if (!name.startsWith("$")) continue;
     const option = name.toLowerCase();
-    if (option === "$orderby" || option === "$search" || option === "$expand" || option === "$skip") {
+    if (option === "$orderby" || option === "$expand" || option === "$skip") {
       throw unsupportedQuery(`Unsupported query option '${name}' on this simulator.`);
     }
-    if (!["$filter", "$select", "$top", "$count", "$skiptoken"].includes(option)) {
+    if (!["$filter", "$search", "$select", "$top", "$count", "$skiptoken"].includes(option)) {
       throw badRequest(
-        `Query option '${name}' is not allowed. Allowed options are $filter, $select, $top, $count.`,
+        `Query option '${name}' is not allowed. Allowed options are $filter, $search, $select, $top, $count.`,
       );
     }
+  }
+  const searchText = req.query.get("$search");
+  let search: SearchNode | undefined;
+  if (searchText !== null) {
+    // $search on directory objects is an advanced query: the header comes first, then the syntax.
+    requireEventualConsistency(req.headers);
+    search = parseSearch(searchText);
   }
   const select = parseUserSelect(req.query.get("$select"));
   const filterText = req.query.get("$filter");
@@ -457,7 +465,9 @@ function listUsers(tenant: Tenant, req: GraphRequest): GraphResponse {
     ? [...new Set(wanted.map((id) => tenant.findUser(id)).filter((u): u is UserRecord => u !== undefined))]
     : tenant.allUsers();
   const matching = candidates.filter(
-    (u) => !filter || matchesFilter(filter, (p) => readUserProperty(u, tenant, p) as FilterValue | string[]),
+    (u) =>
+      (!filter || matchesFilter(filter, (p) => readUserProperty(u, tenant, p) as FilterValue | string[])) &&
+      (!search || matchesSearch(search, (p) => readUserProperty(u, tenant, p))),
   );
   const { body, items } = page(req, matching, window, select ? `users(${select.join(",")})` : "users");
   if (wantCount) body["@odata.count"] = matching.length;

@@ -9,10 +9,11 @@
  */
 import { decodeJwt } from "jose";
 import { DiagnosticsReads, type Enumeration } from "../../directory/diagnosticsReads";
-import { graphStatusOf, normalizedName } from "../../directory/graph";
+import { graphStatusOf } from "../../directory/graph";
 import { json } from "../../http";
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../idv/handoffToken";
 import { webhookSecretName } from "../../idv/webhookSecrets";
+import { exactForm } from "../../recovery/names";
 import { type PolicyDocument, referencedGroups } from "../../recovery/policy";
 import { ALL_USERS } from "../../recovery/tapPolicy";
 import { type Services, services } from "../../services";
@@ -229,7 +230,7 @@ async function candidatesForNamesakes(
   const names = new Map<string, { givenName: string; surname: string }>();
   for (const { user } of scoped) {
     if (!user.givenName?.trim() || !user.surname?.trim()) continue;
-    names.set(normalizedName(user.givenName, user.surname), {
+    names.set(`${exactForm(user.givenName)}\u0000${exactForm(user.surname)}`, {
       givenName: user.givenName.trim(),
       surname: user.surname.trim(),
     });
@@ -237,8 +238,7 @@ async function candidatesForNamesakes(
   if (names.size > MAX_NAME_LOOKUPS)
     return { ok: true, value: { rows: tenant.rows, complete: false, source: "tenant" } };
   return attempt(async () => ({
-    rows: await reads.accountsNamed([...names.values()]),
-    complete: true,
+    ...(await reads.accountsNamed([...names.values()])),
     source: "name_lookups" as const,
   }));
 }

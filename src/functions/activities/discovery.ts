@@ -33,7 +33,7 @@ export async function discoverAccount(
   const decision = decideEligibility(policy, {
     account,
     memberOf: facts?.memberOf ?? new Set(),
-    namesakeCount: facts?.namesakes.length ?? 0,
+    nameCandidates: facts?.candidates ?? { complete: true, accounts: [] },
     country: record.country,
   });
   let reason: string | undefined = decision.eligible ? undefined : decision.reason;
@@ -79,7 +79,9 @@ export async function discoverAccount(
       mode: decision.eligible ? decision.profile.mode : null,
       provider: decision.eligible ? decision.provider : null,
       country: record.country ?? null,
-      ...(facts && facts.namesakes.length > 0 ? { namesakes: facts.namesakes } : {}),
+      ...(decision.namesakes && (decision.namesakes.length > 0 || !decision.eligible)
+        ? { namesakes: decision.namesakes, namesakeCandidatesComplete: facts?.candidates.complete ?? false }
+        : {}),
       ...(tapLifetime ? { tapLifetimeInMinutes: tapLifetime } : {}),
     },
   });

@@ -4,8 +4,9 @@
  */
 import { validateClaims } from "../../claimValidation/callout";
 import { checkBindings } from "../../recovery/bindings";
-import { matchProfile } from "../../recovery/matching";
-import type { PolicyProfile } from "../../recovery/policy";
+import { decideUniqueness, type MatchRule, matchProfile, singledOut } from "../../recovery/matching";
+import { type CredentialNames, credentialNamesProblem, DEFAULT_MAX_EXTRA_WORDS } from "../../recovery/names";
+import { disambiguatesNamesakes, type PolicyProfile } from "../../recovery/policy";
 import { requireSecret } from "../../secrets";
 import { services } from "../../services";
 import type { PresentationStepInput, StepVerdict } from "../contracts";
@@ -80,6 +81,27 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const claims = outcome.credentials[0]?.claims ?? {};
   const profile = profileOf(record);
+  const rule: MatchRule = {
+    nameMatch: profile.nameMatch,
+    // A profile stored before the setting existed reads as the default.
+    nameMatchMaxExtraWords: profile.nameMatchMaxExtraWords ?? DEFAULT_MAX_EXTRA_WORDS,
+  };
+  const names: CredentialNames = {
+    firstName: typeof claims.firstName === "string" ? claims.firstName : undefined,
+    lastName: typeof claims.lastName === "string" ? claims.lastName : undefined,
+  };
+  // Invisible, private-use or unassigned code points: the credential is refused, not read without them.
+  if (credentialNamesProblem(claims.firstName, claims.lastName) === "name_characters") {
+    await s.audit.record({
+      recoveryId: input.recoveryId,
+      event: "profile_matched",
+      onceKey: "profile_matched",
+      outcome: "failure",
+      code: "credential_invalid",
+      detail: { reason: "name_characters", mode: profile.nameMatch },
+    });
+    return { ok: false, code: "credential_invalid" };
+  }
   const production = record.mode === "production";
   const notices = production && s.config.notifications.senderMailbox !== undefined;
   // Read the directory again (the names may have changed since discovery), and in the same
@@ -89,24 +111,33 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
     contacts: notices,
     manager: notices && s.config.notifications.notifyManager,
     ...(production ? { recovery: { tapPolicyGroups: record.tapPolicyGroups ?? [] } } : {}),
+    // The accounts the same credential could match, in the same round trip: the match must be unique.
+    candidatesFor: names,
   });
   const account = facts.account;
   const result = account
-    ? matchProfile(
-        profile.nameMatch,
-        {
-          firstName: typeof claims.firstName === "string" ? claims.firstName : undefined,
-          lastName: typeof claims.lastName === "string" ? claims.lastName : undefined,
-        },
-        account,
-      )
+    ? matchProfile(rule, names, account)
     : { matched: false, explanation: "account no longer exists" };
   const stillUsable = account?.accountEnabled === true;
+  const candidates = facts.candidates ?? { complete: false, accounts: [] };
+  const uniqueness =
+    result.matched && stillUsable && account
+      ? decideUniqueness(rule, names, account.id, candidates)
+      : undefined;
   const extra =
     result.matched && stillUsable && account
       ? await disambiguate(profile, account, claims, facts.attributes)
       : undefined;
-  const ok = result.matched && stillUsable && (extra?.ok ?? true);
+  // Another account the credential matches as well: only the profile's extra checks can tell
+  // them apart, and only when they single out this account.
+  const ambiguous =
+    uniqueness !== undefined &&
+    !uniqueness.unique &&
+    (extra?.ok !== true ||
+      !disambiguatesNamesakes(profile) ||
+      !singledOut(profile, claims, uniqueness.colliding, candidates));
+  const ok = result.matched && stillUsable && (extra?.ok ?? true) && !ambiguous;
+  const code = ok ? "matched" : ambiguous && (extra?.ok ?? true) ? "profile_ambiguous" : "profile_mismatch";
   if (production) {
     const prepared = ok ? prepareRecovery(record, profile, facts) : undefined;
     const contacts = facts.contacts;
@@ -133,12 +164,18 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
     event: "profile_matched",
     onceKey: "profile_matched",
     outcome: ok ? "success" : "failure",
-    code: ok ? "matched" : "profile_mismatch",
+    code,
     detail: {
       explanation: stillUsable ? result.explanation : "account disabled or deleted",
       mode: profile.nameMatch,
+      ...(profile.nameMatch === "relaxed" ? { maxExtraWords: rule.nameMatchMaxExtraWords } : {}),
+      ...(uniqueness && !uniqueness.unique
+        ? { uniqueness: uniqueness.reason, collidingAccounts: uniqueness.colliding }
+        : {}),
       ...(extra?.detail ?? {}),
     },
   });
-  return ok ? { ok: true } : { ok: false, code: "profile_mismatch" };
+  return ok
+    ? { ok: true }
+    : { ok: false, code: code === "profile_ambiguous" ? "profile_ambiguous" : "profile_mismatch" };
 }

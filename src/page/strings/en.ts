@@ -204,6 +204,12 @@ export const en = {
       next: "Check that you entered your own work account. If it is yours, contact your helpdesk to correct your name in the directory.",
       action: "helpdesk",
     },
+    profile_ambiguous: {
+      title: "Your verified name fits more than one account",
+      body: "The name on your identity document matches more than one account in your organisation, so we cannot tell which one is yours.",
+      next: "Contact your helpdesk: they can confirm your account another way. Nothing was changed on any account.",
+      action: "helpdesk",
+    },
     tap_policy_blocked: {
       title: "We could not issue a Temporary Access Pass",
       body: "Your identity was verified, but your organisation's settings do not allow a Temporary Access Pass for this account.",

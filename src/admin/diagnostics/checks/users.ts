@@ -3,7 +3,13 @@
  * surname, never signed in, a namesake (counted tenant-wide, as discovery does); and users in
  * scope of a Production profile who hold a privileged directory role.
  */
-import { normalizedName } from "../../../directory/graph";
+import type { DirectoryUserRow } from "../../../directory/diagnosticsReads";
+import {
+  DEFAULT_MAX_EXTRA_WORDS,
+  directoryFieldMatchable,
+  namesakesOf,
+  relaxedWords,
+} from "../../../recovery/names";
 import { disambiguatesNamesakes, type PolicyProfile, selectProfile } from "../../../recovery/policy";
 import type { DiagnosticCheck } from "../../diagnosticsReport";
 import type { DiagnosticsFacts, ScopedUser } from "../facts";
@@ -53,11 +59,15 @@ export function usersWithoutNames(facts: DiagnosticsFacts): DiagnosticCheck {
   const title = "Users in scope without given name or surname";
   const s = scopeOf(facts, id, title);
   if (!s.ok) return s.check;
-  const affected = s.scoped.filter(({ user }) => !user.givenName?.trim() || !user.surname?.trim());
+  // Names the match can never use count too: not starting with a letter, or holding invisible,
+  // private-use or compatibility characters (names.ts).
+  const affected = s.scoped.filter(
+    ({ user }) => !directoryFieldMatchable(user.givenName) || !directoryFieldMatchable(user.surname),
+  );
   return affectedUsersCheck(id, title, s, affected, {
-    pass: `All ${s.scoped.length} users in scope have a given name and a surname.`,
-    affected: `${affected.length} user(s) in scope lack givenName or surname: their verified name can never match (name_missing).`,
-    fix: "Fill in givenName and surname (as on the person's ID document) in Entra ID or the HR source that provisions it.",
+    pass: `All ${s.scoped.length} users in scope have a given name and a surname the match can use.`,
+    affected: `${affected.length} user(s) in scope lack a usable givenName or surname (missing, not starting with a letter, or with invisible or compatibility characters): their verified name can never match.`,
+    fix: "Fill in givenName and surname (as on the person's ID document, starting with a letter, without invisible characters) in Entra ID or the HR source that provisions it.",
   });
 }
 
@@ -93,23 +103,31 @@ export function namesakesInScope(facts: DiagnosticsFacts): DiagnosticCheck {
   const candidates = facts.namesakeCandidates.ok ? facts.namesakeCandidates.value : undefined;
   const others = new Map(s.scoped.map((x) => [x.user.id, x.user]));
   for (const row of candidates?.rows ?? []) others.set(row.id, row);
-  const byName = new Map<string, string[]>();
+  // Accounts by each word of their surname (relaxed form): any namesake under either mode
+  // shares at least the first surname word of one of the two (names.ts), so the pairs to
+  // compare are found without comparing every pair.
+  const bySurnameWord = new Map<string, DirectoryUserRow[]>();
   for (const u of others.values()) {
-    if (!u.accountEnabled || !u.givenName?.trim() || !u.surname?.trim()) continue;
-    const key = normalizedName(u.givenName, u.surname);
-    byName.set(key, [...(byName.get(key) ?? []), u.id]);
+    if (!u.accountEnabled || !directoryFieldMatchable(u.givenName) || !directoryFieldMatchable(u.surname))
+      continue;
+    for (const word of new Set(relaxedWords(u.surname)))
+      bySurnameWord.set(word, [...(bySurnameWord.get(word) ?? []), u]);
   }
   const groups = new Map<string, { name: string; members: ScopedUser[]; accounts: string[] }>();
   for (const scoped of s.scoped) {
-    const { user } = scoped;
-    if (!user.givenName?.trim() || !user.surname?.trim()) continue;
-    const key = normalizedName(user.givenName, user.surname);
-    const accounts = new Set([...(byName.get(key) ?? []), user.id]);
-    if (accounts.size < 2) continue;
+    const { user, profile } = scoped;
+    if (!directoryFieldMatchable(user.givenName) || !directoryFieldMatchable(user.surname)) continue;
+    const near = new Set(relaxedWords(user.surname).flatMap((w) => bySurnameWord.get(w) ?? []));
+    const namesakes = namesakesOf(profile.nameMatch, user, [...near], {
+      maxExtraWords: profile.nameMatchMaxExtraWords ?? DEFAULT_MAX_EXTRA_WORDS,
+    });
+    if (namesakes.length === 0) continue;
+    const accounts = [user.id, ...namesakes].sort();
+    const key = accounts.join(",");
     const group = groups.get(key) ?? {
       name: `${user.givenName.trim()} ${user.surname.trim()}`,
       members: [],
-      accounts: [...accounts],
+      accounts,
     };
     group.members.push(scoped);
     groups.set(key, group);
@@ -147,7 +165,7 @@ export function namesakesInScope(facts: DiagnosticsFacts): DiagnosticCheck {
       title,
       status,
       status === "pass"
-        ? "No user in scope shares given name and surname with another enabled account (or their profile binds more than the name)."
+        ? "No user in scope has a namesake under their profile's name rule (or their profile binds more than the name)."
         : TRUNCATED_NOTE,
       evidence,
     );
