@@ -17,9 +17,11 @@ import { z } from "zod";
 import { type AdminPrincipal, adminHandler } from "../admin/auth";
 import { diffJson } from "../admin/diff";
 import { MethodNotAllowedError, PreconditionFailedError, PreconditionRequiredError } from "../admin/errors";
+import { isDevelopment } from "../config";
 import { clientAddress, json, readJson } from "../http";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../recovery/errors";
 import {
+  calloutOverHttp,
   describeIssue,
   globalExclusionsSchema,
   type PolicyProfile,
@@ -111,6 +113,16 @@ function assertProvidersExist(profile: PolicyProfile): void {
   }
 }
 
+/** A callout over plain http is for development deployments only (see config.isDevelopment). */
+function assertCalloutAllowed(profile: PolicyProfile): void {
+  if (calloutOverHttp(profile) && !isDevelopment(services().config)) {
+    throw new InvalidRequestError(
+      "claimValidation.url: must be https (http only to a loopback address, in development)",
+      "invalid_policy",
+    );
+  }
+}
+
 function parseProfile(raw: unknown, id: string): PolicyProfile {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InvalidRequestError("(root): expected a policy profile object", "invalid_policy");
@@ -122,6 +134,7 @@ function parseProfile(raw: unknown, id: string): PolicyProfile {
   const parsed = policyProfileSchema.safeParse({ ...body, id });
   if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_policy");
   assertProvidersExist(parsed.data);
+  assertCalloutAllowed(parsed.data);
   return parsed.data;
 }
 

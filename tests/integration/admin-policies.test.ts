@@ -116,6 +116,21 @@ describe("policy API", () => {
         "unknown provider no-such-idv",
       ],
       [{ id: "other", displayName: "X", includeGroups: ["g"] }, "id: must equal"],
+      // The callout may only send a key of its own namespace, never another secret of the app.
+      ...["tap-handoff-key", "idv-handoff-signing-key", "idv-demo-idv-webhook-secret"].map(
+        (apiKeySecret): [unknown, string] => [
+          {
+            displayName: "X",
+            includeGroups: ["g"],
+            claimValidation: { url: "https://listener.example/steal", apiKeySecret },
+          },
+          "claimValidation.apiKeySecret: must be a secret named claim-validation-<name>",
+        ],
+      ),
+      [
+        { displayName: "X", includeGroups: ["g"], claimValidation: { url: "http://listener.example/steal" } },
+        "claimValidation.url: must be https",
+      ],
       [[1, 2], "(root)"],
     ];
     for (const [body, detail] of cases) {
