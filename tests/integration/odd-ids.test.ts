@@ -7,28 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { ODD_IDS } from "../../dev/support/oddIds";
 import { useStack } from "../support/stack";
-
-/** One of each class Table Storage or our own shapes refuse. */
-export const ODD_IDS: readonly [string, string][] = [
-  ["a slash", "abc/def"],
-  ["a backslash", "abc\\def"],
-  ["a hash", "abc#def"],
-  ["a question mark", "abc?def"],
-  ["NUL", "abc\u0000def"],
-  ["a C0 control", "abc\u0001def"],
-  ["a newline", "abc\ndef"],
-  ["DEL", "abc\u007fdef"],
-  ["NEL (a C1 control)", "abc\u0085def"],
-  ["a line separator", "abc\u2028def"],
-  ["a very long id", "a".repeat(5_000)],
-  ["an empty id", ""],
-  ["unicode letters", "ünïcødé"],
-  ["an emoji", "😀"],
-  ["dot-dot", ".."],
-  ["a percent-encoded slash", "abc%2Fdef"],
-  ["a space", "abc def"],
-];
 
 const TABLES = ["Recoveries", "Presentations", "Audit", "WebhookInbox", "IdvSessions", "UserLocks"];
 
