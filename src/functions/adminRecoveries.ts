@@ -107,6 +107,19 @@ function parseQuery(request: HttpRequest): RecoveryQuery {
   return parsed.data;
 }
 
+/**
+ * One JSON Lines line. JSON.stringify leaves NEL (U+0085) and the line and paragraph separators
+ * (U+2028, U+2029) raw inside strings, and line-oriented readers (Python's splitlines, many
+ * editors and log tools) break lines there: they are written as \u escapes, which is the same
+ * JSON. (They can only occur inside strings, so the replacement cannot touch the structure.)
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u0085\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 function wantsJsonLines(request: HttpRequest, query: RecoveryQuery): boolean {
   if (query.format === "jsonl") return true;
   const accept = request.headers.get("accept") ?? "";
@@ -136,7 +149,7 @@ export const listRecoveries = adminHandler("read", async (request) => {
       const details = await Promise.all(
         chunk.map(async (r) => detailOf(r, await s.audit.list(r.recoveryId))),
       );
-      for (const d of details) lines.push(JSON.stringify(d));
+      for (const d of details) lines.push(jsonLine(d));
     }
     return {
       status: 200,
