@@ -9,6 +9,7 @@ import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { useStack } from "../support/stack";
 
 /** What line-oriented readers break lines at (Python's str.splitlines, among others). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the line breaks are what it matches
 const LINE_BREAKS = /\r\n|[\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]/;
 
 describe("control characters in usernames", () => {
