@@ -208,7 +208,7 @@ export class ProfileWebhooksAdapter extends HandoffAdapter {
     if (!valid) throw new UnauthorizedError("invalid_signature", "The webhook signature is not valid.");
   }
 
-  parseWebhook(headers: Headers, rawBody: string): WebhookEnvelope {
+  parseWebhook(_headers: Headers, rawBody: string): WebhookEnvelope {
     const json = parseJsonBody(rawBody);
     const { fields } = this.profile;
     const eventId = this.profile.eventIdHeader
