@@ -43,8 +43,10 @@ export function httpEtag(tableEtag: string): string {
 function tableEtagOf(header: string): string {
   const value = header.trim();
   if (value === "*") return "*";
-  const m = /^(?:W\/)?"([A-Za-z0-9_-]*)"$/.exec(value);
-  // Not one of our tags: it can match nothing, so the write is refused as stale.
+  // Strong tags only: If-Match uses the strong comparison (RFC 9110 §13.1.1), and a weak tag
+  // (W/"…") never matches strongly. Not one of our strong tags: it can match nothing, so the
+  // write is refused as stale (412).
+  const m = /^"([A-Za-z0-9_-]*)"$/.exec(value);
   return m ? Buffer.from(m[1]!, "base64url").toString("utf8") : `unmatched:${value}`;
 }
 

@@ -73,6 +73,12 @@ describe("policy API", () => {
     });
     expect(stale.status).toBe(412);
     expect(stale.json()).toMatchObject({ code: "precondition_failed" });
+    // The current tag, sent weak: If-Match compares strongly (RFC 9110 §13.1.1), so it is no match.
+    const weak = await stack().admin("PUT", "/api/admin/policies/pilot", {
+      headers: { "if-match": `W/${v2}` },
+      body: { ...v1.body, faceCheckThreshold: 95 },
+    });
+    expect([weak.status, (weak.json() as { code: string }).code]).toEqual([412, "precondition_failed"]);
     const now = await read("pilot");
     expect([now.etag, now.body.faceCheckThreshold]).toEqual([v2, 80]);
 
