@@ -52,7 +52,16 @@ function summaryOf(r: RecoveryRecord): RecoverySummary {
   });
 }
 
-const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+/** A stored message without what may trail it: a stack trace (`\n    at …`) is for logs, not records. */
+const firstLine = (v: string): string => v.split(/\r?\n/, 1)[0]!;
+const text = (v: unknown): string | undefined => (typeof v === "string" ? firstLine(v) : undefined);
+
+/** An audit entry's detail with every string value cut to its first line. */
+function withoutStacks(detail: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(detail).map(([k, v]) => [k, typeof v === "string" ? firstLine(v) : v]),
+  );
+}
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
 /** The record with what its audit trail says about the steps an admin diagnoses. */
@@ -91,7 +100,7 @@ export function detailOf(r: RecoveryRecord, audit: AuditEvent[]): RecoveryDetail
       ...(e.userId ? { userId: e.userId } : {}),
       ...(e.sourceAddress ? { sourceAddress: e.sourceAddress } : {}),
       ...(e.activityDisplayName ? { activityDisplayName: e.activityDisplayName } : {}),
-      ...(e.detail ? { detail: e.detail } : {}),
+      ...(e.detail ? { detail: withoutStacks(e.detail) } : {}),
     })),
   });
 }
