@@ -16,6 +16,7 @@ import { ADAPTER_KINDS, NAMED_PROVIDERS } from "./idv/registry";
 import { linkedDomainOrigin } from "./recovery/credential";
 import { ConfigurationError } from "./recovery/errors";
 import {
+  calloutOverHttp,
   describeIssue,
   type PolicyDocument,
   policyDocumentSchema,
@@ -548,6 +549,12 @@ export function loadConfig(env: Env): AppConfig {
         `profile ${profile.id} routes to unknown provider ${unknown}`,
       );
     }
+    if (calloutOverHttp(profile) && credential.kind !== "dev-static") {
+      throw new ConfigurationError(
+        policySetting,
+        `profile ${profile.id}: claimValidation.url over http is for local runs only (AZURE_CREDENTIAL=dev-static)`,
+      );
+    }
   }
 
   return {
@@ -590,6 +597,15 @@ export function loadConfig(env: Env): AppConfig {
       authorityHost: url(env, "ENTRA_AUTHORITY_HOST", "https://login.microsoftonline.com"),
     },
   };
+}
+
+/**
+ * A development deployment: the one that talks to the local simulators with a fixed token
+ * (AZURE_CREDENTIAL=dev-static). Only there may plain http reach loopback services
+ * (did:web resolution, the claim-validation callout); anything else fails closed to https.
+ */
+export function isDevelopment(config: Pick<AppConfig, "credential">): boolean {
+  return config.credential.kind === "dev-static";
 }
 
 let cached: AppConfig | undefined;

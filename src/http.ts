@@ -44,6 +44,34 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   };
 }
 
+/** One year; the header tells browsers to use https only for this host from now on. */
+export const STRICT_TRANSPORT_SECURITY = "max-age=31536000";
+
+/**
+ * Adds `Strict-Transport-Security` to an HTTP answer of an https deployment (PUBLIC_BASE_URL
+ * is https: that is the address users reach it at). Applied to every HTTP function's result by
+ * one post-invocation hook (src/index.ts), so no route can forget it. Over plain http (local
+ * runs) the header would be ignored by browsers and is not sent.
+ */
+export function withStrictTransportSecurity(result: unknown, httpsDeployment: boolean): unknown {
+  if (!httpsDeployment || typeof result !== "object" || result === null) return result;
+  const response = result as HttpResponseInit;
+  if (response.headers instanceof Headers) {
+    response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+    return response;
+  }
+  if (Array.isArray(response.headers)) {
+    return {
+      ...response,
+      headers: [...response.headers, ["Strict-Transport-Security", STRICT_TRANSPORT_SECURITY]],
+    };
+  }
+  return {
+    ...response,
+    headers: { ...(response.headers ?? {}), "Strict-Transport-Security": STRICT_TRANSPORT_SECURITY },
+  };
+}
+
 /** Runs a handler, turning every thrown error into problem+json (unexpected ones: logged, 500). */
 export async function respond(
   context: InvocationContext,

@@ -18,10 +18,20 @@ import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
 import { pageAsset, recoverPage } from "./functions/recoverPage";
 import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
+import { withStrictTransportSecurity } from "./http";
 
 // Parse the settings (and the policy document) now: a bad value stops the app at startup,
 // naming the setting and the field, instead of failing the first recovery.
 getConfig();
+
+// Every HTTP answer of an https deployment carries Strict-Transport-Security.
+app.hook.postInvocation((context) => {
+  if (context.invocationContext.options.trigger.type !== "httpTrigger") return;
+  context.result = withStrictTransportSecurity(
+    context.result,
+    getConfig().publicBaseUrl.startsWith("https://"),
+  );
+});
 
 const durableClient = df.input.durableClient();
 

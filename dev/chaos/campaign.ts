@@ -14,6 +14,7 @@
  */
 import { isTerminal, type RecoveryStatus, TERMINAL_STATUSES } from "../../src/recovery/status";
 import { DEMO_ISSUER_DID, DEMO_PROVIDER } from "../stack";
+import { ODD_IDS } from "../support/oddIds";
 import { Environment, type HttpAnswer, sleep } from "./environment";
 import { Rng } from "./random";
 import { type CampaignUser, campaignPolicy, campaignTenant, campaignUsers, UNLIMITED_STARTS } from "./tenant";
@@ -527,6 +528,38 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
           headers: { "content-type": "application/json", "api-key": "k" },
         }),
       () => env.request("GET", `/api/idv/${DEMO_PROVIDER}/return?recoveryId=%00`),
+      // Callback and route ids of every odd shape (slash, backslash, hash, question mark,
+      // control characters, NEL, U+2028, very long, empty, unicode): 4xx at once, never a 5xx.
+      () => {
+        const [, odd] = ODD_IDS[probeRng.int(0, ODD_IDS.length - 1)]!;
+        return env.request("POST", "/api/verified-id/callback", {
+          body: {
+            requestId: "7f1c2b9e-0000-4000-8000-000000000001",
+            requestStatus: "presentation_verified",
+            state: odd,
+          },
+          headers: { "api-key": "wrong" },
+        });
+      },
+      () => {
+        const [, odd] = ODD_IDS[probeRng.int(0, ODD_IDS.length - 1)]!;
+        return env.request("POST", "/api/verified-id/callback", {
+          body: {
+            requestId: odd,
+            requestStatus: "request_retrieved",
+            state: "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde",
+          },
+          headers: { "api-key": "wrong" },
+        });
+      },
+      () => {
+        const [, odd] = ODD_IDS[probeRng.int(0, ODD_IDS.length - 1)]!;
+        return env.request("GET", `/api/recovery/${encodeURIComponent(odd)}`, { token: "x" });
+      },
+      () => {
+        const [, odd] = ODD_IDS[probeRng.int(0, ODD_IDS.length - 1)]!;
+        return env.request("GET", `/api/idv/${DEMO_PROVIDER}/return?recoveryId=${encodeURIComponent(odd)}`);
+      },
     ];
     while (running) {
       await sleep(probeRng.int(100, 600));

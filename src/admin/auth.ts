@@ -3,7 +3,9 @@
  * (infra/modules/entra.bicep sets `requestedAccessTokenVersion: 2`), validated with jose —
  * RS256 signature against the tenant's JWKS (cached; refetched on an unknown `kid`, at most
  * once per cooldown), issuer `{authority}/{tenant}/v2.0` and `tid` of our tenant, audience our
- * app (client id or identifier URI), expiry with 60 s of skew, and the app role: any of
+ * app (client id or identifier URI; an `aud` array only when ours is its only member or `azp`
+ * is our own client), expiry with 60 s of skew, a lifetime (`exp - iat`) no Entra token
+ * exceeds (28 h), and the app role: any of
  * `Recovery.Admin` / `Recovery.Reader` to read, `Recovery.Admin` to write.
  *
  * Only v2 issuers are accepted: the app registration asks for v2 tokens, so a v1 token
@@ -33,6 +35,12 @@ export interface AdminPrincipal {
 
 /** Tokens a few seconds out of date (clock skew between Entra and us) are still accepted. */
 const CLOCK_TOLERANCE_SECONDS = 60;
+/**
+ * The longest `exp - iat` an Entra access token has: 60–90 minutes by default, and up to 28
+ * hours for the long-lived tokens of Continuous Access Evaluation. A token that claims more
+ * (years, say) was not issued by Entra's defaults and is refused whatever its signature.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 28 * 3600;
 
 /** 403: the token is valid but does not carry the role the route needs. */
 export class ForbiddenError extends RecoveryError {
@@ -100,6 +108,23 @@ export class AdminTokenVerifier {
       }));
     } catch (err) {
       throw mapJoseError(err);
+    }
+    const lifetime = (payload.exp ?? 0) - (payload.iat ?? 0);
+    if (lifetime <= 0 || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
+      throw invalidToken("invalid_token", "The token's lifetime is not plausible for an Entra access token.");
+    }
+    if ((payload.iat ?? 0) > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
+      throw invalidToken("invalid_token", "The token was issued in the future.");
+    }
+    // jose accepts an aud array when any member is ours. Accept one only when ours is its only
+    // member, or when the token was obtained by a client we know: our own app registration
+    // (ADMIN_API_CLIENT_ID — the admin console signs in as the API's own client).
+    if (Array.isArray(payload.aud)) {
+      const ownClient = this.config.adminApi.audiences[0];
+      const knownClient = typeof payload.azp === "string" && payload.azp === ownClient;
+      if (payload.aud.length !== 1 && !knownClient) {
+        throw invalidToken("invalid_audience", "The token is for other audiences besides this API.");
+      }
     }
     if (String(payload.tid).toLowerCase() !== this.config.tenantId.toLowerCase()) {
       throw invalidToken("invalid_issuer", "The token was issued for another tenant.");

@@ -3,12 +3,35 @@
  * presented claims belong to this account, in the shape of Entra's `onVerifiedIdClaimValidation`
  * custom extension (FACTS §12 — from a Microsoft sample, not a published schema). Bounded by a
  * timeout and a few retries, and fail-closed: anything but an explicit pass is a fail.
+ *
+ * The endpoint is chosen by an admin through the policy API, so it is treated as untrusted:
+ *  - its `api-key` secret must live in the callout's own namespace (`claim-validation-…`), so
+ *    no policy can make the app send another secret (the TAP hand-off key, webhook secrets,
+ *    the hand-off signing key) to an address an admin picked — checked when the policy is
+ *    written and again here, before any secret is read;
+ *  - https only (plain http only to a loopback address, and only in a development deployment);
+ *  - redirects are never followed (a 3xx is an error): the key goes to the named host or nowhere;
+ *  - the answer is read with a size cap;
+ *  - only the claims the contract names are sent (never the portrait, never anything else the
+ *    credential happens to carry).
  */
+import { CALLOUT_SECRET_PREFIX, isCalloutSecretName, LOOPBACK_HOSTS } from "../recovery/policy";
+import type { SecretProvider } from "../secrets";
+
+export { CALLOUT_SECRET_PREFIX, isCalloutSecretName };
 
 export interface CalloutSettings {
   url: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Name of the secret sent as the `api-key` header: must start with CALLOUT_SECRET_PREFIX. */
+  apiKeySecret?: string | undefined;
+}
+
+export interface CalloutEnvironment {
+  secrets: SecretProvider;
+  /** Development deployments only: plain http to a loopback address is allowed. */
+  allowHttpLoopback: boolean;
 }
 
 export interface CalloutRequest {
@@ -17,8 +40,8 @@ export interface CalloutRequest {
   userId: string;
   userPrincipalName: string;
   employeeId: string | null;
-  /** The credential's claims, without the portrait. */
-  claims: Record<string, string>;
+  /** The credential's claims; only CALLOUT_CLAIMS of them are sent. */
+  claims: Readonly<Record<string, unknown>>;
 }
 
 export type CalloutVerdict =
@@ -26,8 +49,55 @@ export type CalloutVerdict =
   | { pass: false; reason: "failed"; failedClaims: string[]; attempts: number }
   | { pass: false; reason: "error"; error: string; attempts: number };
 
+/**
+ * The claims the callout contract names: the `VerifiedIdentity` credential's identity claims an
+ * HR system can check (FACTS §6: firstName, lastName confirmed; dateOfBirth, documentType,
+ * documentNumber, documentExpiryDate in Microsoft's sample). Never the portrait, the address,
+ * or claims a provider adds.
+ */
+export const CALLOUT_CLAIMS = [
+  "firstName",
+  "lastName",
+  "dateOfBirth",
+  "documentType",
+  "documentNumber",
+  "documentExpiryDate",
+] as const;
+/** A claim value longer than this is not a name, a date or a document number: not sent. */
+const MAX_CLAIM_LENGTH = 256;
+/** The answer is a verdict of a few hundred bytes; more is refused (and not read further). */
+export const MAX_ANSWER_BYTES = 16 * 1024;
+
+/**
+ * Why a callout URL may not be called, or undefined when it may: https to any host without
+ * credentials in it; http only to a loopback host, and only where `allowHttpLoopback`.
+ */
+export function calloutUrlProblem(url: string, allowHttpLoopback: boolean): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "not a URL";
+  }
+  if (parsed.username || parsed.password) return "credentials in the URL";
+  if (parsed.protocol === "https:") return undefined;
+  if (parsed.protocol !== "http:") return "not https";
+  if (!LOOPBACK_HOSTS.has(parsed.hostname)) return "http only to a loopback address";
+  return allowHttpLoopback ? undefined : "http only in a development deployment";
+}
+
 const PASS = "microsoft.graph.verifiedIdClaimValidation.pass";
 const FAILED = "microsoft.graph.verifiedIdClaimValidation.failed";
+
+/** The claims of the contract the credential carries as short strings; nothing else. */
+export function contractClaims(claims: Readonly<Record<string, unknown>>): Record<string, string> {
+  const sent: Record<string, string> = {};
+  for (const name of CALLOUT_CLAIMS) {
+    const value = Object.hasOwn(claims, name) ? claims[name] : undefined;
+    if (typeof value === "string" && value.length <= MAX_CLAIM_LENGTH) sent[name] = value;
+  }
+  return sent;
+}
 
 export function calloutBody(request: CalloutRequest): unknown {
   return {
@@ -38,7 +108,7 @@ export function calloutBody(request: CalloutRequest): unknown {
       verifiedIdClaimsContext: {
         identities: [{ userId: request.userId, userPrincipalName: request.userPrincipalName }],
         additionalInfo: { employeeId: request.employeeId },
-        claims: request.claims,
+        claims: contractClaims(request.claims),
       },
     },
   };
@@ -53,30 +123,71 @@ function verdictOf(body: unknown): { pass: true } | { pass: false; failedClaims:
   if (type === PASS) return { pass: true };
   if (type === FAILED) {
     const failed = Array.isArray(action.failedClaims) ? action.failedClaims : [];
-    return { pass: false, failedClaims: failed.filter((c): c is string => typeof c === "string") };
+    return {
+      pass: false,
+      failedClaims: failed.filter((c): c is string => typeof c === "string" && c.length <= 64).slice(0, 20),
+    };
   }
   return undefined;
+}
+
+/** The body as text, or undefined when it exceeds `limit` bytes (reading stops there). */
+async function readCapped(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > limit) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**
  * Asks the endpoint. Network errors, timeouts, 429 and 5xx are retried (up to `maxRetries`
  * more attempts); any other answer is final. A malformed verdict is an error, never a pass.
+ * A URL or secret name the rules above refuse is an error before anything is read or sent.
  */
 export async function validateClaims(
   settings: CalloutSettings,
   request: CalloutRequest,
-  apiKey?: string,
+  env: CalloutEnvironment,
 ): Promise<CalloutVerdict> {
+  const refused = (error: string): CalloutVerdict => ({ pass: false, reason: "error", error, attempts: 0 });
+  const urlProblem = calloutUrlProblem(settings.url, env.allowHttpLoopback);
+  if (urlProblem) return refused(`url refused (${urlProblem})`);
+  let apiKey: string | undefined;
+  if (settings.apiKeySecret !== undefined) {
+    if (!isCalloutSecretName(settings.apiKeySecret)) {
+      return refused(`apiKeySecret refused (not a ${CALLOUT_SECRET_PREFIX}* secret)`);
+    }
+    apiKey = await env.secrets.get(settings.apiKeySecret);
+    if (!apiKey) return refused("apiKeySecret missing");
+  }
   const body = JSON.stringify(calloutBody(request));
   let lastError = "no attempt";
   for (let attempt = 1; attempt <= settings.maxRetries + 1; attempt++) {
+    const signal = AbortSignal.timeout(settings.timeoutMs);
     let response: Response;
     try {
       response = await fetch(settings.url, {
         method: "POST",
         headers: { "content-type": "application/json", ...(apiKey ? { "api-key": apiKey } : {}) },
         body,
-        signal: AbortSignal.timeout(settings.timeoutMs),
+        redirect: "manual",
+        signal,
       });
     } catch (err) {
       lastError = (err as Error).name === "TimeoutError" ? "timeout" : "network";
@@ -89,11 +200,22 @@ export async function validateClaims(
     }
     if (response.status !== 200) {
       await response.body?.cancel();
-      return { pass: false, reason: "error", error: `status ${response.status}`, attempts: attempt };
+      const what = response.status >= 300 && response.status < 400 ? "redirect refused, " : "";
+      return { pass: false, reason: "error", error: `${what}status ${response.status}`, attempts: attempt };
+    }
+    let text: string | undefined;
+    try {
+      text = await readCapped(response, MAX_ANSWER_BYTES);
+    } catch (err) {
+      lastError = (err as Error).name === "TimeoutError" ? "timeout" : "network";
+      continue;
+    }
+    if (text === undefined) {
+      return { pass: false, reason: "error", error: "answer too large", attempts: attempt };
     }
     let parsed: unknown;
     try {
-      parsed = await response.json();
+      parsed = JSON.parse(text);
     } catch {
       return { pass: false, reason: "error", error: "invalid JSON", attempts: attempt };
     }

@@ -17,9 +17,11 @@ import { z } from "zod";
 import { type AdminPrincipal, adminHandler } from "../admin/auth";
 import { diffJson } from "../admin/diff";
 import { MethodNotAllowedError, PreconditionFailedError, PreconditionRequiredError } from "../admin/errors";
+import { isDevelopment } from "../config";
 import { clientAddress, json, readJson } from "../http";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../recovery/errors";
 import {
+  calloutOverHttp,
   describeIssue,
   globalExclusionsSchema,
   type PolicyProfile,
@@ -41,8 +43,10 @@ export function httpEtag(tableEtag: string): string {
 function tableEtagOf(header: string): string {
   const value = header.trim();
   if (value === "*") return "*";
-  const m = /^(?:W\/)?"([A-Za-z0-9_-]*)"$/.exec(value);
-  // Not one of our tags: it can match nothing, so the write is refused as stale.
+  // Strong tags only: If-Match uses the strong comparison (RFC 9110 §13.1.1), and a weak tag
+  // (W/"…") never matches strongly. Not one of our strong tags: it can match nothing, so the
+  // write is refused as stale (412).
+  const m = /^"([A-Za-z0-9_-]*)"$/.exec(value);
   return m ? Buffer.from(m[1]!, "base64url").toString("utf8") : `unmatched:${value}`;
 }
 
@@ -111,6 +115,16 @@ function assertProvidersExist(profile: PolicyProfile): void {
   }
 }
 
+/** A callout over plain http is for development deployments only (see config.isDevelopment). */
+function assertCalloutAllowed(profile: PolicyProfile): void {
+  if (calloutOverHttp(profile) && !isDevelopment(services().config)) {
+    throw new InvalidRequestError(
+      "claimValidation.url: must be https (http only to a loopback address, in development)",
+      "invalid_policy",
+    );
+  }
+}
+
 function parseProfile(raw: unknown, id: string): PolicyProfile {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InvalidRequestError("(root): expected a policy profile object", "invalid_policy");
@@ -122,6 +136,7 @@ function parseProfile(raw: unknown, id: string): PolicyProfile {
   const parsed = policyProfileSchema.safeParse({ ...body, id });
   if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_policy");
   assertProvidersExist(parsed.data);
+  assertCalloutAllowed(parsed.data);
   return parsed.data;
 }
 

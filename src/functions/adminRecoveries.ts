@@ -52,7 +52,16 @@ function summaryOf(r: RecoveryRecord): RecoverySummary {
   });
 }
 
-const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+/** A stored message without what may trail it: a stack trace (`\n    at …`) is for logs, not records. */
+const firstLine = (v: string): string => v.split(/\r?\n/, 1)[0]!;
+const text = (v: unknown): string | undefined => (typeof v === "string" ? firstLine(v) : undefined);
+
+/** An audit entry's detail with every string value cut to its first line. */
+function withoutStacks(detail: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(detail).map(([k, v]) => [k, typeof v === "string" ? firstLine(v) : v]),
+  );
+}
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
 /** The record with what its audit trail says about the steps an admin diagnoses. */
@@ -99,7 +108,7 @@ export function detailOf(r: RecoveryRecord, audit: AuditEvent[]): RecoveryDetail
       ...(e.userId ? { userId: e.userId } : {}),
       ...(e.sourceAddress ? { sourceAddress: e.sourceAddress } : {}),
       ...(e.activityDisplayName ? { activityDisplayName: e.activityDisplayName } : {}),
-      ...(e.detail ? { detail: e.detail } : {}),
+      ...(e.detail ? { detail: withoutStacks(e.detail) } : {}),
     })),
   });
 }
@@ -113,6 +122,19 @@ function parseQuery(request: HttpRequest): RecoveryQuery {
     throw new InvalidRequestError("from: must be before to");
   }
   return parsed.data;
+}
+
+/**
+ * One JSON Lines line. JSON.stringify leaves NEL (U+0085) and the line and paragraph separators
+ * (U+2028, U+2029) raw inside strings, and line-oriented readers (Python's splitlines, many
+ * editors and log tools) break lines there: they are written as \u escapes, which is the same
+ * JSON. (They can only occur inside strings, so the replacement cannot touch the structure.)
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u0085\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function wantsJsonLines(request: HttpRequest, query: RecoveryQuery): boolean {
@@ -144,7 +166,7 @@ export const listRecoveries = adminHandler("read", async (request) => {
       const details = await Promise.all(
         chunk.map(async (r) => detailOf(r, await s.audit.list(r.recoveryId))),
       );
-      for (const d of details) lines.push(JSON.stringify(d));
+      for (const d of details) lines.push(jsonLine(d));
     }
     return {
       status: 200,

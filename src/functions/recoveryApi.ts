@@ -42,7 +42,12 @@ export const startSchema = z
       .trim()
       .min(3)
       .max(256)
-      .regex(/^[^\s@]+@[^\s@]+$/, "must be a user principal name or email address"),
+      .regex(/^[^\s@]+@[^\s@]+$/, "must be a user principal name or email address")
+      // JavaScript's \s misses NEL (U+0085) and the other C0/C1 controls; format characters
+      // (bidi overrides, zero-width) and line/paragraph separators have no place in a name either.
+      .refine((u) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u.test(u), {
+        message: "must not contain control, format or separator characters",
+      }),
     country: z
       .string()
       .regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 country code")

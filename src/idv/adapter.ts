@@ -7,6 +7,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { ProviderConfig } from "../config";
 import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
+import { isStorageSafeId } from "../recovery/keys";
 
 export const IDV_DECISIONS = ["approved", "declined", "review", "resubmit", "expired", "error"] as const;
 export type IdvDecision = (typeof IDV_DECISIONS)[number];
@@ -122,10 +123,8 @@ export function constantTimeEqual(a: string, b: string): boolean {
  * Event and session ids become Table storage keys: a printable, bounded alphabet keeps any id
  * (even a correctly signed odd one) from turning into a storage error.
  */
-const STORAGE_SAFE_ID = /^[A-Za-z0-9._:@=+-]{1,200}$/;
-
 export function requireStorageSafeId(value: unknown, what: string): string {
-  if (typeof value !== "string" || !STORAGE_SAFE_ID.test(value)) {
+  if (!isStorageSafeId(value)) {
     throw new InvalidRequestError(`The webhook's ${what} is missing or malformed.`, "invalid_payload");
   }
   return value;

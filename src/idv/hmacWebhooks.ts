@@ -11,7 +11,7 @@
  * timestamp must lie within the tolerance, every configured secret is tried (rotation) and
  * every comparison is constant-time.
  */
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { z } from "zod";
 import type { ProviderConfig } from "../config";
 import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
@@ -65,7 +65,10 @@ export const webhookProfileSchema = z
     signaturePrefix: z.string().max(32).default(""),
     encoding: z.enum(["hex", "base64"]),
     timestampHeader: headerName.optional(),
-    /** Header carrying the event (delivery) id; else `fields.eventId`. */
+    /**
+     * Header carrying the event (delivery) id; else `fields.eventId`. A header is not covered by
+     * the signature, so with it deliveries are deduplicated on the signed body's digest instead.
+     */
     eventIdHeader: headerName.optional(),
     fields: webhookFieldsSchema,
     /** Provider status (matched case-insensitively) → our decision. */
@@ -145,6 +148,17 @@ function compact<T extends Record<string, string | undefined>>(value: T): Partia
   return entries.length > 0 ? (Object.fromEntries(entries) as Partial<T>) : undefined;
 }
 
+/**
+ * The dedupe key of a delivery whose event id travels in a header. The MAC covers
+ * `<timestamp>.<body>`, not that header: anyone who saw one signed delivery could resend it
+ * within the tolerance under ever new ids, each a new inbox row. So the key is taken from what
+ * the signature covers — the body's digest (the timestamp is left out so that the provider's
+ * own retries of one event, re-signed with a fresh timestamp, are one row too).
+ */
+export function signedDeliveryId(rawBody: string): string {
+  return `body-sha256-${createHash("sha256").update(rawBody, "utf8").digest("hex")}`;
+}
+
 export class ProfileWebhooksAdapter extends HandoffAdapter {
   private readonly statuses: ReadonlyMap<string, IdvDecision>;
 
@@ -194,12 +208,12 @@ export class ProfileWebhooksAdapter extends HandoffAdapter {
     if (!valid) throw new UnauthorizedError("invalid_signature", "The webhook signature is not valid.");
   }
 
-  parseWebhook(headers: Headers, rawBody: string): WebhookEnvelope {
+  parseWebhook(_headers: Headers, rawBody: string): WebhookEnvelope {
     const json = parseJsonBody(rawBody);
     const { fields } = this.profile;
     const eventId = this.profile.eventIdHeader
-      ? headers.get(this.profile.eventIdHeader)
-      : at(json, fields.eventId);
+      ? signedDeliveryId(rawBody)
+      : requireStorageSafeId(at(json, fields.eventId), "event id");
     const status = at(json, fields.status);
     const decision = typeof status === "string" ? this.statuses.get(status.toLowerCase()) : undefined;
     if (!decision)
@@ -233,6 +247,6 @@ export class ProfileWebhooksAdapter extends HandoffAdapter {
         faceMatch: optionalText(json, fields.faceMatch),
       }),
     };
-    return { eventId: requireStorageSafeId(eventId, "event id"), result };
+    return { eventId, result };
   }
 }

@@ -11,6 +11,17 @@ const providerName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lower-case l
 export const RESERVED_PROFILE_ID = "exclusions";
 const countryCode = z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, upper case");
 
+/** The secret-name prefix reserved for claim-validation callout keys; no other secret of the app starts with it. */
+export const CALLOUT_SECRET_PREFIX = "claim-validation-";
+
+/** A secret name a callout may use: the reserved prefix, then lower-case letters, digits, hyphens. */
+export function isCalloutSecretName(name: string): boolean {
+  return /^claim-validation-[a-z0-9][a-z0-9-]{0,46}$/.test(name);
+}
+
+/** Hosts plain http may reach (development only): the machine itself. */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
 export const policyProfileSchema = z
   .object({
     id: z
@@ -61,13 +72,24 @@ export const policyProfileSchema = z
       .default([]),
     claimValidation: z
       .object({
-        url: z.url({ protocol: /^https?$/ }),
+        // https; plain http only to a loopback host (and only in development: config and the
+        // policy API refuse it elsewhere, the callout refuses it again when it runs).
+        url: z
+          .url({ protocol: /^https?$/ })
+          .refine(
+            (u) => new URL(u).protocol === "https:" || LOOPBACK_HOSTS.has(new URL(u).hostname),
+            "must be https (http only to a loopback address, in development)",
+          )
+          .refine((u) => !new URL(u).username && !new URL(u).password, "must not carry credentials"),
         timeoutMs: z.number().int().min(100).max(10_000).default(2_000),
         maxRetries: z.number().int().min(0).max(3).default(1),
-        /** Name of the secret sent as the `api-key` header. */
+        /**
+         * Name of the secret sent as the `api-key` header: only a secret of the callout's own
+         * namespace, so an admin cannot have another secret of the app sent to an address they chose.
+         */
         apiKeySecret: z
           .string()
-          .regex(/^[a-z0-9-]{1,64}$/)
+          .refine(isCalloutSecretName, `must be a secret named ${CALLOUT_SECRET_PREFIX}<name> (lower case)`)
           .optional(),
       })
       .strict()
@@ -154,6 +176,11 @@ export function selectProfile(
 export function routedProviders(profile: PolicyProfile): string[] {
   const names = [profile.providers.default, ...Object.values(profile.providers.byCountry)];
   return [...new Set(names.filter((n): n is string => !!n))];
+}
+
+/** Whether a profile's claim-validation callout uses plain http (allowed in development only). */
+export function calloutOverHttp(profile: PolicyProfile): boolean {
+  return profile.claimValidation !== undefined && new URL(profile.claimValidation.url).protocol === "http:";
 }
 
 /** The providers a profile routes to that are not configured (IDV_PROVIDERS). */

@@ -6,6 +6,7 @@
 import type { TableClient, TableServiceClientOptions } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import type { AppConfig } from "../config";
+import { isTableKey } from "../recovery/keys";
 
 type TablesSdk = typeof import("@azure/data-tables");
 let sdk: TablesSdk | undefined;
@@ -116,6 +117,8 @@ export async function getOptional<T extends object>(
   partitionKey: string,
   rowKey: string,
 ): Promise<(T & { etag: string }) | undefined> {
+  // A key the service would refuse names no row: not found, rather than a retried 400 and a 5xx.
+  if (!isTableKey(partitionKey) || !isTableKey(rowKey)) return undefined;
   try {
     return (await table.getEntity<T>(partitionKey, rowKey)) as T & { etag: string };
   } catch (err) {

@@ -5,11 +5,15 @@
  */
 import { z } from "zod";
 import type { PresentedCredential, SelfValidation } from "../recovery/credential";
+import { isStorageSafeId } from "../recovery/keys";
+
+/** `state` and `requestId` are storage keys and compared with ours: checked before any storage call. */
+const callbackId = z.string().refine(isStorageSafeId, "must be 1–200 of A–Z a–z 0–9 . _ : @ = + -");
 
 export const callbackSchema = z.object({
-  requestId: z.string().min(1).max(128),
+  requestId: callbackId,
   requestStatus: z.enum(["request_retrieved", "presentation_verified", "presentation_error"]),
-  state: z.string().min(1).max(256),
+  state: callbackId,
   subject: z.string().optional(),
   verifiedCredentialsData: z
     .array(

@@ -67,6 +67,27 @@ describe("admin token validation", () => {
       code: "invalid_token",
     },
     { name: "alg: none", token: mint({ unsigned: true }), status: 401, code: "invalid_token" },
+    {
+      name: "an implausible lifetime (exp ten years after iat)",
+      token: mint({ expiresInSeconds: 10 * 365 * 86_400 }),
+      status: 401,
+      code: "invalid_token",
+    },
+    {
+      name: "a lifetime just over Entra's longest (28 h + 1 s)",
+      token: mint({ expiresInSeconds: 28 * 3600 + 1 }),
+      status: 401,
+      code: "invalid_token",
+    },
+    {
+      name: "an aud array naming us and another API, from an unknown client",
+      token: () => {
+        const ours = stack().settings.ADMIN_API_CLIENT_ID!;
+        return stack().adminToken({ claims: { aud: [ours, "00000003-0000-0000-c000-000000000000"] } });
+      },
+      status: 401,
+      code: "invalid_audience",
+    },
     { name: "no oid", token: mint({ claims: { oid: undefined } }), status: 401, code: "invalid_token" },
     {
       name: "valid, without a roles claim",
@@ -101,6 +122,15 @@ describe("admin token validation", () => {
         token: await stack().adminToken({ roles }),
       });
       expect(res.status, roles.join()).toBe(200);
+    }
+    // An aud array of ours alone, or from our own client (azp); a CAE-length lifetime.
+    const ours = stack().settings.ADMIN_API_CLIENT_ID!;
+    for (const token of [
+      await stack().adminToken({ claims: { aud: [ours] } }),
+      await stack().adminToken({ claims: { aud: [ours, "api://other"], azp: ours } }),
+      await stack().adminToken({ expiresInSeconds: 28 * 3600 }),
+    ]) {
+      expect((await stack().admin("GET", "/api/admin/policies", { token })).status).toBe(200);
     }
     const skewed = await stack().adminToken({ issuedAtOffsetSeconds: -3630, expiresInSeconds: 3600 });
     expect((await stack().admin("GET", "/api/admin/policies", { token: skewed })).status).toBe(200);

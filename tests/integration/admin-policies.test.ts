@@ -73,6 +73,12 @@ describe("policy API", () => {
     });
     expect(stale.status).toBe(412);
     expect(stale.json()).toMatchObject({ code: "precondition_failed" });
+    // The current tag, sent weak: If-Match compares strongly (RFC 9110 §13.1.1), so it is no match.
+    const weak = await stack().admin("PUT", "/api/admin/policies/pilot", {
+      headers: { "if-match": `W/${v2}` },
+      body: { ...v1.body, faceCheckThreshold: 95 },
+    });
+    expect([weak.status, (weak.json() as { code: string }).code]).toEqual([412, "precondition_failed"]);
     const now = await read("pilot");
     expect([now.etag, now.body.faceCheckThreshold]).toEqual([v2, 80]);
 
@@ -116,6 +122,21 @@ describe("policy API", () => {
         "unknown provider no-such-idv",
       ],
       [{ id: "other", displayName: "X", includeGroups: ["g"] }, "id: must equal"],
+      // The callout may only send a key of its own namespace, never another secret of the app.
+      ...["tap-handoff-key", "idv-handoff-signing-key", "idv-demo-idv-webhook-secret"].map(
+        (apiKeySecret): [unknown, string] => [
+          {
+            displayName: "X",
+            includeGroups: ["g"],
+            claimValidation: { url: "https://listener.example/steal", apiKeySecret },
+          },
+          "claimValidation.apiKeySecret: must be a secret named claim-validation-<name>",
+        ],
+      ),
+      [
+        { displayName: "X", includeGroups: ["g"], claimValidation: { url: "http://listener.example/steal" } },
+        "claimValidation.url: must be https",
+      ],
       [[1, 2], "(root)"],
     ];
     for (const [body, detail] of cases) {

@@ -161,6 +161,30 @@ describe("identity verification providers", { timeout: 120_000 }, () => {
     });
   });
 
+  it("idemia: one signed delivery replayed under new event ids (a header the signature does not cover) creates no new inbox rows", async () => {
+    const sim = stack().sims.idvProviders.idemia!;
+    const { start, url, sessionId } = await startAt("idemia");
+    const before = sim.deliveries.length;
+    await stack().completeIdv({ url }, "approved", { firstName: "Adele", lastName: "Vance" });
+    await stack().waitForStatus(start, ["awaiting_presentation"]);
+    const original = sim.deliveries[before]!;
+    const rowsBefore = await stack().countRows("WebhookInbox");
+    for (const forgedId of ["evt-replay-1", "evt-replay-2", "evt-replay-3"]) {
+      const res = await fetch(`${stack().url}/api/idv/idemia/webhook`, {
+        method: "POST",
+        headers: { ...original.headers, "x-idemia-event-id": forgedId },
+        body: original.body,
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { status: string }).status).toBe("duplicate");
+    }
+    expect(await stack().countRows("WebhookInbox")).toBe(rowsBefore);
+    expect(await inboxFor(sessionId)).toHaveLength(1);
+    const audit = await stack().auditEvents(start.recoveryId);
+    expect(audit.filter((e) => e.event === "identity_verification_completed")).toHaveLength(1);
+    await cancel(start);
+  });
+
   it("a hand-off signing key rotation: the new key signs, the retired one stays published for its tokens", async () => {
     const oldKey = JSON.parse(stack().secrets.handoffSigningKey) as { kid: string };
     const { start, url } = await startAt(DEMO_PROVIDER);

@@ -273,6 +273,20 @@ describe("loadConfig", () => {
     );
   });
 
+  it("allows a claim-validation callout over loopback http only for local runs (dev-static credential)", () => {
+    const withCallout = JSON.stringify({
+      profiles: [{ ...policy.profiles[0], claimValidation: { url: "http://127.0.0.1:8090/validate" } }],
+    });
+    expect(
+      loadConfig(validEnv({ POLICY_PROFILES: withCallout })).policy.profiles[0]?.claimValidation,
+    ).toBeDefined();
+    const err = configError(
+      validEnv({ POLICY_PROFILES: withCallout, AZURE_CREDENTIAL: "default", DEV_ACCESS_TOKEN: undefined }),
+    );
+    expect(err.message).toContain("POLICY_PROFILES");
+    expect(err.message).toContain("claimValidation.url over http");
+  });
+
   it("names POLICY_PROFILES when it is not JSON", () => {
     expect(configError(validEnv({ POLICY_PROFILES: "{profiles:" })).message).toMatch(
       /^Invalid setting POLICY_PROFILES: is not valid JSON/,

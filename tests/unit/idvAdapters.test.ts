@@ -19,6 +19,7 @@ import {
 } from "../../dev/simulators/idv/schemes";
 import { loadConfig } from "../../src/config";
 import type { IdvAdapter } from "../../src/idv/adapter";
+import { signedDeliveryId } from "../../src/idv/hmacWebhooks";
 import { createAdapter } from "../../src/idv/registry";
 import { type ConfigurationError, InvalidRequestError, UnauthorizedError } from "../../src/recovery/errors";
 import { idvFailureCode } from "../../src/recovery/idvOutcome";
@@ -104,7 +105,8 @@ describe.each(ADAPTERS)("the %s adapter", (kind) => {
     const { body, headers } = signed(kind, secret, "approved");
     expect(() => adapter.authenticateWebhook(headers, body, [secret], NOW)).not.toThrow();
     expect(adapter.parseWebhook(headers, body)).toEqual({
-      eventId: "evt_1",
+      // IDEMIA's assumed event id travels in a header the signature does not cover: the key is the body's digest.
+      eventId: kind === "idemia" ? signedDeliveryId(body) : "evt_1",
       result: {
         sessionId: "sess-42",
         decision: "approved",
@@ -120,6 +122,22 @@ describe.each(ADAPTERS)("the %s adapter", (kind) => {
     const { body, headers } = signed(kind, secret, status);
     adapter.authenticateWebhook(headers, body, [secret], NOW);
     expect(adapter.parseWebhook(headers, body).result.decision).toBe(status);
+  });
+
+  it("keys a delivery by what its signature covers: the same signed delivery under a new id is the same event", () => {
+    const first = signed(kind, secret, "approved", T, "evt_1");
+    const again = new Headers(first.headers);
+    for (const name of ["x-idemia-event-id", "webhook-id"])
+      if (again.has(name)) again.set(name, "evt_forged_2");
+    if (kind === "standard-webhooks") {
+      // Its id is signed: a new id breaks the signature.
+      expect(() => adapter.authenticateWebhook(again, first.body, [secret], NOW)).toThrow(UnauthorizedError);
+      return;
+    }
+    adapter.authenticateWebhook(again, first.body, [secret], NOW);
+    expect(adapter.parseWebhook(again, first.body).eventId).toBe(
+      adapter.parseWebhook(first.headers, first.body).eventId,
+    );
   });
 
   it("refuses a webhook signed with another secret (forged)", () => {
@@ -269,7 +287,7 @@ describe("IDV_PROVIDERS for the named adapters", () => {
     });
     adapter.authenticateWebhook(headers, body, [secret], NOW);
     expect(adapter.parseWebhook(headers, body)).toMatchObject({
-      eventId: "evt-9",
+      eventId: signedDeliveryId(body),
       result: { sessionId: "s-1", decision: "approved" },
     });
   });

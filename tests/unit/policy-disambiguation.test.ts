@@ -36,7 +36,29 @@ describe("the profile's namesake disambiguation settings", () => {
       { claimValidation: { url: "https://hr.example", timeoutMs: 60_000 } },
     ],
     ["an unknown callout option", { claimValidation: { url: "https://hr.example", onError: "pass" } }],
+    [
+      "a callout over http to a host that is not loopback",
+      { claimValidation: { url: "http://hr.example/v" } },
+    ],
+    ["a callout URL with credentials", { claimValidation: { url: "https://u:p@hr.example/v" } }],
+    ...[
+      "tap-handoff-key",
+      "idv-handoff-signing-key",
+      "idv-demo-idv-webhook-secret",
+      "claim-validation-",
+      "Claim-Validation-HR",
+      "x-claim-validation-hr",
+      "claim-validation-hr/../tap-handoff-key",
+    ].map((name): [string, object] => [
+      `the secret ${name} (outside the callout's claim-validation-* namespace)`,
+      { claimValidation: { url: "https://hr.example", apiKeySecret: name } },
+    ]),
   ])("refuse %s", (_what, extra) => {
     expect(policyProfileSchema.safeParse({ ...BASE, ...extra }).success).toBe(false);
+  });
+
+  it("accept a callout key of the callout's own namespace, and loopback http (development is checked by config)", () => {
+    const callout = { url: "http://127.0.0.1:8080/v", apiKeySecret: "claim-validation-hr" };
+    expect(policyProfileSchema.safeParse({ ...BASE, claimValidation: callout }).success).toBe(true);
   });
 });

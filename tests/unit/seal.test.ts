@@ -1,7 +1,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { compactDecrypt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { InvalidRequestError } from "../../src/recovery/errors";
 import {
   assertUsableClientKey,
   type ClientJwk,
@@ -226,14 +225,8 @@ describe("assertUsableClientKey", () => {
     await expect(assertUsableClientKey(clientJwk(ec.publicJwk))).resolves.toBeUndefined();
   });
 
-  it("refuses a schema-valid EC key whose point is garbage", async () => {
-    const garbage = clientJwk({ kty: "EC", crv: "P-256", x: "AAAA", y: "AAAA" });
-    const err = await assertUsableClientKey(garbage).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(InvalidRequestError);
-    expect(err).toMatchObject({ code: "invalid_tap_encryption_key", status: 400 });
+  it("refuses an EC key whose coordinates are too short for the curve (schema)", () => {
+    expect(clientJwkSchema.safeParse({ kty: "EC", crv: "P-256", x: "AAAA", y: "AAAA" }).success).toBe(false);
   });
 
   it("refuses a schema-valid EC key whose point is not on the curve", async () => {
@@ -241,5 +234,77 @@ describe("assertUsableClientKey", () => {
     await expect(assertUsableClientKey(offCurve)).rejects.toMatchObject({
       code: "invalid_tap_encryption_key",
     });
+  });
+});
+
+/** The class of keys that passed the old start check and failed at the last step (issue 23, finding 4). */
+describe("a client key is refused at start by the rules sealing applies", () => {
+  const padded = (n: string, zeros: number) =>
+    Buffer.concat([Buffer.alloc(zeros), Buffer.from(n, "base64url")]).toString("base64url");
+  const cases: [string, () => JWK, string][] = [
+    [
+      "an RSA-1024 modulus left-padded with zero bytes to 2048 bits",
+      () => ({ ...rsa1024, n: padded(rsa1024.n!, 128) }),
+      "leading zero",
+    ],
+    [
+      "an RSA-2048 modulus with one zero byte in front",
+      () => ({ ...rsa.publicJwk, n: padded(rsa.publicJwk.n!, 1) }),
+      "leading zero",
+    ],
+    ["an RSA key below 2048 bits", () => rsa1024, "2048"],
+    [
+      "an oversized RSA modulus (8192 bits)",
+      () => ({ ...rsa.publicJwk, n: Buffer.alloc(1024, 0xff).toString("base64url") }),
+      "4096",
+    ],
+    ["an even public exponent", () => ({ ...rsa.publicJwk, e: "AQAA" }), "odd public exponent"],
+    ["a zero-padded public exponent", () => ({ ...rsa.publicJwk, e: "AAEAAQ" }), "minimally"],
+    ["the wrong kty", () => ({ ...ec.publicJwk, kty: "OKP" }), "kty"],
+    ["an unsupported curve", () => ({ ...ec.publicJwk, crv: "secp256k1" }), "crv"],
+    ["an RSA key with EC members", () => ({ ...rsa.publicJwk, crv: "P-256" }), "incomplete"],
+    ["a signing alg", () => ({ ...rsa.publicJwk, alg: "RS256" }), "alg must be RSA-OAEP-256"],
+    ["another encryption alg", () => ({ ...ec.publicJwk, alg: "ECDH-ES" }), "alg must be ECDH-ES+A256KW"],
+    ["use: sig", () => ({ ...rsa.publicJwk, use: "sig" }), "use"],
+    ["key_ops: verify", () => ({ ...rsa.publicJwk, key_ops: ["verify"] }), "key_ops"],
+    ["key_ops that allow nothing (RSA)", () => ({ ...rsa.publicJwk, key_ops: [] }), "key_ops"],
+    ["private material (d)", () => rsaPrivateJwk, "private"],
+    ["private material (k)", () => ({ ...ec.publicJwk, k: "AAAA" }), "private"],
+    ["an unknown member", () => ({ ...ec.publicJwk, x5u: "https://evil.example/k" }), "unknown member"],
+    [
+      "an EC coordinate one byte short",
+      () => ({ ...ec.publicJwk, x: ec.publicJwk.x!.slice(0, 40) }),
+      "32 bytes",
+    ],
+    [
+      "a coordinate that is not base64url",
+      () => ({ ...ec.publicJwk, x: `${ec.publicJwk.x!.slice(0, 42)}+` }),
+      "base64url",
+    ],
+  ];
+
+  it.each(cases)("%s", (_what, key, message) => {
+    const result = clientJwkSchema.safeParse(key());
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toContain(message);
+  });
+
+  it("an EC point that is not on its curve passes the shape and is refused by the probe seal", async () => {
+    const y = Buffer.from(ec.publicJwk.y!, "base64url");
+    y[31] = y[31]! ^ 1;
+    const offCurve = clientJwk({ ...ec.publicJwk, y: y.toString("base64url") });
+    await expect(assertUsableClientKey(offCurve)).rejects.toMatchObject({
+      code: "invalid_tap_encryption_key",
+    });
+  });
+
+  it("keys as WebCrypto and platforms export them are accepted", async () => {
+    for (const key of [
+      { ...rsa.publicJwk, alg: "RSA-OAEP-256", use: "enc", key_ops: ["encrypt"], ext: true },
+      { ...ec.publicJwk, key_ops: [], ext: true },
+      { ...ec.publicJwk, alg: "ECDH-ES+A256KW", kid: "k1" },
+    ]) {
+      await expect(assertUsableClientKey(clientJwk(key as JWK))).resolves.toBeUndefined();
+    }
   });
 });

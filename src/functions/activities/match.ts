@@ -3,11 +3,11 @@
  * disambiguation (bindings, the claim-validation callout).
  */
 import { validateClaims } from "../../claimValidation/callout";
+import { isDevelopment } from "../../config";
 import { checkBindings } from "../../recovery/bindings";
 import { decideUniqueness, type MatchRule, matchProfile, singledOut } from "../../recovery/matching";
 import { type CredentialNames, credentialNamesProblem, DEFAULT_MAX_EXTRA_WORDS } from "../../recovery/names";
 import { disambiguatesNamesakes, type PolicyProfile } from "../../recovery/policy";
-import { requireSecret } from "../../secrets";
 import { services } from "../../services";
 import type { PresentationStepInput, StepVerdict } from "../contracts";
 import { openRecord, profileOf } from "./common";
@@ -39,11 +39,7 @@ async function disambiguate(
     if (!bound.ok) return { ok: false, detail };
   }
   if (callout) {
-    const textClaims: Record<string, string> = {};
-    for (const [name, value] of Object.entries(claims)) {
-      // Never the portrait: the HR system has no business with the face.
-      if (name !== "portrait" && typeof value === "string") textClaims[name] = value;
-    }
+    // The callout sends only the claims its contract names (never the portrait).
     const verdict = await validateClaims(
       callout,
       {
@@ -51,9 +47,9 @@ async function disambiguate(
         userId: account.id,
         userPrincipalName: account.userPrincipalName,
         employeeId: attributes.employeeId ?? null,
-        claims: textClaims,
+        claims,
       },
-      callout.apiKeySecret ? await requireSecret(s.secrets, callout.apiKeySecret) : undefined,
+      { secrets: s.secrets, allowHttpLoopback: isDevelopment(s.config) },
     );
     detail.claimValidation = verdict.pass
       ? `pass (attempts ${verdict.attempts})`

@@ -10,7 +10,13 @@ import { tapCoverage, tapPolicyGroups } from "../../recovery/tapPolicy";
 import { requireSecret } from "../../secrets";
 import { services } from "../../services";
 import type { PreparedRecovery, RecoveryRecord } from "../../store/recoveries";
-import { clientJwkSchema, REGISTER_URL, sealTap, TAP_HANDOFF_KEY_SECRET } from "../../tap/seal";
+import {
+  type ClientJwk,
+  clientJwkSchema,
+  REGISTER_URL,
+  sealTap,
+  TAP_HANDOFF_KEY_SECRET,
+} from "../../tap/seal";
 import type { RecoveryInput, StepVerdict } from "../contracts";
 import { openRecord, profileOf } from "./common";
 
@@ -75,21 +81,105 @@ async function prepareAfresh(record: RecoveryRecord, profile: PolicyProfile): Pr
   return prepareRecovery({ ...record, tapPolicyGroups: [...known, ...unknown] }, profile, facts)!;
 }
 
+/** Whom the TAP is sealed to: the client's public key (sent at start) or our hand-off key. */
+type SealRecipient = { clientJwk: ClientJwk } | { serverSecret: string };
+
+/**
+ * The recipient, checked the way sealing will use it (a probe is sealed), before the first
+ * directory write: a key that cannot seal must fail the step while nothing has changed.
+ */
+async function sealingRecipient(record: RecoveryRecord): Promise<SealRecipient> {
+  const recipient: SealRecipient = record.tapEncryptionKey
+    ? { clientJwk: clientJwkSchema.parse(JSON.parse(record.tapEncryptionKey)) }
+    : { serverSecret: await requireSecret(services().secrets, TAP_HANDOFF_KEY_SECRET) };
+  await sealTap("probe", recipient, { recoveryId: record.recoveryId });
+  return recipient;
+}
+
+/** A short, stack-free description of an error for the audit trail and the admin record. */
+function reasonOf(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 200);
+}
+
+/**
+ * Ends the step when the TAP exists in the directory but was not stored for hand-off. Never a
+ * second TAP (or revocation): the audit and the record say what was changed, so an admin can
+ * finish by hand (helpdesk TAP) or repudiate.
+ */
+async function tapNotHandedOut(record: RecoveryRecord, why: string): Promise<StepVerdict> {
+  const changed = [
+    `${record.methodsRemoved ?? 0} authentication method(s) removed`,
+    record.sessionsRevokedAt
+      ? `sign-in sessions revoked at ${record.sessionsRevokedAt}`
+      : "sessions not revoked",
+    record.tapIssuedAt ? `a TAP issued at ${record.tapIssuedAt}` : "no TAP issued",
+  ];
+  await services().audit.record({
+    recoveryId: record.recoveryId,
+    event: "tap_handoff_failed",
+    onceKey: "tap_handoff_failed",
+    outcome: "failure",
+    code: "internal_error",
+    detail: {
+      reason: "tap_not_handed_out",
+      explanation: `changed in the directory: ${changed.join("; ")}; the TAP could not be handed out (${why}) and no second one is issued`,
+      methodsRemoved: record.methodsRemoved ?? 0,
+      sessionsRevokedAt: record.sessionsRevokedAt ?? null,
+      tapIssuedAt: record.tapIssuedAt ?? null,
+    },
+  });
+  return { ok: false, code: "internal_error" };
+}
+
+/** Stores the sealed TAP, trying again at once twice: the value exists nowhere else. */
+async function storeSealed(sealed: Parameters<ReturnType<typeof services>["taps"]["put"]>[0]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await services().taps.put(sealed);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
 /**
  * Resets the methods, revokes the sessions and issues the TAP, in that order, in one round trip
  * (its first run writes at once with what the match read; a re-run reads afresh, since an
  * earlier run may have changed things). Never strips a user's methods unless the policy lets
- * the TAP that replaces them be issued. A re-run does only what is left: methods already gone
- * are not listed, sessions revoked are not revoked again, and a TAP already sealed is not
- * issued again.
+ * the TAP that replaces them be issued, nor unless the TAP can be sealed for its recipient.
+ * What the directory writes did is recorded (record and audit) before the TAP is sealed, so a
+ * failure after them is never silent. A re-run does only what is left: methods already gone
+ * are not listed, sessions revoked are not revoked again, and once a TAP was issued no other
+ * is (sealed: done; not sealed: the step fails, saying what changed).
  */
 export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict> {
   const s = services();
   const recoveryId = input.recoveryId;
   const record = await openRecord(recoveryId);
-  if (record.tapIssuedAt && (await s.taps.exists(recoveryId))) return { ok: true };
+  if (record.tapIssuedAt) {
+    if (await s.taps.exists(recoveryId)) return { ok: true };
+    return tapNotHandedOut(record, "an earlier run issued it but did not store it");
+  }
   const userId = record.userId!;
   const profile = profileOf(record);
+  let recipient: SealRecipient;
+  try {
+    recipient = await sealingRecipient(record);
+  } catch (err) {
+    if (err instanceof DependencyError && err.transient) throw err;
+    await s.audit.record({
+      recoveryId,
+      event: "tap_handoff_unavailable",
+      onceKey: "tap_handoff_unavailable",
+      outcome: "failure",
+      code: "internal_error",
+      detail: {
+        reason: "tap_cannot_be_sealed",
+        explanation: `the TAP could not be sealed for ${record.tapEncryptionKey ? "the client's key" : "hand-off"} (${reasonOf(err)}); nothing was changed in the directory`,
+      },
+    });
+    return { ok: false, code: "internal_error" };
+  }
   const prepared = record.preparedRecovery ?? (await prepareAfresh(record, profile));
   if (!prepared.tap.covered) {
     return tapBlocked(recoveryId, { reason: prepared.tap.reason, before: "method reset" });
@@ -103,36 +193,15 @@ export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict>
   const allGone = written.deletions.every((d) => d.outcome === "deleted" || d.outcome === "already_gone");
   const revoked = !record.sessionsRevokedAt && written.revoke === undefined;
   const tap = written.tap && "created" in written.tap ? written.tap.created : undefined;
+  const sealedFor = "clientJwk" in recipient ? ("client" as const) : ("server" as const);
+  const tapExpiresAt = tap
+    ? new Date(Date.parse(tap.startDateTime) + tap.lifetimeInMinutes * 60_000).toISOString()
+    : undefined;
 
-  // Seal at once: from here on the TAP exists only as a JWE.
-  let sealed: { expiresAt: string; sealedFor: "client" | "server" } | undefined;
-  if (tap) {
-    const clientJwk = record.tapEncryptionKey
-      ? clientJwkSchema.parse(JSON.parse(record.tapEncryptionKey))
-      : undefined;
-    const binding = { recoveryId };
-    const jwe = clientJwk
-      ? await sealTap(tap.temporaryAccessPass, { clientJwk }, binding)
-      : await sealTap(
-          tap.temporaryAccessPass,
-          { serverSecret: await requireSecret(s.secrets, TAP_HANDOFF_KEY_SECRET) },
-          binding,
-        );
-    const expiresAt = new Date(Date.parse(tap.startDateTime) + tap.lifetimeInMinutes * 60_000).toISOString();
-    sealed = { expiresAt, sealedFor: clientJwk ? "client" : "server" };
-    await s.taps.put({
-      recoveryId,
-      jwe,
-      sealedFor: sealed.sealedFor,
-      expiresAt,
-      lifetimeInMinutes: tap.lifetimeInMinutes,
-      isUsableOnce: tap.isUsableOnce,
-      createdAt: new Date().toISOString(),
-    });
-  }
-  // What this run did, in one write; the prepared read is spent (a re-run reads afresh).
+  // What this run did, in one write, before anything else can fail; the prepared read is spent
+  // (a re-run reads afresh). From here a retry sees the revocation and the TAP and repeats neither.
   const now = new Date().toISOString();
-  await s.recoveries.update(
+  const after = await s.recoveries.update(
     recoveryId,
     (r) => ({
       ...r,
@@ -163,24 +232,42 @@ export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict>
     });
   }
   if (revoked) events.push({ recoveryId, event: "sign_in_sessions_revoked", outcome: "success" });
-  if (tap && sealed) {
+  if (tap && tapExpiresAt) {
     events.push({
       recoveryId,
       event: "temporary_access_pass_issued",
       onceKey: "temporary_access_pass_issued",
       outcome: "success",
       detail: {
-        expiresAt: sealed.expiresAt,
+        expiresAt: tapExpiresAt,
         lifetimeInMinutes: tap.lifetimeInMinutes,
         isUsableOnce: tap.isUsableOnce,
-        sealedFor: sealed.sealedFor,
+        sealedFor,
         registerUrl: REGISTER_URL,
       },
     });
   }
   await s.audit.recordAll(events);
-  // (Sealed TAPs nobody came back for are purged by the housekeeping timer.)
-  if (tap && sealed) return { ok: true };
+
+  if (tap && tapExpiresAt) {
+    // Seal at once: from here on the TAP exists only as a JWE.
+    try {
+      const jwe = await sealTap(tap.temporaryAccessPass, recipient, { recoveryId });
+      await storeSealed({
+        recoveryId,
+        jwe,
+        sealedFor,
+        expiresAt: tapExpiresAt,
+        lifetimeInMinutes: tap.lifetimeInMinutes,
+        isUsableOnce: tap.isUsableOnce,
+        createdAt: new Date().toISOString(),
+      });
+    } catch (err) {
+      return tapNotHandedOut(after, reasonOf(err));
+    }
+    // (Sealed TAPs nobody came back for are purged by the housekeeping timer.)
+    return { ok: true };
+  }
   // Something in the chain failed; what ran before it is recorded above.
   const tapFailure = written.tap && !("created" in written.tap) ? written.tap : undefined;
   if (
