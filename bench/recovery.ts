@@ -332,6 +332,7 @@ export async function benchRecoveries(options: {
     }),
     RATE_LIMIT_PER_ADDRESS: "100000",
     RATE_LIMIT_PER_USERNAME: "100000",
+    RATE_LIMIT_PER_USERNAME_AND_ADDRESS: "100000",
     GRAPH_BATCHING: String(options.batching),
   };
   const host = spawnHost({ port, taskHub, settings });

@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     POLICY_PROFILES_FILE: policyFile,
     // A person trying the demo restarts often; production defaults would lock them out for 15 minutes.
     RATE_LIMIT_PER_ADDRESS: "100",
-    RATE_LIMIT_PER_USERNAME: "30",
+    RATE_LIMIT_PER_USERNAME: "60",
+    RATE_LIMIT_PER_USERNAME_AND_ADDRESS: "30",
   };
   delete settings.POLICY_PROFILES;
   const host = spawnHost({ port: PORTS.app, taskHub: "RecoveryHub", settings, echo: true });

@@ -188,8 +188,16 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: "RATE_LIMIT_PER_USERNAME",
     required: false,
+    sample: "60",
+    description:
+      "Recovery starts allowed per username (counted hashed) and window from all addresses together: a ceiling against a distributed flood on one account, set well above `RATE_LIMIT_PER_USERNAME_AND_ADDRESS` so that one party cannot spend a user's budget; 0 turns the limit off.",
+  },
+  {
+    name: "RATE_LIMIT_PER_USERNAME_AND_ADDRESS",
+    required: false,
     sample: "5",
-    description: "Recovery starts allowed per username (counted hashed) and window; 0 turns the limit off.",
+    description:
+      "Recovery starts allowed per username from one client address (IPv6: per /64) and window; 0 turns the limit off.",
   },
   {
     name: "RATE_LIMIT_WINDOW_SECONDS",
@@ -367,6 +375,7 @@ export interface AppConfig {
   rateLimits: {
     perAddress: number;
     perUsername: number;
+    perUsernameAndAddress: number;
     windowSeconds: number;
   };
   trustedProxyHops: number;
@@ -581,7 +590,8 @@ export function loadConfig(env: Env): AppConfig {
     policyCacheSeconds: integer(env, "POLICY_CACHE_SECONDS", 30, 0, 300),
     rateLimits: {
       perAddress: integer(env, "RATE_LIMIT_PER_ADDRESS", 10, 0, 100_000),
-      perUsername: integer(env, "RATE_LIMIT_PER_USERNAME", 5, 0, 100_000),
+      perUsername: integer(env, "RATE_LIMIT_PER_USERNAME", 60, 0, 100_000),
+      perUsernameAndAddress: integer(env, "RATE_LIMIT_PER_USERNAME_AND_ADDRESS", 5, 0, 100_000),
       windowSeconds: integer(env, "RATE_LIMIT_WINDOW_SECONDS", 900, 60, 86_400),
     },
     trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 1, 0, 10),

@@ -95,6 +95,7 @@ export function campaignTenant(users: readonly CampaignUser[]): TenantSeed {
 export const UNLIMITED_STARTS = {
   RATE_LIMIT_PER_ADDRESS: "100000",
   RATE_LIMIT_PER_USERNAME: "100000",
+  RATE_LIMIT_PER_USERNAME_AND_ADDRESS: "100000",
 } as const;
 
 export function campaignPolicy() {

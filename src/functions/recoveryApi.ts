@@ -125,20 +125,32 @@ export async function startRecovery(
 }
 
 /**
- * Per client address, then per username: over either limit the start is refused with 429 and
- * Retry-After before anything else happens (no record, no workflow, no Graph call). A start
- * refused by the address limit does not count against the username.
+ * Per client address, then per username from that address, then per username from all
+ * addresses: over any limit the start is refused with 429 and Retry-After before anything else
+ * happens (no record, no workflow, no Graph call). A start refused by one limit does not count
+ * against the later ones. The username budget is counted per address first so that one party
+ * cannot spend it for everyone: the all-addresses ceiling is set well above it and bounds only
+ * a flood from many addresses at once.
  */
 async function enforceStartLimits(address: string, username: string, context: InvocationContext) {
   const { config, rateLimits } = services();
   const rule = (limit: number) => ({ limit, windowSeconds: config.rateLimits.windowSeconds });
-  const byAddress = await rateLimits.count(addressKey(address), rule(config.rateLimits.perAddress));
-  const outcome = byAddress.allowed
-    ? await rateLimits.count(usernameKey(username), rule(config.rateLimits.perUsername))
-    : byAddress;
-  if (!outcome.allowed) {
-    context.warn(`recovery start refused: ${byAddress.allowed ? "username" : "address"} rate limit`);
-    throw new TooManyRequestsError(outcome.retryAfterSeconds);
+  const from = addressKey(address);
+  const limits = [
+    { name: "address", key: from, limit: config.rateLimits.perAddress },
+    {
+      name: "username from this address",
+      key: usernameKey(username, from),
+      limit: config.rateLimits.perUsernameAndAddress,
+    },
+    { name: "username", key: usernameKey(username), limit: config.rateLimits.perUsername },
+  ];
+  for (const { name, key, limit } of limits) {
+    const outcome = await rateLimits.count(key, rule(limit));
+    if (!outcome.allowed) {
+      context.warn(`recovery start refused: ${name} rate limit`);
+      throw new TooManyRequestsError(outcome.retryAfterSeconds);
+    }
   }
 }
 

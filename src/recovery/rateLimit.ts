@@ -86,8 +86,12 @@ export function addressKey(address: string): string {
   return "a_unknown";
 }
 
-/** The counter key of a username: hashed, so the table holds no usernames. */
-export function usernameKey(username: string): string {
+/**
+ * The counter key of a username, or of a username from one address (`addressKey`): hashed, so
+ * the table holds no usernames.
+ */
+export function usernameKey(username: string, fromAddress?: string): string {
   const digest = createHash("sha256").update(`recovery-rate-limit\0${username.trim().toLowerCase()}`);
-  return `u_${digest.digest("hex")}`;
+  if (fromAddress === undefined) return `u_${digest.digest("hex")}`;
+  return `ua_${digest.update(`\0${fromAddress}`).digest("hex")}`;
 }

@@ -334,6 +334,39 @@ describe("rate limits on start", () => {
   });
 });
 
+describe("rate limits on start: one party cannot spend a user's budget", () => {
+  const stack = useStack({
+    settings: {
+      RATE_LIMIT_PER_ADDRESS: "100",
+      RATE_LIMIT_PER_USERNAME_AND_ADDRESS: "2",
+      RATE_LIMIT_PER_USERNAME: "6",
+      TRUSTED_PROXY_HOPS: "2",
+    },
+  });
+  const from = (address: string) => ({ "x-forwarded-for": address });
+
+  it("a username's budget is counted per address: another address still starts, until the all-addresses ceiling", async () => {
+    const s = stack();
+    const user = "budget.target@contoso.example";
+    // One party spends the username's budget from its own address...
+    for (let i = 0; i < 2; i++)
+      expect((await s.startRecovery({ username: user }, from("203.0.113.7"))).status).toBe(202);
+    const spent = await s.startRecovery({ username: user.toUpperCase() }, from("203.0.113.7"));
+    expect(spent.status).toBe(429);
+    expect(spent.body.code).toBe("rate_limited");
+    // ...and the person, from theirs, is not refused.
+    expect((await s.startRecovery({ username: user }, from("198.51.100.20"))).status).toBe(202);
+    // A flood from many addresses meets the ceiling (6 in all, the refused one not counted).
+    expect((await s.startRecovery({ username: user }, from("198.51.100.20"))).status).toBe(202);
+    expect((await s.startRecovery({ username: user }, from("192.0.2.30"))).status).toBe(202);
+    expect((await s.startRecovery({ username: user }, from("192.0.2.30"))).status).toBe(202);
+    const records = await s.countRows("Recoveries");
+    const ceiling = await s.startRecovery({ username: user }, from("192.0.2.31"));
+    expect(ceiling.status).toBe(429);
+    expect(await s.countRows("Recoveries")).toBe(records);
+  });
+});
+
 describe("namesakes under a profile that binds more than the name", () => {
   const bound = structuredClone(policy);
   const pilot = bound.profiles[2] as Record<string, unknown>;

@@ -47,6 +47,7 @@ export interface TestStackOptions {
 const TEST_SETTINGS: Record<string, string> = {
   RATE_LIMIT_PER_ADDRESS: "10000",
   RATE_LIMIT_PER_USERNAME: "10000",
+  RATE_LIMIT_PER_USERNAME_AND_ADDRESS: "10000",
   NOT_ELIGIBLE_MIN_DELAY_MS: "0",
 };
 
