@@ -15,9 +15,9 @@ import { isLocalCaller, readBody, sendJson, sendProblem } from "../host/httpUtil
 import type { Invoker } from "../host/invocation";
 import { describeError, type HostLogger } from "../host/log";
 
-/** Where `npm run build:durable-engine` puts the host (git-ignored). */
+/** Where `npm run build:durable-engine` puts the host (bin/ and obj/ here are git-ignored). */
 export function engineAssembly(repoRoot: string): string {
-  return path.join(repoRoot, "dist", "durable-engine", "bin", "Release", "net10.0", "DurableEngineHost.dll");
+  return path.join(repoRoot, "dev", "durable-engine", "bin", "Release", "net10.0", "DurableEngineHost.dll");
 }
 
 export const WORKER_PATH = "/_host/durable-worker";

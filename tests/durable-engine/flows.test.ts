@@ -34,6 +34,26 @@ describe(`durable conformance (${DURABLE_ENGINE} engine): flows`, () => {
     expect(again.body.tap).toBeUndefined();
     const instance = await waitForRuntimeStatus(stack(), start.recoveryId, ["Completed", "Failed"]);
     expect(instance).toMatchObject({ runtimeStatus: "Completed", output: { status: "recovered" } });
+    // The history as the durable API shows it: `historyEvents`, completions named, no TaskScheduled.
+    const steps = (instance.historyEvents ?? []).map(
+      (e) => `${e.EventType}${(e.FunctionName ?? e.Name) ? `:${e.FunctionName ?? e.Name}` : ""}`,
+    );
+    expect(steps).toEqual([
+      "ExecutionStarted:recoveryOrchestrator",
+      "TaskCompleted:discoverAccount",
+      "TaskCompleted:startIdentityVerification",
+      "TimerCreated",
+      "EventRaised:IdvResult",
+      "TaskCompleted:requestPresentation",
+      "TimerCreated",
+      "EventRaised:PresentationResult",
+      "TaskCompleted:checkPresentedCredential",
+      "TaskCompleted:matchDirectoryProfile",
+      "TaskCompleted:recoverAccount",
+      "TaskCompleted:finishRecovery",
+      "TaskCompleted:notifyRecoveryOutcome",
+      "ExecutionCompleted",
+    ]);
   });
 
   it("a duplicate callback is acknowledged once and a late one (after the end) changes nothing", async () => {
@@ -112,7 +132,12 @@ describe(`durable conformance (${DURABLE_ENGINE} engine): flows`, () => {
     });
     expect(cancel.status).toBe(202);
     const instance = await waitForRuntimeStatus(stack(), start.recoveryId, ["Terminated"]);
-    expect(instance.runtimeStatus).toBe("Terminated");
+    expect(instance).toMatchObject({ runtimeStatus: "Terminated", output: "cancelled by the user" });
+    // DTFx closes the terminated execution like any other: ExecutionTerminated, then ExecutionCompleted.
+    expect((instance.historyEvents ?? []).slice(-2)).toMatchObject([
+      { EventType: "ExecutionTerminated" },
+      { EventType: "ExecutionCompleted", OrchestrationStatus: "Terminated" },
+    ]);
     const late = await stack().completeIdv(verifying.next!, "approved", {
       firstName: "Adele",
       lastName: "Vance",

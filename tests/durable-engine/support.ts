@@ -62,12 +62,13 @@ export async function throughIdv(stack: TestStack, start: RecoveryStart): Promis
 export interface DurableInstance {
   runtimeStatus: string;
   output?: unknown;
-  historyEvents?: { EventType: string; Name?: string }[];
+  historyEvents?: { EventType: string; Name?: string; FunctionName?: string }[];
 }
 
 /** The instance as the durable HTTP API reports it (the local driver's, or the extension's). */
 export async function durableInstance(stack: TestStack, instanceId: string): Promise<DurableInstance> {
   const { status, text } = await stack.durableStatus(instanceId);
+  // durableStatus asks for the history (showHistory=true): what both engines must show alike.
   if (status !== 200 && status !== 202) throw new Error(`durable status ${status}: ${text}`);
   return JSON.parse(text) as DurableInstance;
 }
