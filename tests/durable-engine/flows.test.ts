@@ -82,7 +82,7 @@ describe(`durable conformance (${DURABLE_ENGINE} engine): flows`, () => {
 
   it("an event raised before the workflow waits for it (twice) is buffered and used once", async () => {
     // Discovery's first Graph request is held up, so the workflow cannot be waiting for the IDV result yet.
-    stack().sims.graph.networkFault({ path: /./, kind: "slow", delayMs: 2_000, times: 1 });
+    stack().sims.graph.networkFault({ path: /./, kind: "slow", delayMs: 4_000, times: 1 });
     const start = await startAdele(stack());
     expect(await raiseEvent(stack(), start.recoveryId, EVENTS.idvResult, { decision: "declined" })).toBe(202);
     expect(await raiseEvent(stack(), start.recoveryId, EVENTS.idvResult, { decision: "declined" })).toBe(202);
@@ -121,6 +121,30 @@ describe(`durable conformance (${DURABLE_ENGINE} engine): flows`, () => {
       headers: { authorization: `Bearer ${start.recoveryToken}` },
     });
     expect(cancel.status).toBe(202);
+  });
+
+  it("an activity failing every attempt is retried with backoff, then fails the step at once", async () => {
+    stack().sims.graph.failNext({ path: /./, times: 1_000, status: 500, code: "generalException" });
+    const start = await startAdele(stack());
+    const deadline = Date.now() + SETTLE_MS;
+    let state = await stack().readRecovery(start.recoveryId, start.recoveryToken);
+    while (state.body.status === "pending" && Date.now() < deadline) {
+      if (DURABLE_ENGINE === "local") await stack().advanceClock(3_000);
+      await new Promise((r) => setTimeout(r, 100));
+      state = await stack().readRecovery(start.recoveryId, start.recoveryToken);
+    }
+    stack().sims.graph.reset(); // the fault off, the tenant as seeded
+    expect(state.body).toMatchObject({ status: "failed", failure: { code: "directory_error" } });
+    const instance = await waitForRuntimeStatus(stack(), start.recoveryId, ["Completed", "Failed"]);
+    const events = instance.historyEvents ?? [];
+    expect(events.filter((e) => e.EventType === "TaskFailed")).toHaveLength(4); // maxNumberOfAttempts
+    // A timer after each failure: a backoff (2, 4, 8 s) between attempts, none after the last.
+    const waits = events
+      .filter((e) => e.EventType === "TimerCreated")
+      .map((e) => Date.parse(String(e.FireAt)) - Date.parse(String(e.Timestamp)));
+    expect(waits).toHaveLength(4);
+    expect(waits.slice(0, 3).every((ms) => ms >= 1_000)).toBe(true);
+    expect(waits[3]).toBeLessThan(1_000);
   });
 
   it("cancel terminates the workflow; a webhook that comes after is acknowledged and ignored", async () => {

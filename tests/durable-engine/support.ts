@@ -62,7 +62,13 @@ export async function throughIdv(stack: TestStack, start: RecoveryStart): Promis
 export interface DurableInstance {
   runtimeStatus: string;
   output?: unknown;
-  historyEvents?: { EventType: string; Name?: string; FunctionName?: string }[];
+  historyEvents?: {
+    EventType: string;
+    Name?: string;
+    FunctionName?: string;
+    Timestamp?: string;
+    FireAt?: string;
+  }[];
 }
 
 /** The instance as the durable HTTP API reports it (the local driver's, or the extension's). */
