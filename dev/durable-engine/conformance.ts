@@ -56,6 +56,9 @@ run(
     "run",
     "tests/durable-engine",
     "--outputFile.json=test-results/vitest-durable-engine.json",
+    // Real time, a .NET host per stack (and per restart): more room than the suite's 60 s.
+    "--testTimeout=180000",
+    "--hookTimeout=180000",
   ],
   { ...process.env, DEV_HOST_DURABLE_ENGINE: "dotnet", DOTNET_CLI_TELEMETRY_OPTOUT: "1", DOTNET_NOLOGO: "1" },
 );

@@ -10,6 +10,7 @@ import { DURABLE_ENGINE, useStack } from "../support/stack";
 import {
   ADELE,
   conformancePolicy,
+  RESTART_SETTLE_MS,
   raiseEvent,
   SETTLE_MS,
   startAdele,
@@ -178,7 +179,7 @@ describe(`durable conformance (${DURABLE_ENGINE} engine): flows`, () => {
     const verifying = await stack().waitForStatus(start, ["verifying_identity"], SETTLE_MS);
     await stack().crashAndRestartHost();
     await stack().completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
-    const awaiting = await stack().waitForStatus(start, ["awaiting_presentation"], SETTLE_MS);
+    const awaiting = await stack().waitForStatus(start, ["awaiting_presentation"], RESTART_SETTLE_MS);
     await stack().sims.verifiedId.present(stack().presentationRequestId(awaiting.next!));
     const done = await stack().waitForStatus(start, ["recovered", "failed", "expired"], SETTLE_MS);
     expect(done.status).toBe("recovered");

@@ -45,6 +45,9 @@ export async function elapse(stack: TestStack, minutes: number): Promise<void> {
 /** How long a scenario may wait for a state the engine reaches by itself (timers included). */
 export const SETTLE_MS = DURABLE_ENGINE === "dotnet" ? 45_000 : 20_000;
 
+/** After a crash the new host and engine start first: more room for the step that follows. */
+export const RESTART_SETTLE_MS = DURABLE_ENGINE === "dotnet" ? 90_000 : 20_000;
+
 export async function startAdele(stack: TestStack): Promise<RecoveryStart> {
   const started = await stack.startRecovery({ username: ADELE.userPrincipalName });
   if (started.status !== 202) throw new Error(`start answered ${started.status}`);
