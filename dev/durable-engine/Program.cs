@@ -18,6 +18,7 @@
 //   DURABLE_ENGINE_FUNCTIONS    JSON [{"name": "...", "kind": "orchestration" | "activity"}]
 //   DURABLE_ENGINE_WEBHOOK_BASE base of the management URLs, e.g. http://127.0.0.1:7071/runtime/webhooks/durabletask
 //   DURABLE_ENGINE_POLL_MS      longest queue polling interval (default 500)
+//   DURABLE_ENGINE_TRACE        non-empty: DTFx logs (partitions, queue messages) at Debug
 //
 // Prints one line "durable-engine ready <client binding JSON>" once the task hub is running:
 // the JSON is the durableClient binding value the extension gives an out-of-process worker.
@@ -72,6 +73,11 @@ public static class Program
                 l.SetMinimumLevel(LogLevel.Warning);
                 l.AddFilter("DurableEngineHost", LogLevel.Information);
                 l.AddFilter("Host.Triggers.DurableTask", LogLevel.Information);
+                if (Environment.GetEnvironmentVariable("DURABLE_ENGINE_TRACE") is { Length: > 0 })
+                {
+                    l.AddFilter("DurableTask", LogLevel.Debug);
+                    l.AddFilter("Host.Triggers.DurableTask", LogLevel.Debug);
+                }
             })
             .ConfigureWebJobs(b =>
             {
@@ -85,6 +91,13 @@ public static class Program
                     o.HubName = hub;
                     o.StorageProvider["maxQueuePollingInterval"] = TimeSpan.FromMilliseconds(pollMs).ToString();
                     o.StorageProvider["partitionCount"] = 1;
+                    // A crashed worker leaves the control/work-item queue messages it had dequeued
+                    // invisible for this long (DTFx default 5 min): a restarted host waits that long
+                    // before it sees them. 1 min is the least the extension accepts for the control
+                    // queue (AzureStorageOptions: "between 1 and 60 minutes"); DTFx renews an active
+                    // work item's messages every 5 s when the timeout is this short.
+                    o.StorageProvider["controlQueueVisibilityTimeout"] = TimeSpan.FromMinutes(1).ToString();
+                    o.StorageProvider["workItemQueueVisibilityTimeout"] = TimeSpan.FromMinutes(1).ToString();
                     o.Tracing.TraceInputsAndOutputs = false;
                     // One worker per task hub here; the app lease only delays a restarted host.
                     o.UseAppLease = false;
