@@ -95,7 +95,7 @@ public static class Program
                     // invisible for this long (DTFx default 5 min): a restarted host waits that long
                     // before it sees them. 1 min is the least the extension accepts for the control
                     // queue (AzureStorageOptions: "between 1 and 60 minutes"); DTFx renews an active
-                    // work item's messages every 5 s when the timeout is this short.
+                    // work item's messages 30 s before they would reappear, so a live worker keeps them.
                     o.StorageProvider["controlQueueVisibilityTimeout"] = TimeSpan.FromMinutes(1).ToString();
                     o.StorageProvider["workItemQueueVisibilityTimeout"] = TimeSpan.FromMinutes(1).ToString();
                     o.Tracing.TraceInputsAndOutputs = false;
