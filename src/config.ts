@@ -144,6 +144,13 @@ export const SETTINGS: readonly SettingDoc[] = [
       "Development only: resolve did:web DIDs and status lists on the host `localhost` over http (the local Verified ID simulator; did:web names no IP address). Refused unless AZURE_CREDENTIAL=dev-static; production resolution is https only.",
   },
   {
+    name: "DEV_WORKFLOW_MINUTE_SECONDS",
+    required: false,
+    sample: "60",
+    description:
+      "Development only: how many seconds a minute of a profile's IDV and presentation timeouts lasts (1–60, default 60), so the conformance run on Microsoft's Durable engine, which keeps real time, can reach the timeouts quickly. Refused unless AZURE_CREDENTIAL=dev-static.",
+  },
+  {
     name: "IDV_PROVIDERS",
     required: true,
     sample:
@@ -371,6 +378,8 @@ export interface AppConfig {
   policy: PolicyDocument;
   secrets: { kind: "env" } | { kind: "keyvault"; vaultUrl: string };
   handoffTokenLifetimeMinutes: number;
+  /** Seconds per minute of the workflow's human waits: 60, except in local conformance runs. */
+  workflowMinuteSeconds: number;
   policyCacheSeconds: number;
   rateLimits: {
     perAddress: number;
@@ -530,6 +539,14 @@ export function loadConfig(env: Env): AppConfig {
     );
   }
 
+  const workflowMinuteSeconds = integer(env, "DEV_WORKFLOW_MINUTE_SECONDS", 60, 1, 60);
+  if (workflowMinuteSeconds !== 60 && credential.kind !== "dev-static") {
+    throw new ConfigurationError(
+      "DEV_WORKFLOW_MINUTE_SECONDS",
+      "is for local runs only (AZURE_CREDENTIAL=dev-static)",
+    );
+  }
+
   const lifetime = integer(env, "HANDOFF_TOKEN_LIFETIME_MINUTES", 15, 1, 60);
 
   const notifications: AppConfig["notifications"] = { notifyManager: false };
@@ -587,6 +604,7 @@ export function loadConfig(env: Env): AppConfig {
     policy,
     secrets,
     handoffTokenLifetimeMinutes: lifetime,
+    workflowMinuteSeconds,
     policyCacheSeconds: integer(env, "POLICY_CACHE_SECONDS", 30, 0, 300),
     rateLimits: {
       perAddress: integer(env, "RATE_LIMIT_PER_ADDRESS", 10, 0, 100_000),

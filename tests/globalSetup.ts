@@ -8,7 +8,10 @@ import { type AzuriteHandle, startAzurite } from "../dev/support/azurite";
 let azurite: AzuriteHandle | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  azurite = await startAzurite();
+  // Microsoft's Durable engine (DEV_HOST_DURABLE_ENGINE=dotnet) also needs blobs and queues.
+  azurite = await startAzurite({
+    services: process.env.DEV_HOST_DURABLE_ENGINE === "dotnet" ? "all" : "table",
+  });
   project.provide("azuriteConnectionString", azurite.connectionString);
 }
 

@@ -9,12 +9,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import {
+  engineAssembly,
+  forwardToExtension,
+  handleWorkerRequest,
+  startDotnetEngine,
+  WORKER_PATH,
+} from "../durable-engine/engine";
 import { type ClockMode, HostClock } from "./clock";
 import { DurableEngine } from "./durable/engine";
 import { clientBindingData, DurableRpc, RPC_PATH } from "./durable/rpc";
 import { DurableStore, validateTaskHubName } from "./durable/store";
 import { type FunctionsCore, installFunctionsCoreShim, type RegisteredFunction } from "./functionsCoreShim";
 import { buildRoutes, type FunctionsLibrary, HttpFront, type HttpRoute } from "./http";
+import { sendProblem } from "./httpUtil";
 import { Invoker } from "./invocation";
 import { createHostLogger, formatFunctionLog } from "./log";
 import { TimerTriggers } from "./timers";
@@ -38,6 +46,14 @@ export interface HostOptions {
   routePrefix?: string;
   /** How long stop() lets in-flight work finish. Default 5 s. */
   shutdownGraceMs?: number;
+  /**
+   * "local" (default): our own durable driver (durable/). "dotnet": Microsoft's Durable
+   * Functions extension in a .NET host on the same storage (dev/durable-engine), which calls
+   * back into this host for every orchestrator and activity; needs the blob and queue services.
+   */
+  durableEngine?: "local" | "dotnet";
+  /** The repository root (where dist/durable-engine is), for durableEngine "dotnet". */
+  repoRoot?: string;
 }
 
 export interface FunctionSummary {
@@ -169,21 +185,40 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const routePrefix = options.routePrefix ?? routePrefixFromHostJson(options.appEntry) ?? "api";
   const routes = buildRoutes(core, routePrefix);
+  const dotnet = options.durableEngine === "dotnet";
   const store = await DurableStore.open(options.storageConnectionString, options.taskHub);
+  if (dotnet && (options.clock ?? "real") !== "real")
+    throw new Error("the dotnet durable engine keeps real time: DEV_HOST_CLOCK must be real");
   const clock = await HostClock.create(options.clock ?? "real", {
     readOffset: () => store.readClockOffset(),
     writeOffset: (ms) => store.writeClockOffset(ms),
   });
   const invoker = new Invoker(core);
-  const engine = new DurableEngine({ store, clock, core, invoker, log });
+  const engine = dotnet ? undefined : new DurableEngine({ store, clock, core, invoker, log });
 
-  // Requests wait until the listener knows its port (the client binding carries it).
+  // Requests wait until the listener knows its port (the client binding carries it); with
+  // the dotnet engine, its calls into the worker endpoints wait only for the appStart hooks.
   let front: HttpFront | undefined;
   let ready: () => void = () => undefined;
   const isReady = new Promise<void>((resolve) => {
     ready = resolve;
   });
+  let workerReady: () => void = () => undefined;
+  const isWorkerReady = new Promise<void>((resolve) => {
+    workerReady = resolve;
+  });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (dotnet && req.url?.startsWith(`${WORKER_PATH}/`)) {
+      void isWorkerReady
+        .then(() =>
+          handleWorkerRequest(req, res, new URL(req.url ?? "/", "http://localhost"), core, invoker, log),
+        )
+        .catch((err: unknown) => {
+          log.error(`worker request ${req.url} failed: ${String(err)}`);
+          if (!res.headersSent) sendProblem(res, 500, "internal_error", "Internal server error");
+        });
+      return;
+    }
     void isReady.then(() => front?.listener(req, res));
   });
   const hostname = options.hostname ?? "127.0.0.1";
@@ -200,8 +235,34 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const loopback = wildcard || hostname === "localhost" || hostname.startsWith("127.");
   const rpcOrigin = `http://${loopback ? "127.0.0.1" : originHost(hostname)}:${port}`;
   const publicOrigin = `http://${originHost(wildcard ? "localhost" : hostname)}:${port}`;
-  const clientData = clientBindingData(options.taskHub, publicOrigin, rpcOrigin);
-  const rpc = new DurableRpc(engine, options.taskHub);
+
+  await core.runHooks("appStart", {
+    hookData: {},
+    appHookData: core.appHookData,
+    functionAppDirectory: path.dirname(options.appEntry),
+  });
+  workerReady();
+  const dotnetEngine = dotnet
+    ? await startDotnetEngine({
+        assembly: engineAssembly(options.repoRoot ?? path.resolve(__dirname, "..", "..", "..")),
+        storageConnectionString: options.storageConnectionString,
+        taskHub: options.taskHub,
+        origin: rpcOrigin,
+        functions: core
+          .list()
+          .filter((fn) => ["orchestrationtrigger", "activitytrigger"].includes(fn.trigger.type.toLowerCase()))
+          .map((fn) => ({
+            name: fn.name,
+            kind:
+              fn.trigger.type.toLowerCase() === "orchestrationtrigger"
+                ? ("orchestration" as const)
+                : ("activity" as const),
+          })),
+        log,
+      })
+    : undefined;
+  const clientData = dotnetEngine?.clientData ?? clientBindingData(options.taskHub, publicOrigin, rpcOrigin);
+  const rpc = engine ? new DurableRpc(engine, options.taskHub) : undefined;
   const timers = new TimerTriggers({ core, invoker, clock, clientData, log });
   front = new HttpFront({
     timers,
@@ -209,22 +270,23 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     invoker,
     library,
     routes,
-    rpc: { path: RPC_PATH, handle: (req, res, u) => rpc.handle(req, res, u) },
+    rpc: {
+      path: RPC_PATH,
+      handle: (req, res, u) =>
+        rpc ? rpc.handle(req, res, u) : forwardToExtension(req, res, u, clientData.rpcBaseUrl, RPC_PATH),
+    },
     clientData,
     clock,
     log,
   });
 
-  await core.runHooks("appStart", {
-    hookData: {},
-    appHookData: core.appHookData,
-    functionAppDirectory: path.dirname(options.appEntry),
-  });
-  await engine.start();
+  await engine?.start();
   timers.start();
   for (const line of describeFunctions(core, routes, url)) write(line);
   log.info(`app ${options.appEntry}`);
-  log.info(`task hub ${options.taskHub}, clock ${clock.mode}, durable API ${clientData.rpcBaseUrl}`);
+  log.info(
+    `task hub ${options.taskHub}, clock ${clock.mode}, durable engine ${dotnet ? "Microsoft Durable Functions extension (dotnet)" : "local"}, durable API ${clientData.rpcBaseUrl}`,
+  );
   ready();
 
   let stopping: Promise<void> | undefined;
@@ -237,7 +299,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await timers.stop();
-        await engine.stop(options.shutdownGraceMs ?? 5_000);
+        await engine?.stop(options.shutdownGraceMs ?? 5_000);
+        await dotnetEngine?.stop();
         try {
           await core.runHooks("appTerminate", { hookData: {}, appHookData: core.appHookData });
         } catch (err) {

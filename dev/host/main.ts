@@ -9,6 +9,7 @@
  *   DEV_HOST_CLOCK        real (default) | controllable
  *   DEV_HOST_APP_ENTRY    default <repo>/dist/src/index.js
  *   DEV_HOST_ROUTE_PREFIX default: extensions.http.routePrefix of the app's host.json, else "api"
+ *   DEV_HOST_DURABLE_ENGINE local (default) | dotnet (Microsoft's extension, dev/durable-engine)
  *
  * Prints "local host listening on http://HOST:PORT" once it serves. SIGTERM/SIGINT stop it
  * gracefully (in-flight work gets a few seconds) and exit 0; a second signal exits at once.
@@ -31,7 +32,11 @@ function readConfig() {
   const clock = env.DEV_HOST_CLOCK ?? "real";
   if (clock !== "real" && clock !== "controllable")
     fail(`DEV_HOST_CLOCK must be "real" or "controllable", got "${clock}"`);
+  const durableEngine = env.DEV_HOST_DURABLE_ENGINE ?? "local";
+  if (durableEngine !== "local" && durableEngine !== "dotnet")
+    fail(`DEV_HOST_DURABLE_ENGINE must be "local" or "dotnet", got "${durableEngine}"`);
   return {
+    durableEngine,
     storageConnectionString: storage,
     port,
     hostname: env.FUNCTIONS_HOST ?? "127.0.0.1",

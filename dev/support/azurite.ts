@@ -1,5 +1,6 @@
 /**
- * Starts Azurite's Table service as a child process (the real storage emulator, over HTTP).
+ * Starts Azurite's Table service (or, with `services: "all"`, blobs, queues and tables: what
+ * the Durable extension's Azure Storage backend needs) as a child process (the real storage emulator, over HTTP).
  * Used by `npm start` (persistent, under a git-ignored folder) and by the test setup
  * (in memory, on a free port). Killing the returned handle stops the server: we start the
  * binary directly, not through npx, so the pid we hold is the server's.
@@ -24,6 +25,8 @@ export interface AzuriteOptions {
   port?: number;
   /** Folder for persistent data; omitted: in memory. */
   location?: string;
+  /** "table" (default) or "all": blob, queue and table services (dev/durable-engine). */
+  services?: "table" | "all";
 }
 
 const ACCOUNT = "devstoreaccount1";
@@ -46,23 +49,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function findBinary(): string {
-  // node_modules/.bin/azurite-table, resolved from the package so it works from dist/ too.
+/** All three services: the connection string the Durable extension's storage provider takes. */
+export function storageConnectionString(ports: { blob: number; queue: number; table: number }): string {
+  const at = (port: number) => `http://127.0.0.1:${port}/${ACCOUNT}`;
+  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=${at(ports.blob)};QueueEndpoint=${at(ports.queue)};TableEndpoint=${at(ports.table)};`;
+}
+
+function findBinary(all: boolean): string {
+  // node_modules/.bin/azurite(-table), resolved from the package so it works from dist/ too.
   const pkg = require.resolve("azurite/package.json");
-  return path.join(path.dirname(pkg), "dist", "src", "table", "main.js");
+  return all
+    ? path.join(path.dirname(pkg), "dist", "src", "azurite.js")
+    : path.join(path.dirname(pkg), "dist", "src", "table", "main.js");
 }
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteHandle> {
+  const all = options.services === "all";
   const port = options.port || (await freePort());
-  const args = [
-    findBinary(),
-    "--tableHost",
-    "127.0.0.1",
-    "--tablePort",
-    String(port),
-    "--skipApiVersionCheck",
-    "--silent",
-  ];
+  const args = [findBinary(all), "--tableHost", "127.0.0.1", "--tablePort", String(port)];
+  let connectionString = tableConnectionString(port);
+  if (all) {
+    const blob = await freePort();
+    const queue = await freePort();
+    args.push("--blobHost", "127.0.0.1", "--blobPort", String(blob));
+    args.push("--queueHost", "127.0.0.1", "--queuePort", String(queue), "--loose");
+    connectionString = storageConnectionString({ blob, queue, table: port });
+  }
+  args.push("--skipApiVersionCheck", "--silent");
   if (options.location) args.push("--location", options.location);
   else args.push("--inMemoryPersistence");
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -76,7 +89,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   await waitForPort(port, child, () => output);
   return {
     port,
-    connectionString: tableConnectionString(port),
+    connectionString,
     stop: (signal = "SIGTERM") =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

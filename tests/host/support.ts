@@ -148,13 +148,21 @@ export interface Status {
   history?: Array<Record<string, unknown>>;
 }
 
-/** Status through the fixture's HTTP function, i.e. through the real durable client. */
+/**
+ * Status through the fixture's HTTP function, i.e. through the real durable client; the
+ * history from the durable API itself (`historyEvents`: the client does not read that key).
+ */
 export async function status(host: HostProcess, id: string, history = false): Promise<Status> {
-  const res = await getJson(
-    `${host.url}/api/status/${encodeURIComponent(id)}${history ? "?history=true" : ""}`,
-  );
+  const res = await getJson(`${host.url}/api/status/${encodeURIComponent(id)}`);
   if (res.status !== 200) throw new Error(`status ${id}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Status;
+  const s = res.body as Status;
+  if (history) {
+    const raw = await getJson(
+      `${host.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}?showHistory=true&showHistoryOutput=true`,
+    );
+    s.history = (raw.body as { historyEvents?: Status["history"] }).historyEvents;
+  }
+  return s;
 }
 
 export function waitForStatus(

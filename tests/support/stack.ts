@@ -26,6 +26,15 @@ import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
 import type { StoredEvent } from "../../src/store/audit";
 import { checkResponse } from "./openapiConformance";
 
+/**
+ * The durable engine the stacks run on: "local" (the local host's own driver, default) or
+ * "dotnet" (Microsoft's Durable Functions extension, dev/durable-engine; `npm run
+ * test:durable-engine`). The dotnet engine keeps real time: its tests use short timeouts
+ * (DEV_WORKFLOW_MINUTE_SECONDS) where the local one advances the host clock.
+ */
+export const DURABLE_ENGINE: "local" | "dotnet" =
+  process.env.DEV_HOST_DURABLE_ENGINE === "dotnet" ? "dotnet" : "local";
+
 export interface TestStackOptions {
   storage: string;
   mode?: "evaluation" | "production";
@@ -202,11 +211,12 @@ export class TestStack {
     this.host = spawnHost({
       port: this.port,
       taskHub: this.taskHub,
-      clock: "controllable",
+      clock: DURABLE_ENGINE === "dotnet" ? "real" : "controllable",
       settings: this.settings,
       ...(this.appEntry ? { appEntry: this.appEntry } : {}),
     });
-    await this.host.waitHealthy();
+    // The dotnet engine starts a .NET host and its task hub first.
+    await this.host.waitHealthy(DURABLE_ENGINE === "dotnet" ? 120_000 : 30_000);
   }
 
   /** Kills the host (SIGKILL: nothing is flushed) and starts a new one on the same state. */

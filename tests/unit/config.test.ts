@@ -105,6 +105,22 @@ describe("loadConfig", () => {
     );
   });
 
+  it("shortens the workflow's minutes only for local runs (dev-static credential)", () => {
+    expect(loadConfig(validEnv({})).workflowMinuteSeconds).toBe(60);
+    expect(loadConfig(validEnv({ DEV_WORKFLOW_MINUTE_SECONDS: "2" })).workflowMinuteSeconds).toBe(2);
+    const production = configError(
+      validEnv({
+        DEV_WORKFLOW_MINUTE_SECONDS: "2",
+        AZURE_CREDENTIAL: "default",
+        DEV_ACCESS_TOKEN: undefined,
+      }),
+    );
+    expect(production.message).toContain("DEV_WORKFLOW_MINUTE_SECONDS");
+    expect(configError(validEnv({ DEV_WORKFLOW_MINUTE_SECONDS: "0" })).message).toContain(
+      "DEV_WORKFLOW_MINUTE_SECONDS",
+    );
+  });
+
   it("uses the production defaults when optional settings are absent", () => {
     const config = loadConfig(
       validEnv({

@@ -75,7 +75,11 @@ export interface OrchestrationStatus {
   output: unknown;
   createdTime: string;
   lastUpdatedTime: string;
-  history?: Array<Record<string, unknown>>;
+  /**
+   * `historyEvents`, as the extension's status API names it (the durable-functions client
+   * reads `history`, so an app sees no history on either engine: nothing may rely on it).
+   */
+  historyEvents?: Array<Record<string, unknown>>;
 }
 
 interface Worker {
@@ -239,7 +243,7 @@ export class DurableEngine {
       const snapshot = await this.#store.loadInstance(instanceId);
       if (!snapshot) return undefined;
       const status = this.#toStatus(snapshot.record, options);
-      status.history = this.#describeHistory(snapshot.history, options.showHistoryOutput === true);
+      status.historyEvents = this.#describeHistory(snapshot.history, options.showHistoryOutput === true);
       return status;
     }
     const found = await this.#store.getInstance(instanceId);
@@ -432,6 +436,11 @@ export class DurableEngine {
       const events = [
         newEvents[0]!,
         event(HistoryEventType.ExecutionTerminated, nowIso, { Input: JSON.stringify(terminateReason) }),
+        // DTFx closes a terminated execution as it closes any other (seen on the extension).
+        event(HistoryEventType.ExecutionCompleted, nowIso, {
+          OrchestrationStatus: "Terminated",
+          Result: JSON.stringify(terminateReason),
+        }),
         event(HistoryEventType.OrchestratorCompleted, nowIso),
       ];
       await this.#store.commitEpisode({ record: next, etag, events, consumed, enqueue: [] });
@@ -796,9 +805,13 @@ export class DurableEngine {
     };
   }
 
-  /** History in the shape the extension's status API shows (no replay bookkeeping events). */
+  /**
+   * History in the shape the extension's status API shows: no replay bookkeeping events and
+   * no TaskScheduled (a completion names its activity and carries ScheduledTime instead).
+   */
   #describeHistory(history: HistoryEvent[], withOutput: boolean): Array<Record<string, unknown>> {
     const names = new Map<number, string>();
+    const scheduled = new Map<number, string>();
     const out: Array<Record<string, unknown>> = [];
     for (const e of history) {
       if (
@@ -816,16 +829,17 @@ export class DurableEngine {
           break;
         case HistoryEventType.TaskScheduled:
           names.set(e.EventId, e.Name ?? "");
-          item.EventId = e.EventId;
-          item.Name = e.Name;
-          break;
+          scheduled.set(e.EventId, e.Timestamp);
+          continue;
         case HistoryEventType.TaskCompleted:
           item.FunctionName = names.get(e.TaskScheduledId ?? -1);
+          item.ScheduledTime = scheduled.get(e.TaskScheduledId ?? -1);
           item.TaskScheduledId = e.TaskScheduledId;
           if (withOutput) item.Result = parseJson(e.Result ?? null);
           break;
         case HistoryEventType.TaskFailed:
           item.FunctionName = names.get(e.TaskScheduledId ?? -1);
+          item.ScheduledTime = scheduled.get(e.TaskScheduledId ?? -1);
           item.TaskScheduledId = e.TaskScheduledId;
           item.Reason = e.Reason;
           break;

@@ -10,7 +10,7 @@
  * it. So we simulate that: a tiny synchronous task system, driven by the history events in
  * order, that allocates numbers at the same points. Retries follow DTFx's RetryInterceptor:
  * attempt, failure, timer, next attempt, and one more timer after the last failure (the SDK
- * waits for it before it throws).
+ * waits for it before it throws), which fires at once (no backoff after the last attempt).
  */
 import {
   ActionType,
@@ -393,7 +393,10 @@ class Simulation {
         const delay = retryDelay(options, retryCount, firstAttemptAt, this.#now);
         // DTFx gives up without a timer once the retry timeout passed, but the SDK only
         // fails the task after a timer: fire one now and fail the remaining attempts unrun.
-        const timer = this.#createTimer(this.#now + (delay ?? 0));
+        // After the last attempt the extension's timer fires at once too (seen on it: FireAt =
+        // the episode's time), so the failure reaches the orchestrator without a backoff.
+        const last = retryCount + 1 >= options.maxNumberOfAttempts;
+        const timer = this.#createTimer(this.#now + (last ? 0 : (delay ?? 0)));
         timer.completion.whenDone(() => {
           retryCount++;
           if (retryCount >= options.maxNumberOfAttempts) {

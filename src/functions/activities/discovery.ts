@@ -114,7 +114,8 @@ export async function discoverAccount(
   return {
     eligible: true,
     mode: profile.mode,
-    idvTimeoutMinutes: profile.idvTimeoutMinutes,
-    presentationTimeoutMinutes: profile.presentationTimeoutMinutes,
+    // Fractional only in local runs with DEV_WORKFLOW_MINUTE_SECONDS (short real-time waits).
+    idvTimeoutMinutes: (profile.idvTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
+    presentationTimeoutMinutes: (profile.presentationTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
   };
 }
