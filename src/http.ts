@@ -5,6 +5,7 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { z } from "zod";
+import { readBoundedText } from "./boundedBody";
 import {
   InvalidRequestError,
   PayloadTooLargeError,
@@ -90,23 +91,9 @@ export async function respond(
 
 /** Reads the raw body once, refusing more than `limitBytes` (checked while streaming). */
 export async function readRawBody(request: HttpRequest, limitBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
-  if (!request.body) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limitBytes) {
-      await reader.cancel();
-      throw new PayloadTooLargeError(limitBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const text = await readBoundedText(request.body, request.headers.get("content-length"), limitBytes);
+  if (text === undefined) throw new PayloadTooLargeError(limitBytes);
+  return text;
 }
 
 export function parseJsonText(text: string): unknown {

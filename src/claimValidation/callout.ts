@@ -15,6 +15,7 @@
  *  - only the claims the contract names are sent (never the portrait, never anything else the
  *    credential happens to carry).
  */
+import { readBoundedText } from "../boundedBody";
 import { CALLOUT_SECRET_PREFIX, isCalloutSecretName, LOOPBACK_HOSTS } from "../recovery/policy";
 import type { SecretProvider } from "../secrets";
 
@@ -132,27 +133,8 @@ function verdictOf(body: unknown): { pass: true } | { pass: false; failedClaims:
 }
 
 /** The body as text, or undefined when it exceeds `limit` bytes (reading stops there). */
-async function readCapped(response: Response, limit: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > limit) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+function readCapped(response: Response, limit: number): Promise<string | undefined> {
+  return readBoundedText(response.body, response.headers.get("content-length"), limit);
 }
 
 /**

@@ -16,6 +16,7 @@
  * DidResolutionError with its own reason, never a TypeError or URIError.
  */
 import type { JWK } from "jose";
+import { readBoundedText } from "../boundedBody";
 
 export type DidResolutionReason =
   | "did_unsupported"
@@ -202,25 +203,14 @@ export async function fetchBounded(
     await response.body?.cancel();
     throw new Error(`GET ${url.origin}${url.pathname} answered ${response.status}`);
   }
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > options.maxResponseBytes) {
-    await response.body?.cancel();
-    throw new Error(`GET ${url.origin}${url.pathname}: ${declared} bytes exceeds the limit`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > options.maxResponseBytes) {
-      await reader.cancel();
-      throw new Error(`GET ${url.origin}${url.pathname}: response exceeds ${options.maxResponseBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const text = await readBoundedText(
+    response.body,
+    response.headers.get("content-length"),
+    options.maxResponseBytes,
+  );
+  if (text === undefined)
+    throw new Error(`GET ${url.origin}${url.pathname}: response exceeds ${options.maxResponseBytes} bytes`);
+  return text;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
