@@ -18,6 +18,8 @@ const INSIDER = { id: "00000000-0000-4000-8000-00000000a002", upn: "michael.smit
 const LONE = { id: "00000000-0000-4000-8000-00000000a003", upn: "zoe.lefevre@contoso.example" };
 const LATE_VICTIM = { id: "00000000-0000-4000-8000-00000000a004", upn: "jane.doe@contoso.example" };
 const MARY = { id: "00000000-0000-4000-8000-00000000a006", upn: "mary.ann@contoso.example" };
+const THROTTLED = { id: "00000000-0000-4000-8000-00000000a007", upn: "elodie.marchand@contoso.example" };
+const UNREADABLE = { id: "00000000-0000-4000-8000-00000000a008", upn: "ingrid.berg@contoso.example" };
 const LATE_INSIDER = { id: "00000000-0000-4000-8000-00000000a005", upn: "mary.doe@contoso.example" };
 
 function tenant(late = false): TenantSeed {
@@ -41,6 +43,8 @@ function tenant(late = false): TenantSeed {
       person(LONE, "Zoë", "Lefèvre"),
       person(LATE_VICTIM, "Jane", "Doe"),
       person(MARY, "Mary Ann", "Smithson"),
+      person(THROTTLED, "Élodie", "Marchand"),
+      person(UNREADABLE, "Ingrid", "Bergström"),
       ...(late ? [person(LATE_INSIDER, "Jane Mary", "DOE")] : []),
     ],
   };
@@ -119,6 +123,49 @@ describe("the match is unique in the tenant (relaxed profile)", () => {
     const { done, detail } = await recover(LONE.upn, { firstName: "ZOE", lastName: "LEFEVRE" });
     expect(done.status).toBe("recovered");
     expect(detail.uniqueness).toBeUndefined();
+  });
+
+  it("a candidate search Graph throttles (429 with Retry-After) is resent, and the unique match recovers", async () => {
+    const graph = stack().sims.graph;
+    const searches = () =>
+      graph.requests.filter((r) => r.inBatch && r.path === "/users" && r.query.$search !== undefined);
+    const { done, detail } = await recover(
+      THROTTLED.upn,
+      { firstName: "ELODIE", lastName: "MARCHAND" },
+      () => {
+        graph.clearRequests();
+        graph.throttle({ path: /^\/users$/, times: 1, retryAfterSeconds: 1 });
+      },
+    );
+    expect(done.status).toBe("recovered");
+    expect(detail.uniqueness).toBeUndefined();
+    expect(searches().map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  it("a candidate search Graph keeps refusing never lets the match pass: failed, no directory write", async () => {
+    const graph = stack().sims.graph;
+    const started = await stack().startRecovery({ username: UNREADABLE.upn });
+    const verifying = await stack().waitForStatus(started.body, ["verifying_identity"], 30_000);
+    graph.failNext({ path: /^\/users$/, times: 1_000, status: 503, code: "serviceNotAvailable" });
+    await stack().completeIdv(verifying.next!, "approved", { firstName: "Ingrid", lastName: "Bergström" });
+    const awaiting = await stack().waitForStatus(started.body, ["awaiting_presentation"]);
+    await stack().sims.verifiedId.present(stack().presentationRequestId(awaiting.next!));
+    // The durable retry policy waits between attempts: move the clock past each wait.
+    const deadline = Date.now() + 30_000;
+    let state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
+    while (!["failed", "recovered"].includes(state.body.status) && Date.now() < deadline) {
+      await stack().advanceClock(10_000);
+      await new Promise((r) => setTimeout(r, 100));
+      state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
+    }
+    try {
+      // The match runs in the validation step, whose unexpected failures end `internal_error`.
+      expect(state.body).toMatchObject({ status: "failed", failure: { code: "internal_error" } });
+      expect(graph.temporaryAccessPasses(UNREADABLE.upn)).toEqual([]);
+      expect(graph.revocations(UNREADABLE.upn)).toMatchObject({ count: 0 });
+    } finally {
+      graph.reset(tenant()); // the fault off, the tenant as seeded
+    }
   });
 
   it("a credential name with an invisible character is refused: credential_invalid, reason name_characters, no directory write", async () => {
