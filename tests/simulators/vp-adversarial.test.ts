@@ -6,34 +6,25 @@
  * document, a status list, the DID itself — and must be refused with its own stable reason; the
  * honest rows pass. The did:web table at the end is refused before any network access.
  */
-import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { close, listen, sendJson } from "../../dev/simulators/http";
 import { DidResolver, didWebUrl, parseDidWeb } from "../../src/verified-id/didWeb";
 import { type VpExpectations, validatePresentation } from "../../src/verified-id/vpValidation";
+import { b64url as b64, signCompactJws as jws } from "../support/jws";
 
 type Alg = "ES256" | "EdDSA" | "ES256K";
 const NOW = new Date("2026-06-01T12:00:00.000Z");
 const T = Math.floor(NOW.getTime() / 1000);
 const VERIFIER = "did:web:recovery.contoso.example";
 const NONCE = "nonce-of-this-request";
-const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 
 function keyPair(alg: Alg) {
   return alg === "EdDSA"
     ? generateKeyPairSync("ed25519")
     : generateKeyPairSync("ec", { namedCurve: alg === "ES256" ? "P-256" : "secp256k1" });
-}
-
-function jws(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
-  const input = `${b64(header)}.${b64(payload)}`;
-  const sig =
-    key.asymmetricKeyType === "ed25519"
-      ? sign(null, Buffer.from(input), key)
-      : sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
-  return `${input}.${sig.toString("base64url")}`;
 }
 
 // --- the local did:web host ---

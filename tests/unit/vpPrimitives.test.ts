@@ -2,23 +2,13 @@
  * The building blocks of self-validation, without I/O: did:web URLs, the JWS header and
  * algorithm rules (keys from did:jwk, which resolves in place), and status-list bits.
  */
-import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { DidResolver, didWebUrl } from "../../src/verified-id/didWeb";
 import { verifyJwsByDid } from "../../src/verified-id/jws";
 import { bitAt, decodeEncodedList, parseStatusEntry } from "../../src/verified-id/statusList";
-
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
-
-function signed(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
-  const input = `${b64(header)}.${b64(payload)}`;
-  const sig =
-    key.asymmetricKeyType === "ed25519"
-      ? sign(null, Buffer.from(input), key)
-      : sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
-  return `${input}.${sig.toString("base64url")}`;
-}
+import { b64url as b64, signCompactJws as signed } from "../support/jws";
 
 function didJwk(kind: "ed25519" | "secp256k1" | "P-256") {
   const pair =
