@@ -398,9 +398,11 @@ function initials(): Map<string, string[]> {
   };
   for (let cp = 0; cp <= 0x3ffff; cp++) {
     // Surrogates; and Han ideographs and Hangul syllables, each its own initial (see initialVariants).
+    // Past the BMP only the CJK Compatibility Ideographs Supplement (U+2F800–U+2FA1F) matters: NFC
+    // maps each to a unified ideograph, so a name Graph stores with one begins with another code point.
     if ((cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x3400 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7a3))
       continue;
-    if (cp >= 0x20000) break;
+    if (cp >= 0x20000 && (cp < 0x2f800 || cp > 0x2fa1f)) continue;
     const ch = String.fromCodePoint(cp);
     if (!/\p{L}/u.test(ch) || isCompatibilityCharacter(ch)) continue;
     const key = foldedInitial(ch);

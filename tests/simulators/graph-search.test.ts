@@ -94,6 +94,10 @@ const PEOPLE: UserSeed[] = [
   // Stored decomposed: Graph's startswith sees И, not Й (a Cyrillic mark is never folded away).
   person("cyrillic-nfd", "И\u0306ован", "И\u0306ованович"),
   person("cyrillic", "Йован", "Йованович"),
+  // Stored with CJK compatibility ideographs, which NFC maps to the unified ones: 丽 (U+4E3D)
+  // from U+2F800 (a supplementary-plane one) and 豈 (U+8C48) from U+F900.
+  person("han", "\u4E3D", "\u8C48\u4E00"),
+  person("han-compat", "\u{2F800}", "\uF900\u4E00"),
 ];
 
 beforeAll(async () => {
@@ -121,6 +125,8 @@ describe("the name candidate query over HTTP", () => {
     { firstName: "ISIK", lastName: "YILMAZ" },
     { firstName: "ΓΙΩΡΓΟΣ", lastName: "ΠΑΠΑΔΟΠΟΥΛΟΣ" },
     { firstName: "ЙОВАН", lastName: "ЙОВАНОВИЧ" },
+    { firstName: "\u4E3D", lastName: "\u8C48\u4E00" },
+    { firstName: "\u{2F800}", lastName: "\u8C48\u4E00" },
   ];
   for (const names of credentials) {
     it(`finds every account "${names.firstName} ${names.lastName}" matches in either mode, in the match read's one round trip`, async () => {
