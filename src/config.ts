@@ -17,11 +17,11 @@ import { linkedDomainOrigin } from "./recovery/credential";
 import { ConfigurationError } from "./recovery/errors";
 import {
   calloutOverHttp,
-  describeIssue,
   type PolicyDocument,
   policyDocumentSchema,
   unknownProviders,
 } from "./recovery/policy";
+import { describeIssue } from "./zodText";
 
 export interface SettingDoc {
   name: string;
