@@ -11,7 +11,7 @@ import type { z } from "zod";
 import type { ProviderConfig } from "./idv/providerConfig";
 import { ConfigurationError } from "./recovery/errors";
 import { calloutOverHttp, type PolicyDocument, unknownProviders } from "./recovery/policy";
-import { policyDocumentJson, type Settings, settingsSchema } from "./settings";
+import { policyDocumentJson, type SettingName, type Settings, settingsSchema } from "./settings";
 import { issuePath } from "./zodText";
 
 export type { ProviderConfig } from "./idv/providerConfig";
@@ -75,10 +75,20 @@ function configurationError(error: z.ZodError, setting?: string): ConfigurationE
   return new ConfigurationError(name, where ? `${where}: ${problem}` : problem);
 }
 
+/** Settings read only under one choice of another: otherwise unread, so not checked either. */
+const READ_ONLY_WITH: Partial<Record<SettingName, readonly [SettingName, string]>> = {
+  DEV_ACCESS_TOKEN: ["AZURE_CREDENTIAL", "dev-static"],
+  KEY_VAULT_URL: ["SECRETS_PROVIDER", "keyvault"],
+};
+
 /** The environment through the settings schema: each setting trimmed, a blank one unset. */
 function parseSettings(env: Env): Settings {
+  const value = (name: string) => env[name]?.trim() || undefined;
   const present = Object.fromEntries(
-    Object.keys(settingsSchema.shape).map((name) => [name, env[name]?.trim() || undefined]),
+    Object.keys(settingsSchema.shape).map((name) => {
+      const [other, choice] = READ_ONLY_WITH[name as SettingName] ?? [];
+      return [name, other === undefined || value(other) === choice ? value(name) : undefined];
+    }),
   );
   const parsed = settingsSchema.safeParse(present);
   // An issue's path starts with the setting's name; what follows it is inside the value.
