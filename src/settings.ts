@@ -173,7 +173,7 @@ export const settingsSchema = z.object({
     matching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID", "GUID"),
     {
       description: "Entra tenant id; also the OrgId claim of hand-off tokens.",
-      sample: "00000000-0000-4000-8000-000000000001",
+      sample: "6419b49f-dbea-4de2-b118-b27943f6f106", // the demo tenant of dev/seed/demo-tenant.ts
       inAzure: "the deployment's tenant",
     },
   ),
