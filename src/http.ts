@@ -13,8 +13,8 @@ import {
   toRecoveryError,
   UnsupportedMediaTypeError,
 } from "./recovery/errors";
-import { describeIssue } from "./recovery/policy";
 import { clientAddressFrom } from "./recovery/rateLimit";
+import { describeIssue } from "./zodText";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 

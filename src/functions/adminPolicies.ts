@@ -22,7 +22,6 @@ import { clientAddress, json, readJson } from "../http";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../recovery/errors";
 import {
   calloutOverHttp,
-  describeIssue,
   globalExclusionsSchema,
   type PolicyProfile,
   policyProfileSchema,
@@ -31,6 +30,7 @@ import {
 } from "../recovery/policy";
 import { services } from "../services";
 import type { Versioned, WriteCondition, WriteOutcome } from "../store/policies";
+import { describeIssue } from "../zodText";
 
 /** Audit partition of policy changes (recoveries use their id; this cannot be one). */
 export const POLICY_AUDIT_PARTITION = "admin-policy";

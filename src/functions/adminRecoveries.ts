@@ -21,12 +21,12 @@ import {
 } from "../admin/schemas";
 import { json } from "../http";
 import { InvalidRequestError, NotFoundError } from "../recovery/errors";
-import { describeIssue } from "../recovery/policy";
 import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
 import type { AuditEvent } from "../store/audit";
 import type { RecoveryRecord } from "../store/recoveries";
 import { isConcurrencyConflict, statusOf } from "../store/tables";
+import { describeIssue } from "../zodText";
 
 export const JSON_LINES = "application/x-ndjson";
 const AUDIT_READS_IN_FLIGHT = 20;

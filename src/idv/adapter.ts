@@ -5,9 +5,9 @@
  * shape of ids we accept as storage keys.
  */
 import { timingSafeEqual } from "node:crypto";
-import type { ProviderConfig } from "../config";
 import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
 import { isStorageSafeId } from "../recovery/keys";
+import type { ProviderConfig } from "./providerConfig";
 
 export const IDV_DECISIONS = ["approved", "declined", "review", "resubmit", "expired", "error"] as const;
 export type IdvDecision = (typeof IDV_DECISIONS)[number];

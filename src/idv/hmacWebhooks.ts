@@ -13,7 +13,6 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { z } from "zod";
-import type { ProviderConfig } from "../config";
 import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
 import {
   constantTimeEqual,
@@ -26,6 +25,7 @@ import {
   requireStorageSafeId,
   type WebhookEnvelope,
 } from "./adapter";
+import type { ProviderConfig } from "./providerConfig";
 
 const headerName = z
   .string()

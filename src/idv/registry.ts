@@ -3,11 +3,12 @@
  * their published manifest URIs and assumed webhook defaults, and the generic Standard
  * Webhooks adapter for any provider an organisation brings.
  */
-import type { ProviderConfig } from "../config";
+
 import type { IdvAdapter } from "./adapter";
 import * as au10tix from "./au10tix";
 import { ProfileWebhooksAdapter, type WebhookProfile } from "./hmacWebhooks";
 import * as idemia from "./idemia";
+import type { ProviderConfig } from "./providerConfig";
 import { StandardWebhooksAdapter } from "./standardWebhooks";
 import * as truecredential from "./truecredential";
 

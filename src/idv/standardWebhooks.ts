@@ -7,7 +7,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { InvalidRequestError, UnauthorizedError } from "../recovery/errors";
-import { describeIssue } from "../recovery/policy";
+import { describeIssue } from "../zodText";
 import {
   constantTimeEqual,
   HandoffAdapter,

@@ -196,13 +196,3 @@ export function routeProvider(profile: PolicyProfile, country: string | undefine
   const byCountry = country ? profile.providers.byCountry[country.toUpperCase()] : undefined;
   return byCountry ?? profile.providers.default;
 }
-
-/** Human-readable path of the first schema problem, e.g. `profiles[0].faceCheckThreshold`. */
-export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return "invalid";
-  const path = issue.path
-    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join("");
-  return `${path || "(root)"}: ${issue.message}`;
-}

@@ -13,7 +13,6 @@ import type { TableClient } from "@azure/data-tables";
 import type { z } from "zod";
 import { ConfigurationError } from "../recovery/errors";
 import {
-  describeIssue,
   type GlobalExclusions,
   globalExclusionsSchema,
   type PolicyDocument,
@@ -21,6 +20,7 @@ import {
   policyDocumentSchema,
   policyProfileSchema,
 } from "../recovery/policy";
+import { describeIssue } from "../zodText";
 import { getOptional, isConcurrencyConflict, isNotFound, type TableStore } from "./tables";
 
 const PROFILE_PARTITION = "profile";

@@ -350,6 +350,92 @@ describe("loadConfig", () => {
   });
 });
 
+describe("loadConfig: defaults, bounds and spellings (as before the settings schema)", () => {
+  // [setting, default, min, max, read from the configuration]
+  const integers: [string, number, number, number, (c: ReturnType<typeof loadConfig>) => number][] = [
+    ["GRAPH_TIMEOUT_SECONDS", 30, 1, 120, (c) => c.graphTimeoutSeconds],
+    ["DEV_WORKFLOW_MINUTE_SECONDS", 60, 1, 60, (c) => c.workflowMinuteSeconds],
+    ["POLICY_CACHE_SECONDS", 30, 0, 300, (c) => c.policyCacheSeconds],
+    ["DIAGNOSTICS_MAX_USERS", 50_000, 100, 1_000_000, (c) => c.diagnosticsMaxUsers],
+    ["RATE_LIMIT_PER_ADDRESS", 10, 0, 100_000, (c) => c.rateLimits.perAddress],
+    ["RATE_LIMIT_PER_USERNAME", 60, 0, 100_000, (c) => c.rateLimits.perUsername],
+    ["RATE_LIMIT_PER_USERNAME_AND_ADDRESS", 5, 0, 100_000, (c) => c.rateLimits.perUsernameAndAddress],
+    ["RATE_LIMIT_WINDOW_SECONDS", 900, 60, 86_400, (c) => c.rateLimits.windowSeconds],
+    ["TRUSTED_PROXY_HOPS", 1, 0, 10, (c) => c.trustedProxyHops],
+    ["NOT_ELIGIBLE_MIN_DELAY_MS", 4000, 0, 30_000, (c) => c.notEligibleMinDelayMs],
+    ["HANDOFF_TOKEN_LIFETIME_MINUTES", 15, 1, 60, (c) => c.handoffTokenLifetimeMinutes],
+    ["WEBHOOK_INBOX_RETENTION_DAYS", 7, 1, 365, (c) => c.webhookInboxRetentionDays],
+    ["IDV_INBOX_SWEEP_MIN_AGE_SECONDS", 30, 0, 3600, (c) => c.idvInboxSweepMinAgeSeconds],
+  ];
+
+  it.each(integers)(
+    "%s defaults to %d and accepts exactly the integers %d to %d",
+    (name, fallback, min, max, get) => {
+      expect(get(loadConfig(validEnv({ [name]: undefined })))).toBe(fallback);
+      expect(get(loadConfig(validEnv({ [name]: " " })))).toBe(fallback);
+      expect(get(loadConfig(validEnv({ [name]: String(min) })))).toBe(min);
+      expect(get(loadConfig(validEnv({ [name]: ` ${max} ` })))).toBe(max);
+      for (const bad of [String(min - 1), String(max + 1), `${min}.5`, "ten", "NaN"]) {
+        expect(configError(validEnv({ [name]: bad })).message, bad).toBe(
+          `Invalid setting ${name}: an integer from ${min} to ${max}`,
+        );
+      }
+    },
+  );
+
+  it("reads an integer setting as JavaScript's Number reads it", () => {
+    expect(loadConfig(validEnv({ GRAPH_TIMEOUT_SECONDS: "1e1" })).graphTimeoutSeconds).toBe(10);
+    expect(loadConfig(validEnv({ GRAPH_TIMEOUT_SECONDS: "0x10" })).graphTimeoutSeconds).toBe(16);
+    expect(loadConfig(validEnv({ GRAPH_TIMEOUT_SECONDS: "20.0" })).graphTimeoutSeconds).toBe(20);
+  });
+
+  it.each(["GRAPH_BATCHING", "NOTIFY_MANAGER", "DID_WEB_HTTP_LOOPBACK"])(
+    "%s is exactly `true` or `false`",
+    (name) => {
+      for (const bad of ["TRUE", "False", "1", "yes"]) {
+        expect(configError(validEnv({ [name]: bad })).message, bad).toBe(
+          `Invalid setting ${name}: must be \`true\` or \`false\``,
+        );
+      }
+      expect(loadConfig(validEnv({ GRAPH_BATCHING: "false" })).graphBatching).toBe(false);
+    },
+  );
+
+  it("keeps the text defaults and trims values", () => {
+    const config = loadConfig(
+      validEnv({ VERIFIED_ID_CLIENT_NAME: "  Contoso  ", GRAPH_BASE_URL: "http://127.0.0.1:7081///" }),
+    );
+    expect(config.verifiedId.clientName).toBe("Contoso");
+    expect(config.graphBaseUrl).toBe("http://127.0.0.1:7081");
+    expect(loadConfig(validEnv()).adminApi).toEqual({
+      audiences: [],
+      authorityHost: "https://login.microsoftonline.com",
+    });
+    expect(loadConfig(validEnv({ FRONTEND_RETURN_URL: "https://app.example/back/" })).frontendReturnUrl).toBe(
+      "https://app.example/back",
+    );
+  });
+
+  it("names a mail setting that is not a mail address", () => {
+    for (const name of ["NOTIFY_SENDER_MAILBOX", "NOTIFY_ADMIN_ADDRESS"]) {
+      expect(configError(validEnv({ [name]: "identity admins@contoso.example" })).message).toBe(
+        `Invalid setting ${name}: must be a mail address`,
+      );
+    }
+  });
+
+  it("reads KEY_VAULT_URL and DEV_ACCESS_TOKEN only under the choice that uses them", () => {
+    // Unused, a malformed value is not read, so it stops nothing (as before the schema).
+    expect(loadConfig(validEnv({ KEY_VAULT_URL: "kv-recovery" })).secrets).toEqual({ kind: "env" });
+    expect(
+      configError(validEnv({ SECRETS_PROVIDER: "keyvault", KEY_VAULT_URL: "kv-recovery" })).message,
+    ).toBe("Invalid setting KEY_VAULT_URL: is not a URL: kv-recovery");
+    expect(
+      loadConfig(validEnv({ AZURE_CREDENTIAL: "default", DEV_ACCESS_TOKEN: "left-over" })).credential,
+    ).toEqual({ kind: "default" });
+  });
+});
+
 describe("SETTINGS", () => {
   it("documents every setting once, each with a description", () => {
     const names = SETTINGS.map((s) => s.name);

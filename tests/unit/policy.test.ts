@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
-  describeIssue,
   type PolicyDocument,
   type PolicyProfile,
   policyDocumentSchema,
@@ -9,6 +8,7 @@ import {
   routeProvider,
   selectProfile,
 } from "../../src/recovery/policy";
+import { describeIssue } from "../../src/zodText";
 
 type PolicyInput = z.input<typeof policyDocumentSchema>;
 type ProfileInput = PolicyInput["profiles"][number];
