@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
 import { type GraphSimulator, startGraphSimulator } from "../../dev/simulators/graph";
 import { type AuthenticationMethod, DirectoryGateway, METHOD_COLLECTIONS } from "../../src/directory/graph";
+import { GraphRequestError } from "../../src/directory/graphError";
 import { methodsLeftByReset, orderForDeletion } from "../../src/recovery/methodOrder";
 
 const TOKEN = "gateway-test-token";
@@ -229,5 +230,56 @@ describe("a Graph call that hangs or loses its connection", () => {
       transient: true,
     });
     expect(sim.revocations(adele.id).count).toBe(1); // the write happened; its answer was lost
+  });
+});
+
+describe("a Graph refusal", () => {
+  it("of a batch item is a GraphRequestError with Graph's status and code, not transient", async () => {
+    sim.reset(demoTenant());
+    sim.failNext({
+      method: "GET",
+      path: "/authenticationMethodConfigurations/TemporaryAccessPass",
+      times: 1,
+      status: 403,
+      code: "Authorization_RequestDenied",
+    });
+    const err = await gateway.findAccount(adele.userPrincipalName).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphRequestError);
+    expect(err).toMatchObject({
+      code: "directory_error",
+      status: 502,
+      transient: false,
+      graphStatus: 403,
+      graphCode: "Authorization_RequestDenied",
+      message: "Graph TAP policy read failed (403 Authorization_RequestDenied)",
+    });
+  });
+
+  it("of an item still throttled after the last resend is transient and carries Graph's Retry-After", async () => {
+    sim.reset(demoTenant());
+    sim.throttle({ method: "GET", path: `/users/${adele.id}`, times: 10, retryAfterSeconds: 0 });
+    const err = await gateway
+      .readForMatch(adele.id, { attributes: [], contacts: false, manager: false })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphRequestError);
+    expect(err).toMatchObject({ status: 503, transient: true, graphStatus: 429, retryAfterSeconds: 0 });
+  });
+
+  it("of a request sent alone is a GraphRequestError too", async () => {
+    sim.reset(demoTenant());
+    sim.failNext({ method: "GET", path: `/users/${adele.id}`, times: 1, status: 403, code: "accessDenied" });
+    const err = await gateway.getMailContacts(adele.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphRequestError);
+    expect(err).toMatchObject({ transient: false, graphStatus: 403, graphCode: "accessDenied" });
+  });
+});
+
+describe("a username in the account lookup's $filter", () => {
+  it("is one OData string literal: a quote in it cannot add a clause", async () => {
+    sim.reset(demoTenant());
+    const forged = `nobody@contoso.example' or userPrincipalName eq '${adele.userPrincipalName}`;
+    const { account } = await gateway.findAccount(forged);
+    expect(account).toBeUndefined();
+    expect((await gateway.findAccount(adele.userPrincipalName)).account?.id).toBe(adele.id);
   });
 });
