@@ -83,6 +83,7 @@ const USER_ROW_SELECT = "id,userPrincipalName,accountEnabled,givenName,surname";
 const PAGE_SIZE = 999;
 /** Values per `id in (…)` filter: Graph refuses long `in`/`or` lists; 15 is the limit commonly reported. */
 const IDS_PER_FILTER = 15;
+
 function toRow(user: Partial<DirectoryUserRow> & { id: string }): DirectoryUserRow {
   return {
     id: user.id,
@@ -283,7 +284,7 @@ export class DiagnosticsReads {
     for (const [i, chunk] of inChunks(userIds, IDS_PER_FILTER).entries()) {
       const ids = chunk.map(odataString);
       urls.set(
-        `s${i * IDS_PER_FILTER}`,
+        `s${i}`,
         `/users?$filter=${encodeURIComponent(`id in (${ids.join(",")})`)}&$select=id,signInActivity&$top=${IDS_PER_FILTER}`,
       );
     }
