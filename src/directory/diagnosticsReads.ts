@@ -8,15 +8,17 @@
  */
 import { DependencyError } from "../recovery/errors";
 import { candidateSearches } from "../recovery/names";
+import { checkMemberGroupsItems, type DirectoryGateway, TAP_POLICY_PATH, type TapPolicy } from "./graph";
 import {
   type BatchItem,
   type BatchResult,
-  batchErrorCode,
-  type DirectoryGateway,
+  batchItemError,
   type GraphCost,
+  inChunks,
   MAX_BATCH_ITEMS,
-  type TapPolicy,
-} from "./graph";
+} from "./graphBatch";
+import { searchItem } from "./nameCandidates";
+import { odataString } from "./odata";
 
 /** What the diagnostics read of a user. `lastSuccessfulSignInDateTime` only from `signInActivity`. */
 export interface DirectoryUserRow {
@@ -81,12 +83,6 @@ const USER_ROW_SELECT = "id,userPrincipalName,accountEnabled,givenName,surname";
 const PAGE_SIZE = 999;
 /** Values per `id in (…)` filter: Graph refuses long `in`/`or` lists; 15 is the limit commonly reported. */
 const IDS_PER_FILTER = 15;
-const TAP_POLICY_PATH =
-  "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass";
-
-function escapeOData(value: string): string {
-  return value.replace(/'/g, "''");
-}
 
 function toRow(user: Partial<DirectoryUserRow> & { id: string }): DirectoryUserRow {
   return {
@@ -163,7 +159,7 @@ export class DiagnosticsReads {
       roleDefinitionIds.map((role, i) => [
         `r${i}`,
         `/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(
-          `roleDefinitionId eq '${escapeOData(role)}'`,
+          `roleDefinitionId eq ${odataString(role)}`,
         )}&$expand=principal`,
       ]),
     );
@@ -260,12 +256,7 @@ export class DiagnosticsReads {
         continue;
       }
       query.searches.forEach((search, j) => {
-        items.push({
-          id: `n${i}_${j}`,
-          method: "GET",
-          url: `/users?$search=${encodeURIComponent(search)}&$select=${USER_ROW_SELECT}&$top=999&$count=true`,
-          headers: { ConsistencyLevel: "eventual" },
-        });
+        items.push(searchItem(`n${i}_${j}`, search, USER_ROW_SELECT));
       });
     }
     const results = await this.gateway.batch("namesake lookup", items, this.cost);
@@ -290,8 +281,8 @@ export class DiagnosticsReads {
    */
   async lastSuccessfulSignIns(userIds: readonly string[]): Promise<Map<string, string | null>> {
     const urls = new Map<string, string>();
-    for (let i = 0; i < userIds.length; i += IDS_PER_FILTER) {
-      const ids = userIds.slice(i, i + IDS_PER_FILTER).map((id) => `'${escapeOData(id)}'`);
+    for (const [i, chunk] of inChunks(userIds, IDS_PER_FILTER).entries()) {
+      const ids = chunk.map(odataString);
       urls.set(
         `s${i}`,
         `/users?$filter=${encodeURIComponent(`id in (${ids.join(",")})`)}&$select=id,signInActivity&$top=${IDS_PER_FILTER}`,
@@ -322,15 +313,9 @@ export class DiagnosticsReads {
     const items: BatchItem[] = [];
     const owner = new Map<string, string>();
     for (const [u, userId] of userIds.entries()) {
-      for (let g = 0; g < groupIds.length; g += 20) {
-        const id = `m${u}_${g}`;
-        owner.set(id, userId);
-        items.push({
-          id,
-          method: "POST",
-          url: `/users/${encodeURIComponent(userId)}/checkMemberGroups`,
-          body: { groupIds: groupIds.slice(g, g + 20) },
-        });
+      for (const item of checkMemberGroupsItems(userId, groupIds, (g) => `m${u}_${g}`)) {
+        owner.set(item.id, userId);
+        items.push(item);
       }
     }
     const out = new Map<string, Set<string>>();
@@ -349,15 +334,7 @@ export class DiagnosticsReads {
   }
 }
 
-/** A batch item's body, or the DependencyError a direct call would have thrown. */
+/** A batch item's body, or the error a direct call would have thrown. */
 function bodyOrError(result: BatchResult | undefined, operation: string): unknown {
-  if (!result) return new DependencyError("directory_error", `Graph ${operation}: no answer`, true);
-  if (result.status >= 200 && result.status < 300) return result.body;
-  const code = batchErrorCode(result);
-  const error = new DependencyError(
-    "directory_error",
-    `Graph ${operation} failed (${result.status}${code ? ` ${code}` : ""})`,
-    result.status === 429 || result.status >= 500,
-  );
-  return Object.assign(error, { graphStatus: result.status, graphCode: code });
+  return batchItemError(result, operation) ?? result?.body;
 }

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
 import { type GraphSimulator, startGraphSimulator } from "../../dev/simulators/graph";
-import { DirectoryGateway, METHOD_COLLECTIONS } from "../../src/directory/graph";
+import { type AuthenticationMethod, DirectoryGateway, METHOD_COLLECTIONS } from "../../src/directory/graph";
+import { GraphRequestError } from "../../src/directory/graphError";
 import { methodsLeftByReset, orderForDeletion } from "../../src/recovery/methodOrder";
 
 const TOKEN = "gateway-test-token";
@@ -25,12 +26,23 @@ afterAll(() => sim.stop());
 
 const DELETABLE = new Set(Object.keys(METHOD_COLLECTIONS));
 
+/** The user's methods as the recovery step reads them (the match read of a Production recovery). */
+async function methodsOf(directory: DirectoryGateway, userId: string): Promise<AuthenticationMethod[]> {
+  const facts = await directory.readForMatch(userId, {
+    attributes: [],
+    contacts: false,
+    manager: false,
+    recovery: { tapPolicyGroups: [] },
+  });
+  return facts.methods ?? [];
+}
+
 describe("applyRecovery", () => {
   const tap = { lifetimeInMinutes: 60, isUsableOnce: true };
 
   it("deletes an external (EAM) method through its documented $ref URL, and leaves only what v1.0 cannot delete", async () => {
     sim.reset(demoTenant());
-    const listed = await gateway.listAuthenticationMethods(adele.id);
+    const listed = await methodsOf(gateway, adele.id);
     expect(listed.map((m) => m.odataType)).toContain("#microsoft.graph.externalAuthenticationMethod");
     sim.clearRequests();
     const written = await gateway.applyRecovery(adele.id, {
@@ -52,7 +64,7 @@ describe("applyRecovery", () => {
     );
 
     const megan = DEMO_USERS.meganBowen;
-    const hers = await gateway.listAuthenticationMethods(megan.id);
+    const hers = await methodsOf(gateway, megan.id);
     expect(
       methodsLeftByReset(hers, DELETABLE)
         .map((m) => m.odataType)
@@ -70,7 +82,7 @@ describe("applyRecovery", () => {
 
   it("deletes every method, revokes the sessions and issues the TAP in one serial $batch", async () => {
     sim.reset(demoTenant());
-    const methods = orderForDeletion(await gateway.listAuthenticationMethods(adele.id), DELETABLE);
+    const methods = orderForDeletion(await methodsOf(gateway, adele.id), DELETABLE);
     sim.clearRequests();
     const written = await gateway.applyRecovery(adele.id, { deletions: methods, revoke: true, tap });
     expect(written.deletions.every((d) => d.outcome === "deleted")).toBe(true);
@@ -91,7 +103,7 @@ describe("applyRecovery", () => {
     const user = seed.users.find((u) => u.id === adele.id)!;
     user.defaultMfaMethodId = user.methods.find((m) => m.type === "microsoftAuthenticator")!.id;
     sim.reset(seed);
-    const methods = orderForDeletion(await gateway.listAuthenticationMethods(adele.id), DELETABLE);
+    const methods = orderForDeletion(await methodsOf(gateway, adele.id), DELETABLE);
     sim.clearRequests();
     const written = await gateway.applyRecovery(adele.id, { deletions: methods, revoke: true, tap });
     expect(written.deletions.every((d) => d.outcome === "deleted")).toBe(true);
@@ -105,7 +117,7 @@ describe("applyRecovery", () => {
   it("issues no TAP and revokes nothing when a deletion fails: the rest of the chain does not run", async () => {
     sim.reset(demoTenant());
     sim.failNext({ method: "DELETE", path: "/fido2Methods/", times: 10, status: 403, code: "accessDenied" });
-    const methods = orderForDeletion(await gateway.listAuthenticationMethods(adele.id), DELETABLE);
+    const methods = orderForDeletion(await methodsOf(gateway, adele.id), DELETABLE);
     const written = await gateway.applyRecovery(adele.id, { deletions: methods, revoke: true, tap });
     const refused = written.deletions.filter((d) => d.outcome === "refused");
     expect(refused.map((d) => [d.method.odataType, d.status, d.code])).toEqual([
@@ -120,7 +132,7 @@ describe("applyRecovery", () => {
   it("with batching off, sends each write alone, in the same order, with the same outcome", async () => {
     sim.reset(demoTenant());
     const unbatched = DirectoryGateway.create(sim.url, credential, { batching: false });
-    const methods = orderForDeletion(await unbatched.listAuthenticationMethods(adele.id), DELETABLE);
+    const methods = orderForDeletion(await methodsOf(unbatched, adele.id), DELETABLE);
     sim.clearRequests();
     const written = await unbatched.applyRecovery(adele.id, { deletions: methods, revoke: true, tap });
     expect(written.deletions.every((d) => d.outcome === "deleted")).toBe(true);
@@ -195,14 +207,14 @@ describe("a Graph call that hangs or loses its connection", () => {
     sim.reset();
     sim.networkFault({ method: "GET", path: `/users/${adele.id}`, times: 1, kind: "slow", delayMs: 5_000 });
     const err = await impatient()
-      .getAccount(adele.id)
+      .getMailContacts(adele.id)
       .then(
         () => undefined,
         (e: unknown) => e,
       );
     expect(err).toMatchObject({ code: "directory_error", transient: true });
     // The next attempt, no longer slow, answers.
-    expect((await impatient().getAccount(adele.id))?.id).toBe(adele.id);
+    expect((await impatient().getMailContacts(adele.id)).userPrincipalName).toBe(adele.userPrincipalName);
   });
 
   it("reports a dropped connection, before or after the write, as a transient directory error", async () => {
@@ -212,17 +224,62 @@ describe("a Graph call that hangs or loses its connection", () => {
       code: "directory_error",
       transient: true,
     });
-    sim.networkFault({
-      method: "POST",
-      path: "/revokeSignInSessions",
-      times: 1,
-      kind: "drop",
-      afterWrite: true,
-    });
-    await expect(impatient().revokeSignInSessions(adele.id)).rejects.toMatchObject({
+    sim.networkFault({ method: "POST", path: "/$batch", times: 1, kind: "drop", afterWrite: true });
+    await expect(impatient().applyRecovery(adele.id, { deletions: [], revoke: true })).rejects.toMatchObject({
       code: "directory_error",
       transient: true,
     });
     expect(sim.revocations(adele.id).count).toBe(1); // the write happened; its answer was lost
+  });
+});
+
+describe("a Graph refusal", () => {
+  it("of a batch item is a GraphRequestError with Graph's status and code, not transient", async () => {
+    sim.reset(demoTenant());
+    sim.failNext({
+      method: "GET",
+      path: "/authenticationMethodConfigurations/TemporaryAccessPass",
+      times: 1,
+      status: 403,
+      code: "Authorization_RequestDenied",
+    });
+    const err = await gateway.findAccount(adele.userPrincipalName).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphRequestError);
+    expect(err).toMatchObject({
+      code: "directory_error",
+      status: 502,
+      transient: false,
+      graphStatus: 403,
+      graphCode: "Authorization_RequestDenied",
+      message: "Graph TAP policy read failed (403 Authorization_RequestDenied)",
+    });
+  });
+
+  it("of an item still throttled after the last resend is transient and carries Graph's Retry-After", async () => {
+    sim.reset(demoTenant());
+    sim.throttle({ method: "GET", path: `/users/${adele.id}`, times: 10, retryAfterSeconds: 0 });
+    const err = await gateway
+      .readForMatch(adele.id, { attributes: [], contacts: false, manager: false })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphRequestError);
+    expect(err).toMatchObject({ status: 503, transient: true, graphStatus: 429, retryAfterSeconds: 0 });
+  });
+
+  it("of a request sent alone is a GraphRequestError too", async () => {
+    sim.reset(demoTenant());
+    sim.failNext({ method: "GET", path: `/users/${adele.id}`, times: 1, status: 403, code: "accessDenied" });
+    const err = await gateway.getMailContacts(adele.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphRequestError);
+    expect(err).toMatchObject({ transient: false, graphStatus: 403, graphCode: "accessDenied" });
+  });
+});
+
+describe("a username in the account lookup's $filter", () => {
+  it("is one OData string literal: a quote in it cannot add a clause", async () => {
+    sim.reset(demoTenant());
+    const forged = `nobody@contoso.example' or userPrincipalName eq '${adele.userPrincipalName}`;
+    const { account } = await gateway.findAccount(forged);
+    expect(account).toBeUndefined();
+    expect((await gateway.findAccount(adele.userPrincipalName)).account?.id).toBe(adele.id);
   });
 });

@@ -9,7 +9,7 @@
  */
 import { decodeJwt } from "jose";
 import { DiagnosticsReads, type Enumeration } from "../../directory/diagnosticsReads";
-import { graphStatusOf } from "../../directory/graph";
+import { graphStatusOf } from "../../directory/graphError";
 import { json } from "../../http";
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../idv/handoffToken";
 import { webhookSecretName } from "../../idv/webhookSecrets";
