@@ -9,7 +9,7 @@ import { readBoundedText } from "./boundedBody";
 import {
   InvalidRequestError,
   PayloadTooLargeError,
-  type RecoveryError,
+  type ProblemError,
   toRecoveryError,
   UnsupportedMediaTypeError,
 } from "./recovery/errors";
@@ -23,7 +23,7 @@ const SECURITY_HEADERS = {
   "X-Content-Type-Options": "nosniff",
 } as const;
 
-export function problem(err: RecoveryError): HttpResponseInit {
+export function problem(err: ProblemError): HttpResponseInit {
   return {
     status: err.status,
     headers: { ...SECURITY_HEADERS, "Content-Type": PROBLEM_CONTENT_TYPE, ...err.headers },
@@ -73,7 +73,10 @@ export function withStrictTransportSecurity(result: unknown, httpsDeployment: bo
   };
 }
 
-/** Runs a handler, turning every thrown error into problem+json (unexpected ones: logged, 500). */
+/**
+ * Runs a handler, turning every thrown error into problem+json: a problem-coded RecoveryError
+ * as itself; anything else (an internal code included) logged and answered as a 500.
+ */
 export async function respond(
   context: InvocationContext,
   handler: () => Promise<HttpResponseInit>,
@@ -100,7 +103,7 @@ export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new InvalidRequestError("The body is not valid JSON.");
+    throw new InvalidRequestError("invalid_request", "The body is not valid JSON.");
   }
 }
 
@@ -114,7 +117,7 @@ export async function readJson<T extends z.ZodType>(
   if (!/^application\/([a-z0-9.-]+\+)?json\s*(;|$)/i.test(type))
     throw new UnsupportedMediaTypeError("application/json");
   const parsed = schema.safeParse(parseJsonText(await readRawBody(request, limitBytes)));
-  if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error));
+  if (!parsed.success) throw new InvalidRequestError("invalid_request", describeIssue(parsed.error));
   return parsed.data;
 }
 

@@ -17,7 +17,14 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
 import { type AppConfig, getConfig } from "../config";
 import { bearerToken, respond } from "../http";
-import { DependencyError, RecoveryError, UnauthorizedError } from "../recovery/errors";
+import {
+  AdminApiNotConfiguredError,
+  DependencyError,
+  ForbiddenError,
+  type RecoveryError,
+  type UnauthorizedCode,
+  UnauthorizedError,
+} from "../recovery/errors";
 
 export const ADMIN_ROLE = "Recovery.Admin";
 export const READER_ROLE = "Recovery.Reader";
@@ -42,26 +49,7 @@ const CLOCK_TOLERANCE_SECONDS = 60;
  */
 export const MAX_TOKEN_LIFETIME_SECONDS = 28 * 3600;
 
-/** 403: the token is valid but does not carry the role the route needs. */
-export class ForbiddenError extends RecoveryError {
-  constructor(detail: string) {
-    super("forbidden", 403, "Forbidden", true, {
-      detail,
-      headers: { "WWW-Authenticate": 'Bearer error="insufficient_scope"' },
-    });
-  }
-}
-
-/** 503: the admin API has no audience configured, so no token could be accepted. */
-export class AdminApiNotConfiguredError extends RecoveryError {
-  constructor() {
-    super("admin_api_not_configured", 503, "The admin API is not configured", true, {
-      detail: "Set ADMIN_API_CLIENT_ID (the admin API app registration's client id).",
-    });
-  }
-}
-
-function invalidToken(code: string, detail: string, cause?: unknown): UnauthorizedError {
+function invalidToken(code: UnauthorizedCode, detail: string, cause?: unknown): UnauthorizedError {
   return new UnauthorizedError(code, detail, {
     cause,
     headers: { "WWW-Authenticate": `Bearer error="invalid_token", error_description="${detail}"` },

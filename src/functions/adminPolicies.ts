@@ -16,10 +16,16 @@ import type { HttpRequest } from "@azure/functions";
 import { z } from "zod";
 import { type AdminPrincipal, adminHandler } from "../admin/auth";
 import { diffJson } from "../admin/diff";
-import { MethodNotAllowedError, PreconditionFailedError, PreconditionRequiredError } from "../admin/errors";
 import { isDevelopment } from "../config";
 import { clientAddress, json, readJson } from "../http";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../recovery/errors";
+import {
+  ConflictError,
+  InvalidRequestError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from "../recovery/errors";
 import {
   calloutOverHttp,
   globalExclusionsSchema,
@@ -59,7 +65,7 @@ function writeCondition(request: HttpRequest): WriteCondition {
   if (ifMatch) return { ifMatch: tableEtagOf(ifMatch) };
   const ifNoneMatch = request.headers.get("if-none-match");
   if (ifNoneMatch && ifNoneMatch.trim() !== "*") {
-    throw new InvalidRequestError("If-None-Match supports only `*` (create).");
+    throw new InvalidRequestError("invalid_request", "If-None-Match supports only `*` (create).");
   }
   return { create: true };
 }
@@ -109,8 +115,8 @@ function assertProvidersExist(profile: PolicyProfile): void {
   const [unknown] = unknownProviders(profile, providers);
   if (unknown) {
     throw new InvalidRequestError(
-      `providers: unknown provider ${unknown} (configured: ${[...providers.keys()].join(", ")})`,
       "invalid_policy",
+      `providers: unknown provider ${unknown} (configured: ${[...providers.keys()].join(", ")})`,
     );
   }
 }
@@ -119,22 +125,22 @@ function assertProvidersExist(profile: PolicyProfile): void {
 function assertCalloutAllowed(profile: PolicyProfile): void {
   if (calloutOverHttp(profile) && !isDevelopment(services().config)) {
     throw new InvalidRequestError(
-      "claimValidation.url: must be https (http only to a loopback address, in development)",
       "invalid_policy",
+      "claimValidation.url: must be https (http only to a loopback address, in development)",
     );
   }
 }
 
 function parseProfile(raw: unknown, id: string): PolicyProfile {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new InvalidRequestError("(root): expected a policy profile object", "invalid_policy");
+    throw new InvalidRequestError("invalid_policy", "(root): expected a policy profile object");
   }
   const body = raw as Record<string, unknown>;
   if (body.id !== undefined && body.id !== id) {
-    throw new InvalidRequestError(`id: must equal the id in the URL (${id})`, "invalid_policy");
+    throw new InvalidRequestError("invalid_policy", `id: must equal the id in the URL (${id})`);
   }
   const parsed = policyProfileSchema.safeParse({ ...body, id });
-  if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_policy");
+  if (!parsed.success) throw new InvalidRequestError("invalid_policy", describeIssue(parsed.error));
   assertProvidersExist(parsed.data);
   assertCalloutAllowed(parsed.data);
   return parsed.data;
@@ -177,7 +183,7 @@ export const putPolicy = adminHandler("write", async (request, admin) => {
   const raw = await readJson(request, z.unknown(), 64 * 1024);
   if (isExclusions(id)) {
     const parsed = globalExclusionsSchema.safeParse(raw);
-    if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_policy");
+    if (!parsed.success) throw new InvalidRequestError("invalid_policy", describeIssue(parsed.error));
     // The list always exists (the seed writes it): only a replacement makes sense.
     if (!("ifMatch" in condition)) {
       throw new PreconditionRequiredError("Send If-Match with the exclusion list's ETag.");

@@ -117,9 +117,9 @@ function parseQuery(request: HttpRequest): RecoveryQuery {
   const raw: Record<string, string> = {};
   for (const [k, v] of request.query.entries()) raw[k] = v;
   const parsed = recoveryQuerySchema.safeParse(raw);
-  if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error));
+  if (!parsed.success) throw new InvalidRequestError("invalid_request", describeIssue(parsed.error));
   if (parsed.data.from && parsed.data.to && Date.parse(parsed.data.from) >= Date.parse(parsed.data.to)) {
-    throw new InvalidRequestError("from: must be before to");
+    throw new InvalidRequestError("invalid_request", "from: must be before to");
   }
   return parsed.data;
 }
@@ -153,7 +153,7 @@ export const listRecoveries = adminHandler("read", async (request) => {
     // A continuation token the table service cannot use (tampered, from another filter).
     const status = statusOf(err);
     if (query.continuationToken && (status === 400 || isConcurrencyConflict(err) || status === undefined)) {
-      throw new InvalidRequestError("continuationToken: not a token of this list");
+      throw new InvalidRequestError("invalid_request", "continuationToken: not a token of this list");
     }
     throw err;
   }

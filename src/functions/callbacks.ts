@@ -85,7 +85,8 @@ export async function idvReturn(request: HttpRequest, context: InvocationContext
       throw new NotFoundError("unknown_provider", "No such identity verification provider.");
     }
     const recoveryId = request.query.get("recoveryId") ?? "";
-    if (!isRecoveryId(recoveryId)) throw new InvalidRequestError("recoveryId is missing or malformed.");
+    if (!isRecoveryId(recoveryId))
+      throw new InvalidRequestError("invalid_request", "recoveryId is missing or malformed.");
     // Only ever to our configured front end: the id is the one thing we pass along.
     const target = new URL(s.config.frontendReturnUrl);
     target.searchParams.set("recoveryId", recoveryId);
@@ -102,7 +103,7 @@ export async function verifiedIdCallback(
     const apiKey = request.headers.get("api-key");
     if (!apiKey) throw new UnauthorizedError("invalid_callback", "Missing api-key.");
     const parsed = callbackSchema.safeParse(parseJsonText(await readRawBody(request, CALLBACK_LIMIT_BYTES)));
-    if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_payload");
+    if (!parsed.success) throw new InvalidRequestError("invalid_payload", describeIssue(parsed.error));
     const callback = parsed.data;
     const pending = await s.presentations.get(callback.state);
     // Unknown state, wrong key or a requestId that is not the one we created: all alike.

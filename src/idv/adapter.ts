@@ -125,7 +125,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
  */
 export function requireStorageSafeId(value: unknown, what: string): string {
   if (!isStorageSafeId(value)) {
-    throw new InvalidRequestError(`The webhook's ${what} is missing or malformed.`, "invalid_payload");
+    throw new InvalidRequestError("invalid_payload", `The webhook's ${what} is missing or malformed.`);
   }
   return value;
 }
@@ -149,6 +149,6 @@ export function parseJsonBody(rawBody: string): unknown {
   try {
     return JSON.parse(rawBody);
   } catch {
-    throw new InvalidRequestError("The webhook body is not JSON.", "invalid_payload");
+    throw new InvalidRequestError("invalid_payload", "The webhook body is not JSON.");
   }
 }

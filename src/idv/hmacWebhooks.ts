@@ -217,7 +217,7 @@ export class ProfileWebhooksAdapter extends HandoffAdapter {
     const status = at(json, fields.status);
     const decision = typeof status === "string" ? this.statuses.get(status.toLowerCase()) : undefined;
     if (!decision)
-      throw new InvalidRequestError("The webhook status is missing or unknown.", "invalid_payload");
+      throw new InvalidRequestError("invalid_payload", "The webhook status is missing or unknown.");
     const reasons = at(json, fields.reasons);
     if (
       reasons !== undefined &&
@@ -227,7 +227,7 @@ export class ProfileWebhooksAdapter extends HandoffAdapter {
         reasons.every((r) => typeof r === "string" && r.length <= 128)
       )
     ) {
-      throw new InvalidRequestError("The webhook reasons are not a list of codes.", "invalid_payload");
+      throw new InvalidRequestError("invalid_payload", "The webhook reasons are not a list of codes.");
     }
     const result: NormalizedIdvResult = {
       sessionId: requireStorageSafeId(at(json, fields.sessionId), "session id"),

@@ -86,10 +86,10 @@ export class StandardWebhooksAdapter extends HandoffAdapter {
 
   parseWebhook(headers: Headers, rawBody: string): WebhookEnvelope {
     const parsed = payloadSchema.safeParse(parseJsonBody(rawBody));
-    if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error), "invalid_payload");
+    if (!parsed.success) throw new InvalidRequestError("invalid_payload", describeIssue(parsed.error));
     const { data } = parsed.data;
     const decision = DECISIONS.get(data.status.toLowerCase());
-    if (!decision) throw new InvalidRequestError(`Unknown status ${data.status}.`, "invalid_payload");
+    if (!decision) throw new InvalidRequestError("invalid_payload", `Unknown status ${data.status}.`);
     return {
       eventId: requireStorageSafeId(headers.get("webhook-id"), "webhook-id"),
       result: {

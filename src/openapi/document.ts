@@ -14,6 +14,7 @@ import {
   recoveryQuerySchema,
 } from "../admin/schemas";
 import { startSchema } from "../functions/recoveryApi";
+import type { ProblemCode, UnauthorizedCode } from "../recovery/errors";
 import { globalExclusionsSchema, policyProfileSchema } from "../recovery/policy";
 import { callbackSchema } from "../verified-id/callback";
 import {
@@ -62,10 +63,10 @@ interface JsonAnswer {
   /** For JSON Lines: the schema of each line. */
   itemSchema?: ComponentName;
 }
-/** A problem answer: the codes it may carry. */
+/** A problem answer: the codes it may carry (checked against the closed union of recovery/errors). */
 interface ProblemAnswer {
   description: string;
-  codes: string[];
+  codes: readonly ProblemCode[];
 }
 type Answer = JsonAnswer | ProblemAnswer | { description: string; html: true } | { description: string };
 
@@ -81,7 +82,7 @@ interface Operation {
   responses: Record<string, Answer | Answer[]>;
 }
 
-const ADMIN_TOKEN_CODES = [
+const ADMIN_TOKEN_CODES: readonly UnauthorizedCode[] = [
   "missing_token",
   "invalid_token",
   "token_expired",
@@ -532,7 +533,7 @@ function componentSchema(name: string): JsonSchema {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-function problemContent(codes: string[], status: number) {
+function problemContent(codes: readonly ProblemCode[], status: number) {
   return {
     "application/problem+json": {
       schema: { allOf: [ref("Problem"), { type: "object", properties: { code: { enum: codes } } }] },

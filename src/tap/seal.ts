@@ -10,7 +10,7 @@
  */
 import { CompactEncrypt, compactDecrypt, importJWK, type JWK } from "jose";
 import { z } from "zod";
-import { InvalidRequestError } from "../recovery/errors";
+import { InvalidRequestError, TapBindingError } from "../recovery/errors";
 
 /** The protected-header member binding a sealed TAP to its recovery. */
 const RECOVERY_ID_HEADER = "rid";
@@ -122,8 +122,8 @@ export async function assertUsableClientKey(jwk: ClientJwk): Promise<void> {
     await sealTap("probe", { clientJwk: jwk }, { recoveryId: "probe" });
   } catch (err) {
     throw new InvalidRequestError(
-      `tapEncryptionKey: ${(err as Error).message}`,
       "invalid_tap_encryption_key",
+      `tapEncryptionKey: ${(err as Error).message}`,
     );
   }
 }
@@ -156,15 +156,6 @@ export async function sealTap(
   return new CompactEncrypt(plaintext)
     .setProtectedHeader({ alg: "dir", enc: "A256GCM", ...bound })
     .encrypt(serverKey(recipient.serverSecret));
-}
-
-/** Thrown when a sealed TAP belongs to another recovery than the one reading it. */
-export class TapBindingError extends Error {
-  readonly code = "tap_binding_mismatch";
-  constructor() {
-    super("the sealed TAP is bound to another recovery");
-    this.name = "TapBindingError";
-  }
 }
 
 /** Opens a TAP sealed to our key; with `expectedRecoveryId`, only if it was sealed for that recovery. */

@@ -17,31 +17,7 @@
  */
 import type { JWK } from "jose";
 import { readBoundedText } from "../boundedBody";
-
-export type DidResolutionReason =
-  | "did_unsupported"
-  | "did_web_invalid"
-  | "did_web_ip_address"
-  | "did_web_host_invalid"
-  | "did_web_port_invalid"
-  | "did_web_path_invalid"
-  | "did_unresolvable"
-  | "did_document_invalid"
-  | "key_not_found"
-  | "key_duplicate"
-  | "key_wrong_purpose";
-
-export class DidResolutionError extends Error {
-  override readonly name = "DidResolutionError";
-  constructor(
-    /** Stable reason, recorded in the audit log. */
-    readonly reason: DidResolutionReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { type DidResolutionCode, DidResolutionError, RemoteDocumentError } from "../recovery/errors";
 
 export interface DidVerificationMethod {
   id: string;
@@ -89,7 +65,7 @@ export interface DidWeb {
   path: string[];
 }
 
-const refuse = (reason: DidResolutionReason, message: string): never => {
+const refuse = (reason: DidResolutionCode, message: string): never => {
   throw new DidResolutionError(reason, message);
 };
 
@@ -201,7 +177,7 @@ export async function fetchBounded(
   });
   if (response.status !== 200) {
     await response.body?.cancel();
-    throw new Error(`GET ${url.origin}${url.pathname} answered ${response.status}`);
+    throw new RemoteDocumentError(`GET ${url.origin}${url.pathname} answered ${response.status}`);
   }
   const text = await readBoundedText(
     response.body,
@@ -209,7 +185,9 @@ export async function fetchBounded(
     options.maxResponseBytes,
   );
   if (text === undefined)
-    throw new Error(`GET ${url.origin}${url.pathname}: response exceeds ${options.maxResponseBytes} bytes`);
+    throw new RemoteDocumentError(
+      `GET ${url.origin}${url.pathname}: response exceeds ${options.maxResponseBytes} bytes`,
+    );
   return text;
 }
 

@@ -10,6 +10,7 @@
  */
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { compactVerify, importJWK, type JWK } from "jose";
+import { JwsRejectedError } from "../recovery/errors";
 import type { DidResolver, KeyPurpose } from "./didWeb";
 
 export const ALLOWED_ALGORITHMS = ["ES256", "EdDSA", "ES256K"] as const;
@@ -20,26 +21,6 @@ const CURVE_OF: Record<AllowedAlgorithm, { kty: string; crv: string }> = {
   ES256K: { kty: "EC", crv: "secp256k1" },
   EdDSA: { kty: "OKP", crv: "Ed25519" },
 };
-
-export class JwsRejectedError extends Error {
-  override readonly name = "JwsRejectedError";
-  constructor(
-    readonly reason:
-      | "malformed"
-      | "too_large"
-      | "algorithm_not_allowed"
-      | "embedded_key"
-      | "crit_unsupported"
-      | "b64_unsupported"
-      | "kid_foreign"
-      | "key_mismatch"
-      | "signature_invalid",
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 export interface DecodedJws {
   header: Record<string, unknown>;

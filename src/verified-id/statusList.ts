@@ -13,6 +13,7 @@
  */
 import { isIP } from "node:net";
 import { gunzipSync } from "node:zlib";
+import { type StatusListCode, StatusListError } from "../recovery/errors";
 import { type DidResolver, fetchBounded } from "./didWeb";
 import { verifyJwsByDid } from "./jws";
 
@@ -22,29 +23,6 @@ const LIST_TYPE_OF: Readonly<Record<string, { credential: string; subject: strin
   BitstringStatusListEntry: { credential: "BitstringStatusListCredential", subject: "BitstringStatusList" },
 };
 const MAX_LIST_BYTES = 2 * 1024 * 1024;
-
-export type StatusListReason =
-  | "status_entry_invalid"
-  | "status_list_unavailable"
-  | "status_list_invalid"
-  | "status_list_signature_invalid"
-  | "status_list_foreign_issuer"
-  | "status_list_wrong_type"
-  | "status_list_wrong_purpose"
-  | "status_list_not_named"
-  | "status_list_not_yet_valid"
-  | "status_list_expired";
-
-export class StatusListError extends Error {
-  override readonly name = "StatusListError";
-  constructor(
-    readonly reason: StatusListReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 export interface StatusEntry {
   /** The entry's type (StatusList2021Entry or BitstringStatusListEntry). */
@@ -131,7 +109,7 @@ function listUrl(value: unknown): string | undefined {
   }
 }
 
-const fail = (reason: StatusListReason, message: string): never => {
+const fail = (reason: StatusListCode, message: string): never => {
   throw new StatusListError(reason, message);
 };
 

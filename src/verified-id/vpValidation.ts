@@ -13,10 +13,17 @@
  * name claims. The verdict names a stable reason for the audit log and never carries photos.
  */
 import { createHash } from "node:crypto";
-import type { FailureCode } from "../recovery/status";
-import { DidResolutionError, type DidResolver } from "./didWeb";
-import { decodeUnverified, JwsRejectedError, verifyJwsByDid } from "./jws";
-import { isRevoked, parseStatusEntry, StatusListError } from "./statusList";
+import {
+  DidResolutionError,
+  JwsRejectedError,
+  type PresentationFailureCode,
+  PresentationRejectedError,
+  type PresentationRejectionReason,
+  StatusListError,
+} from "../recovery/errors";
+import type { DidResolver } from "./didWeb";
+import { decodeUnverified, verifyJwsByDid } from "./jws";
+import { isRevoked, parseStatusEntry } from "./statusList";
 
 export interface VpExpectations {
   verifierDid: string;
@@ -40,7 +47,7 @@ export type VpVerdict =
       issuanceDate: string | undefined;
       expirationDate: string;
     }
-  | { ok: false; code: FailureCode; reason: string; explanation: string };
+  | { ok: false; code: PresentationFailureCode; reason: PresentationRejectionReason; explanation: string };
 
 const PHOTO_CLAIMS = new Set(["portrait", "photo", "selfie"]);
 
@@ -54,28 +61,22 @@ export function presentationNonce(state: string): string {
   return createHash("sha256").update(`vp-nonce:${state}`, "utf8").digest("base64url");
 }
 
-class Rejected extends Error {
-  constructor(
-    readonly code: FailureCode,
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const reject = (code: FailureCode, reason: string, message: string): never => {
-  throw new Rejected(code, reason, message);
+const reject = (
+  code: PresentationFailureCode,
+  reason: PresentationRejectionReason,
+  message: string,
+): never => {
+  throw new PresentationRejectedError(code, reason, message);
 };
 
 /** Turns a signature/DID error into a verdict reason prefixed by what was being checked. */
-function fromCryptoError(err: unknown, prefix: "vp" | "vc", code: FailureCode): never {
+function fromCryptoError(err: unknown, prefix: "vp" | "vc", code: PresentationFailureCode): never {
   if (
     err instanceof JwsRejectedError ||
     err instanceof DidResolutionError ||
     err instanceof StatusListError
   ) {
-    throw new Rejected(code, `${prefix}_${err.reason}`, err.message);
+    throw new PresentationRejectedError(code, `${prefix}_${err.code}`, err.message);
   }
   throw err;
 }
@@ -84,7 +85,7 @@ function numericDate(payload: Record<string, unknown>, claim: string, of: "vp" |
   const v = payload[claim];
   if (v === undefined) return undefined;
   if (typeof v !== "number" || !Number.isFinite(v)) {
-    const code: FailureCode = of === "vp" ? "presentation_rejected" : "credential_invalid";
+    const code: PresentationFailureCode = of === "vp" ? "presentation_rejected" : "credential_invalid";
     return reject(code, `${of}_malformed`, `${claim} is not a number`);
   }
   return v;
@@ -112,7 +113,7 @@ export async function validatePresentation(
   try {
     return await validate(vpToken, expect, resolver);
   } catch (err) {
-    if (err instanceof Rejected)
+    if (err instanceof PresentationRejectedError)
       return { ok: false, code: err.code, reason: err.reason, explanation: err.message };
     throw err;
   }

@@ -7,6 +7,7 @@ import {
   InvalidRequestError,
   NotFoundError,
   RecoveryError,
+  TapBindingError,
   TooManyRequestsError,
   UnauthorizedError,
 } from "../../src/recovery/errors";
@@ -42,7 +43,7 @@ async function rejectionOf(promise: Promise<unknown>): Promise<RecoveryError> {
 
 describe("problem", () => {
   it("answers problem+json with type, title, status, code and an exposed detail", () => {
-    const response = problem(new InvalidRequestError("username: required"));
+    const response = problem(new InvalidRequestError("invalid_request", "username: required"));
     expect(response.status).toBe(400);
     expect(headerOf(response, "content-type")).toBe("application/problem+json");
     expect(headerOf(response, "cache-control")).toBe("no-store");
@@ -57,27 +58,27 @@ describe("problem", () => {
   });
 
   it("leaves out the detail of an error that must not be exposed", () => {
-    const err = new DependencyError("graph_unavailable", "Graph failed", true, {
+    const err = new DependencyError("directory_error", "Graph failed", true, {
       detail: "tenant internals",
     });
     const response = problem(err);
     expect(response.status).toBe(503);
     expect(bodyOf(response)).toEqual({
-      type: "https://errors.account-recovery.dev/graph_unavailable",
+      type: "https://errors.account-recovery.dev/directory_error",
       title: "Graph failed",
       status: 503,
-      code: "graph_unavailable",
+      code: "directory_error",
     });
     expect(response.body).not.toContain("tenant internals");
   });
 
   it("leaves out an absent detail", () => {
-    const response = problem(new RecoveryError("gone", 410, "Gone", true));
+    const response = problem(new RecoveryError("asset_not_found", 404, "Not found", true));
     expect(bodyOf(response)).toEqual({
-      type: "https://errors.account-recovery.dev/gone",
-      title: "Gone",
-      status: 410,
-      code: "gone",
+      type: "https://errors.account-recovery.dev/asset_not_found",
+      title: "Not found",
+      status: 404,
+      code: "asset_not_found",
     });
   });
 
@@ -126,7 +127,7 @@ describe("respond", () => {
   it("turns a thrown RecoveryError into its problem without logging it as an error", async () => {
     const { context, errors } = recordingContext();
     const response = await respond(context, async () => {
-      throw new InvalidRequestError("username: required");
+      throw new InvalidRequestError("invalid_request", "username: required");
     });
     expect(response.status).toBe(400);
     expect(bodyOf(response)).toMatchObject({ code: "invalid_request", detail: "username: required" });
@@ -146,6 +147,21 @@ describe("respond", () => {
       code: "internal_error",
     });
     expect(response.body).not.toContain("secret stack detail");
+    expect(errors).toHaveLength(1);
+  });
+
+  it("answers an error whose code is not a problem code (a TAP sealed for another recovery) as an opaque 500", async () => {
+    const { context, errors } = recordingContext();
+    const response = await respond(context, async () => {
+      throw new TapBindingError();
+    });
+    expect(response.status).toBe(500);
+    expect(bodyOf(response)).toEqual({
+      type: "https://errors.account-recovery.dev/internal_error",
+      title: "Internal error",
+      status: 500,
+      code: "internal_error",
+    });
     expect(errors).toHaveLength(1);
   });
 });

@@ -13,12 +13,12 @@ import { graphStatusOf } from "../../directory/graphError";
 import { json } from "../../http";
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../idv/handoffToken";
 import { webhookSecretName } from "../../idv/webhookSecrets";
+import { DependencyError, DidResolutionError } from "../../recovery/errors";
 import { exactForm } from "../../recovery/names";
 import { type PolicyDocument, referencedGroups } from "../../recovery/policy";
 import { ALL_USERS } from "../../recovery/tapPolicy";
 import { type Services, services } from "../../services";
 import { TAP_HANDOFF_KEY_SECRET } from "../../tap/seal";
-import { DidResolutionError } from "../../verified-id/didWeb";
 import { adminHandler } from "../auth";
 import { type DiagnosticCheck, type DiagnosticsReport, diagnosticsReportSchema } from "../diagnosticsReport";
 import { worst } from "./checks/common";
@@ -78,7 +78,7 @@ async function resolveAuthority(deps: DiagnosticsDeps): Promise<AuthorityResolut
     const keys = (document.verificationMethod ?? []).filter((m) => m.publicKeyJwk).length;
     return { kind: "resolved", keys };
   } catch (err) {
-    if (err instanceof DidResolutionError) return { kind: "error", reason: err.reason, message: err.message };
+    if (err instanceof DidResolutionError) return { kind: "error", reason: err.code, message: err.message };
     return { kind: "error", reason: "did_unresolvable", message: String(err) };
   }
 }
@@ -108,7 +108,7 @@ async function readSecrets(
 /** The `roles` claim of the app's Graph token: the application permissions it actually holds. */
 async function tokenRoles(deps: DiagnosticsDeps): Promise<string[] | "opaque"> {
   const token = await deps.credential.getToken(GRAPH_SCOPE);
-  if (!token) throw new Error("no Graph token");
+  if (!token) throw new DependencyError("directory_error", "no Graph token", true);
   try {
     // Our own token, only read (never trusted for a decision about someone else): no verification needed.
     const roles = decodeJwt(token.token).roles;

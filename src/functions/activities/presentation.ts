@@ -3,7 +3,7 @@
  * verdict on what was presented.
  */
 import { checkPresentation } from "../../recovery/credential";
-import { DependencyError } from "../../recovery/errors";
+import { DependencyError, RecoveryStateError } from "../../recovery/errors";
 import type { PolicyProfile } from "../../recovery/policy";
 import { hashSecret, newOpaqueSecret } from "../../recovery/secretsCompare";
 import { isTerminal, type NextStep } from "../../recovery/status";
@@ -179,7 +179,7 @@ export async function renewExpiredPresentation(record: RecoveryRecord, now: Date
 export async function presentationOutcome(state: string, recoveryId: string): Promise<PresentationOutcome> {
   const request = await services().presentations.get(state);
   if (!request || request.recoveryId !== recoveryId || !request.outcome) {
-    throw new Error(`presentation ${recoveryId} has no recorded outcome`);
+    throw new RecoveryStateError("outcome_missing", `presentation ${recoveryId} has no recorded outcome`);
   }
   return JSON.parse(request.outcome) as PresentationOutcome;
 }
