@@ -65,14 +65,12 @@ export interface AppConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The first problem of a parse as the error naming the setting: `setting`, or else the first segment of the issue's path. */
-function configurationError(error: z.ZodError, setting?: string): ConfigurationError {
+/** The first problem of a parse as the error naming `setting` (and the path inside its value). */
+function configurationError(setting: string, error: z.ZodError): ConfigurationError {
   const [issue] = error.issues;
-  const path = issue?.path ?? [];
-  const name = setting ?? String(path[0]);
-  const where = issuePath(setting === undefined ? path.slice(1) : path);
+  const where = issuePath(issue?.path ?? []);
   const problem = issue?.message ?? "invalid";
-  return new ConfigurationError(name, where ? `${where}: ${problem}` : problem);
+  return new ConfigurationError(setting, where ? `${where}: ${problem}` : problem);
 }
 
 /** Settings read only under one choice of another: otherwise unread, so not checked either. */
@@ -81,19 +79,18 @@ const READ_ONLY_WITH: Partial<Record<SettingName, readonly [SettingName, string]
   KEY_VAULT_URL: ["SECRETS_PROVIDER", "keyvault"],
 };
 
-/** The environment through the settings schema: each setting trimmed, a blank one unset. */
+/** The environment through the settings schema: each setting trimmed, a blank one unset; the first bad one named. */
 function parseSettings(env: Env): Settings {
   const value = (name: string) => env[name]?.trim() || undefined;
-  const present = Object.fromEntries(
-    Object.keys(settingsSchema.shape).map((name) => {
-      const [other, choice] = READ_ONLY_WITH[name as SettingName] ?? [];
-      return [name, other === undefined || value(other) === choice ? value(name) : undefined];
-    }),
-  );
-  const parsed = settingsSchema.safeParse(present);
-  // An issue's path starts with the setting's name; what follows it is inside the value.
-  if (!parsed.success) throw configurationError(parsed.error);
-  return parsed.data;
+  const parsed: Record<string, unknown> = {};
+  // Setting by setting, in the schema's order: the first bad one is named, as a person reads them.
+  for (const [name, schema] of Object.entries(settingsSchema.shape)) {
+    const [other, choice] = READ_ONLY_WITH[name as SettingName] ?? [];
+    const result = schema.safeParse(other === undefined || value(other) === choice ? value(name) : undefined);
+    if (!result.success) throw configurationError(name, result.error);
+    parsed[name] = result.data;
+  }
+  return parsed as Settings; // every key of the shape, each parsed by its own schema
 }
 
 /** The policy document: inline (POLICY_PROFILES) or from POLICY_PROFILES_FILE. */
@@ -109,7 +106,7 @@ function loadPolicy(settings: Settings): { policy: PolicyDocument; setting: stri
     throw new ConfigurationError(setting, `cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
   }
   const parsed = policyDocumentJson.safeParse(text);
-  if (!parsed.success) throw configurationError(parsed.error, setting);
+  if (!parsed.success) throw configurationError(setting, parsed.error);
   return { policy: parsed.data, setting };
 }
 

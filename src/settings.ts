@@ -386,11 +386,12 @@ export const SETTINGS: readonly SettingReference[] = Object.entries(settingsSche
     const doc = settingDocs.get(schema);
     const values = settingFormats.get(unwrapped(schema))?.values;
     if (!doc || !values) throw new TypeError(`setting ${name} is not documented`);
-    const unset = schema.safeParse(undefined);
-    const fallback = unset.success && unset.data !== undefined ? String(unset.data) : undefined;
+    // Read from the schema's shape, not by parsing: this runs at every start.
+    const fallback = schema instanceof z.ZodDefault ? String(schema.def.defaultValue) : undefined;
+    const optional = schema instanceof z.ZodDefault || schema instanceof z.ZodOptional;
     return {
       name: name as SettingName,
-      required: doc.required === true || !unset.success,
+      required: doc.required === true || !optional,
       default: fallback,
       values,
       sample: doc.sample ?? fallback ?? "",
