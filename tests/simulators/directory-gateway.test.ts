@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
 import { type GraphSimulator, startGraphSimulator } from "../../dev/simulators/graph";
+import { DiagnosticsReads } from "../../src/directory/diagnosticsReads";
 import { type AuthenticationMethod, DirectoryGateway, METHOD_COLLECTIONS } from "../../src/directory/graph";
-import { GraphRequestError } from "../../src/directory/graphError";
+import { GraphRequestError, graphStatusOf } from "../../src/directory/graphError";
 import { methodsLeftByReset, orderForDeletion } from "../../src/recovery/methodOrder";
 
 const TOKEN = "gateway-test-token";
@@ -281,5 +282,18 @@ describe("a username in the account lookup's $filter", () => {
     const { account } = await gateway.findAccount(forged);
     expect(account).toBeUndefined();
     expect((await gateway.findAccount(adele.userPrincipalName)).account?.id).toBe(adele.id);
+  });
+});
+
+describe("the diagnostics' reads", () => {
+  it("report a group that does not exist as Graph's 404, which the diagnostics tell apart from a refusal", async () => {
+    sim.reset(demoTenant());
+    const reads = new DiagnosticsReads(gateway);
+    const unknown = "0a0a0a0a-0000-4000-8000-00000000dead";
+    const results = await reads.enumerate(new Map([["g", DiagnosticsReads.groupMembersUrl(unknown)]]), 100);
+    const failed = results.get("g");
+    expect(failed).toBeInstanceOf(GraphRequestError);
+    expect(graphStatusOf(failed)).toBe(404);
+    expect(reads.graphRequests).toBe(1);
   });
 });
