@@ -319,6 +319,17 @@ export class DependencyError extends RecoveryError<DependencyCode> {
   }
 }
 
+/** The Verified ID Request Service refused a presentation request; its inner error kept for the audit. */
+export class VerifiedIdRequestError extends DependencyError {
+  readonly innerCode: string | undefined;
+  readonly target: string | undefined;
+  constructor(message: string, transient: boolean, inner: { innerCode?: string; target?: string } = {}) {
+    super("verified_id_error", message, transient);
+    this.innerCode = inner.innerCode;
+    this.target = inner.target;
+  }
+}
+
 /** 503: the admin API has no app registration configured. */
 export class AdminApiNotConfiguredError extends RecoveryError<"admin_api_not_configured"> {
   constructor() {

@@ -6,7 +6,7 @@
  * and name the bad field.
  */
 import type { TokenCredential } from "@azure/identity";
-import { DependencyError } from "../recovery/errors";
+import { DependencyError, VerifiedIdRequestError } from "../recovery/errors";
 
 export const VERIFIED_ID_SCOPE = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
 
@@ -106,13 +106,13 @@ export class VerifiedIdClient {
     const detail = [apiError.error?.code, inner?.code, inner?.target ? `target=${inner.target}` : undefined]
       .filter(Boolean)
       .join(" ");
-    throw Object.assign(
-      new DependencyError(
-        "verified_id_error",
-        `createPresentationRequest ${response.status} ${detail}`.trim(),
-        transient,
-      ),
-      { innerCode: inner?.code, target: inner?.target },
+    throw new VerifiedIdRequestError(
+      `createPresentationRequest ${response.status} ${detail}`.trim(),
+      transient,
+      {
+        innerCode: inner?.code,
+        target: inner?.target,
+      },
     );
   }
 }
