@@ -10,7 +10,7 @@ import { secretsForWebhook } from "../idv/webhookSecrets";
 import type { SelfValidation } from "../recovery/credential";
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recovery/errors";
 import { describeIssue } from "../recovery/policy";
-import { secretMatchesHash } from "../recovery/secretsCompare";
+import { secretMatchesHash } from "../recovery/opaqueSecrets";
 import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
 import type { InboxEntry } from "../store/correlations";

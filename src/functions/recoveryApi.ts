@@ -16,7 +16,7 @@ import {
   UnauthorizedError,
 } from "../recovery/errors";
 import { addressKey, usernameKey } from "../recovery/rateLimit";
-import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/secretsCompare";
+import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/opaqueSecrets";
 import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/status";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
