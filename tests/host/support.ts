@@ -8,7 +8,6 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../dev/support/azurite";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const HOST_MAIN = path.join(ROOT, "dist", "dev", "host", "main.js");
@@ -43,12 +42,12 @@ export async function spawnHost(options: SpawnOptions): Promise<HostProcess> {
   if (!existsSync(HOST_MAIN) || !existsSync(FIXTURE_APP)) {
     throw new Error("compiled host or fixture missing: run `npx tsc -p .` before the host tests");
   }
-  const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [HOST_MAIN], {
     env: {
       ...process.env,
       AzureWebJobsStorage: options.storage,
-      FUNCTIONS_HTTP_PORT: String(port),
+      // Any free port: the host binds it and names it ("local host listening on URL").
+      FUNCTIONS_HTTP_PORT: "0",
       FUNCTIONS_HOST: "127.0.0.1",
       DEV_HOST_TASK_HUB: options.hub,
       DEV_HOST_CLOCK: options.clock ?? "real",
@@ -85,7 +84,7 @@ export async function spawnHost(options: SpawnOptions): Promise<HostProcess> {
   });
   return {
     url,
-    port,
+    port: Number(new URL(url).port),
     output: () => output,
     kill: (signal = "SIGTERM") => {
       if (child.exitCode !== null || child.signalCode !== null) return exited;

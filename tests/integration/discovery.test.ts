@@ -10,7 +10,6 @@ import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_GROUPS, DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { DEMO_ISSUER_DID, DEMO_PROVIDER, spawnHost } from "../../dev/stack";
-import { freePort } from "../../dev/support/azurite";
 import type { RecoveryStart, TestStack } from "../support/stack";
 import { useStack } from "../support/stack";
 
@@ -393,7 +392,7 @@ describe("policy at startup", () => {
     (bad.profiles[1] as Record<string, unknown>).faceCheckThreshold = 30;
     writeFileSync(file, JSON.stringify(bad));
     const host = spawnHost({
-      port: await freePort(),
+      port: 0,
       taskHub: "badpolicy",
       settings: {
         AzureWebJobsStorage: inject("azuriteConnectionString"),
