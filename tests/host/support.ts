@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { waitFor } from "../support/waitFor";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const HOST_MAIN = path.join(ROOT, "dist", "dev", "host", "main.js");
@@ -94,24 +95,7 @@ export async function spawnHost(options: SpawnOptions): Promise<HostProcess> {
   };
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 40));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-}
+export { waitFor };
 
 export async function getJson(url: string): Promise<{ status: number; body: unknown; headers: Headers }> {
   const res = await fetch(url);

@@ -18,26 +18,42 @@ type Doc = Record<string, unknown> & { paths: Record<string, Record<string, Reco
 type Schema = Record<string, unknown>;
 
 /**
- * Validates values against schemas of one OpenAPI document. A schema's `$ref`s point into the
- * document (`#/components/schemas/X`), so each is compiled with the document's `components`
- * beside it (an OpenAPI keyword, declared as such, like `example`).
+ * Validates values against the schemas of one OpenAPI document. The document is given to ajv
+ * once, as a schema resource (its OpenAPI keywords declared as such), and each schema is
+ * compiled where it stands in it (a JSON pointer), so `#/components/...` references resolve as
+ * the document means them and every component is compiled once per run.
  */
 export class SchemaValidator {
   private readonly ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
-  private readonly compiled = new WeakMap<Schema, ValidateFunction>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+  /** Where each schema object of the document stands in it. */
+  private readonly pointers = new Map<object, string>();
 
-  constructor(private readonly doc: Record<string, unknown>) {
+  constructor(doc: Record<string, unknown>) {
     addFormats(this.ajv);
-    // OpenAPI 3.1's own keywords in its Schema Object, and the document's components.
-    this.ajv.addVocabulary(["components", "example", "discriminator", "xml", "externalDocs"]);
+    // OpenAPI 3.1's own keywords: the document's top level, and `example` and friends in schemas.
+    this.ajv.addVocabulary([
+      ...["openapi", "info", "jsonSchemaDialect", "servers", "paths", "components", "security", "tags"],
+      ...["example", "discriminator", "xml", "externalDocs", "webhooks"],
+    ]);
+    this.ajv.addSchema({ ...doc, $id: DOC_ID }, undefined, undefined, false);
+    const walk = (node: unknown, pointer: string): void => {
+      if (!node || typeof node !== "object") return;
+      if (!this.pointers.has(node)) this.pointers.set(node, pointer);
+      for (const [key, child] of Object.entries(node))
+        walk(child, `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+    };
+    walk(doc, "");
   }
 
   /** Every violation, as `path: message` (path `$` for the value itself); [] when the value conforms. */
   validate(schema: Schema, value: unknown, path = "$"): string[] {
-    let check = this.compiled.get(schema);
+    const pointer = this.pointers.get(schema);
+    if (pointer === undefined) throw new TypeError("the schema is not part of this validator's document");
+    let check = this.compiled.get(pointer);
     if (!check) {
-      check = this.ajv.compile({ ...schema, components: this.doc.components });
-      this.compiled.set(schema, check);
+      check = this.ajv.compile({ $ref: `${DOC_ID}#${encodeURI(pointer)}` });
+      this.compiled.set(pointer, check);
     }
     if (check(value)) return [];
     return (check.errors ?? []).map((e) => {
@@ -49,6 +65,8 @@ export class SchemaValidator {
     });
   }
 }
+
+const DOC_ID = "https://openapi.test/openapi.json";
 
 export interface ObservedResponse {
   method: string;
@@ -86,7 +104,7 @@ function isHostNoRoute(body: string): boolean {
 
 const validators = new WeakMap<Doc, SchemaValidator>();
 /** One validator per document: ajv compiles each schema once for the whole run. */
-function validatorOf(doc: Doc): SchemaValidator {
+export function validatorOf(doc: Doc): SchemaValidator {
   let validator = validators.get(doc);
   if (!validator) {
     validator = new SchemaValidator(doc);
