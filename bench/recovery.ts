@@ -26,13 +26,15 @@ import { DEMO_TENANT_ID, DEMO_USERS, demoTenant } from "../dev/seed/demo-tenant"
 import type { TenantSeed, UserSeed } from "../dev/simulators/graph";
 import {
   appSettings,
+  bindListener,
   generateDevSecrets,
   type HostProcess,
+  listenerPort,
   type SimulatorStack,
   spawnHost,
   startSimulators,
 } from "../dev/stack";
-import { freePort, startAzurite, tableConnectionString } from "../dev/support/azurite";
+import { startAzurite, tableConnectionString } from "../dev/support/azurite";
 
 export interface Distribution {
   p50: number;
@@ -313,7 +315,8 @@ export async function benchRecoveries(options: {
   const proxy = new CountingTableProxy(azurite.port);
   const proxyPort = await proxy.start();
   const storage = tableConnectionString(proxyPort);
-  const port = await freePort();
+  const listener = await bindListener();
+  const port = listenerPort(listener);
   const suffix = randomBytes(3).toString("hex");
   const taskHub = `benchhub${suffix}`;
   const secrets = await generateDevSecrets();
@@ -335,7 +338,7 @@ export async function benchRecoveries(options: {
     RATE_LIMIT_PER_USERNAME_AND_ADDRESS: "100000",
     GRAPH_BATCHING: String(options.batching),
   };
-  const host = spawnHost({ port, taskHub, settings });
+  const host = spawnHost({ port, listener, taskHub, settings });
   try {
     await host.waitHealthy(60_000);
     const env = { host, sims, proxy, storage: tableConnectionString(azurite.port), taskHub };

@@ -17,8 +17,16 @@ import { TableClient } from "@azure/data-tables";
 import { demoPolicy } from "../dev/seed/demo-policy";
 import { DEMO_TENANT_ID, demoTenant } from "../dev/seed/demo-tenant";
 import { signStandardWebhook } from "../dev/simulators/idv";
-import { appSettings, DEMO_PROVIDER, generateDevSecrets, spawnHost, startSimulators } from "../dev/stack";
-import { freePort, startAzurite } from "../dev/support/azurite";
+import {
+  appSettings,
+  bindListener,
+  DEMO_PROVIDER,
+  generateDevSecrets,
+  listenerPort,
+  spawnHost,
+  startSimulators,
+} from "../dev/stack";
+import { startAzurite } from "../dev/support/azurite";
 import { type Distribution, distribution } from "./recovery";
 
 export interface LoadResult {
@@ -78,7 +86,8 @@ function webhookBody(sessionId: string): string {
 
 export async function benchWebhook(options: { requests: number; concurrency: number }) {
   const azurite = await startAzurite();
-  const port = await freePort();
+  const listener = await bindListener();
+  const port = listenerPort(listener);
   const secrets = await generateDevSecrets();
   const sims = await startSimulators({ appPort: port, tenant: demoTenant(), secrets });
   const prefix = `wh${randomBytes(3).toString("hex")}`;
@@ -91,7 +100,7 @@ export async function benchWebhook(options: { requests: number; concurrency: num
     secrets,
     policy: demoPolicy("production"),
   });
-  const host = spawnHost({ port, taskHub: `${prefix}hub`, settings });
+  const host = spawnHost({ port, listener, taskHub: `${prefix}hub`, settings });
   try {
     await host.waitHealthy(60_000);
     const url = `${host.url}/api/idv/${DEMO_PROVIDER}/webhook`;

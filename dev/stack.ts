@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
 import { DEMO_ADMIN_ADDRESS, DEMO_NOTICE_SENDER } from "./seed/demo-tenant";
@@ -238,7 +239,17 @@ export interface HostProcess {
 
 export interface HostProcessOptions {
   host?: string;
+  /**
+   * The port to bind; 0: any free port, learned from the host's "listening on" line. Ignored
+   * with `listener`.
+   */
   port: number;
+  /**
+   * A socket bound here (`bindListener`) that the host serves: the caller knows the port before
+   * the host starts (to put it in settings) and no other process can take it in between. The
+   * host takes it over; this process closes its copy once it is sent.
+   */
+  listener?: Server;
   taskHub: string;
   clock?: "real" | "controllable";
   settings: Record<string, string>;
@@ -259,9 +270,35 @@ export const repoRoot = (() => {
   return dir;
 })();
 
+/**
+ * A listening socket on a port the kernel picks (0) or on `port`, for `spawnHost({ listener })`:
+ * binding first and handing the bound socket over leaves no window for another process.
+ */
+export function bindListener(host = "127.0.0.1", port = 0): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
+  });
+}
+
+/** The port a listening server is bound to. */
+export function listenerPort(server: Server): number {
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("not a listening TCP server");
+  return address.port;
+}
+
 export function spawnHost(options: HostProcessOptions): HostProcess {
   const host = options.host ?? "127.0.0.1";
-  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${options.port}`;
+  const origin = (port: number) => `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  const known = options.listener ? listenerPort(options.listener) : options.port;
+  let url: string | undefined = known ? origin(known) : undefined;
+  /** The URL the host says it serves, once it has said so. */
+  let listening: string | undefined;
   let output = "";
   const child: ChildProcess = spawn(
     process.execPath,
@@ -270,19 +307,28 @@ export function spawnHost(options: HostProcessOptions): HostProcess {
       env: {
         ...process.env,
         ...options.settings,
-        FUNCTIONS_HTTP_PORT: String(options.port),
+        FUNCTIONS_HTTP_PORT: String(known),
         FUNCTIONS_HOST: host,
         DEV_HOST_TASK_HUB: options.taskHub,
         DEV_HOST_CLOCK: options.clock ?? "real",
         DEV_HOST_APP_ENTRY: options.appEntry ?? path.join(repoRoot, "dist", "src", "index.js"),
+        ...(options.listener ? { DEV_HOST_LISTENER: "ipc" } : {}),
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", ...(options.listener ? (["ipc"] as const) : [])],
     },
   );
+  if (options.listener) {
+    const listener = options.listener;
+    // Once sent, the child holds its own copy of the socket; ours must not accept anything.
+    child.send("listener", listener, () => listener.close());
+    child.once("exit", () => listener.close());
+  }
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
     output += text;
     if (options.echo) process.stdout.write(text);
+    listening ??= /local host listening on (\S+)/.exec(output)?.[1];
+    url ??= listening;
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
@@ -292,15 +338,19 @@ export function spawnHost(options: HostProcessOptions): HostProcess {
     await exited;
   };
   return {
-    url,
+    get url(): string {
+      if (!url) throw new Error("the host has not said which port it listens on yet (await waitHealthy)");
+      return url;
+    },
     output: () => output,
     async waitHealthy(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         if (child.exitCode !== null) throw new Error(`host exited (${child.exitCode}):\n${output}`);
         try {
-          const res = await fetch(`${url}/api/health`);
-          if (res.ok) return;
+          // Not before the host says it listens: until then a connection to a handed-over
+          // listener could still be accepted by this process, which serves nothing.
+          if (listening && (await fetch(`${url}/api/health`)).ok) return;
         } catch {
           // not listening yet
         }

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { TableClient, TableServiceClient } from "@azure/data-tables";
@@ -14,14 +15,16 @@ import { DEMO_TENANT_ID } from "../seed/demo-tenant";
 import type { TenantSeed } from "../simulators/graph";
 import {
   appSettings,
+  bindListener,
   type DevSecrets,
   generateDevSecrets,
   type HostProcess,
+  listenerPort,
   type SimulatorStack,
   spawnHost,
   startSimulators,
 } from "../stack";
-import { type AzuriteHandle, freePort, startAzurite } from "../support/azurite";
+import { type AzuriteHandle, startAzurite } from "../support/azurite";
 
 export interface EnvironmentOptions {
   tenant: TenantSeed;
@@ -59,7 +62,8 @@ export class Environment {
   static async start(options: EnvironmentOptions): Promise<Environment> {
     const folder = mkdtempSync(path.join(tmpdir(), "recovery-campaign-"));
     const azurite = await startAzurite({ location: folder });
-    const port = await freePort();
+    const listener = await bindListener();
+    const port = listenerPort(listener);
     const suffix = randomBytes(4).toString("hex");
     const secrets = await generateDevSecrets();
     const sims = await startSimulators({
@@ -92,7 +96,7 @@ export class Environment {
       `hub${suffix}`,
       options.echoHost === true,
     );
-    await env.startHost();
+    await env.startHost(listener);
     return env;
   }
 
@@ -104,9 +108,11 @@ export class Environment {
     return this.azurite.connectionString;
   }
 
-  async startHost(): Promise<void> {
+  /** On `listener`, or (a restart) on a socket bound again to the same port, which settings carry. */
+  async startHost(listener?: Server): Promise<void> {
     this.host = spawnHost({
       port: this.port,
+      listener: listener ?? (await bindListener("127.0.0.1", this.port)),
       taskHub: this.taskHub,
       clock: "controllable",
       settings: this.settings,

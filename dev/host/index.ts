@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 import path from "node:path";
 import {
   engineAssembly,
@@ -30,8 +30,14 @@ import { TimerTriggers } from "./timers";
 export type { ClockMode } from "./clock";
 
 export interface HostOptions {
-  /** 0: any free port. */
+  /** 0: any free port (the host reports the one it got: RunningHost.url). */
   port: number;
+  /**
+   * A socket already bound (and listening) elsewhere, handed over by the process that
+   * spawned the host: served instead of binding `port`, so the parent knows the port before
+   * the host starts and nobody can take it in between.
+   */
+  listener?: Server;
   /** Default 127.0.0.1. */
   hostname?: string;
   storageConnectionString: string;
@@ -224,10 +230,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostname = options.hostname ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, hostname, () => {
+    const listening = (): void => {
       server.off("error", reject);
       resolve();
-    });
+    };
+    if (options.listener) server.listen(options.listener, listening);
+    else server.listen(options.port, hostname, listening);
   });
   const port = (server.address() as AddressInfo).port;
   const wildcard = hostname === "0.0.0.0" || hostname === "::";

@@ -36,7 +36,12 @@ export function tableConnectionString(port: number): string {
   return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};TableEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`;
 }
 
-export async function freePort(): Promise<number> {
+/**
+ * A port that was free a moment ago. Only for Azurite, which binds the ports it is given and
+ * cannot take a bound socket or report a port 0 it got: `startAzurite` retries with new ports
+ * when one was taken in between. Our own servers bind port 0 (or `bindListener` in dev/stack.ts).
+ */
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -64,6 +69,19 @@ function findBinary(all: boolean): string {
 }
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAzuriteOnce(options);
+    } catch (err) {
+      // A port picked free was taken before Azurite bound it: pick again (only ports we picked).
+      if (options.port || attempt >= 5 || !(err instanceof PortTakenError)) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startAzuriteOnce(options: AzuriteOptions): Promise<AzuriteHandle> {
   const all = options.services === "all";
   const port = options.port || (await freePort());
   const args = [findBinary(all), "--tableHost", "127.0.0.1", "--tablePort", String(port)];
@@ -105,7 +123,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Azurite exited (${child.exitCode}): ${output()}`);
+    if (child.exitCode !== null) {
+      const message = `Azurite exited (${child.exitCode}): ${output()}`;
+      throw /EADDRINUSE/.test(output()) ? new PortTakenError(message) : new Error(message);
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${port}/${ACCOUNT}/Tables`, { method: "GET" });
       await res.arrayBuffer();

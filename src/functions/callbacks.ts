@@ -9,7 +9,7 @@ import { json, parseJsonText, problem, readRawBody, respond } from "../http";
 import { secretsForWebhook } from "../idv/webhookSecrets";
 import type { SelfValidation } from "../recovery/credential";
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recovery/errors";
-import { secretMatchesHash } from "../recovery/secretsCompare";
+import { secretMatchesHash } from "../recovery/opaqueSecrets";
 import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
 import type { InboxEntry } from "../store/correlations";

@@ -15,8 +15,8 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
 } from "../recovery/errors";
+import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/opaqueSecrets";
 import { addressKey, usernameKey } from "../recovery/rateLimit";
-import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/secretsCompare";
 import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/status";
 import { requireSecret } from "../secrets";
 import { services } from "../services";

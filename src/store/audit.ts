@@ -6,9 +6,8 @@
  * same event where Entra has one.
  */
 import { randomBytes } from "node:crypto";
-import type { TransactionAction } from "@azure/data-tables";
 import { entraActivityName } from "../recovery/auditEvents";
-import { isConcurrencyConflict, odata, type TableStore } from "./tables";
+import { isConcurrencyConflict, odata, type TableStore, type TransactionAction } from "./tables";
 
 /** Who and where a recovery's events are about: the user (once discovered) and the client address. */
 export type AuditSubjectLookup = (

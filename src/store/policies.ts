@@ -9,7 +9,6 @@
  * leaves an admin-owned tombstone row, so the seed (which never overwrites admin rows) cannot
  * bring a seeded profile back at the next start.
  */
-import type { TableClient } from "@azure/data-tables";
 import type { z } from "zod";
 import { ConfigurationError } from "../recovery/errors";
 import {
@@ -21,7 +20,7 @@ import {
   policyProfileSchema,
 } from "../recovery/policy";
 import { describeIssue } from "../zodText";
-import { getOptional, isConcurrencyConflict, isNotFound, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, isNotFound, type TableClient, type TableStore } from "./tables";
 
 const PROFILE_PARTITION = "profile";
 const GLOBAL_PARTITION = "global";

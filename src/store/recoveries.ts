@@ -2,10 +2,9 @@
  * Recovery records: the app-owned state a front end reads. Keyed by recoveryId; the
  * recovery token is kept only as a hash. Status changes go through `update` with etags.
  */
-import { odata, type TableClient } from "@azure/data-tables";
 import { type PolicyProfile, policyProfileSchema } from "../recovery/policy";
 import { type Failure, failure, isTerminal, type NextStep, type RecoveryStatus } from "../recovery/status";
-import { getOptional, isConcurrencyConflict, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, odata, type TableClient, type TableStore } from "./tables";
 
 export interface RecoveryRecord {
   recoveryId: string;

@@ -8,6 +8,9 @@ import type { TokenCredential } from "@azure/identity";
 import type { AppConfig } from "../config";
 import { isTableKey } from "../recovery/keys";
 
+/** The SDK types the repositories use (type-only: erased at build, so nothing loads early). */
+export type { TableClient, TransactionAction } from "@azure/data-tables";
+
 type TablesSdk = typeof import("@azure/data-tables");
 let sdk: TablesSdk | undefined;
 /** `@azure/data-tables`, loaded on first use rather than when the app loads (cold start). */

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../dev/support/azurite";
+import { waitFor } from "../support/waitFor";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const HOST_MAIN = path.join(ROOT, "dist", "dev", "host", "main.js");
@@ -43,12 +43,12 @@ export async function spawnHost(options: SpawnOptions): Promise<HostProcess> {
   if (!existsSync(HOST_MAIN) || !existsSync(FIXTURE_APP)) {
     throw new Error("compiled host or fixture missing: run `npx tsc -p .` before the host tests");
   }
-  const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [HOST_MAIN], {
     env: {
       ...process.env,
       AzureWebJobsStorage: options.storage,
-      FUNCTIONS_HTTP_PORT: String(port),
+      // Any free port: the host binds it and names it ("local host listening on URL").
+      FUNCTIONS_HTTP_PORT: "0",
       FUNCTIONS_HOST: "127.0.0.1",
       DEV_HOST_TASK_HUB: options.hub,
       DEV_HOST_CLOCK: options.clock ?? "real",
@@ -85,7 +85,7 @@ export async function spawnHost(options: SpawnOptions): Promise<HostProcess> {
   });
   return {
     url,
-    port,
+    port: Number(new URL(url).port),
     output: () => output,
     kill: (signal = "SIGTERM") => {
       if (child.exitCode !== null || child.signalCode !== null) return exited;
@@ -95,24 +95,7 @@ export async function spawnHost(options: SpawnOptions): Promise<HostProcess> {
   };
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 40));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-}
+export { waitFor };
 
 export async function getJson(url: string): Promise<{ status: number; body: unknown; headers: Headers }> {
   const res = await fetch(url);

@@ -4,6 +4,7 @@
  * a controllable clock, its own table prefix and task hub in the shared Azurite.
  */
 import { randomBytes } from "node:crypto";
+import type { Server } from "node:net";
 import { odata, TableClient, TableServiceClient } from "@azure/data-tables";
 import { afterAll, beforeAll, inject } from "vitest";
 import type { z } from "zod";
@@ -13,14 +14,15 @@ import type { MintOptions } from "../../dev/simulators/entra";
 import type { TenantSeed } from "../../dev/simulators/graph";
 import {
   appSettings,
+  bindListener,
   type DevSecrets,
   generateDevSecrets,
   type HostProcess,
+  listenerPort,
   type SimulatorStack,
   spawnHost,
   startSimulators,
 } from "../../dev/stack";
-import { freePort } from "../../dev/support/azurite";
 import type { startResponseSchema, statusResponseSchema } from "../../src/openapi/schemas";
 import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
 import type { StoredEvent } from "../../src/store/audit";
@@ -117,7 +119,9 @@ export class TestStack {
   ) {}
 
   static async start(options: TestStackOptions): Promise<TestStack> {
-    const port = await freePort();
+    // Bound here and handed to the host: the port is ours from now on (settings carry it).
+    const listener = await bindListener();
+    const port = listenerPort(listener);
     const suffix = randomBytes(4).toString("hex");
     const tablePrefix = `t${suffix}`;
     const taskHub = `hub${suffix}`;
@@ -152,7 +156,7 @@ export class TestStack {
     }
     const stack = new TestStack(sims, secrets, settings, port, tablePrefix, taskHub, options.storage);
     stack.appEntry = options.appEntry;
-    await stack.startHost();
+    await stack.startHost(listener);
     installConformanceCheck();
     checkedStacks.set(new URL(stack.url).origin, stack);
     return stack;
@@ -207,9 +211,15 @@ export class TestStack {
     return this.host.url;
   }
 
-  async startHost(): Promise<void> {
+  /**
+   * Starts the host on `listener`, or (a restart) on a socket bound again to the same port:
+   * callbacks and settings carry it. The one window left is the moment between the old
+   * host's death and this bind.
+   */
+  async startHost(listener?: Server): Promise<void> {
     this.host = spawnHost({
       port: this.port,
+      listener: listener ?? (await bindListener("127.0.0.1", this.port)),
       taskHub: this.taskHub,
       clock: DURABLE_ENGINE === "dotnet" ? "real" : "controllable",
       settings: this.settings,

@@ -21,6 +21,7 @@ import {
   type DurableStore,
   type InboxMessage,
   type InstanceRecord,
+  type InstanceSnapshot,
   newExecutionId,
   type PendingTimerRecord,
   type RuntimeStatus,
@@ -381,49 +382,7 @@ export class DurableEngine {
       return false;
     }
 
-    // New events of this episode, after the OrchestratorStarted that dates it.
-    const newEvents: HistoryEvent[] = [event(HistoryEventType.OrchestratorStarted, nowIso)];
-    const scheduled = new Set<number>();
-    const finished = new Set<number>();
-    let started = false;
-    for (const e of snapshot.history) {
-      if (e.EventType === HistoryEventType.ExecutionStarted) started = true;
-      if (e.EventType === HistoryEventType.TaskScheduled) scheduled.add(e.EventId);
-      if (e.EventType === HistoryEventType.TaskCompleted || e.EventType === HistoryEventType.TaskFailed) {
-        finished.add(e.TaskScheduledId ?? -1);
-      }
-    }
-    let terminateReason: string | undefined;
-    for (const { message } of messages) {
-      switch (message.kind) {
-        case "ExecutionStarted":
-          if (message.executionId === record.executionId && !started) {
-            // Right after OrchestratorStarted, whatever the inbox order (same-millisecond keys).
-            newEvents.splice(1, 0, { ...message.event, Timestamp: nowIso });
-            started = true;
-          }
-          break;
-        case "EventRaised":
-          newEvents.push(message.event);
-          break;
-        case "TaskCompleted":
-        case "TaskFailed": {
-          // Drop results of other executions and duplicates (an activity re-run after a crash).
-          const id = message.event.TaskScheduledId ?? -1;
-          if (message.executionId === record.executionId && scheduled.has(id) && !finished.has(id)) {
-            newEvents.push(message.event);
-            finished.add(id);
-          }
-          break;
-        }
-        case "Terminate":
-          terminateReason ??= message.reason;
-          break;
-      }
-    }
-    for (const timer of dueTimers) {
-      newEvents.push(event(HistoryEventType.TimerFired, nowIso, { TimerId: timer.id, FireAt: timer.fireAt }));
-    }
+    const { newEvents, started, terminateReason } = this.#newEvents(snapshot, messages, dueTimers, nowIso);
     const next: InstanceRecord = { ...record, lastUpdatedTime: nowIso };
 
     if (terminateReason !== undefined) {
@@ -458,25 +417,7 @@ export class DurableEngine {
 
     const history = [...snapshot.history.map((e) => ({ ...e, IsPlayed: true })), ...newEvents];
     const outcome = await this.#executeOrchestrator(record, history, snapshot.history.length > 0);
-    let decision: Decision | undefined;
-    let failure: { message: string; details: string } | undefined;
-    if (outcome.kind === "failed") failure = { message: outcome.message, details: outcome.details };
-    else {
-      try {
-        decision = decide(history, this.#flatActions(outcome.state), TIMER_SETTINGS);
-      } catch (err) {
-        if (
-          !(
-            err instanceof UnsupportedDurableFeatureError ||
-            err instanceof NonDeterminismError ||
-            err instanceof TypeError
-          )
-        )
-          throw err;
-        failure = { message: err.message, details: describeError(err) };
-        this.#log.error(`orchestration ${instanceId} (${record.name}): ${err.message}`);
-      }
-    }
+    const { decision, failure } = this.#decide(instanceId, record, history, outcome);
     const state = outcome.state;
     if (state && state.customStatus !== undefined && state.customStatus !== null) {
       next.customStatus = JSON.stringify(state.customStatus);
@@ -563,6 +504,92 @@ export class DurableEngine {
     this.#setTimers(instanceId, next.pendingTimers);
     for (const activity of activities) this.#startActivity(instanceId, next.executionId, activity);
     return more || enqueue.length > 0;
+  }
+
+  /**
+   * The history events this episode adds, after the OrchestratorStarted that dates it: the
+   * execution start, raised events, this execution's first result of each scheduled task,
+   * fired timers; and the first termination request, if any.
+   */
+  #newEvents(
+    snapshot: InstanceSnapshot,
+    messages: InstanceSnapshot["inbox"],
+    dueTimers: InstanceRecord["pendingTimers"],
+    nowIso: string,
+  ): { newEvents: HistoryEvent[]; started: boolean; terminateReason: string | undefined } {
+    const { record } = snapshot;
+    const newEvents: HistoryEvent[] = [event(HistoryEventType.OrchestratorStarted, nowIso)];
+    const scheduled = new Set<number>();
+    const finished = new Set<number>();
+    let started = false;
+    for (const e of snapshot.history) {
+      if (e.EventType === HistoryEventType.ExecutionStarted) started = true;
+      if (e.EventType === HistoryEventType.TaskScheduled) scheduled.add(e.EventId);
+      if (e.EventType === HistoryEventType.TaskCompleted || e.EventType === HistoryEventType.TaskFailed) {
+        finished.add(e.TaskScheduledId ?? -1);
+      }
+    }
+    let terminateReason: string | undefined;
+    for (const { message } of messages) {
+      switch (message.kind) {
+        case "ExecutionStarted":
+          if (message.executionId === record.executionId && !started) {
+            // Right after OrchestratorStarted, whatever the inbox order (same-millisecond keys).
+            newEvents.splice(1, 0, { ...message.event, Timestamp: nowIso });
+            started = true;
+          }
+          break;
+        case "EventRaised":
+          newEvents.push(message.event);
+          break;
+        case "TaskCompleted":
+        case "TaskFailed": {
+          // Drop results of other executions and duplicates (an activity re-run after a crash).
+          const id = message.event.TaskScheduledId ?? -1;
+          if (message.executionId === record.executionId && scheduled.has(id) && !finished.has(id)) {
+            newEvents.push(message.event);
+            finished.add(id);
+          }
+          break;
+        }
+        case "Terminate":
+          terminateReason ??= message.reason;
+          break;
+      }
+    }
+    for (const timer of dueTimers) {
+      newEvents.push(event(HistoryEventType.TimerFired, nowIso, { TimerId: timer.id, FireAt: timer.fireAt }));
+    }
+    return { newEvents, started, terminateReason };
+  }
+
+  /** What the replayed orchestrator decided, or why the execution fails (its error, or a broken replay). */
+  #decide(
+    instanceId: string,
+    record: InstanceRecord,
+    history: HistoryEvent[],
+    outcome: OrchestratorOutcome,
+  ): { decision: Decision | undefined; failure: { message: string; details: string } | undefined } {
+    let decision: Decision | undefined;
+    let failure: { message: string; details: string } | undefined;
+    if (outcome.kind === "failed") failure = { message: outcome.message, details: outcome.details };
+    else {
+      try {
+        decision = decide(history, this.#flatActions(outcome.state), TIMER_SETTINGS);
+      } catch (err) {
+        if (
+          !(
+            err instanceof UnsupportedDurableFeatureError ||
+            err instanceof NonDeterminismError ||
+            err instanceof TypeError
+          )
+        )
+          throw err;
+        failure = { message: err.message, details: describeError(err) };
+        this.#log.error(`orchestration ${instanceId} (${record.name}): ${err.message}`);
+      }
+    }
+    return { decision, failure };
   }
 
   #flatActions(state: OrchestratorStateWire): ActionWire[] {

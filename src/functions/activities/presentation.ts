@@ -4,8 +4,8 @@
  */
 import { checkPresentation } from "../../recovery/credential";
 import { DependencyError, RecoveryStateError } from "../../recovery/errors";
+import { hashSecret, newOpaqueSecret } from "../../recovery/opaqueSecrets";
 import type { PolicyProfile } from "../../recovery/policy";
-import { hashSecret, newOpaqueSecret } from "../../recovery/secretsCompare";
 import { isTerminal, type NextStep } from "../../recovery/status";
 import { services } from "../../services";
 import type { RecoveryRecord } from "../../store/recoveries";

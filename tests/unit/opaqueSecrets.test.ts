@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../../src/recovery/secretsCompare";
+import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../../src/recovery/opaqueSecrets";
 
 describe("opaque secrets", () => {
   it("carry at least 256 bits as 43 base64url characters", () => {
