@@ -11,6 +11,7 @@ import { describe, expect, inject, it } from "vitest";
 import { DEMO_GROUPS, DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { DEMO_ISSUER_DID, DEMO_PROVIDER, spawnHost } from "../../dev/stack";
 import { freePort } from "../../dev/support/azurite";
+import { countRecords } from "../support/recoveryRows";
 import type { RecoveryStart, TestStack } from "../support/stack";
 import { useStack } from "../support/stack";
 
@@ -287,7 +288,7 @@ describe("rate limits on start", () => {
       expect(started.status).toBe(202);
       await s.waitForStatus(started.body, ["not_eligible"]);
     }
-    const records = await s.countRows("Recoveries");
+    const records = await countRecords(s);
     s.sims.graph.clearRequests();
     const refused = await s.startRecovery({ username: "a4@contoso.example" }, from("198.51.100.10"));
     expect(refused.status).toBe(429);
@@ -297,7 +298,7 @@ describe("rate limits on start", () => {
     expect(retryAfter).toBeGreaterThan(800);
     expect(retryAfter).toBeLessThanOrEqual(900);
     await new Promise((r) => setTimeout(r, 300));
-    expect(await s.countRows("Recoveries")).toBe(records);
+    expect(await countRecords(s)).toBe(records);
     expect(s.sims.graph.requests).toEqual([]);
     // Another address is not affected; a spoofed left-most entry does not escape the limit.
     expect((await s.startRecovery({ username: "a5@contoso.example" }, from("198.51.100.11"))).status).toBe(
@@ -360,10 +361,10 @@ describe("rate limits on start: one party cannot spend a user's budget", () => {
     expect((await s.startRecovery({ username: user }, from("198.51.100.20"))).status).toBe(202);
     expect((await s.startRecovery({ username: user }, from("192.0.2.30"))).status).toBe(202);
     expect((await s.startRecovery({ username: user }, from("192.0.2.30"))).status).toBe(202);
-    const records = await s.countRows("Recoveries");
+    const records = await countRecords(s);
     const ceiling = await s.startRecovery({ username: user }, from("192.0.2.31"));
     expect(ceiling.status).toBe(429);
-    expect(await s.countRows("Recoveries")).toBe(records);
+    expect(await countRecords(s)).toBe(records);
   });
 });
 

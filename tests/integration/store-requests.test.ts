@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { AuditEventType } from "../../src/recovery/auditEvents";
 import { AuditRepository } from "../../src/store/audit";
 import { RecoveryRepository } from "../../src/store/recoveries";
 import { TableStore } from "../../src/store/tables";
@@ -32,6 +33,7 @@ describe("requests saved by the repositories", () => {
     const recoveryId = randomUUID();
     const now = new Date().toISOString();
     await recoveries.create({
+      stage: "started",
       recoveryId,
       tokenHash: "h",
       status: "pending",
@@ -40,7 +42,6 @@ describe("requests saved by the repositories", () => {
       expiresAt: now,
       username: "a@b.example",
       clientAddress: "127.0.0.1",
-      methodsRemoved: 0,
     });
     return recoveryId;
   }
@@ -56,14 +57,14 @@ describe("requests saved by the repositories", () => {
       recoveryId,
       (r) => {
         seen.push(r.status);
-        return { ...r, methodsRemoved: 3 };
+        return { ...r, locale: "de" };
       },
       known,
     );
     // First from what we knew, then (412) from what is stored.
     expect(seen).toEqual(["pending", "cancelled"]);
-    expect(after).toMatchObject({ status: "cancelled", methodsRemoved: 3 });
-    expect(await recoveries.get(recoveryId)).toMatchObject({ status: "cancelled", methodsRemoved: 3 });
+    expect(after).toMatchObject({ status: "cancelled", locale: "de" });
+    expect(await recoveries.get(recoveryId)).toMatchObject({ status: "cancelled", locale: "de" });
   });
 
   it("advance from a known record leaves a recovery closed meanwhile as it is", async () => {
@@ -78,7 +79,7 @@ describe("requests saved by the repositories", () => {
   it("records several events in one transaction, and on a re-run records only those not yet there", async () => {
     const audit = new AuditRepository(tables);
     const recoveryId = randomUUID();
-    const event = (name: string, once = true) => ({
+    const event = (name: AuditEventType, once = true) => ({
       recoveryId,
       event: name,
       outcome: "success" as const,
