@@ -268,7 +268,10 @@ async function flood() {
     const floodMs = Date.now() - began;
     const legitResults = await legit;
     await sleep(3_000); // the accepted flood starts finish their discovery
-    const rows = await env.rows<{ username: string; status: string }>("Recoveries");
+    // The record rows (the recoveries' audit rows share the table).
+    const rows = (await env.rows<{ rowKey?: string; username: string; status: string }>("Recoveries")).filter(
+      (r) => r.rowKey === "recovery",
+    );
     const floodRows = rows.filter((r) => r.username.startsWith("flood."));
     const lookups = env.sims.graph.requests.filter(
       (r) => r.method === "GET" && r.path === "/users" && (r.query.$filter ?? "").includes("flood."),

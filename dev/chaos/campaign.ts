@@ -663,7 +663,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
 
   // --- wind-down: deadlines pass, late deliveries arrive ------------------------------------
   const allEnded = async () => {
-    const rows = await env.rows<{ partitionKey: string; status: string }>("Recoveries");
+    const rows = await env.records<{ partitionKey: string; status: string }>();
     return rows.every((r) => isTerminal(r.status as RecoveryStatus));
   };
   for (let round = 0; round < 6 && !(await allEnded().catch(() => false)); round++) {
@@ -702,7 +702,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   for (const d of driven) if (d.recoveryId) await readState(d);
 
   // Workflows close after their record (notices go out last).
-  const rows = await env.rows<RecoveryRow>("Recoveries");
+  const rows = await env.records<RecoveryRow>();
   const workflowDeadline = Date.now() + 60_000;
   for (const r of rows) {
     if (!isTerminal(r.status as RecoveryStatus) || r.status === "cancelled") continue;
@@ -734,7 +734,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     if (control) await raceCancel(control);
   }
   invariants.push(notLockedOut);
-  const audit = await env.rows<{ partitionKey: string; event: string; code?: string }>("Audit");
+  const audit = await env.auditEntries<{ partitionKey: string; event: string; code?: string }>();
   const eligibility = (id: string | undefined) =>
     audit.find((a) => a.partitionKey === id && a.event === "eligibility_checked")?.code;
   const outcomes: Record<string, number> = {};
@@ -803,7 +803,7 @@ async function checkInvariants(
 
   // 1. Every recovery reaches exactly one terminal status, and stays there.
   const terminal: InvariantResult = { name: "exactly one terminal status, kept", checked: 0, violations: [] };
-  const audit = await env.rows<{ partitionKey: string; event: string }>("Audit");
+  const audit = await env.auditEntries<{ partitionKey: string; event: string }>();
   const acknowledged = new Set([
     ...driven.map((d) => d.recoveryId).filter((id) => id !== undefined),
     ...extra.raceIds,
@@ -955,9 +955,7 @@ async function checkInvariants(
 
   // 7. No lock outlives its recovery: a running lock names a recovery that exists and is open.
   const locks: InvariantResult = { name: "no lock outlives its recovery", checked: 0, violations: [] };
-  const recoveriesNow = new Map(
-    (await env.rows<RecoveryRow>("Recoveries")).map((r) => [r.partitionKey, r] as const),
-  );
+  const recoveriesNow = new Map((await env.records<RecoveryRow>()).map((r) => [r.partitionKey, r] as const));
   for (const lock of await env.rows<{ partitionKey: string; recoveryId: string; state: string }>(
     "UserLocks",
   )) {

@@ -241,6 +241,18 @@ export class Environment {
     return this.rowsOf<T>(`${this.tablePrefix}${table}`);
   }
 
+  /** The recovery records: the Recoveries table's `recovery` rows (the audit rows share the table). */
+  async records<T extends object = Record<string, unknown>>(): Promise<T[]> {
+    return (await this.rows<T & { rowKey?: string }>("Recoveries")).filter((r) => r.rowKey === "recovery");
+  }
+
+  /** Every recovery's audit entries: the Recoveries table's `audit_…` rows (src/store/audit.ts). */
+  async auditEntries<T extends object = Record<string, unknown>>(): Promise<T[]> {
+    return (await this.rows<T & { rowKey?: string }>("Recoveries")).filter((r) =>
+      r.rowKey?.startsWith("audit_"),
+    );
+  }
+
   private async rowsOf<T extends object>(name: string): Promise<T[]> {
     const client = TableClient.fromConnectionString(this.storage, name, { allowInsecureConnection: true });
     const rows: T[] = [];

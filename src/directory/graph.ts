@@ -10,6 +10,7 @@ import type { Client } from "@microsoft/microsoft-graph-client";
 import type { DirectoryAccount } from "../recovery/eligibility";
 import { asCredential, type CredentialNames, candidateSearches } from "../recovery/names";
 import {
+  answerOf,
   type BatchItem,
   type BatchResult,
   batchBody,
@@ -299,7 +300,7 @@ export class DirectoryGateway {
     ]);
     const found = batchBody<{ value: GraphUser[] }>(results, "user", "account lookup");
     return {
-      account: found.value.length === 1 ? toAccount(found.value[0]!) : undefined,
+      account: found.value.length === 1 && found.value[0] ? toAccount(found.value[0]) : undefined,
       tapPolicy: batchBody<TapPolicy>(results, "tap", "TAP policy read"),
     };
   }
@@ -442,7 +443,7 @@ export class DirectoryGateway {
         });
       const answers = await this.batch("recovery", serial(items));
       order.forEach((method, i) => {
-        const answer = answers.get(`d${i}`)!;
+        const answer = answerOf(answers, `d${i}`, "authentication method deletion");
         const outcome: MethodDeletion["outcome"] =
           answer.status === 204 || answer.status === 200
             ? "deleted"
@@ -489,7 +490,7 @@ export class DirectoryGateway {
       }),
     );
     const answers = await this.batch("sendMail", serial(items));
-    return items.map((item) => answers.get(item.id)!);
+    return items.map((item) => answerOf(answers, item.id, "sendMail"));
   }
 
   /** Where a user can be told of a recovery: the other (non-work) addresses, and the work mail. */

@@ -56,7 +56,10 @@ export function inChunks<T>(items: readonly T[], size: number): T[][] {
 
 /** Serial items: each depends on the one before it (Graph's "serial" batch pattern). */
 export function serial(items: readonly BatchItem[]): BatchItem[] {
-  return items.map((item, i) => (i === 0 ? { ...item } : { ...item, dependsOn: items[i - 1]!.id }));
+  return items.map((item, i) => {
+    const before = items[i - 1];
+    return before ? { ...item, dependsOn: before.id } : { ...item };
+  });
 }
 
 export function succeeded(result: BatchResult | undefined): boolean {
@@ -90,10 +93,21 @@ export function batchItemError(
 
 /** The body of the successful batch item `id`; a failed one throws the error a direct call would. */
 export function batchBody<T>(results: ReadonlyMap<string, BatchResult>, id: string, operation: string): T {
-  const result = results.get(id);
+  const result = answerOf(results, id, operation);
   const error = batchItemError(result, operation);
   if (error) throw error;
-  return result!.body as T;
+  return result.body as T;
+}
+
+/** The answer to batch item `id`, failed or not; an item Graph did not answer is a transient failure. */
+export function answerOf(
+  results: ReadonlyMap<string, BatchResult>,
+  id: string,
+  operation: string,
+): BatchResult {
+  const result = results.get(id);
+  if (!result) throw new DependencyError("directory_error", `Graph ${operation}: no answer`, true);
+  return result;
 }
 
 /** How long to wait before resending a throttled item: its Retry-After, at most a minute (1 s without one). */
@@ -189,11 +203,12 @@ export class GraphBatch {
           answered.set(item.id, failedDependency(item.id));
         }
       }
-      if (chunk.length === 0) continue;
+      const first = chunk[0];
+      if (first === undefined) continue;
       if (cost) cost.roundTrips++;
       const results = this.options.batching
         ? await this.postBatch(operation, chunk)
-        : [await this.sendAlone(operation, chunk[0]!)];
+        : [await this.sendAlone(operation, first)];
       for (const r of results) answered.set(r.id, r);
     }
     return [...answered.values()];

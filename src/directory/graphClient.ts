@@ -45,7 +45,7 @@ class BearerTokenMiddleware implements Middleware {
     options.headers = headers;
     if (context.request instanceof Request)
       context.request.headers.set("Authorization", `Bearer ${token.token}`);
-    await this.next!.execute(context);
+    await nextOf(this.next).execute(context);
   }
 
   setNext(next: Middleware): void {
@@ -64,7 +64,7 @@ class RequestTimeoutMiddleware implements Middleware {
 
   async execute(context: Context): Promise<void> {
     context.options = { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) };
-    await this.next!.execute(context);
+    await nextOf(this.next).execute(context);
   }
 
   setNext(next: Middleware): void {
@@ -87,4 +87,9 @@ export function createGraphClient(baseUrl: string, credential: TokenCredential, 
     baseUrl: `${baseUrl}/`,
     defaultVersion: "v1.0",
   });
+}
+
+function nextOf(next: Middleware | undefined): Middleware {
+  if (!next) throw new TypeError("Graph middleware chain: a handler has no next handler");
+  return next;
 }

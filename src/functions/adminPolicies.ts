@@ -53,7 +53,8 @@ function tableEtagOf(header: string): string {
   // (W/"…") never matches strongly. Not one of our strong tags: it can match nothing, so the
   // write is refused as stale (412).
   const m = /^"([A-Za-z0-9_-]*)"$/.exec(value);
-  return m ? Buffer.from(m[1]!, "base64url").toString("utf8") : `unmatched:${value}`;
+  const tag = m?.[1];
+  return tag !== undefined ? Buffer.from(tag, "base64url").toString("utf8") : `unmatched:${value}`;
 }
 
 function versionHeaders(item: { etag: string }): Record<string, string> {

@@ -20,6 +20,7 @@ import {
   recoverySummarySchema,
 } from "../admin/schemas";
 import { json } from "../http";
+import type { AuditEventType } from "../recovery/auditEvents";
 import { InvalidRequestError, NotFoundError } from "../recovery/errors";
 import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
@@ -42,18 +43,18 @@ function summaryOf(r: RecoveryRecord): RecoverySummary {
     clientAddress: r.clientAddress,
     ...(r.userId ? { userId: r.userId } : {}),
     ...(r.country ? { country: r.country } : {}),
-    ...(r.profileId ? { profileId: r.profileId } : {}),
-    ...(r.mode ? { mode: r.mode } : {}),
-    ...(r.provider ? { provider: r.provider } : {}),
+    ...(r.stage === "discovered" ? { profileId: r.profileId, mode: r.mode, provider: r.provider } : {}),
     ...(r.failure ? { failure: { code: r.failure.code, message: r.failure.message } } : {}),
-    ...(r.methodsRemoved !== undefined ? { methodsRemoved: r.methodsRemoved } : {}),
-    ...(r.sessionsRevokedAt ? { sessionsRevokedAt: r.sessionsRevokedAt } : {}),
-    ...(r.tapIssuedAt ? { tapIssuedAt: r.tapIssuedAt } : {}),
+    ...(r.stage === "discovered" && r.methodsRemoved !== undefined
+      ? { methodsRemoved: r.methodsRemoved }
+      : {}),
+    ...(r.stage === "discovered" && r.sessionsRevokedAt ? { sessionsRevokedAt: r.sessionsRevokedAt } : {}),
+    ...(r.stage === "discovered" && r.tapIssuedAt ? { tapIssuedAt: r.tapIssuedAt } : {}),
   });
 }
 
 /** A stored message without what may trail it: a stack trace (`\n    at …`) is for logs, not records. */
-const firstLine = (v: string): string => v.split(/\r?\n/, 1)[0]!;
+const firstLine = (v: string): string => v.split(/\r?\n/, 1)[0] ?? "";
 const text = (v: unknown): string | undefined => (typeof v === "string" ? firstLine(v) : undefined);
 
 /** An audit entry's detail with every string value cut to its first line. */
@@ -66,7 +67,7 @@ const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
 /** The record with what its audit trail says about the steps an admin diagnoses. */
 export function detailOf(r: RecoveryRecord, audit: AuditEvent[]): RecoveryDetail {
-  const last = (event: string) => audit.filter((e) => e.event === event).at(-1);
+  const last = (event: AuditEventType) => audit.filter((e) => e.event === event).at(-1);
   const credential = last("credential_checked");
   const match = last("profile_matched");
   const reset = last("authentication_methods_reset");

@@ -13,6 +13,7 @@ import { secretMatchesHash } from "../recovery/opaqueSecrets";
 import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
 import type { InboxEntry } from "../store/correlations";
+import type { RecoveryRecord } from "../store/recoveries";
 import { callbackSchema, type PresentationOutcome, toPresentationOutcome } from "../verified-id/callback";
 import { presentationNonce, validatePresentation } from "../verified-id/vpValidation";
 import { describeIssue } from "../zodText";
@@ -115,12 +116,12 @@ export async function verifiedIdCallback(
     if (callback.requestStatus === "request_retrieved") {
       if (pending.status === "pending") {
         await s.presentations.replace(pending, { ...stripEtag(pending), status: "retrieved" });
-        await s.recoveries.advance(pending.recoveryId, { presentationRetrievedAt: new Date().toISOString() });
-        await s.audit.record({
-          recoveryId: pending.recoveryId,
-          event: "presentation_retrieved",
-          outcome: "info",
-        });
+        await s.recoveries.advance(
+          pending.recoveryId,
+          { presentationRetrievedAt: new Date().toISOString() },
+          undefined,
+          [{ recoveryId: pending.recoveryId, event: "presentation_retrieved", outcome: "info" }],
+        );
       }
       return json(200, { status: "accepted" });
     }
@@ -138,10 +139,12 @@ export async function verifiedIdCallback(
       return json(200, { status: "duplicate" });
     }
     const outcome: PresentationOutcome = toPresentationOutcome(callback);
+    // Read once for the receipt's check, the audit entry's subject and the raise.
+    const record = await s.recoveries.get(pending.recoveryId);
     // The raw VP is validated now and never stored: it carries the portrait.
     const vpToken = callback.receipt?.vp_token;
     if (outcome.requestStatus === "presentation_verified" && vpToken) {
-      outcome.selfValidation = await validateReceipt(vpToken, callback.state, pending.recoveryId);
+      outcome.selfValidation = await validateReceipt(vpToken, callback.state, record);
     }
     const stored = await s.presentations.replace(pending, {
       ...stripEtag(pending),
@@ -150,34 +153,42 @@ export async function verifiedIdCallback(
       outcome: JSON.stringify(outcome),
     });
     if (!stored) return json(200, { status: "duplicate" });
-    await s.audit.record({
-      recoveryId: pending.recoveryId,
-      event: "presentation_completed",
-      outcome: outcome.requestStatus === "presentation_verified" ? "success" : "failure",
-      code:
-        outcome.requestStatus === "presentation_verified"
-          ? "presentation_verified"
-          : (outcome.error?.code ?? "presentation_error"),
-      detail: {
-        faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null,
-        selfValidation: outcome.selfValidation
-          ? outcome.selfValidation.ok
-            ? "valid"
-            : outcome.selfValidation.reason
-          : null,
+    await s.audit.record(
+      {
+        recoveryId: pending.recoveryId,
+        event: "presentation_completed",
+        outcome: outcome.requestStatus === "presentation_verified" ? "success" : "failure",
+        code:
+          outcome.requestStatus === "presentation_verified"
+            ? "presentation_verified"
+            : (outcome.error?.code ?? "presentation_error"),
+        detail: {
+          faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null,
+          selfValidation: outcome.selfValidation
+            ? outcome.selfValidation.ok
+              ? "valid"
+              : outcome.selfValidation.reason
+            : null,
+        },
       },
-    });
+      record,
+    );
     const event: PresentationResultEvent = { state: callback.state, requestStatus: outcome.requestStatus };
-    const live = await raise(context, pending.recoveryId, EVENTS.presentationResult, event);
+    const live = record
+      ? await raise(context, pending.recoveryId, EVENTS.presentationResult, event, record)
+      : false;
     return json(200, { status: live ? "accepted" : "late" });
   });
 }
 
 /** Our own verdict on a receipt's VP/VC (FACTS §7), against the recovery's provider's issuers. */
-async function validateReceipt(vpToken: string, state: string, recoveryId: string): Promise<SelfValidation> {
+async function validateReceipt(
+  vpToken: string,
+  state: string,
+  record: RecoveryRecord | undefined,
+): Promise<SelfValidation> {
   const s = services();
-  const record = await s.recoveries.get(recoveryId);
-  const provider = record?.provider ? s.config.providers.get(record.provider) : undefined;
+  const provider = record?.stage === "discovered" ? s.config.providers.get(record.provider) : undefined;
   const verdict = await validatePresentation(
     vpToken,
     {

@@ -1,6 +1,7 @@
 /**
- * What crosses the orchestration boundary. Only ids, decisions and deadlines: no names,
- * no claims, no TAP — orchestration history is stored in plain text by the task hub.
+ * What crosses the orchestration boundary. Only ids, decisions, deadlines and the recovery
+ * step's plan (method ids and types, the TAP's settings): no names, no claims, no addresses, no
+ * TAP — orchestration history is stored in plain text by the task hub.
  */
 import type { IdvDecision } from "../idv/adapter";
 import type { FailureCode, RecoveryStatus } from "../recovery/status";
@@ -46,6 +47,29 @@ export interface PresentationStepInput {
 }
 
 export type StepVerdict = { ok: true } | { ok: false; code: FailureCode };
+
+/**
+ * Production: what the recovery step is to write, decided from what the match read in its round
+ * trip (the methods to delete, the TAP to ask for or why none can be had), so the step can write
+ * at once. Absent when the match could not decide it (the TAP policy names groups discovery did
+ * not know): the step then reads for itself.
+ */
+export interface RecoveryPlan {
+  methods: { odataType: string; id: string; phoneType?: string }[];
+  /** Methods the reset cannot delete (password, types without a v1.0 collection, unknown types): named in the audit. */
+  kept: { odataType: string; id: string }[];
+  tap:
+    | { covered: true; lifetimeInMinutes: number; isUsableOnce: boolean }
+    | { covered: false; reason: string };
+}
+
+export type MatchVerdict = { ok: true; plan?: RecoveryPlan } | { ok: false; code: FailureCode };
+
+export interface RecoverAccountInput {
+  recoveryId: string;
+  /** The match's plan; used by the step's first run only (a re-run reads afresh). */
+  plan?: RecoveryPlan | undefined;
+}
 
 export interface FinishInput {
   recoveryId: string;

@@ -12,6 +12,7 @@ import type { NormalizedIdvResult } from "../idv/adapter";
 import { isTerminal } from "../recovery/status";
 import { services } from "../services";
 import type { IdvSession, InboxEntry, WithEtag } from "../store/correlations";
+import type { RecoveryRecord } from "../store/recoveries";
 import type { IdvResultEvent } from "./contracts";
 import { EVENTS } from "./names";
 
@@ -33,8 +34,10 @@ export async function raiseToRecovery(
   recoveryId: string,
   name: string,
   data: unknown,
+  known?: RecoveryRecord,
 ): Promise<boolean> {
-  const record = await services().recoveries.get(recoveryId);
+  // `known`: the record as the caller read it in this same call, sparing a second read.
+  const record = known?.recoveryId === recoveryId ? known : await services().recoveries.get(recoveryId);
   if (!record || isTerminal(record.status)) return false;
   await df.getClient(context).raiseEvent(recoveryId, name, data);
   return true;
@@ -64,15 +67,18 @@ async function applyIdvEvent(
   const s = services();
   if (!entry.recoveryId) return "ignored";
   const result = JSON.parse(entry.result) as NormalizedIdvResult;
-  const holdsLock = await markAdvanced(entry.recoveryId);
+  const { record, holdsLock } = await markAdvanced(entry.recoveryId);
   if (!FINAL_DECISIONS.has(result.decision)) {
-    await s.audit.record({
-      recoveryId: entry.recoveryId,
-      event: "identity_verification_update",
-      onceKey: `identity_verification_update_${entry.provider}_${entry.webhookId}`,
-      outcome: "info",
-      code: result.decision,
-    });
+    await s.audit.record(
+      {
+        recoveryId: entry.recoveryId,
+        event: "identity_verification_update",
+        onceKey: `identity_verification_update_${entry.provider}_${entry.webhookId}`,
+        outcome: "info",
+        code: result.decision,
+      },
+      record,
+    );
     return "accepted";
   }
   let session =
@@ -88,23 +94,28 @@ async function applyIdvEvent(
   }
   // Another event for a session that already has its result changes nothing.
   if (session?.resultEventId !== entry.webhookId) return "duplicate";
-  await s.audit.record({
-    recoveryId: entry.recoveryId,
-    event: "identity_verification_completed",
-    onceKey: `identity_verification_completed_${entry.provider}_${entry.sessionId}`,
-    outcome: result.decision === "approved" ? "success" : "failure",
-    code: result.decision,
-    detail: {
-      provider: entry.provider,
-      reasons: result.reasons,
-      document: result.document ?? null,
-      checks: result.checks ?? null,
+  await s.audit.record(
+    {
+      recoveryId: entry.recoveryId,
+      event: "identity_verification_completed",
+      onceKey: `identity_verification_completed_${entry.provider}_${entry.sessionId}`,
+      outcome: result.decision === "approved" ? "success" : "failure",
+      code: result.decision,
+      detail: {
+        provider: entry.provider,
+        reasons: result.reasons,
+        document: result.document ?? null,
+        checks: result.checks ?? null,
+      },
     },
-  });
+    record,
+  );
   const event: IdvResultEvent = { decision: result.decision };
   // A recovery that lost its user's lock (superseded, closed) must not go on: the result is late.
-  if (!holdsLock) return "late";
-  return (await raiseToRecovery(context, entry.recoveryId, EVENTS.idvResult, event)) ? "accepted" : "late";
+  if (!holdsLock || !record) return "late";
+  return (await raiseToRecovery(context, entry.recoveryId, EVENTS.idvResult, event, record))
+    ? "accepted"
+    : "late";
 }
 
 /**
@@ -112,11 +123,13 @@ async function applyIdvEvent(
  * is verifying there, so from now on a newer start for the same user no longer supersedes the
  * recovery (recovery/userLock). False when the recovery no longer holds its user's lock.
  */
-async function markAdvanced(recoveryId: string): Promise<boolean> {
+async function markAdvanced(
+  recoveryId: string,
+): Promise<{ record: RecoveryRecord | undefined; holdsLock: boolean }> {
   const s = services();
   const record = await s.recoveries.get(recoveryId);
-  if (!record || isTerminal(record.status) || !record.userId) return false;
-  return s.locks.markAdvanced(record.userId, recoveryId, new Date());
+  if (!record || isTerminal(record.status) || !record.userId) return { record, holdsLock: false };
+  return { record, holdsLock: await s.locks.markAdvanced(record.userId, recoveryId, new Date()) };
 }
 
 /**

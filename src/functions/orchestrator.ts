@@ -14,7 +14,9 @@ import type {
   DiscoveryResult,
   FinishInput,
   IdvResultEvent,
+  MatchVerdict,
   PresentationResultEvent,
+  RecoverAccountInput,
   RecoveryInput,
   RecoveryOutcome,
   RequestPresentationResult,
@@ -158,7 +160,7 @@ export function* recoveryOrchestrator(
       ACTIVITIES.matchDirectoryProfile,
       retry,
       presentation,
-    )) as StepVerdict;
+    )) as MatchVerdict;
     if (!match.ok)
       return yield* finish(context, { recoveryId, status: "failed", failureCode: match.code }, notify);
     if (discovery.mode === "evaluation")
@@ -167,9 +169,13 @@ export function* recoveryOrchestrator(
     step = "recovery";
     context.df.setCustomStatus({ step });
     // Method reset, session revocation and the TAP: one step, one Graph round trip (in that order).
-    const recovered = (yield context.df.callActivityWithRetry(ACTIVITIES.recoverAccount, retry, {
-      recoveryId,
-    })) as StepVerdict;
+    // The match's plan (what it read for this step) comes along, so the step need not read again.
+    const recoverInput: RecoverAccountInput = { recoveryId, ...(match.plan ? { plan: match.plan } : {}) };
+    const recovered = (yield context.df.callActivityWithRetry(
+      ACTIVITIES.recoverAccount,
+      retry,
+      recoverInput,
+    )) as StepVerdict;
     if (!recovered.ok)
       return yield* finish(context, { recoveryId, status: "failed", failureCode: recovered.code }, notify);
     return yield* finish(context, { recoveryId, status: "recovered" }, notify);

@@ -65,7 +65,9 @@ function assets(): Map<string, Asset> {
   for (const [name, meta] of Object.entries(manifest.files)) {
     files.set(name, { ...meta, body: readFileSync(path.join(dir, path.basename(name))) });
   }
-  files.set("", files.get(manifest.index)!);
+  const index = files.get(manifest.index);
+  if (!index) throw new Error(`page manifest: index ${manifest.index} is not one of its files`);
+  files.set("", index);
   loaded = files;
   return files;
 }
@@ -86,7 +88,11 @@ export async function recoverPage(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  return respond(context, async () => serve(request, assets().get("")!));
+  return respond(context, async () => {
+    const index = assets().get("");
+    if (!index) throw new Error("page index missing");
+    return serve(request, index);
+  });
 }
 
 export async function pageAsset(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {

@@ -20,7 +20,7 @@ import { addressKey, usernameKey } from "../recovery/rateLimit";
 import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/status";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
-import type { RecoveryRecord } from "../store/recoveries";
+import type { Loaded, RecoveryRecord } from "../store/recoveries";
 import {
   assertUsableClientKey,
   clientJwkSchema,
@@ -28,9 +28,9 @@ import {
   REGISTER_URL,
   TAP_HANDOFF_KEY_SECRET,
 } from "../tap/seal";
-import { renewExpiredPresentation } from "./activities";
 import type { RecoveryInput } from "./contracts";
 import { ORCHESTRATOR } from "./names";
+import { renewExpiredPresentation } from "./presentationRequests";
 
 const POLL_AFTER_MS = 2_000;
 const DISCOVERY_WINDOW_MS = 15 * 60_000;
@@ -76,6 +76,7 @@ export async function startRecovery(
     const recoveryToken = newOpaqueSecret();
     const now = new Date();
     const record: RecoveryRecord = {
+      stage: "started",
       recoveryId,
       tokenHash: hashSecret(recoveryToken),
       status: "pending",
@@ -88,20 +89,21 @@ export async function startRecovery(
       clientAddress: address,
       tapEncryptionKey: body.tapEncryptionKey ? JSON.stringify(body.tapEncryptionKey) : undefined,
     };
-    await s.recoveries.create(record);
-    // Audited before the workflow starts: a start whose audit entry cannot be written fails
-    // having started nothing, so the client's retry is not refused as recovery_in_progress (the
-    // record left pending is closed by housekeeping once its discovery window has passed).
-    await s.audit.record({
-      recoveryId,
-      event: "recovery_started",
-      outcome: "info",
-      detail: {
-        clientAddress: record.clientAddress,
-        country: body.country ?? null,
-        tapSealedForClient: !!body.tapEncryptionKey,
+    // Audited with the record, before the workflow starts (one transaction): a start whose
+    // record and audit entry cannot be written fails having started nothing, so the client's
+    // retry is not refused as recovery_in_progress.
+    await s.recoveries.create(record, [
+      {
+        recoveryId,
+        event: "recovery_started",
+        outcome: "info",
+        detail: {
+          clientAddress: record.clientAddress,
+          country: body.country ?? null,
+          tapSealedForClient: !!body.tapEncryptionKey,
+        },
       },
-    });
+    ]);
     try {
       const input: RecoveryInput = { recoveryId };
       await df.getClient(context).startNew(ORCHESTRATOR, { instanceId: recoveryId, input });
@@ -167,7 +169,7 @@ function visibleStatus(record: RecoveryRecord, now: number): RecoveryRecord["sta
 }
 
 /** The recovery the caller's bearer token opens. Wrong token and unknown id look the same. */
-async function authorizedRecord(request: HttpRequest): Promise<RecoveryRecord> {
+async function authorizedRecord(request: HttpRequest): Promise<Loaded> {
   const token = bearerToken(request);
   if (!token) {
     throw new UnauthorizedError("missing_recovery_token", "Send the recoveryToken as a Bearer token.", {
@@ -197,7 +199,11 @@ export async function getRecovery(
     };
     if (record.next && !isTerminal(record.status)) body.next = record.next;
     if (record.failure && status === record.status) body.failure = record.failure;
-    if (record.presentationRetrievedAt && record.status === "awaiting_presentation") {
+    if (
+      record.stage === "discovered" &&
+      record.presentationRetrievedAt &&
+      record.status === "awaiting_presentation"
+    ) {
       body.presentationRetrievedAt = record.presentationRetrievedAt;
     }
     if (record.status === "recovered") {
@@ -220,12 +226,15 @@ export async function getRecovery(
                 ),
                 ...common,
               };
-        await s.audit.record({
-          recoveryId: record.recoveryId,
-          event: "temporary_access_pass_handed_out",
-          outcome: "success",
-          detail: { sealedFor: sealed.sealedFor },
-        });
+        await s.audit.record(
+          {
+            recoveryId: record.recoveryId,
+            event: "temporary_access_pass_handed_out",
+            outcome: "success",
+            detail: { sealedFor: sealed.sealedFor },
+          },
+          record,
+        );
       }
     }
     return json(200, body);
@@ -233,7 +242,7 @@ export async function getRecovery(
 }
 
 /** An expired presentation request is replaced while the step lasts; a failure shows the old one. */
-async function renewIfExpired(record: RecoveryRecord, context: InvocationContext): Promise<RecoveryRecord> {
+async function renewIfExpired(record: Loaded, context: InvocationContext): Promise<Loaded> {
   try {
     return await renewExpiredPresentation(record, new Date());
   } catch (err) {
@@ -258,16 +267,33 @@ export async function cancelRecovery(
       );
     }
     let cancelled = false;
-    const after = await s.recoveries.update(record.recoveryId, (r) => {
-      if (!cancellable(r)) return undefined;
-      cancelled = true;
-      return {
-        ...r,
-        status: "cancelled",
-        next: undefined,
-        failure: { code: "cancelled", message: "The recovery was cancelled." },
-      };
-    });
+    // Closed with its audit entry in one write, from the record as read (its etag guards the race).
+    const after = await s.recoveries.update(
+      record.recoveryId,
+      (r) => {
+        cancelled = false;
+        if (!cancellable(r)) return undefined;
+        cancelled = true;
+        return {
+          ...r,
+          status: "cancelled",
+          next: undefined,
+          failure: { code: "cancelled", message: "The recovery was cancelled." },
+        };
+      },
+      record,
+      (next) =>
+        next
+          ? [
+              {
+                recoveryId: record.recoveryId,
+                event: "recovery_cancelled",
+                outcome: "info",
+                code: "cancelled",
+              },
+            ]
+          : [],
+    );
     if (!cancelled)
       throw new ConflictError("not_cancellable", `A recovery in status ${after.status} cannot be cancelled.`);
     // The record is terminal now, so every later activity refuses to act; stopping the workflow frees it early.
@@ -286,12 +312,6 @@ export async function cancelRecovery(
         context.warn(`lock release for ${record.recoveryId} failed: ${(err as Error).message}`);
       }
     }
-    await s.audit.record({
-      recoveryId: record.recoveryId,
-      event: "recovery_cancelled",
-      outcome: "info",
-      code: "cancelled",
-    });
     return json(202, { recoveryId: record.recoveryId, status: "cancelled" });
   });
 }

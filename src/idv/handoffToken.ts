@@ -107,10 +107,13 @@ export async function signHandoffToken(
   now: Date,
 ): Promise<string> {
   const { retiredAt: _retiredAt, ...key } = activeSigningKey(keys);
+  // Every key was checked for kid and alg when the secret was parsed.
+  if (!key.alg || !key.kid)
+    throw new TypeError(`${HANDOFF_SIGNING_KEY_SECRET}: the active key needs kid and alg`);
   const privateKey = await importJWK(key, key.alg);
   const iat = Math.floor(now.getTime() / 1000);
   return new SignJWT({ OrgId: claims.orgId, RequestId: claims.requestId, redirectUrl: claims.redirectUrl })
-    .setProtectedHeader({ alg: key.alg!, kid: key.kid!, typ: "JWT" })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" })
     .setIssuer(claims.issuer)
     .setAudience(claims.audience)
     .setIssuedAt(iat)

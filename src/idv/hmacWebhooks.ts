@@ -198,11 +198,14 @@ export class ProfileWebhooksAdapter extends HandoffAdapter {
   authenticateWebhook(headers: Headers, rawBody: string, secrets: readonly string[], now: Date): void {
     const { timestamp, signatures } = this.presented(headers);
     requireFreshTimestamp(timestamp, now, this.config.webhookToleranceSeconds);
+    // (A missing timestamp was refused just above.)
+    if (timestamp === null)
+      throw new UnauthorizedError("invalid_signature", "The webhook signature is not valid.");
     // Hex is case-insensitive on the wire; compare in one case. Every pair, no early exit.
     const normalize = (s: string) => (this.profile.encoding === "hex" ? s.toLowerCase() : s);
     let valid = false;
     for (const secret of secrets) {
-      const expected = profileSignature(this.profile, secret, timestamp!, rawBody);
+      const expected = profileSignature(this.profile, secret, timestamp, rawBody);
       for (const sig of signatures) valid = constantTimeEqual(expected, normalize(sig)) || valid;
     }
     if (!valid) throw new UnauthorizedError("invalid_signature", "The webhook signature is not valid.");

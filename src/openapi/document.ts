@@ -526,7 +526,9 @@ function queryParameters(): unknown[] {
 }
 
 function componentSchema(name: string): JsonSchema {
-  const { schema, io } = COMPONENTS[name]!;
+  const component = COMPONENTS[name];
+  if (!component) throw new TypeError(`no OpenAPI component ${name}`);
+  const { schema, io } = component;
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
   return json;
 }
@@ -586,8 +588,9 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
     for (const [status, answer] of Object.entries(op.responses)) {
       responses[status] = responseObject(status, Array.isArray(answer) ? answer : [answer]);
     }
-    paths[op.path] ??= {};
-    paths[op.path]![op.method] = {
+    const item = paths[op.path] ?? {};
+    paths[op.path] = item;
+    item[op.method] = {
       operationId: op.operationId,
       summary: op.summary,
       tags: op.tags,

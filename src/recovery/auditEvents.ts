@@ -4,14 +4,47 @@
  * Entra counterpart (the method reset, session revocation, notifications) keep only our name.
  */
 
+/** Every event the audit trail records: a closed catalogue, so an event name is checked where it is written. */
+export const AUDIT_EVENTS = [
+  "recovery_started",
+  "eligibility_checked",
+  "recovery_superseded",
+  "identity_verification_started",
+  "identity_verification_update",
+  "identity_verification_completed",
+  "identity_verification_unconfirmed",
+  "presentation_requested",
+  "presentation_renewed",
+  "presentation_request_failed",
+  "presentation_retrieved",
+  "presentation_completed",
+  "credential_checked",
+  "profile_matched",
+  "tap_blocked",
+  "tap_handoff_unavailable",
+  "authentication_methods_reset",
+  "sign_in_sessions_revoked",
+  "temporary_access_pass_issued",
+  "tap_handoff_failed",
+  "temporary_access_pass_handed_out",
+  "recovery_finished",
+  "recovery_cancelled",
+  "notification_sent",
+  "notification_skipped",
+  "notification_attempt_failed",
+  "policy_changed",
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENTS)[number];
+
 export interface AuditEventName {
-  event: string;
+  event: AuditEventType;
   outcome: "info" | "success" | "failure";
   code?: string | undefined;
 }
 
 /** Entra's activity display name for one of our events, or undefined when Entra has none. */
 export function entraActivityName(e: AuditEventName): string | undefined {
+  // Our own events (every other name of the catalogue) have no Entra counterpart.
   switch (e.event) {
     case "recovery_started":
       return "Started account recovery";

@@ -267,8 +267,13 @@ export function checkPresentation(
       ? own
       : fail("credential_invalid", "receipt_malformed", "our own receipt verdict is unreadable");
   }
-  const vc = presentation.credentials[0]!;
-  if (own.issuer !== vc.issuer || own.firstName !== service.firstName || own.lastName !== service.lastName) {
+  const [vc] = presentation.credentials;
+  if (
+    !vc ||
+    own.issuer !== vc.issuer ||
+    own.firstName !== service.firstName ||
+    own.lastName !== service.lastName
+  ) {
     return fail("credential_invalid", "receipt_disagrees", "the receipt and the service's verdict disagree");
   }
   return service;

@@ -179,8 +179,10 @@ export type PresentationRejectionReason =
 export type RecoveryStateCode =
   | "recovery_missing"
   | "recovery_closed"
+  | "recovery_not_discovered"
   | "profile_missing"
-  | "outcome_missing";
+  | "outcome_missing"
+  | "lock_contention";
 
 export type InternalCode = RecoveryStateCode | "tap_binding_mismatch" | "remote_document_unavailable";
 

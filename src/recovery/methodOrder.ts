@@ -52,6 +52,6 @@ export function deletionRounds<T extends MethodRef>(
   deletableTypes: ReadonlySet<string>,
 ): T[][] {
   const rounds: T[][] = [[], [], []];
-  for (const m of orderForDeletion(methods, deletableTypes)) rounds[rank(m)]!.push(m);
+  for (const m of orderForDeletion(methods, deletableTypes)) rounds[rank(m)]?.push(m);
   return rounds.filter((r) => r.length > 0);
 }

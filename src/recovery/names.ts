@@ -144,7 +144,8 @@ const VOWEL_SIGNS =
  */
 function stripComposedMarks(ch: string): string {
   const parts = [...ch.normalize("NFD")];
-  if (parts.length < 2 || !FOLDING_SCRIPTS.test(parts[0]!)) return ch;
+  const [base] = parts;
+  if (parts.length < 2 || base === undefined || !FOLDING_SCRIPTS.test(base)) return ch;
   return parts.filter((p) => !/\p{M}/u.test(p)).join("");
 }
 
@@ -250,10 +251,11 @@ function unusable(credential: CredentialNames, directory: DirectoryNames): strin
 
 export function exactNamesMatch(credential: CredentialNames, directory: DirectoryNames): NameDecision {
   const why = unusable(credential, directory);
-  if (why !== undefined || !directory.givenName || !directory.surname)
+  const { firstName, lastName } = credential;
+  if (why !== undefined || !directory.givenName || !directory.surname || !firstName || !lastName)
     return { matched: false, explanation: why ?? "" };
-  const firstOk = exactForm(credential.firstName!) === exactForm(directory.givenName);
-  const lastOk = exactForm(credential.lastName!) === exactForm(directory.surname);
+  const firstOk = exactForm(firstName) === exactForm(directory.givenName);
+  const lastOk = exactForm(lastName) === exactForm(directory.surname);
   if (firstOk && lastOk)
     return { matched: true, explanation: "firstName=givenName, lastName=surname (exact)" };
   const failed = [firstOk ? undefined : "firstName≠givenName", lastOk ? undefined : "lastName≠surname"];
@@ -267,10 +269,11 @@ export function relaxedNamesMatch(
   options: RelaxedOptions = { maxExtraWords: DEFAULT_MAX_EXTRA_WORDS },
 ): NameDecision {
   const why = unusable(credential, directory);
-  if (why !== undefined || !directory.givenName || !directory.surname)
+  const { firstName, lastName } = credential;
+  if (why !== undefined || !directory.givenName || !directory.surname || !firstName || !lastName)
     return { matched: false, explanation: why ?? "" };
-  const first = relaxedWords(credential.firstName!);
-  const last = relaxedWords(credential.lastName!);
+  const first = relaxedWords(firstName);
+  const last = relaxedWords(lastName);
   const given = relaxedWords(directory.givenName);
   const surname = relaxedWords(directory.surname);
   if (first.length === 0 || last.length === 0)
@@ -377,10 +380,16 @@ export function namesakesOf(
 
 let initialsIndex: Map<string, string[]> | undefined;
 
+/** The first code point of a string, as a string ("" for ""). */
+function firstCodePoint(s: string): string {
+  const cp = s.codePointAt(0);
+  return cp === undefined ? "" : String.fromCodePoint(cp);
+}
+
 /** The first folded letter of one code point's relaxed form ("" when it folds to nothing). */
 function foldedInitial(ch: string): string {
   const words = relaxedWords(ch);
-  return words[0] ? String.fromCodePoint(words[0].codePointAt(0)!) : "";
+  return firstCodePoint(words[0] ?? "");
 }
 
 /**
@@ -408,7 +417,7 @@ function initials(): Map<string, string[]> {
     const key = foldedInitial(ch);
     if (key === "") continue;
     add(key, ch);
-    add(key, String.fromCodePoint(ch.normalize("NFD").codePointAt(0)!));
+    add(key, firstCodePoint(ch.normalize("NFD")));
   }
   initialsIndex = new Map([...index].map(([k, v]) => [k, [...v].sort()]));
   return initialsIndex;
@@ -416,7 +425,7 @@ function initials(): Map<string, string[]> {
 
 /** Every code point a directory name may begin with and still have a first word starting with `letter` (folded). */
 export function initialVariants(letter: string): string[] {
-  const decomposed = String.fromCodePoint(letter.normalize("NFD").codePointAt(0)!);
+  const decomposed = firstCodePoint(letter.normalize("NFD"));
   return initials().get(letter) ?? [...new Set([letter, decomposed])];
 }
 
@@ -442,10 +451,11 @@ export type CandidateQuery =
 export function candidateSearches(names: CredentialNames, maxSearches: number): CandidateQuery {
   if (credentialNamesProblem(names.firstName, names.lastName) !== undefined)
     return { ok: false, reason: "name_not_queryable" };
-  const family = relaxedWords(names.lastName!);
-  const all = [...relaxedWords(names.firstName!), ...family];
+  // Both present (no problem above); an empty one would leave no words and be refused below.
+  const family = relaxedWords(names.lastName ?? "");
+  const all = [...relaxedWords(names.firstName ?? ""), ...family];
   if (family.length === 0 || all.length === 0) return { ok: false, reason: "name_not_queryable" };
-  const firstLetter = (w: string) => String.fromCodePoint(w.codePointAt(0)!);
+  const firstLetter = firstCodePoint;
   const variantsOf = (words: readonly string[]) => [
     ...new Set(words.flatMap((w) => initialVariants(firstLetter(w)))),
   ];

@@ -44,7 +44,8 @@ export function decideRate(state: WindowState | undefined, rule: RateRule, now: 
 export function stripPort(entry: string): string | undefined {
   const value = entry.trim();
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
-  const candidate = bracketed ? bracketed[1]! : /^[^:]+:\d+$/.test(value) ? value.split(":")[0]! : value;
+  const candidate = bracketed ? bracketed[1] : /^[^:]+:\d+$/.test(value) ? value.split(":")[0] : value;
+  if (candidate === undefined) return undefined;
   return isIP(candidate) ? candidate.toLowerCase() : undefined;
 }
 
@@ -57,8 +58,8 @@ export function stripPort(entry: string): string | undefined {
 export function clientAddressFrom(forwardedFor: string | null | undefined, trustedHops: number): string {
   const entries = (forwardedFor ?? "").split(",").filter((e) => e.trim() !== "");
   if (trustedHops < 1 || entries.length === 0) return "unknown";
-  const entry = entries[Math.max(0, entries.length - trustedHops)]!;
-  return stripPort(entry) ?? "unknown";
+  const entry = entries[Math.max(0, entries.length - trustedHops)];
+  return (entry !== undefined ? stripPort(entry) : undefined) ?? "unknown";
 }
 
 function expandIPv6(address: string): string[] {
@@ -66,7 +67,7 @@ function expandIPv6(address: string): string[] {
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
   // An embedded IPv4 tail (::ffff:1.2.3.4) counts as two groups.
-  const last = right.length > 0 ? right[right.length - 1]! : left[left.length - 1];
+  const last = right.length > 0 ? right.at(-1) : left.at(-1);
   const v4 = last?.includes(".") ? 1 : 0;
   const fill = tail === undefined ? [] : Array(8 - left.length - right.length - v4).fill("0");
   return [...left, ...fill, ...right].map((g) => g.padStart(4, "0"));

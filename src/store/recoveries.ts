@@ -1,12 +1,29 @@
 /**
  * Recovery records: the app-owned state a front end reads. Keyed by recoveryId; the
- * recovery token is kept only as a hash. Status changes go through `update` with etags.
+ * recovery token is kept only as a hash. Status changes go through `update` with etags, and
+ * the audit entries of a change are written with it, in the same table transaction (they live
+ * in the recovery's partition: see store/audit).
+ *
+ * A record is in one of two stages: `started` (what the client sent) and `discovered` (discovery
+ * found the account eligible and wrote what every later step relies on: the user, the profile as
+ * it was then, the provider, the TAP policy's groups). Later steps take a `DiscoveredRecovery`,
+ * so what they may assume is the compiler's to check.
  */
+import { RecoveryStateError } from "../recovery/errors";
 import { type PolicyProfile, policyProfileSchema } from "../recovery/policy";
 import { type Failure, failure, isTerminal, type NextStep, type RecoveryStatus } from "../recovery/status";
-import { getOptional, isConcurrencyConflict, odata, type TableClient, type TableStore } from "./tables";
+import { AUDIT_ROW_PREFIX, auditEntity, type NewAuditEvent, onceRowKey } from "./audit";
+import {
+  getOptional,
+  isConcurrencyConflict,
+  odata,
+  type TableClient,
+  type TableStore,
+  type TransactionAction,
+} from "./tables";
 
-export interface RecoveryRecord {
+/** What every record holds from its start. */
+interface RecoveryCommon {
   recoveryId: string;
   tokenHash: string;
   status: RecoveryStatus;
@@ -20,27 +37,37 @@ export interface RecoveryRecord {
   clientAddress: string;
   /** Public JWK (JSON) the client asked the TAP to be encrypted to. */
   tapEncryptionKey?: string | undefined;
+  /** Named by discovery before it takes the user's lock (so a cancel knows which lock to release). */
   userId?: string | undefined;
-  profileId?: string | undefined;
-  /** The profile as it was when discovery selected it: later policy edits do not change a running recovery. */
-  profile?: PolicyProfile | undefined;
-  mode?: "evaluation" | "production" | undefined;
-  provider?: string | undefined;
   next?: NextStep | undefined;
   failure?: Failure | undefined;
+}
+
+/** A recovery discovery has not (or not yet) found eligible. */
+export interface StartedRecovery extends RecoveryCommon {
+  stage: "started";
+}
+
+/** A recovery discovery found eligible: what it decided, and what the steps after it record. */
+export interface DiscoveredRecovery extends RecoveryCommon {
+  stage: "discovered";
+  userId: string;
+  profileId: string;
+  /** The profile as it was when discovery selected it: later policy edits do not change a running recovery. */
+  profile: PolicyProfile;
+  mode: "evaluation" | "production";
+  provider: string;
+  /** Group ids the TAP policy named at discovery (their membership is read again before the reset). */
+  tapPolicyGroups: string[];
+  /** This recovery's session at its IDV provider (our id, the one the webhook's session maps to). */
+  idvSessionId?: string | undefined;
   presentationRetrievedAt?: string | undefined;
   /** Correlation key of the current presentation request (also its `state`). */
   presentationState?: string | undefined;
+  /** Set by the recovery step's first write (0 or more): from then on a re-run reads the directory afresh. */
+  methodsRemoved?: number | undefined;
   sessionsRevokedAt?: string | undefined;
   tapIssuedAt?: string | undefined;
-  methodsRemoved?: number | undefined;
-  /** Group ids the TAP policy named at discovery (their membership is read again before the reset). */
-  tapPolicyGroups?: string[] | undefined;
-  /**
-   * Production: what the match read for the recovery step (methods to delete, the TAP to ask
-   * for or why none can be had), so the step can write at once. Used by its first run only.
-   */
-  preparedRecovery?: PreparedRecovery | undefined;
   /** Production: where the notices go, read at the match (the notice step then only sends). */
   noticeContacts?: StoredNoticeContacts | undefined;
   /** When the notice to the user / to the admin address was accepted by Graph (each sent once). */
@@ -48,14 +75,15 @@ export interface RecoveryRecord {
   adminNotifiedAt?: string | undefined;
 }
 
-export interface PreparedRecovery {
-  methods: { odataType: string; id: string; phoneType?: string }[];
-  /** Methods the reset cannot delete (password, types without a v1.0 collection, unknown types): named in the audit. */
-  kept?: { odataType: string; id: string }[];
-  tap:
-    | { covered: true; lifetimeInMinutes: number; isUsableOnce: boolean }
-    | { covered: false; reason: string };
-}
+export type RecoveryRecord = StartedRecovery | DiscoveredRecovery;
+
+/** A record as read, with its etag: pass it to `update`/`advance` to spare a second read. */
+export type Loaded<T extends RecoveryRecord = RecoveryRecord> = T & { etag: string };
+
+/** What `advance` may change: the fields every stage has, and the later steps' own. */
+export type RecoveryPatch = Partial<
+  Omit<DiscoveredRecovery, "stage" | "recoveryId" | "tokenHash" | "createdAt">
+>;
 
 export interface StoredNoticeContacts {
   userPrincipalName: string;
@@ -75,36 +103,67 @@ export interface RecoveryListQuery {
   top: number;
   continuationToken?: string | undefined;
 }
-const JSON_FIELDS = [
-  "next",
-  "failure",
-  "profile",
-  "tapPolicyGroups",
-  "preparedRecovery",
-  "noticeContacts",
-] as const;
-type Stored = Omit<RecoveryRecord, (typeof JSON_FIELDS)[number]> & {
-  [K in (typeof JSON_FIELDS)[number]]?: string;
+const JSON_FIELDS = ["next", "failure", "profile", "tapPolicyGroups", "noticeContacts"] as const;
+type JsonField = (typeof JSON_FIELDS)[number];
+type Stored = { [K in keyof DiscoveredRecovery]?: K extends JsonField ? string : DiscoveredRecovery[K] } & {
+  recoveryId: string;
 };
 
 function toStored(r: RecoveryRecord): Stored {
-  const stored = { ...r } as unknown as Record<string, unknown>;
-  for (const field of JSON_FIELDS)
-    stored[field] = r[field] === undefined ? undefined : JSON.stringify(r[field]);
+  const stored: Record<string, unknown> = { ...r };
+  for (const field of JSON_FIELDS) {
+    const value = stored[field];
+    stored[field] = value === undefined ? undefined : JSON.stringify(value);
+  }
   return stored as Stored;
 }
 
-function fromStored(s: Stored): RecoveryRecord {
-  const record = { ...s } as unknown as Record<string, unknown>;
+/** Fields of the stored row that are not the record's (the table's own, and what older versions wrote). */
+const NOT_RECORD_FIELDS = [
+  "partitionKey",
+  "rowKey",
+  "etag",
+  "timestamp",
+  "odata.metadata",
+  "preparedRecovery",
+];
+
+/**
+ * The record a row holds. A row written before records had a stage (an older version) is
+ * `discovered` when it holds a profile; a `discovered` row must hold everything the stage
+ * promises, or it is refused rather than handed to a step that relies on it.
+ */
+export function fromStored(s: Stored): RecoveryRecord {
+  const record: Record<string, unknown> = { ...s };
   for (const field of JSON_FIELDS) {
     const text = s[field];
     record[field] = text ? JSON.parse(text) : undefined;
   }
+  for (const key of NOT_RECORD_FIELDS) delete record[key];
   if (record.profile) record.profile = policyProfileSchema.parse(record.profile);
-  for (const key of ["partitionKey", "rowKey", "etag", "timestamp", "odata.metadata"]) {
-    delete record[key];
-  }
+  record.stage ??= record.profile ? "discovered" : "started";
+  // Recorded before the TAP policy's groups were kept: none known, so the recovery step reads them.
+  if (record.stage === "discovered") record.tapPolicyGroups ??= [];
+  const missing =
+    record.stage === "discovered"
+      ? ["userId", "profileId", "profile", "mode", "provider"].filter((k) => record[k] === undefined)
+      : [];
+  if (missing.length > 0)
+    throw new RecoveryStateError(
+      "recovery_not_discovered",
+      `recovery ${s.recoveryId}: discovered, without ${missing.join(", ")}`,
+    );
   return record as unknown as RecoveryRecord;
+}
+
+/** Audit entries written with a change: always, or as a function of the new record (undefined: no change). */
+export type AuditOfChange =
+  | readonly NewAuditEvent[]
+  | ((next: RecoveryRecord | undefined) => readonly NewAuditEvent[]);
+
+/** The user and address a recovery's audit entries name. */
+function subjectOf(r: RecoveryRecord) {
+  return { userId: r.userId, clientAddress: r.clientAddress };
 }
 
 export class RecoveryRepository {
@@ -114,9 +173,18 @@ export class RecoveryRepository {
     return this.store.table("recoveries");
   }
 
-  async create(record: RecoveryRecord): Promise<void> {
+  /** Creates the record and records `events` with it (one transaction: both or neither). */
+  async create(record: RecoveryRecord, events: readonly NewAuditEvent[] = []): Promise<void> {
     const table = await this.table();
-    await table.createEntity({ partitionKey: record.recoveryId, rowKey: ROW, ...toStored(record) });
+    const entity = { partitionKey: record.recoveryId, rowKey: ROW, ...toStored(record) };
+    if (events.length === 0) {
+      await table.createEntity(entity);
+      return;
+    }
+    await table.submitTransaction([
+      ["create", entity],
+      ...events.map((e): TransactionAction => ["create", auditEntity(e, subjectOf(record))]),
+    ]);
   }
 
   /**
@@ -146,52 +214,119 @@ export class RecoveryRepository {
     return { items: [] };
   }
 
-  async get(recoveryId: string): Promise<(RecoveryRecord & { etag: string }) | undefined> {
+  async get(recoveryId: string): Promise<Loaded | undefined> {
     const table = await this.table();
     const entity = await getOptional<Stored>(table, recoveryId, ROW);
     return entity ? { ...fromStored(entity), etag: entity.etag } : undefined;
   }
 
   /**
+   * The record and which of `onceKeys` are recorded already, in one query of its partition
+   * (what a write needs after it lost a race or met an entry of an earlier run).
+   */
+  private async readForWrite(
+    recoveryId: string,
+    onceKeys: readonly string[],
+  ): Promise<{ record: Loaded | undefined; recorded: Set<string> }> {
+    const table = await this.table();
+    const rows = [ROW, ...onceKeys.map(onceRowKey)];
+    const filter = `${odata`PartitionKey eq ${recoveryId}`} and (${rows.map((k) => odata`RowKey eq ${k}`).join(" or ")})`;
+    let record: Loaded | undefined;
+    const recorded = new Set<string>();
+    for await (const e of table.listEntities<Stored & { rowKey?: string }>({ queryOptions: { filter } })) {
+      if (e.rowKey === ROW) record = { ...fromStored(e), etag: e.etag };
+      else if (e.rowKey?.startsWith(AUDIT_ROW_PREFIX)) recorded.add(e.rowKey);
+    }
+    return { record, recorded };
+  }
+
+  /**
    * Read-modify-write with the etag; retried on a lost race. `change` returns the new record,
-   * or undefined to leave it as it is. Returns the record as stored afterwards. `known`: the
-   * record as the caller just read it (with its etag), tried first to spare a read; a record
-   * changed meanwhile fails the etag and is read afresh.
+   * or undefined to leave it as it is. Returns the record as stored afterwards, with its etag.
+   * `known`: the record as the caller just read it (with its etag), tried first to spare a
+   * read; a record changed meanwhile fails the etag and is read afresh.
+   *
+   * `events`: audit entries of this change, written in the same transaction (whether or not
+   * `change` changes anything; a function decides by the new record, undefined when nothing
+   * changes). An entry with a `onceKey` already recorded (an earlier run of the step) is not
+   * written again; the change still is.
    */
   async update(
     recoveryId: string,
     change: (current: RecoveryRecord) => RecoveryRecord | undefined,
-    known?: RecoveryRecord & { etag: string },
-  ): Promise<RecoveryRecord> {
+    known?: Loaded,
+    events: AuditOfChange = [],
+  ): Promise<Loaded> {
     const table = await this.table();
+    const eventsOf = typeof events === "function" ? events : () => events;
+    // After a conflict the next attempt also reads which of its once-only entries are there already.
+    let onceKeys: string[] = [];
+    let recorded = new Set<string>();
     for (let attempt = 0; ; attempt++) {
-      const current = attempt === 0 && known?.recoveryId === recoveryId ? known : await this.get(recoveryId);
-      if (!current) throw new Error(`recovery ${recoveryId} does not exist`);
+      let current: Loaded | undefined;
+      if (attempt === 0 && known?.recoveryId === recoveryId) current = known;
+      else if (onceKeys.length > 0)
+        ({ record: current, recorded } = await this.readForWrite(recoveryId, onceKeys));
+      else current = await this.get(recoveryId);
+      if (!current) throw new RecoveryStateError("recovery_missing", `recovery ${recoveryId} does not exist`);
       const { etag, ...record } = current;
       const next = change(record);
-      if (!next) return record;
-      next.updatedAt = new Date().toISOString();
+      if (next) next.updatedAt = new Date().toISOString();
+      const subject = subjectOf(next ?? record);
+      const entries = eventsOf(next);
+      onceKeys = entries.flatMap((e) => (e.onceKey ? [e.onceKey] : []));
+      const actions: TransactionAction[] = entries
+        .filter((e) => !(e.onceKey && recorded.has(onceRowKey(e.onceKey))))
+        .map((e) => ["create", auditEntity(e, subject)]);
+      if (next) {
+        actions.unshift([
+          "update",
+          { partitionKey: recoveryId, rowKey: ROW, ...toStored(next) },
+          "Replace",
+          { etag },
+        ]);
+      }
       try {
-        await table.updateEntity({ partitionKey: recoveryId, rowKey: ROW, ...toStored(next) }, "Replace", {
-          etag,
-        });
-        return next;
+        const newEtag = await this.submit(table, actions);
+        return next ? { ...next, etag: newEtag ?? etag } : current;
       } catch (err) {
         if (!isConcurrencyConflict(err) || attempt >= 8) throw err;
       }
     }
   }
 
+  /** One request for the actions (none: nothing; one: alone; more: a transaction). The record's new etag. */
+  private async submit(table: TableClient, actions: TransactionAction[]): Promise<string | undefined> {
+    const [only] = actions;
+    if (!only) return undefined;
+    if (actions.length === 1) {
+      if (only[0] === "create") {
+        await table.createEntity(only[1]);
+        return undefined;
+      }
+      if (only[0] === "update")
+        return (await table.updateEntity(only[1], "Replace", { etag: only[3]?.etag })).etag;
+    }
+    const answer = await table.submitTransaction(actions);
+    return answer.subResponses.find((r) => r.rowKey === ROW)?.etag;
+  }
+
   /**
    * Applies `patch` unless the recovery is already terminal (cancelled meanwhile, or a late
-   * writer): a closed recovery never moves again.
+   * writer): a closed recovery never moves again. `events` as in `update`.
    */
   advance(
     recoveryId: string,
-    patch: Partial<RecoveryRecord>,
-    known?: RecoveryRecord & { etag: string },
-  ): Promise<RecoveryRecord> {
-    return this.update(recoveryId, (r) => (isTerminal(r.status) ? undefined : { ...r, ...patch }), known);
+    patch: RecoveryPatch,
+    known?: Loaded,
+    events: AuditOfChange = [],
+  ): Promise<Loaded> {
+    return this.update(
+      recoveryId,
+      (r) => (isTerminal(r.status) ? undefined : ({ ...r, ...patch } as RecoveryRecord)),
+      known,
+      events,
+    );
   }
 
   /**
@@ -206,7 +341,7 @@ export class RecoveryRepository {
     const cutoff = now.toISOString();
     const stale: string[] = [];
     for await (const e of table.listEntities<Stored>({
-      queryOptions: { filter: odata`status eq ${"pending"} and expiresAt lt ${cutoff}` },
+      queryOptions: { filter: odata`RowKey eq ${ROW} and status eq ${"pending"} and expiresAt lt ${cutoff}` },
     })) {
       stale.push(e.partitionKey as string);
     }

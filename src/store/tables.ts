@@ -104,8 +104,9 @@ export function isNotFound(err: unknown): boolean {
 export async function purgeRows(table: TableClient, filter: string): Promise<number> {
   let purged = 0;
   for await (const row of table.listEntities({ queryOptions: { filter } })) {
+    if (row.partitionKey === undefined || row.rowKey === undefined) continue; // a listed row has both
     try {
-      await table.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+      await table.deleteEntity(row.partitionKey, row.rowKey, { etag: row.etag });
       purged++;
     } catch (err) {
       if (!(isConcurrencyConflict(err) || isNotFound(err))) throw err;

@@ -10,14 +10,32 @@
  * closed, gone or past its deadline is free to the next start and repaired by housekeeping.
  */
 
+import { RecoveryStateError } from "../recovery/errors";
 import { failure, isTerminal } from "../recovery/status";
 import { type DisplacedReason, decideLock, isLockExpired, type UserLockState } from "../recovery/userLock";
-import type { RecoveryRecord, RecoveryRepository } from "./recoveries";
+import type { NewAuditEvent } from "./audit";
+import type { Loaded, RecoveryRecord, RecoveryRepository } from "./recoveries";
 import { getOptional, isConcurrencyConflict, isNotFound, odata, type TableStore } from "./tables";
 
 export type LockOutcome =
-  | { acquired: true; displaced?: { recoveryId: string; reason: DisplacedReason } | undefined }
+  | {
+      acquired: true;
+      displaced?: { recoveryId: string; reason: DisplacedReason } | undefined;
+      /** With an `opening`: the record as it wrote it (with its etag). */
+      record?: Loaded | undefined;
+    }
   | { acquired: false; reason: "recovery_in_progress" | "cooldown" | "recovery_closed" | "superseded" };
+
+/**
+ * What the recovery writes once it holds the lock, as the check that it is still open: an
+ * etag-guarded write from the record as it named its user (a cancel meanwhile fails the etag;
+ * the record is read again and found closed). `known`: the record as the caller read it.
+ */
+export interface LockOpening {
+  known?: Loaded | undefined;
+  change: (open: RecoveryRecord) => RecoveryRecord;
+  events?: readonly NewAuditEvent[];
+}
 
 const ROW = "lock";
 const ATTEMPTS = 8;
@@ -41,10 +59,18 @@ export class UserLockRepository {
    * displaced holder still open is closed (superseded, or failed past its deadline) after the
    * lock changed hands, so that a webhook advancing it meanwhile loses the race cleanly.
    */
-  async acquire(userId: string, recoveryId: string, now: Date, expiresAt: Date): Promise<LockOutcome> {
+  async acquire(
+    userId: string,
+    recoveryId: string,
+    now: Date,
+    expiresAt: Date,
+    opening?: LockOpening,
+  ): Promise<LockOutcome> {
     // 1. The recovery names its user first, while still open: a cancel from here on releases.
-    const named = await this.recoveries.update(recoveryId, (r) =>
-      isTerminal(r.status) || r.userId === userId ? undefined : { ...r, userId },
+    const named = await this.recoveries.update(
+      recoveryId,
+      (r) => (isTerminal(r.status) || r.userId === userId ? undefined : { ...r, userId }),
+      opening?.known,
     );
     if (isTerminal(named.status)) return { acquired: false, reason: "recovery_closed" };
 
@@ -90,12 +116,21 @@ export class UserLockRepository {
     if (displaced && displaced.reason !== "closed") await this.closeDisplaced(displaced);
 
     // 3. Still open after the take? A cancel that ran between 1 and 2 released nothing yet.
-    const after = await this.recoveries.get(recoveryId);
+    // With an opening, its etag-guarded write from the record of step 1 is the check.
+    const after = opening
+      ? await this.recoveries.update(
+          recoveryId,
+          (r) => (isTerminal(r.status) ? undefined : opening.change(r)),
+          named,
+          // Recorded only with the write: a recovery found closed here records why it stopped instead.
+          (next) => (next ? (opening.events ?? []) : []),
+        )
+      : await this.recoveries.get(recoveryId);
     if (!after || isTerminal(after.status)) {
       await this.release(userId, recoveryId, undefined);
       return { acquired: false, reason: "recovery_closed" };
     }
-    return { acquired: true, ...(displaced ? { displaced } : {}) };
+    return { acquired: true, ...(displaced ? { displaced } : {}), ...(opening ? { record: after } : {}) };
   }
 
   /**
@@ -121,7 +156,7 @@ export class UserLockRepository {
         if (!isConcurrencyConflict(err)) throw err;
       }
     }
-    throw new Error(`lock of ${userId}: too many concurrent changes`);
+    throw new RecoveryStateError("lock_contention", `lock of ${userId}: too many concurrent changes`);
   }
 
   /** Releases the lock if `recoveryId` holds it; `cooldownUntil` set after a completed recovery. */
@@ -132,7 +167,7 @@ export class UserLockRepository {
       if (!current || current.recoveryId !== recoveryId || current.state === "released") return;
       if (await this.releaseRow(table, userId, current, cooldownUntil)) return;
     }
-    throw new Error(`lock of ${userId}: too many concurrent changes`);
+    throw new RecoveryStateError("lock_contention", `lock of ${userId}: too many concurrent changes`);
   }
 
   /**

@@ -92,14 +92,15 @@ export const clientJwkSchema = z
       if (n[0] === 0) return issue("n must not be padded with leading zero bytes");
       if (n.length < RSA_MODULUS_BYTES.min) return issue("RSA keys need ≥ 2048 bits");
       if (n.length > RSA_MODULUS_BYTES.max) return issue("RSA keys over 4096 bits are refused");
-      if (e.length > 4 || e[0] === 0 || (e[e.length - 1]! & 1) === 0 || e.readUIntBE(0, e.length) < 3) {
+      if (e.length > 4 || e[0] === 0 || ((e.at(-1) ?? 0) & 1) === 0 || e.readUIntBE(0, e.length) < 3) {
         return issue("e must be an odd public exponent ≥ 3, minimally encoded");
       }
-      if ((n[n.length - 1]! & 1) === 0) return issue("n must be odd");
+      if (((n.at(-1) ?? 0) & 1) === 0) return issue("n must be odd");
       return;
     }
     if (!k.crv || !k.x || !k.y || k.n || k.e) return issue("incomplete key");
-    const size = EC_COORDINATE_BYTES[k.crv]!;
+    const size = EC_COORDINATE_BYTES[k.crv];
+    if (size === undefined) return issue("crv must be P-256 or P-384");
     const x = base64urlBytes(k.x);
     const y = base64urlBytes(k.y);
     if (!x || !y) return issue("x and y must be base64url");

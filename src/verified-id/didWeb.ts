@@ -335,8 +335,8 @@ export class DidResolver {
         `${distinct.length} verification methods are ${fragment}`,
       );
     }
-    const method = distinct[0]!;
-    if (!isObject(method.publicKeyJwk)) {
+    const [method] = distinct;
+    if (!method || !isObject(method.publicKeyJwk)) {
       throw new DidResolutionError("key_not_found", `no publicKeyJwk ${fragment} in ${did}`);
     }
     if (method.controller !== undefined && method.controller !== did) {

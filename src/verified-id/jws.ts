@@ -49,10 +49,16 @@ export function decodeUnverified(token: string): DecodedJws {
     throw new JwsRejectedError("too_large", `not a compact JWS of at most ${MAX_JWS_LENGTH} characters`);
   }
   const parts = token.split(".");
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) {
+  const [header, payload] = parts;
+  if (
+    parts.length !== 3 ||
+    header === undefined ||
+    payload === undefined ||
+    parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))
+  ) {
     throw new JwsRejectedError("malformed", "not a compact JWS");
   }
-  return { header: decodePart(parts[0]!, "header"), payload: decodePart(parts[1]!, "payload") };
+  return { header: decodePart(header, "header"), payload: decodePart(payload, "payload") };
 }
 
 function isAllowed(alg: unknown): alg is AllowedAlgorithm {

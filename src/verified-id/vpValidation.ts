@@ -161,10 +161,10 @@ async function validate(vpToken: string, expect: VpExpectations, resolver: DidRe
     reject("presentation_rejected", "vp_expired", "VP has expired");
   const vpClaim = p.vp as { verifiableCredential?: unknown } | undefined;
   const credentials = vpClaim?.verifiableCredential;
-  if (!Array.isArray(credentials) || credentials.length !== 1 || typeof credentials[0] !== "string") {
-    reject("credential_invalid", "vp_credential_count", "the VP must hold exactly one JWT credential");
+  const [vcToken] = Array.isArray(credentials) ? (credentials as unknown[]) : [];
+  if (!Array.isArray(credentials) || credentials.length !== 1 || typeof vcToken !== "string") {
+    return reject("credential_invalid", "vp_credential_count", "the VP must hold exactly one JWT credential");
   }
-  const vcToken = (credentials as string[])[0]!;
 
   // --- the credential, signed by an accepted issuer ---
   let issuer: string;

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { recordRows } from "../support/recoveryRows";
 import { type RecoveryStart, useStack } from "../support/stack";
 
 interface Summary {
@@ -188,7 +189,7 @@ describe("recovery records API", () => {
   });
 
   it("no admin answer carried a TAP, a recovery token or its hash, or a hand-off token", async () => {
-    const hashes = (await stack().rows<{ tokenHash: string }>("Recoveries")).map((r) => r.tokenHash);
+    const hashes = (await recordRows<{ tokenHash: string }>(stack())).map((r) => r.tokenHash);
     const policies = await stack().admin("GET", "/api/admin/policies");
     answers.push(policies.text);
     const needles = [...secrets, ...hashes].filter((s) => s.length >= 16);

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { countRecords, recordRows } from "../support/recoveryRows";
 import { useStack } from "../support/stack";
 
 /** What line-oriented readers break lines at (Python's str.splitlines, among others). */
@@ -26,12 +27,12 @@ describe("control characters in usernames", () => {
     ["a zero-width joiner", "ad\u200dele@contoso.example"],
     ["a lone surrogate", "adele\ud800@contoso.example"],
   ])("a username with %s is refused at start with 400 and creates nothing", async (_what, username) => {
-    const before = await stack().countRows("Recoveries");
+    const before = await countRecords(stack());
     const res = await stack().startRecovery({ username });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: "invalid_request" });
     expect(String((res.body as { detail?: string }).detail)).toContain("username");
-    expect(await stack().countRows("Recoveries")).toBe(before);
+    expect(await countRecords(stack())).toBe(before);
   });
 
   it("the JSON Lines export escapes U+0085, U+2028 and U+2029: one record per line for any reader", async () => {
@@ -39,7 +40,7 @@ describe("control characters in usernames", () => {
     await stack().waitForStatus(started.body, ["not_eligible"]);
     // A record as an older version could have stored it.
     const row = (
-      await stack().rows<Record<string, unknown> & { partitionKey: string; rowKey: string }>("Recoveries")
+      await recordRows<Record<string, unknown> & { partitionKey: string; rowKey: string }>(stack())
     ).find((r) => r.partitionKey === started.body.recoveryId)!;
     const { etag: _e, timestamp: _t, ...entity } = row as typeof row & { etag?: string; timestamp?: string };
     const odd = "alex\u0085wilber\u2028x\u2029y@contoso.example";

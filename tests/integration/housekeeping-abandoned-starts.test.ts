@@ -5,6 +5,7 @@
  * campaign, dev/chaos: host kills during a burst of starts.)
  */
 import { describe, expect, it } from "vitest";
+import { recordRows } from "../support/recoveryRows";
 import { useStack } from "../support/stack";
 
 describe("housekeeping and abandoned starts", () => {
@@ -34,7 +35,7 @@ describe("housekeeping and abandoned starts", () => {
 
     await s.runTimer("housekeeping");
 
-    const rows = await s.rows<{ partitionKey: string; status: string; failure?: string }>("Recoveries");
+    const rows = await recordRows<{ partitionKey: string; status: string; failure?: string }>(s);
     const byId = Object.fromEntries(rows.map((r) => [r.partitionKey, r]));
     expect(byId[abandoned]?.status).toBe("failed");
     expect(JSON.parse(byId[abandoned]?.failure ?? "{}")).toMatchObject({ code: "internal_error" });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { countRecords } from "../support/recoveryRows";
 import { useStack } from "../support/stack";
 
 describe("HTTP contract v1", () => {
@@ -45,12 +46,12 @@ describe("HTTP contract v1", () => {
     ],
     ["array body", "[]", "invalid_request"],
   ])("a start with %s is refused with 400 problem+json and starts nothing", async (_name, body, code) => {
-    const before = await stack().countRows("Recoveries");
+    const before = await countRecords(stack());
     const res = await post("/api/recovery", body);
     expect(res.status).toBe(400);
     expect(res.type).toBe("application/problem+json");
     expect(res.json).toMatchObject({ status: 400, code, type: expect.stringContaining(code) });
-    expect(await stack().countRows("Recoveries")).toBe(before);
+    expect(await countRecords(stack())).toBe(before);
   });
 
   it("a start that is not JSON at all is refused with 415", async () => {

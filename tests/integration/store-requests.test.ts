@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { AuditEventType } from "../../src/recovery/auditEvents";
 import { AuditRepository } from "../../src/store/audit";
 import { RecoveryRepository } from "../../src/store/recoveries";
 import { TableStore } from "../../src/store/tables";
@@ -32,6 +33,7 @@ describe("requests saved by the repositories", () => {
     const recoveryId = randomUUID();
     const now = new Date().toISOString();
     await recoveries.create({
+      stage: "started",
       recoveryId,
       tokenHash: "h",
       status: "pending",
@@ -40,7 +42,6 @@ describe("requests saved by the repositories", () => {
       expiresAt: now,
       username: "a@b.example",
       clientAddress: "127.0.0.1",
-      methodsRemoved: 0,
     });
     return recoveryId;
   }
@@ -56,14 +57,14 @@ describe("requests saved by the repositories", () => {
       recoveryId,
       (r) => {
         seen.push(r.status);
-        return { ...r, methodsRemoved: 3 };
+        return { ...r, locale: "de" };
       },
       known,
     );
     // First from what we knew, then (412) from what is stored.
     expect(seen).toEqual(["pending", "cancelled"]);
-    expect(after).toMatchObject({ status: "cancelled", methodsRemoved: 3 });
-    expect(await recoveries.get(recoveryId)).toMatchObject({ status: "cancelled", methodsRemoved: 3 });
+    expect(after).toMatchObject({ status: "cancelled", locale: "de" });
+    expect(await recoveries.get(recoveryId)).toMatchObject({ status: "cancelled", locale: "de" });
   });
 
   it("advance from a known record leaves a recovery closed meanwhile as it is", async () => {
@@ -75,10 +76,39 @@ describe("requests saved by the repositories", () => {
     expect((await recoveries.get(recoveryId))?.status).toBe("cancelled");
   });
 
+  it("a change and its audit entries are one write: a stale etag fails both, the retry writes both once", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const audit = new AuditRepository(tables);
+    const recoveryId = await newRecovery(recoveries);
+    const known = (await recoveries.get(recoveryId))!;
+    await recoveries.update(recoveryId, (r) => ({ ...r, locale: "fr" }));
+    const checked = {
+      recoveryId,
+      event: "credential_checked" as const,
+      onceKey: "credential_checked",
+      outcome: "success" as const,
+    };
+    // Stale etag: the transaction (record + entry) fails as a whole, then both are written from a fresh read.
+    const after = await recoveries.advance(recoveryId, { status: "validating" }, known, [checked]);
+    expect(after).toMatchObject({ status: "validating", locale: "fr" });
+    // A re-run of the step: the once-only entry is there already; the change is still written, the entry not twice.
+    await recoveries.advance(recoveryId, { next: undefined, status: "validating" }, after, [checked]);
+    const entries = (await audit.list(recoveryId)).filter((e) => e.event === "credential_checked");
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ sourceAddress: "127.0.0.1", outcome: "success" });
+    // A closed record is not changed, and an entry given as a function of the change is not written.
+    await recoveries.update(recoveryId, (r) => ({ ...r, status: "cancelled" }));
+    await recoveries.advance(recoveryId, { status: "validating" }, undefined, (next) =>
+      next ? [{ recoveryId, event: "presentation_retrieved", outcome: "info" }] : [],
+    );
+    expect((await recoveries.get(recoveryId))?.status).toBe("cancelled");
+    expect((await audit.list(recoveryId)).some((e) => e.event === "presentation_retrieved")).toBe(false);
+  });
+
   it("records several events in one transaction, and on a re-run records only those not yet there", async () => {
     const audit = new AuditRepository(tables);
     const recoveryId = randomUUID();
-    const event = (name: string, once = true) => ({
+    const event = (name: AuditEventType, once = true) => ({
       recoveryId,
       event: name,
       outcome: "success" as const,

@@ -34,6 +34,7 @@ describe("table repositories", () => {
     const recoveryId = randomUUID();
     const now = new Date().toISOString();
     await recoveries.create({
+      stage: "started",
       recoveryId,
       tokenHash: "x",
       status: "pending",
@@ -153,12 +154,16 @@ describe("table repositories", () => {
   it("a step event recorded twice (an activity re-run) is stored once; ordinary events append", async () => {
     const audit = new AuditRepository(tables);
     const recoveryId = randomUUID();
-    await audit.record({ recoveryId, event: "step_done", onceKey: "step_done", outcome: "success" });
-    await audit.record({ recoveryId, event: "step_done", onceKey: "step_done", outcome: "success" });
-    await audit.record({ recoveryId, event: "scanned", outcome: "info" });
-    await audit.record({ recoveryId, event: "scanned", outcome: "info" });
+    await audit.record({ recoveryId, event: "credential_checked", onceKey: "checked", outcome: "success" });
+    await audit.record({ recoveryId, event: "credential_checked", onceKey: "checked", outcome: "success" });
+    await audit.record({ recoveryId, event: "presentation_retrieved", outcome: "info" });
+    await audit.record({ recoveryId, event: "presentation_retrieved", outcome: "info" });
     const events = await audit.list(recoveryId);
-    expect(events.map((e) => e.event).sort()).toEqual(["scanned", "scanned", "step_done"]);
+    expect(events.map((e) => e.event).sort()).toEqual([
+      "credential_checked",
+      "presentation_retrieved",
+      "presentation_retrieved",
+    ]);
   });
 
   it("every audit entry names the user, the source address, a reason code and Entra's name for it", async () => {
@@ -195,6 +200,7 @@ describe("table repositories", () => {
     const recoveryId = randomUUID();
     const now = new Date().toISOString();
     await recoveries.create({
+      stage: "started",
       recoveryId,
       tokenHash: "h",
       status: "pending",
@@ -203,13 +209,12 @@ describe("table repositories", () => {
       expiresAt: now,
       username: "a@b.example",
       clientAddress: "127.0.0.1",
-      methodsRemoved: 0,
     });
     await Promise.all(
       Array.from({ length: 5 }, () =>
-        recoveries.update(recoveryId, (r) => ({ ...r, methodsRemoved: (r.methodsRemoved ?? 0) + 1 })),
+        recoveries.update(recoveryId, (r) => ({ ...r, locale: `${r.locale ?? ""}x` })),
       ),
     );
-    expect((await recoveries.get(recoveryId))?.methodsRemoved).toBe(5);
+    expect((await recoveries.get(recoveryId))?.locale).toBe("xxxxx");
   });
 });

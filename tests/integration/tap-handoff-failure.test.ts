@@ -10,6 +10,7 @@ import { generateKeyPairSync } from "node:crypto";
 import type { JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { auditRows, countRecords, recordRows } from "../support/recoveryRows";
 import { type RecoveryStart, useStack } from "../support/stack";
 
 /** The key of the probe: RSA-1024 with its modulus left-padded with zero bytes to 2048 bits. */
@@ -40,26 +41,28 @@ describe("the TAP hand-off after the directory was changed", () => {
   }
 
   async function audit(recoveryId: string): Promise<AuditRow[]> {
-    return (await stack().rows<AuditRow>("Audit")).filter((r) => r.partitionKey === recoveryId);
+    return (await auditRows<AuditRow & { partitionKey: string }>(stack())).filter(
+      (r) => r.partitionKey === recoveryId,
+    );
   }
 
   async function plantKey(start: RecoveryStart, key: JWK): Promise<void> {
     const row = (
-      await stack().rows<Record<string, unknown> & { partitionKey: string; rowKey: string }>("Recoveries")
+      await recordRows<Record<string, unknown> & { partitionKey: string; rowKey: string }>(stack())
     ).find((r) => r.partitionKey === start.recoveryId)!;
     const { etag: _e, timestamp: _t, ...entity } = row as typeof row & { etag?: string; timestamp?: string };
     await stack().writeRow("Recoveries", { ...entity, tapEncryptionKey: JSON.stringify(key) });
   }
 
   it("the zero-padded RSA-1024 key is refused at start with 400 and starts nothing", async () => {
-    const before = await stack().countRows("Recoveries");
+    const before = await countRecords(stack());
     const res = await stack().startRecovery({
       username: DEMO_USERS.adeleVance.userPrincipalName,
       tapEncryptionKey: paddedRsa1024(),
     });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: "invalid_request" });
-    expect(await stack().countRows("Recoveries")).toBe(before);
+    expect(await countRecords(stack())).toBe(before);
   });
 
   it("a stored key that cannot seal fails the step before the first directory write", async () => {

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
+import { recordRows } from "../support/recoveryRows";
 import type { RecoveryStart, TestStack } from "../support/stack";
 import { useStack } from "../support/stack";
 
@@ -35,7 +36,7 @@ async function cancel(s: TestStack, start: RecoveryStart): Promise<number> {
 /** Running locks whose recovery is closed or missing (read from the tables). */
 async function orphanedLocks(s: TestStack): Promise<LockRow[]> {
   const records = new Map(
-    (await s.rows<{ partitionKey: string; status: string }>("Recoveries")).map((r) => [r.partitionKey, r]),
+    (await recordRows<{ partitionKey: string; status: string }>(s)).map((r) => [r.partitionKey, r]),
   );
   return (await s.rows<LockRow>("UserLocks")).filter((lock) => {
     if (lock.state !== "running") return false;
@@ -218,7 +219,7 @@ describe("the per-user lock", () => {
     expect(locks.get(cases.live.user)?.state).toBe("running");
     expect(locks.get(cases.legacyLive.user)?.state).toBe("running");
     const records = new Map(
-      (await s.rows<{ partitionKey: string; status: string; failure?: string }>("Recoveries")).map((r) => [
+      (await recordRows<{ partitionKey: string; status: string; failure?: string }>(s)).map((r) => [
         r.partitionKey,
         r,
       ]),

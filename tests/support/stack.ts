@@ -24,8 +24,8 @@ import {
   startSimulators,
 } from "../../dev/stack";
 import type { startResponseSchema, statusResponseSchema } from "../../src/openapi/schemas";
-import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
-import type { StoredEvent } from "../../src/store/audit";
+import { isRecoveryId, isTerminal, type RecoveryStatus } from "../../src/recovery/status";
+import { auditRowsFilter, type StoredEvent } from "../../src/store/audit";
 import { checkResponse } from "./openapiConformance";
 
 /**
@@ -345,12 +345,14 @@ export class TestStack {
 
   /** The audit trail of one recovery, oldest first (read straight from the table). */
   async auditEvents(recoveryId: string): Promise<AuditRow[]> {
-    const client = TableClient.fromConnectionString(this.storage, `${this.tablePrefix}Audit`, {
-      allowInsecureConnection: true,
-    });
+    // A recovery's entries sit in its partition of the Recoveries table; others (policy changes)
+    // in the Audit table (src/store/audit.ts).
+    const recovery = isRecoveryId(recoveryId);
+    const table = `${this.tablePrefix}${recovery ? "Recoveries" : "Audit"}`;
+    const client = TableClient.fromConnectionString(this.storage, table, { allowInsecureConnection: true });
     const events: StoredEvent[] = [];
     for await (const e of client.listEntities<StoredEvent>({
-      queryOptions: { filter: odata`PartitionKey eq ${recoveryId}` },
+      queryOptions: { filter: recovery ? auditRowsFilter(recoveryId) : odata`PartitionKey eq ${recoveryId}` },
     })) {
       events.push({
         at: e.at,

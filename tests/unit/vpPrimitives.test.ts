@@ -2,7 +2,7 @@
  * The building blocks of self-validation, without I/O: did:web URLs, the JWS header and
  * algorithm rules (keys from did:jwk, which resolves in place), and status-list bits.
  */
-import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { DidResolver, didWebUrl } from "../../src/verified-id/didWeb";

@@ -166,8 +166,9 @@ function population(
   }
   // Every group refused for another reason than "no such group" (e.g. a missing permission): nothing to judge by.
   const refused = failedGroups.filter((f) => f.status !== 404);
-  if (groupIds.length > 0 && refused.length === groupIds.length)
-    return { ok: false, error: refused[0]!.error };
+  const [firstRefused] = refused;
+  if (groupIds.length > 0 && firstRefused && refused.length === groupIds.length)
+    return { ok: false, error: firstRefused.error };
   return { ok: true, value: { users, memberOf, truncatedGroups, failedGroups } };
 }
 
@@ -202,7 +203,7 @@ async function privilegedFacts(
       if (result instanceof Error) throw result;
       truncated ||= result.truncated;
       for (const row of result.rows)
-        for (const role of groupRoles.get(groupId)!)
+        for (const role of groupRoles.get(groupId) ?? [])
           add(row.id, row.userPrincipalName, role, `group ${groupId}`);
     }
   }
@@ -210,7 +211,13 @@ async function privilegedFacts(
   truncated ||= holders.size > examined.length;
   const memberOf = await reads.memberGroups(examined, referencedGroups(policy));
   for (const id of examined) if (!memberOf.has(id)) memberOf.set(id, new Set());
-  return { assignments, holders: new Map(examined.map((id) => [id, holders.get(id)!])), memberOf, truncated };
+  const examinedHolders = new Map(
+    examined.flatMap((id) => {
+      const holder = holders.get(id);
+      return holder ? [[id, holder] as const] : [];
+    }),
+  );
+  return { assignments, holders: examinedHolders, memberOf, truncated };
 }
 
 /**

@@ -1,15 +1,15 @@
 /**
- * Shared by the activities: the recovery record a step acts on, and the profile it was
- * discovered under. A closed (cancelled) recovery is refused before anything changes.
+ * Shared by the activities: the recovery record a step acts on. A closed (cancelled) recovery
+ * is refused before anything changes; a step after discovery gets the record in its
+ * `discovered` stage (what discovery decided), or fails.
  */
 import { RecoveryClosedError, RecoveryStateError } from "../../recovery/errors";
-import type { PolicyProfile } from "../../recovery/policy";
 import { isTerminal } from "../../recovery/status";
 import { services } from "../../services";
-import type { RecoveryRecord } from "../../store/recoveries";
+import type { DiscoveredRecovery, Loaded } from "../../store/recoveries";
 
 /** The record as read, with its etag: pass it to `update`/`advance` to spare a second read. */
-export type LoadedRecord = RecoveryRecord & { etag: string };
+export type LoadedRecord = Loaded;
 
 export async function loadRecord(recoveryId: string): Promise<LoadedRecord> {
   const record = await services().recoveries.get(recoveryId);
@@ -17,15 +17,16 @@ export async function loadRecord(recoveryId: string): Promise<LoadedRecord> {
   return record;
 }
 
-/** The profile discovery selected, as it was then (a later policy edit does not change a running recovery). */
-export function profileOf(record: RecoveryRecord): PolicyProfile {
-  if (!record.profile)
-    throw new RecoveryStateError("profile_missing", `recovery ${record.recoveryId} has no profile`);
-  return record.profile;
-}
-
 export async function openRecord(recoveryId: string): Promise<LoadedRecord> {
   const record = await loadRecord(recoveryId);
   if (isTerminal(record.status)) throw new RecoveryClosedError(recoveryId);
+  return record;
+}
+
+/** The open record of a step after discovery: it holds the user, the profile and the provider. */
+export async function openDiscovered(recoveryId: string): Promise<Loaded<DiscoveredRecovery>> {
+  const record = await openRecord(recoveryId);
+  if (record.stage !== "discovered")
+    throw new RecoveryStateError("recovery_not_discovered", `recovery ${recoveryId} was not discovered`);
   return record;
 }

@@ -4,10 +4,11 @@
 import type { InvocationContext } from "@azure/functions";
 import { decideEligibility } from "../../recovery/eligibility";
 import { referencedGroups } from "../../recovery/policy";
-import { isTerminal } from "../../recovery/status";
 import { tapCoverage, tapPolicyGroups } from "../../recovery/tapPolicy";
 import { lockDeadline } from "../../recovery/userLock";
 import { services } from "../../services";
+import type { NewAuditEvent } from "../../store/audit";
+import type { DiscoveredRecovery } from "../../store/recoveries";
 import type { DiscoveryResult, RecoveryInput } from "../contracts";
 import { openRecord } from "./common";
 
@@ -43,34 +44,12 @@ export async function discoverAccount(
     if (coverage.covered) tapLifetime = coverage.lifetimeInMinutes;
     else reason = coverage.reason;
   }
-  let displaced: { recoveryId: string; reason: string } | undefined;
-  if (!reason && decision.eligible && account) {
-    const now = new Date();
-    const lock = await s.locks.acquire(
-      account.id,
-      input.recoveryId,
-      now,
-      lockDeadline(now, decision.profile),
-    );
-    if (!lock.acquired) reason = lock.reason;
-    else displaced = lock.displaced;
-  }
-  if (displaced && displaced.reason !== "closed") {
-    await s.audit.record({
-      recoveryId: displaced.recoveryId,
-      event: "recovery_superseded",
-      onceKey: "recovery_superseded",
-      outcome: "info",
-      code: displaced.reason === "superseded" ? "superseded" : "lock_expired",
-      detail: { by: input.recoveryId },
-    });
-  }
-  await s.audit.record({
+  const eligibility = (outcome: string): NewAuditEvent => ({
     recoveryId: input.recoveryId,
     event: "eligibility_checked",
     onceKey: "eligibility_checked",
-    outcome: reason ? "failure" : "success",
-    code: reason ?? "eligible",
+    outcome: outcome === "eligible" ? "success" : "failure",
+    code: outcome,
     userId: account?.id ?? "",
     sourceAddress: record.clientAddress,
     detail: {
@@ -85,37 +64,49 @@ export async function discoverAccount(
       ...(tapLifetime ? { tapLifetimeInMinutes: tapLifetime } : {}),
     },
   });
-  if (reason || !decision.eligible || !account) {
-    context.info(`recovery ${input.recoveryId}: not eligible (${reason})`);
-    return { eligible: false };
+  if (!reason && decision.eligible && account) {
+    const { profile, provider } = decision;
+    const now = new Date();
+    // Once the lock is held, what discovery decided is written with its audit entry, from the
+    // record as it named the user: a cancel meanwhile fails the etag, and the lock is released.
+    const lock = await s.locks.acquire(account.id, input.recoveryId, now, lockDeadline(now, profile), {
+      known: record,
+      change: (r): DiscoveredRecovery => ({
+        ...r,
+        stage: "discovered",
+        userId: account.id,
+        profileId: profile.id,
+        profile,
+        mode: profile.mode,
+        provider,
+        tapPolicyGroups: tapPolicyGroups(tapPolicy),
+      }),
+      events: [eligibility("eligible")],
+    });
+    if (lock.acquired) {
+      if (lock.displaced && lock.displaced.reason !== "closed") {
+        await s.audit.record({
+          recoveryId: lock.displaced.recoveryId,
+          event: "recovery_superseded",
+          onceKey: "recovery_superseded",
+          outcome: "info",
+          code: lock.displaced.reason === "superseded" ? "superseded" : "lock_expired",
+          detail: { by: input.recoveryId },
+        });
+      }
+      return {
+        eligible: true,
+        mode: profile.mode,
+        // Fractional only in local runs with DEV_WORKFLOW_MINUTE_SECONDS (short real-time waits).
+        idvTimeoutMinutes: (profile.idvTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
+        presentationTimeoutMinutes:
+          (profile.presentationTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
+      };
+    }
+    reason = lock.reason;
   }
-  const { profile, provider } = decision;
-  const opened = await s.recoveries.update(
-    input.recoveryId,
-    (r) =>
-      // Cancelled meanwhile: nothing more is written onto the closed record, and the lock goes.
-      isTerminal(r.status)
-        ? undefined
-        : {
-            ...r,
-            userId: account.id,
-            profileId: profile.id,
-            profile,
-            mode: profile.mode,
-            provider,
-            tapPolicyGroups: tapPolicyGroups(tapPolicy),
-          },
-    record,
-  );
-  if (isTerminal(opened.status)) {
-    await s.locks.release(account.id, input.recoveryId, undefined);
-    return { eligible: false };
-  }
-  return {
-    eligible: true,
-    mode: profile.mode,
-    // Fractional only in local runs with DEV_WORKFLOW_MINUTE_SECONDS (short real-time waits).
-    idvTimeoutMinutes: (profile.idvTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
-    presentationTimeoutMinutes: (profile.presentationTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
-  };
+  const why = reason ?? (decision.eligible ? "not_eligible" : decision.reason);
+  await s.audit.record(eligibility(why), record);
+  context.info(`recovery ${input.recoveryId}: not eligible (${why})`);
+  return { eligible: false };
 }

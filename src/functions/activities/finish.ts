@@ -20,22 +20,25 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
       : undefined;
   // Every part is safe to repeat, and a re-run repeats every part: a crash between the status
   // update and the lock release must not leave the user locked out.
-  await s.audit.record({
-    recoveryId: input.recoveryId,
-    event: "recovery_finished",
-    onceKey: "recovery_finished",
-    outcome: input.status === "recovered" || input.status === "evaluation_passed" ? "success" : "failure",
-    code: input.failureCode ?? input.status,
-    ...(input.detail ? { detail: { detail: input.detail } } : {}),
-  });
-  const final = await s.recoveries.advance(input.recoveryId, {
-    status: input.status,
-    next: undefined,
-    failure: failed,
-  });
+  // The final status and its audit entry are one write.
+  const final = await s.recoveries.advance(
+    input.recoveryId,
+    { status: input.status, next: undefined, failure: failed },
+    undefined,
+    [
+      {
+        recoveryId: input.recoveryId,
+        event: "recovery_finished",
+        onceKey: "recovery_finished",
+        outcome: input.status === "recovered" || input.status === "evaluation_passed" ? "success" : "failure",
+        code: input.failureCode ?? input.status,
+        ...(input.detail ? { detail: { detail: input.detail } } : {}),
+      },
+    ],
+  );
   if (final.userId) {
     const cooldownUntil =
-      final.status === "recovered" && final.profile
+      final.status === "recovered" && final.stage === "discovered"
         ? new Date(Date.now() + final.profile.cooldownMinutes * 60_000)
         : undefined;
     await s.locks.release(final.userId, input.recoveryId, cooldownUntil);
@@ -52,20 +55,29 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
 export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void> {
   const s = services();
   const record = await loadRecord(input.recoveryId);
-  if (record.mode !== "production" || !record.userId) return; // Evaluation mode writes nothing, mail included
+  // Evaluation mode writes nothing, mail included; a recovery never discovered has nobody to tell.
+  if (record.stage !== "discovered" || record.mode !== "production") return;
   // A cancelled recovery was the client's own decision: nothing to warn about.
   if (record.status !== "recovered" && record.status !== "failed" && record.status !== "expired") return;
   const kind = record.status === "recovered" ? "recovered" : "failed";
   const { senderMailbox, adminAddress, notifyManager } = s.config.notifications;
-  const audit = (event: string, outcome: "success" | "failure" | "info", code: string, detail?: object) =>
-    s.audit.record({
-      recoveryId: input.recoveryId,
-      event,
-      onceKey: `${event}_${code}`,
-      outcome,
-      code,
-      ...(detail ? { detail: { ...detail } } : {}),
-    });
+  const audit = (
+    event: "notification_skipped" | "notification_attempt_failed",
+    outcome: "failure" | "info",
+    code: string,
+    detail?: object,
+  ) =>
+    s.audit.record(
+      {
+        recoveryId: input.recoveryId,
+        event,
+        onceKey: `${event}_${code}`,
+        outcome,
+        code,
+        ...(detail ? { detail: { ...detail } } : {}),
+      },
+      record,
+    );
   if (!senderMailbox) {
     await audit("notification_skipped", "info", "no_sender_mailbox");
     return;
@@ -110,13 +122,17 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
       messages.map((m) => m.message),
     );
   } catch (err) {
-    await audit("notification_attempt_failed", "failure", `${messages[0]!.recipient}_${kind}`, {
+    await audit("notification_attempt_failed", "failure", `${messages[0]?.recipient ?? "user"}_${kind}`, {
       error: (err as Error).message.slice(0, 300),
     });
     throw err;
   }
-  const sent = messages.filter((_, i) => answers[i]!.status >= 200 && answers[i]!.status < 300);
+  const sent = messages.filter((_, i) => {
+    const status = answers[i]?.status ?? 0;
+    return status >= 200 && status < 300;
+  });
   if (sent.length > 0) {
+    // When each notice went, and its audit entries, in one write.
     const now = new Date().toISOString();
     await s.recoveries.update(
       input.recoveryId,
@@ -126,34 +142,31 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
         ...(sent.some((m) => m.recipient === "admin") ? { adminNotifiedAt: now } : {}),
       }),
       record,
+      sent.map((m) => ({
+        recoveryId: input.recoveryId,
+        event: "notification_sent" as const,
+        onceKey: `notification_sent_${m.recipient}_${kind}`,
+        outcome: "success" as const,
+        code: `${m.recipient}_${kind}`,
+        ...(m.recipient === "user"
+          ? {
+              detail: {
+                recipients: m.message.to.length + (m.message.cc?.length ?? 0),
+                managerCopied: (m.message.cc?.length ?? 0) > 0,
+              },
+            }
+          : {}),
+      })),
     );
   }
-  await s.audit.recordAll(
-    sent.map((m) => ({
-      recoveryId: input.recoveryId,
-      event: "notification_sent",
-      onceKey: `notification_sent_${m.recipient}_${kind}`,
-      outcome: "success" as const,
-      code: `${m.recipient}_${kind}`,
-      ...(m.recipient === "user"
-        ? {
-            detail: {
-              recipients: m.message.to.length + (m.message.cc?.length ?? 0),
-              managerCopied: (m.message.cc?.length ?? 0) > 0,
-            },
-          }
-        : {}),
-    })),
-  );
   // A send that failed is audited before the durable retry runs the step again: if every retry
   // fails too, the audit trail says which notice never went out, and why.
   const failedAt = answers.findIndex((a) => a.status < 200 || a.status >= 300);
-  if (failedAt >= 0) {
-    const answer = answers[failedAt]!;
+  const answer = answers[failedAt];
+  const unsent = messages[failedAt];
+  if (answer && unsent) {
     const error = `Graph sendMail failed (${answer.status}${batchErrorCode(answer) ? ` ${batchErrorCode(answer)}` : ""})`;
-    await audit("notification_attempt_failed", "failure", `${messages[failedAt]!.recipient}_${kind}`, {
-      error,
-    });
+    await audit("notification_attempt_failed", "failure", `${unsent.recipient}_${kind}`, { error });
     throw new DependencyError("directory_error", error, answer.status === 429 || answer.status >= 500);
   }
 }

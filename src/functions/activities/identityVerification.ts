@@ -6,12 +6,12 @@ import { DependencyError } from "../../recovery/errors";
 import { requireSecret } from "../../secrets";
 import { services } from "../../services";
 import type { StartIdvInput } from "../contracts";
-import { openRecord } from "./common";
+import { openDiscovered } from "./common";
 
 export async function startIdentityVerification(input: StartIdvInput): Promise<void> {
   const s = services();
-  const record = await openRecord(input.recoveryId);
-  const providerName = record.provider!;
+  const record = await openDiscovered(input.recoveryId);
+  const providerName = record.provider;
   const adapter = s.adapters.get(providerName);
   const provider = s.config.providers.get(providerName);
   if (!adapter || !provider)
@@ -45,20 +45,24 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
     recoveryId: input.recoveryId,
     createdAt: now.toISOString(),
   });
+  // The session is named on the record: the approval the workflow hears is checked against its stored result.
   await s.recoveries.advance(
     input.recoveryId,
     {
       status: "verifying_identity",
       next: { type: "redirect", url: started.url },
       expiresAt: input.deadline,
+      idvSessionId: input.sessionId,
     },
     record,
+    [
+      {
+        recoveryId: input.recoveryId,
+        event: "identity_verification_started",
+        onceKey: `identity_verification_started_${input.sessionId}`,
+        outcome: "info",
+        detail: { provider: providerName, sessionId: input.sessionId },
+      },
+    ],
   );
-  await s.audit.record({
-    recoveryId: input.recoveryId,
-    event: "identity_verification_started",
-    onceKey: `identity_verification_started_${input.sessionId}`,
-    outcome: "info",
-    detail: { provider: providerName, sessionId: input.sessionId },
-  });
 }

@@ -7,5 +7,5 @@ export { discoverAccount } from "./discovery";
 export { finishRecovery, notifyRecoveryOutcome } from "./finish";
 export { startIdentityVerification } from "./identityVerification";
 export { matchDirectoryProfile } from "./match";
-export { checkPresentedCredential, renewExpiredPresentation, requestPresentation } from "./presentation";
+export { checkPresentedCredential, requestPresentation } from "./presentation";
 export { recoverAccount } from "./recovery";

@@ -9,10 +9,11 @@ import { decideUniqueness, type MatchRule, matchProfile, singledOut } from "../.
 import { type CredentialNames, credentialNamesProblem, DEFAULT_MAX_EXTRA_WORDS } from "../../recovery/names";
 import { disambiguatesNamesakes, type PolicyProfile } from "../../recovery/policy";
 import { services } from "../../services";
-import type { PresentationStepInput, StepVerdict } from "../contracts";
-import { openRecord, profileOf } from "./common";
-import { presentationOutcome } from "./presentation";
-import { prepareRecovery } from "./recovery";
+import type { NewAuditEvent } from "../../store/audit";
+import type { MatchVerdict, PresentationStepInput } from "../contracts";
+import { presentationOutcome } from "../presentationRequests";
+import { openDiscovered } from "./common";
+import { planRecovery } from "./recoveryPlan";
 
 /** What the extra checks after the name match decided, for the audit log (no values). */
 interface DisambiguationDetail {
@@ -71,12 +72,16 @@ function bindingAttributes(profile: PolicyProfile): string[] {
   ];
 }
 
-export async function matchDirectoryProfile(input: PresentationStepInput): Promise<StepVerdict> {
+/**
+ * The match of the presented credential against the directory account, unique in the tenant.
+ * In Production its verdict carries the recovery step's plan, from the same round trip.
+ */
+export async function matchDirectoryProfile(input: PresentationStepInput): Promise<MatchVerdict> {
   const s = services();
-  const record = await openRecord(input.recoveryId);
+  const record = await openDiscovered(input.recoveryId);
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const claims = outcome.credentials[0]?.claims ?? {};
-  const profile = profileOf(record);
+  const profile = record.profile;
   const rule: MatchRule = {
     nameMatch: profile.nameMatch,
     // A profile stored before the setting existed reads as the default.
@@ -88,25 +93,28 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   };
   // Invisible, private-use or unassigned code points: the credential is refused, not read without them.
   if (credentialNamesProblem(claims.firstName, claims.lastName) === "name_characters") {
-    await s.audit.record({
-      recoveryId: input.recoveryId,
-      event: "profile_matched",
-      onceKey: "profile_matched",
-      outcome: "failure",
-      code: "credential_invalid",
-      detail: { reason: "name_characters", mode: profile.nameMatch },
-    });
+    await s.audit.record(
+      {
+        recoveryId: input.recoveryId,
+        event: "profile_matched",
+        onceKey: "profile_matched",
+        outcome: "failure",
+        code: "credential_invalid",
+        detail: { reason: "name_characters", mode: profile.nameMatch },
+      },
+      record,
+    );
     return { ok: false, code: "credential_invalid" };
   }
   const production = record.mode === "production";
   const notices = production && s.config.notifications.senderMailbox !== undefined;
   // Read the directory again (the names may have changed since discovery), and in the same
   // round trip what the recovery and the notices after it need.
-  const facts = await s.directory.readForMatch(record.userId!, {
+  const facts = await s.directory.readForMatch(record.userId, {
     attributes: bindingAttributes(profile),
     contacts: notices,
     manager: notices && s.config.notifications.notifyManager,
-    ...(production ? { recovery: { tapPolicyGroups: record.tapPolicyGroups ?? [] } } : {}),
+    ...(production ? { recovery: { tapPolicyGroups: record.tapPolicyGroups } } : {}),
     // The accounts the same credential could match, in the same round trip: the match must be unique.
     candidatesFor: names,
   });
@@ -134,28 +142,7 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
       !singledOut(profile, claims, uniqueness.colliding, candidates));
   const ok = result.matched && stillUsable && (extra?.ok ?? true) && !ambiguous;
   const code = ok ? "matched" : ambiguous && (extra?.ok ?? true) ? "profile_ambiguous" : "profile_mismatch";
-  if (production) {
-    const prepared = ok ? prepareRecovery(record, profile, facts) : undefined;
-    const contacts = facts.contacts;
-    await s.recoveries.update(
-      input.recoveryId,
-      (r) => ({
-        ...r,
-        preparedRecovery: prepared,
-        ...(contacts
-          ? {
-              noticeContacts: {
-                userPrincipalName: contacts.userPrincipalName,
-                otherMails: contacts.otherMails,
-                ...(facts.managerMail !== undefined ? { managerMail: facts.managerMail } : {}),
-              },
-            }
-          : {}),
-      }),
-      record,
-    );
-  }
-  await s.audit.record({
+  const matched: NewAuditEvent = {
     recoveryId: input.recoveryId,
     event: "profile_matched",
     onceKey: "profile_matched",
@@ -170,8 +157,30 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
         : {}),
       ...(extra?.detail ?? {}),
     },
-  });
-  return ok
-    ? { ok: true }
-    : { ok: false, code: code === "profile_ambiguous" ? "profile_ambiguous" : "profile_mismatch" };
+  };
+  // Where the notices go is kept on the record (addresses stay out of the workflow's history),
+  // written with the verdict's audit entry.
+  const contacts = facts.contacts;
+  if (contacts) {
+    await s.recoveries.update(
+      input.recoveryId,
+      (r) => ({
+        ...r,
+        noticeContacts: {
+          userPrincipalName: contacts.userPrincipalName,
+          otherMails: contacts.otherMails,
+          ...(facts.managerMail !== undefined ? { managerMail: facts.managerMail } : {}),
+        },
+      }),
+      record,
+      [matched],
+    );
+  } else {
+    await s.audit.record(matched, record);
+  }
+  if (!ok)
+    return { ok: false, code: code === "profile_ambiguous" ? "profile_ambiguous" : "profile_mismatch" };
+  // Production: the recovery step's plan, from this round trip's read (undefined: it reads for itself).
+  const plan = production ? planRecovery(record.tapPolicyGroups, profile, facts) : undefined;
+  return plan ? { ok: true, plan } : { ok: true };
 }

@@ -2,14 +2,12 @@
  * The recovery itself (Production only): method reset, session revocation and the TAP, written
  * in one serial `$batch` (each write only after the one before succeeded), then the TAP sealed.
  */
-import { type AuthenticationMethod, type MatchFacts, METHOD_COLLECTIONS } from "../../directory/graph";
 import { DependencyError } from "../../recovery/errors";
-import { methodsLeftByReset, orderForDeletion } from "../../recovery/methodOrder";
-import type { PolicyProfile } from "../../recovery/policy";
-import { tapCoverage, tapPolicyGroups } from "../../recovery/tapPolicy";
+import { tapPolicyGroups } from "../../recovery/tapPolicy";
 import { requireSecret } from "../../secrets";
 import { services } from "../../services";
-import type { PreparedRecovery, RecoveryRecord } from "../../store/recoveries";
+import type { NewAuditEvent } from "../../store/audit";
+import type { DiscoveredRecovery, RecoveryRecord } from "../../store/recoveries";
 import {
   type ClientJwk,
   clientJwkSchema,
@@ -17,57 +15,31 @@ import {
   sealTap,
   TAP_HANDOFF_KEY_SECRET,
 } from "../../tap/seal";
-import type { RecoveryInput, StepVerdict } from "../contracts";
-import { openRecord, profileOf } from "./common";
-
-const DELETABLE = new Set(Object.keys(METHOD_COLLECTIONS));
+import type { RecoverAccountInput, RecoveryPlan, StepVerdict } from "../contracts";
+import { openDiscovered } from "./common";
+import { planRecovery } from "./recoveryPlan";
 
 /** Ends the step without a TAP (and, before the reset, without touching any method). */
-async function tapBlocked(recoveryId: string, detail: Record<string, unknown>): Promise<StepVerdict> {
-  await services().audit.record({
-    recoveryId,
-    event: "tap_blocked",
-    onceKey: "tap_blocked",
-    outcome: "failure",
-    code: "tap_policy_blocked",
-    detail,
-  });
+async function tapBlocked(record: RecoveryRecord, detail: Record<string, unknown>): Promise<StepVerdict> {
+  await services().audit.record(
+    {
+      recoveryId: record.recoveryId,
+      event: "tap_blocked",
+      onceKey: "tap_blocked",
+      outcome: "failure",
+      code: "tap_policy_blocked",
+      detail,
+    },
+    record,
+  );
   return { ok: false, code: "tap_policy_blocked" };
 }
 
-/**
- * What the recovery step will write, decided from a read of the methods, the TAP policy and the
- * user's membership in the groups it names. Undefined when the policy names groups whose
- * membership was not read (the policy changed since discovery): the step then reads again.
- */
-export function prepareRecovery(
-  record: RecoveryRecord,
-  profile: PolicyProfile,
-  facts: MatchFacts,
-): PreparedRecovery | undefined {
-  if (!facts.methods || !facts.tapPolicy || !facts.memberOf) return undefined;
-  const known = new Set(record.tapPolicyGroups ?? []);
-  if (!tapPolicyGroups(facts.tapPolicy).every((g) => known.has(g))) return undefined;
-  const coverage = tapCoverage(facts.tapPolicy, facts.memberOf, profile.tapLifetimeMinutes);
-  return {
-    methods: orderForDeletion(facts.methods, DELETABLE),
-    kept: methodsLeftByReset(facts.methods, DELETABLE).map((m) => ({ odataType: m.odataType, id: m.id })),
-    tap: coverage.covered
-      ? {
-          covered: true,
-          lifetimeInMinutes: coverage.lifetimeInMinutes,
-          // One-time use by default; a policy that demands it wins over a profile that does not.
-          isUsableOnce: profile.tapUsableOnce || facts.tapPolicy.isUsableOnce,
-        }
-      : coverage,
-  };
-}
-
 /** The same read the match makes for this step, made by the step itself (a re-run, or a changed policy). */
-async function prepareAfresh(record: RecoveryRecord, profile: PolicyProfile): Promise<PreparedRecovery> {
+async function planAfresh(record: DiscoveredRecovery): Promise<RecoveryPlan> {
   const s = services();
-  const userId = record.userId!;
-  const known = record.tapPolicyGroups ?? [];
+  const userId = record.userId;
+  const known = record.tapPolicyGroups;
   const facts = await s.directory.readForMatch(userId, {
     attributes: [],
     contacts: false,
@@ -78,7 +50,10 @@ async function prepareAfresh(record: RecoveryRecord, profile: PolicyProfile): Pr
   if (unknown.length > 0) {
     for (const id of await s.directory.memberOf(userId, unknown)) facts.memberOf?.add(id);
   }
-  return prepareRecovery({ ...record, tapPolicyGroups: [...known, ...unknown] }, profile, facts)!;
+  const plan = planRecovery([...known, ...unknown], record.profile, facts);
+  if (!plan)
+    throw new DependencyError("directory_error", "the directory's answer left the recovery undecided", true);
+  return plan;
 }
 
 /** Whom the TAP is sealed to: the client's public key (sent at start) or our hand-off key. */
@@ -98,7 +73,8 @@ async function sealingRecipient(record: RecoveryRecord): Promise<SealRecipient> 
 
 /** A short, stack-free description of an error for the audit trail and the admin record. */
 function reasonOf(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 200);
+  const [firstLine = ""] = (err instanceof Error ? err.message : String(err)).split("\n");
+  return firstLine.slice(0, 200);
 }
 
 /**
@@ -106,7 +82,7 @@ function reasonOf(err: unknown): string {
  * second TAP (or revocation): the audit and the record say what was changed, so an admin can
  * finish by hand (helpdesk TAP) or repudiate.
  */
-async function tapNotHandedOut(record: RecoveryRecord, why: string): Promise<StepVerdict> {
+async function tapNotHandedOut(record: DiscoveredRecovery, why: string): Promise<StepVerdict> {
   const changed = [
     `${record.methodsRemoved ?? 0} authentication method(s) removed`,
     record.sessionsRevokedAt
@@ -114,20 +90,23 @@ async function tapNotHandedOut(record: RecoveryRecord, why: string): Promise<Ste
       : "sessions not revoked",
     record.tapIssuedAt ? `a TAP issued at ${record.tapIssuedAt}` : "no TAP issued",
   ];
-  await services().audit.record({
-    recoveryId: record.recoveryId,
-    event: "tap_handoff_failed",
-    onceKey: "tap_handoff_failed",
-    outcome: "failure",
-    code: "internal_error",
-    detail: {
-      reason: "tap_not_handed_out",
-      explanation: `changed in the directory: ${changed.join("; ")}; the TAP could not be handed out (${why}) and no second one is issued`,
-      methodsRemoved: record.methodsRemoved ?? 0,
-      sessionsRevokedAt: record.sessionsRevokedAt ?? null,
-      tapIssuedAt: record.tapIssuedAt ?? null,
+  await services().audit.record(
+    {
+      recoveryId: record.recoveryId,
+      event: "tap_handoff_failed",
+      onceKey: "tap_handoff_failed",
+      outcome: "failure",
+      code: "internal_error",
+      detail: {
+        reason: "tap_not_handed_out",
+        explanation: `changed in the directory: ${changed.join("; ")}; the TAP could not be handed out (${why}) and no second one is issued`,
+        methodsRemoved: record.methodsRemoved ?? 0,
+        sessionsRevokedAt: record.sessionsRevokedAt ?? null,
+        tapIssuedAt: record.tapIssuedAt ?? null,
+      },
     },
-  });
+    record,
+  );
   return { ok: false, code: "internal_error" };
 }
 
@@ -152,40 +131,44 @@ async function storeSealed(sealed: Parameters<ReturnType<typeof services>["taps"
  * are not listed, sessions revoked are not revoked again, and once a TAP was issued no other
  * is (sealed: done; not sealed: the step fails, saying what changed).
  */
-export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict> {
+export async function recoverAccount(input: RecoverAccountInput): Promise<StepVerdict> {
   const s = services();
   const recoveryId = input.recoveryId;
-  const record = await openRecord(recoveryId);
+  const record = await openDiscovered(recoveryId);
   if (record.tapIssuedAt) {
     if (await s.taps.exists(recoveryId)) return { ok: true };
     return tapNotHandedOut(record, "an earlier run issued it but did not store it");
   }
-  const userId = record.userId!;
-  const profile = profileOf(record);
+  const userId = record.userId;
   let recipient: SealRecipient;
   try {
     recipient = await sealingRecipient(record);
   } catch (err) {
     if (err instanceof DependencyError && err.transient) throw err;
-    await s.audit.record({
-      recoveryId,
-      event: "tap_handoff_unavailable",
-      onceKey: "tap_handoff_unavailable",
-      outcome: "failure",
-      code: "internal_error",
-      detail: {
-        reason: "tap_cannot_be_sealed",
-        explanation: `the TAP could not be sealed for ${record.tapEncryptionKey ? "the client's key" : "hand-off"} (${reasonOf(err)}); nothing was changed in the directory`,
+    await s.audit.record(
+      {
+        recoveryId,
+        event: "tap_handoff_unavailable",
+        onceKey: "tap_handoff_unavailable",
+        outcome: "failure",
+        code: "internal_error",
+        detail: {
+          reason: "tap_cannot_be_sealed",
+          explanation: `the TAP could not be sealed for ${record.tapEncryptionKey ? "the client's key" : "hand-off"} (${reasonOf(err)}); nothing was changed in the directory`,
+        },
       },
-    });
+      record,
+    );
     return { ok: false, code: "internal_error" };
   }
-  const prepared = record.preparedRecovery ?? (await prepareAfresh(record, profile));
+  // The match's plan serves the first run only: once a run wrote its progress (methodsRemoved is
+  // set), what it changed is in the directory, and a re-run reads afresh.
+  const prepared = input.plan && record.methodsRemoved === undefined ? input.plan : await planAfresh(record);
   if (!prepared.tap.covered) {
-    return tapBlocked(recoveryId, { reason: prepared.tap.reason, before: "method reset" });
+    return tapBlocked(record, { reason: prepared.tap.reason, before: "method reset" });
   }
   const written = await s.directory.applyRecovery(userId, {
-    deletions: prepared.methods as AuthenticationMethod[],
+    deletions: prepared.methods,
     revoke: !record.sessionsRevokedAt,
     tap: { lifetimeInMinutes: prepared.tap.lifetimeInMinutes, isUsableOnce: prepared.tap.isUsableOnce },
   });
@@ -198,22 +181,11 @@ export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict>
     ? new Date(Date.parse(tap.startDateTime) + tap.lifetimeInMinutes * 60_000).toISOString()
     : undefined;
 
-  // What this run did, in one write, before anything else can fail; the prepared read is spent
-  // (a re-run reads afresh). From here a retry sees the revocation and the TAP and repeats neither.
+  // What this run did and its audit entries, in one write, before anything else can fail; the
+  // plan is spent (a re-run reads afresh). From here a retry sees the revocation and the TAP and
+  // repeats neither.
   const now = new Date().toISOString();
-  const after = await s.recoveries.update(
-    recoveryId,
-    (r) => ({
-      ...r,
-      preparedRecovery: undefined,
-      methodsRemoved: (r.methodsRemoved ?? 0) + removed.length,
-      ...(revoked ? { sessionsRevokedAt: now } : {}),
-      ...(tap ? { tapIssuedAt: now } : {}),
-    }),
-    record,
-  );
-  // The audit entries of this run, in one table transaction.
-  const events: Parameters<typeof s.audit.recordAll>[0][number][] = [];
+  const events: NewAuditEvent[] = [];
   if (allGone) {
     events.push({
       recoveryId,
@@ -247,7 +219,20 @@ export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict>
       },
     });
   }
-  await s.audit.recordAll(events);
+  const after = await s.recoveries.update(
+    recoveryId,
+    (r) =>
+      r.stage === "discovered"
+        ? {
+            ...r,
+            methodsRemoved: (r.methodsRemoved ?? 0) + removed.length,
+            ...(revoked ? { sessionsRevokedAt: now } : {}),
+            ...(tap ? { tapIssuedAt: now } : {}),
+          }
+        : undefined,
+    record,
+    events,
+  );
 
   if (tap && tapExpiresAt) {
     // Seal at once: from here on the TAP exists only as a JWE.
@@ -263,7 +248,7 @@ export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict>
         createdAt: new Date().toISOString(),
       });
     } catch (err) {
-      return tapNotHandedOut(after, reasonOf(err));
+      return tapNotHandedOut(after.stage === "discovered" ? after : record, reasonOf(err));
     }
     // (Sealed TAPs nobody came back for are purged by the housekeeping timer.)
     return { ok: true };
@@ -277,7 +262,7 @@ export async function recoverAccount(input: RecoveryInput): Promise<StepVerdict>
     (tapFailure.status === 400 || tapFailure.status === 403)
   ) {
     // Graph refused the TAP itself: the policy changed since it was read.
-    return tapBlocked(recoveryId, { graphStatus: tapFailure.status, graphCode: tapFailure.code ?? null });
+    return tapBlocked(record, { graphStatus: tapFailure.status, graphCode: tapFailure.code ?? null });
   }
   const failures = [
     ...written.deletions

@@ -62,7 +62,8 @@ export function tapPolicyScope(facts: DiagnosticsFacts): DiagnosticCheck {
     ]),
   );
   for (const { user, profile } of s.scoped) {
-    const row = perProfile.get(profile.id)!;
+    const row = perProfile.get(profile.id);
+    if (!row) continue; // every scoped user's profile is one of the policy's
     row.inScope++;
     const memberOf = s.population.memberOf.get(user.id) ?? new Set<string>();
     const coverage = tapCoverage({ ...tap, state: "enabled" }, memberOf, profile.tapLifetimeMinutes);
