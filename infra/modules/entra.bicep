@@ -3,7 +3,7 @@
 //  - the admin API's app registration with the app roles Recovery.Admin and
 //    Recovery.Reader, and its service principal (assignment required: only users or apps
 //    given a role get a token for it);
-//  - the Microsoft Graph application permissions the recovery flow needs (FACTS §8),
+//  - the Microsoft Graph application permissions the recovery flow needs (docs/facts.md §8),
 //    granted to the app's managed identity — and nothing more;
 //  - the Verified ID Request Service permission to create presentation requests.
 // Deploying this needs, in Entra: Application Administrator (or Cloud Application
@@ -27,7 +27,7 @@ param grantVerifiedId bool = true
 var microsoftGraphAppId = '00000003-0000-0000-c000-000000000000'
 var verifiedIdRequestServiceAppId = '3db474b9-6a0c-4840-96ac-1fceb342124f'
 
-// FACTS §8: exactly what the flow and the preflight diagnostics call (the same list as
+// docs/facts.md §8: exactly what the flow and the preflight diagnostics call (the same list as
 // src/admin/diagnostics/permissions.ts). Least privilege: User.RevokeSessions.All rather than
 // User.ReadWrite.All; Policy.Read.All only reads the TAP and Conditional Access policies;
 // RoleManagement.Read.Directory rather than Directory.Read.All.

@@ -1,7 +1,7 @@
 /**
  * The claim-validation callout: an HR system (or any REST endpoint) confirms that the
  * presented claims belong to this account, in the shape of Entra's `onVerifiedIdClaimValidation`
- * custom extension (FACTS §12 — from a Microsoft sample, not a published schema). Bounded by a
+ * custom extension (docs/facts.md §12 — from a Microsoft sample, not a published schema). Bounded by a
  * timeout and a few retries, and fail-closed: anything but an explicit pass is a fail.
  *
  * The endpoint is chosen by an admin through the policy API, so it is treated as untrusted:
@@ -52,7 +52,7 @@ export type CalloutVerdict =
 
 /**
  * The claims the callout contract names: the `VerifiedIdentity` credential's identity claims an
- * HR system can check (FACTS §6: firstName, lastName confirmed; dateOfBirth, documentType,
+ * HR system can check (docs/facts.md §6: firstName, lastName confirmed; dateOfBirth, documentType,
  * documentNumber, documentExpiryDate in Microsoft's sample). Never the portrait, the address,
  * or claims a provider adds.
  */

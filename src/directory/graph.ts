@@ -98,10 +98,10 @@ export interface CreatedTap {
 }
 
 /**
- * `@odata.type` → the v1.0 collection its DELETE goes to (FACTS §8; every collection of the
+ * `@odata.type` → the v1.0 collection its DELETE goes to (docs/facts.md §8; every collection of the
  * `authentication` entity in msgraph-metadata schemas/v1.0-Prod.csdl). Not here, so never
  * deleted and named in the audit as remaining: the password (passwordMethods is not
- * deletable), qrCodePin (a v1.0 type without a v1.0 collection, FACTS §14), and any type
+ * deletable), qrCodePin (a v1.0 type without a v1.0 collection, docs/facts.md §14), and any type
  * Graph adds later.
  */
 export const METHOD_COLLECTIONS: Readonly<Record<string, string>> = {
@@ -192,7 +192,7 @@ export interface MatchFacts {
 }
 
 export interface RecoveryWrites {
-  /** In deletion order (FACTS §8). */
+  /** In deletion order (docs/facts.md §8). */
   deletions: readonly AuthenticationMethod[];
   revoke: boolean;
   tap?: { lifetimeInMinutes: number; isUsableOnce: boolean };

@@ -1,5 +1,5 @@
 /**
- * The JSON `$batch` engine (FACTS §13): items sent 20 per round trip, `dependsOn` honoured across
+ * The JSON `$batch` engine (docs/facts.md §13): items sent 20 per round trip, `dependsOn` honoured across
  * round trips and resends, throttled items sent again after their Retry-After. Every Graph read
  * and write of a recovery goes through it, so a recovery costs a handful of round trips however
  * many items it needs. With batching off each item is sent as a request of its own, in order,
@@ -16,7 +16,7 @@ import {
 } from "./graphError";
 
 /**
- * One item of a JSON `$batch` (FACTS §13): `url` is relative to the version root, e.g. `/users/{id}`.
+ * One item of a JSON `$batch` (docs/facts.md §13): `url` is relative to the version root, e.g. `/users/{id}`.
  * `dependsOn`: the item runs only after that one succeeded (else it is answered 424 unrun). Graph
  * accepts a batch fully parallel or fully serial (each item depending on the one before).
  */
@@ -66,7 +66,7 @@ export function succeeded(result: BatchResult | undefined): boolean {
   return result !== undefined && result.status >= 200 && result.status < 300;
 }
 
-/** The error object of a failed batch item, parsed leniently (FACTS §13). */
+/** The error object of a failed batch item, parsed leniently (docs/facts.md §13). */
 export function batchErrorCode(result: BatchResult): string | undefined {
   const body = result.body as { error?: { code?: unknown } } | undefined;
   return typeof body?.error?.code === "string" ? body.error.code : undefined;
@@ -120,7 +120,7 @@ function retryable(result: BatchResult): boolean {
   return result.status === 429 || result.status === 503 || result.status === 504;
 }
 
-/** The answer Graph gives a dependant whose dependency failed (FACTS §13). */
+/** The answer Graph gives a dependant whose dependency failed (docs/facts.md §13). */
 function failedDependency(id: string): BatchResult {
   return {
     id,

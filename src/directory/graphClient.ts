@@ -2,7 +2,7 @@
  * The Microsoft Graph client: the real `@microsoft/microsoft-graph-client` with an explicit
  * middleware chain (bearer token → retry honouring Retry-After → per-attempt timeout → fetch).
  * Explicit because the SDK's own auth handler attaches tokens only to https Graph hosts, and
- * the local simulator speaks http (FACTS §4). The SDK sets no timeout of its own: without ours
+ * the local simulator speaks http (docs/facts.md §4). The SDK sets no timeout of its own: without ours
  * a Graph call that never answers would hold its activity (and the recovery) forever.
  *
  * The SDK is loaded when the first client is made, not when the app loads (cold start); only

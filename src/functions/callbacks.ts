@@ -181,7 +181,7 @@ export async function verifiedIdCallback(
   });
 }
 
-/** Our own verdict on a receipt's VP/VC (FACTS §7), against the recovery's provider's issuers. */
+/** Our own verdict on a receipt's VP/VC (docs/facts.md §7), against the recovery's provider's issuers. */
 async function validateReceipt(
   vpToken: string,
   state: string,

@@ -31,7 +31,7 @@ export interface WebhookEnvelope {
 export interface StartVerificationInput {
   /** Our id of this verification (the hand-off token's RequestId). */
   requestId: string;
-  /** The signed one-time hand-off JWT (FACTS §11). */
+  /** The signed one-time hand-off JWT (docs/facts.md §11). */
   handoffToken: string;
   /** When the hand-off token expires. */
   expiresAt: Date;
@@ -50,12 +50,12 @@ export interface IdvAdapter {
   readonly name: string;
   /** Adapter kind: standard-webhooks, au10tix, idemia, truecredential. */
   readonly kind: string;
-  /** Manifest URI of the provider's VerifiedIdentity credential (FACTS §6), when known. */
+  /** Manifest URI of the provider's VerifiedIdentity credential (docs/facts.md §6), when known. */
   readonly manifestUri: string | undefined;
   /** Issuer DIDs whose VerifiedIdentity credential we accept from this provider. */
   readonly acceptedIssuers: readonly string[];
   /**
-   * Starts a verification. All supported providers use the hand-off of FACTS §11: the user is
+   * Starts a verification. All supported providers use the hand-off of docs/facts.md §11: the user is
    * sent to the provider with our signed token, so our RequestId is the session id.
    */
   startVerification(input: StartVerificationInput): Promise<StartedVerification>;
@@ -73,7 +73,7 @@ export interface IdvAdapter {
 
 /**
  * What every supported adapter shares: the provider's configuration and the hand-off of
- * FACTS §11 (the user goes to the provider's page with our signed token, so our RequestId is
+ * docs/facts.md §11 (the user goes to the provider's page with our signed token, so our RequestId is
  * the session id). Adapters differ only in how they authenticate and read webhooks.
  */
 export abstract class HandoffAdapter implements IdvAdapter {

@@ -1,5 +1,5 @@
 /**
- * The one-time hand-off token that sends a user to an IDV provider (FACTS §11): a short-lived
+ * The one-time hand-off token that sends a user to an IDV provider (docs/facts.md §11): a short-lived
  * JWT we sign, `{OrgId, RequestId, exp, redirectUrl}`, verified by the provider against our
  * JWKS (`GET /api/.well-known/jwks.json`). Signing keys are private JWKs in the secret
  * `idv-handoff-signing-key` (one JWK, or an array).

@@ -1,6 +1,6 @@
 /**
  * A webhook scheme described by configuration: for providers that publish no webhook
- * specification (AU10TIX, IDEMIA, TrueCredential — FACTS §9). A profile names the signature
+ * specification (AU10TIX, IDEMIA, TrueCredential — docs/facts.md §9). A profile names the signature
  * header and its format, the encoding of the HMAC-SHA256, where the timestamp and the event
  * id are, which body fields hold the result, and how the provider's statuses map to our
  * decisions. Each provider module supplies documented defaults (assumptions, see README);

@@ -1,5 +1,5 @@
 /**
- * Adapter for providers that sign webhooks with the Standard Webhooks scheme (FACTS §9):
+ * Adapter for providers that sign webhooks with the Standard Webhooks scheme (docs/facts.md §9):
  * `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of
  * "id.timestamp.body">`, secret `whsec_<base64>`, several signatures space-separated.
  * The payload shape is the generic one documented in dev/simulators/idv/README.md.

@@ -1,7 +1,7 @@
 /**
  * TrueCredential (LexisNexis Risk Solutions), one of the three providers Microsoft Entra
- * Account Recovery offers. Its manifest URI is published (FACTS §6); its webhook is NOT
- * publicly specified (FACTS §9), so everything in WEBHOOK_DEFAULTS is an assumption,
+ * Account Recovery offers. Its manifest URI is published (docs/facts.md §6); its webhook is NOT
+ * publicly specified (docs/facts.md §9), so everything in WEBHOOK_DEFAULTS is an assumption,
  * overridable per deployment in IDV_PROVIDERS (`webhook`). README: "Identity verification
  * providers".
  */

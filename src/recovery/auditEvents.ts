@@ -1,6 +1,6 @@
 /**
  * Our audit events under the names Entra's account recovery gives the same moments in its
- * audit log (FACTS §5), so an admin who knows one log can read the other. Events with no
+ * audit log (docs/facts.md §5), so an admin who knows one log can read the other. Events with no
  * Entra counterpart (the method reset, session revocation, notifications) keep only our name.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Credential check: what we believe of a Verified ID presentation. The Request Service has
- * already verified signatures, but callbacks are not signed (FACTS §6), so the request status,
+ * already verified signatures, but callbacks are not signed (docs/facts.md §6), so the request status,
  * issuer, type, revocation state, validity window, linked-domain validation, the Face Check
  * score and the name claims are re-checked here against our own expectations. When the callback
  * carried a receipt we validated ourselves (src/verified-id/vpValidation.ts), that verdict must
@@ -57,7 +57,7 @@ export interface PresentationVerdictInput {
 }
 
 const CLOCK_SKEW_MS = 5 * 60_000;
-/** Face Check scores are percentages (FACTS §6); thresholds are 50–100 as the service allows. */
+/** Face Check scores are percentages (docs/facts.md §6); thresholds are 50–100 as the service allows. */
 const SCORE_RANGE = { min: 0, max: 100 } as const;
 const THRESHOLD_RANGE = { min: 50, max: 100 } as const;
 /** Bounds on what we read: far above any real credential, small enough that nothing is slow. */
@@ -246,7 +246,7 @@ export function checkPresentation(
   if (presentation.requestStatus === "presentation_error") {
     const raw = presentation.error?.code;
     const code = typeof raw === "string" ? raw.slice(0, 64) : undefined;
-    // Below-threshold Face Check arrives as claimValidationError without a score (FACTS §6).
+    // Below-threshold Face Check arrives as claimValidationError without a score (docs/facts.md §6).
     return code === "claimValidationError"
       ? fail("face_check_failed", "face_check_below_threshold", "the service reported claimValidationError")
       : fail("presentation_rejected", "presentation_error", `presentation_error ${code ?? "without code"}`);

@@ -1,5 +1,5 @@
 /**
- * The order in which authentication methods can be deleted (FACTS §8): the password is never
+ * The order in which authentication methods can be deleted (docs/facts.md §8): the password is never
  * deleted; phones go last because a default-MFA phone cannot be deleted while other methods
  * exist, and an alternate mobile cannot exist without the mobile, so: everything else, then
  * office and alternate mobile phones, then the mobile phone.

@@ -57,7 +57,7 @@ export const policyProfileSchema = z
     cooldownMinutes: z.number().int().min(0).max(43_200).default(1440),
     // Namesake disambiguation beyond the name (optional; the defaults keep the name match alone):
     // credential claims bound to directory attributes, and Entra's claim-validation callout
-    // (onVerifiedIdClaimValidation, FACTS §12), failing closed on any error.
+    // (onVerifiedIdClaimValidation, docs/facts.md §12), failing closed on any error.
     bindings: z
       .array(
         z

@@ -1,5 +1,5 @@
 /**
- * Parsing of Request Service callbacks (exact field names: FACTS §6). Lenient on fields we do
+ * Parsing of Request Service callbacks (exact field names: docs/facts.md §6). Lenient on fields we do
  * not use, strict on the ones we decide with. The normalized outcome keeps no photo claims:
  * it is stored in Table Storage and must stay small and free of biometric data.
  */
@@ -34,7 +34,7 @@ export const callbackSchema = z.object({
     .max(5)
     .optional(),
   error: z.object({ code: z.string().optional(), message: z.string().optional() }).loose().optional(),
-  /** Raw tokens; only without Face Check (FACTS §6). Validated when the callback arrives, never stored. */
+  /** Raw tokens; only without Face Check (docs/facts.md §6). Validated when the callback arrives, never stored. */
   receipt: z
     .object({
       id_token: z.string().optional(),

@@ -1,5 +1,5 @@
 /**
- * DID resolution for self-validating presentations (FACTS §7): did:web documents fetched over
+ * DID resolution for self-validating presentations (docs/facts.md §7): did:web documents fetched over
  * https with a short timeout, a response size limit, no redirects and a small cache; did:jwk
  * decoded in place (the holder keys wallets use). A verification key is chosen by `kid`, must
  * belong to the DID asked for (a key from another DID, or a private key, is refused) and must
@@ -140,7 +140,7 @@ export function parseDidWeb(did: unknown, allowLoopback = false): DidWeb {
   return { did, hostname, port, path: rawPath };
 }
 
-/** did:web → the URL of its DID document (FACTS §7); throws DidResolutionError for anything that is not a plain did:web. */
+/** did:web → the URL of its DID document (docs/facts.md §7); throws DidResolutionError for anything that is not a plain did:web. */
 export function didWebUrl(did: string, allowHttpLoopback = false): URL {
   const parsed = parseDidWeb(did, allowHttpLoopback);
   const scheme = allowHttpLoopback && parsed.hostname === LOOPBACK_NAME ? "http" : "https";

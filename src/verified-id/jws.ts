@@ -1,6 +1,6 @@
 /**
  * Compact JWS verification against a DID's published key, with an algorithm allow-list:
- * ES256 and EdDSA through jose, ES256K (secp256k1, which jose 6 dropped: FACTS §7) through
+ * ES256 and EdDSA through jose, ES256K (secp256k1, which jose 6 dropped: docs/facts.md §7) through
  * node:crypto, which verifies secp256k1 natively. Only the signature and header rules live
  * here; claim rules belong to the caller.
  *

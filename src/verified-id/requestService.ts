@@ -1,6 +1,6 @@
 /**
  * Verified ID Request Service client: creates presentation requests for the
- * `VerifiedIdentity` credential with Face Check (FACTS §6). Plain fetch with an app token
+ * `VerifiedIdentity` credential with Face Check (docs/facts.md §6). Plain fetch with an app token
  * for the documented scope. Transient API errors (429, 5xx, innererror transientError) are
  * marked transient so the orchestrator's retry policy retries them; the rest are permanent
  * and name the bad field.
@@ -50,7 +50,7 @@ export class VerifiedIdClient {
     const body = {
       authority: input.authority,
       includeQRCode: true,
-      // With Face Check the receipt must be off (FACTS §6); without it we want the raw VP.
+      // With Face Check the receipt must be off (docs/facts.md §6); without it we want the raw VP.
       includeReceipt: input.faceCheckThreshold === undefined,
       registration: { clientName: input.clientName, purpose: input.purpose },
       callback: { url: input.callbackUrl, state: input.state, headers: { "api-key": input.apiKey } },

@@ -1,5 +1,5 @@
 /**
- * Status-list revocation (FACTS §7): a credential's `credentialStatus` points at a status list
+ * Status-list revocation (docs/facts.md §7): a credential's `credentialStatus` points at a status list
  * credential (a JWT VC signed by the same issuer) whose `encodedList` is a GZIP-compressed
  * bitstring; the bit at `statusListIndex` set means revoked. Fetched fresh for every check (a
  * revocation must take effect at once), with the same timeout and size limits as did:web, and

@@ -1,5 +1,5 @@
 /**
- * Self-validation of a presentation receipt (FACTS §7): the VP JWT the wallet signed and the
+ * Self-validation of a presentation receipt (docs/facts.md §7): the VP JWT the wallet signed and the
  * one VC JWT inside it, checked by us rather than believed from the Request Service. Used when
  * the callback carries a receipt (no Face Check configured), and for the simulator's signed
  * credentials.
@@ -53,7 +53,7 @@ const PHOTO_CLAIMS = new Set(["portrait", "photo", "selfie"]);
 
 /**
  * The nonce we expect in the VP of the request with this `state`. The Request Service does not
- * document the nonce of the request object it builds, nor return it (FACTS §6): this
+ * document the nonce of the request object it builds, nor return it (docs/facts.md §6): this
  * derivation is our contract with the local simulator, and a receipt from elsewhere fails
  * closed on it.
  */

@@ -1,7 +1,7 @@
 /**
  * The Graph simulator driven by the real @microsoft/microsoft-graph-client, to prove the two
  * agree on URLs, shapes, status codes and error bodies. The client gets an explicit
- * middleware chain because its default auth handler attaches no token over http (FACTS §4).
+ * middleware chain because its default auth handler attaches no token over http (docs/facts.md §4).
  */
 import {
   Client,

@@ -22,7 +22,7 @@ interface Received {
   body: string;
 }
 
-/** Independent Standard Webhooks check (FACTS §9). */
+/** Independent Standard Webhooks check (docs/facts.md §9). */
 function validSignature(r: Received): boolean {
   const id = String(r.headers["webhook-id"]);
   const ts = String(r.headers["webhook-timestamp"]);

@@ -1,6 +1,6 @@
 /**
  * Verified ID Request Service simulator: create-call validation and error shapes, auth,
- * injected failures, and the wallet side's callbacks (field names as documented, FACTS §6).
+ * injected failures, and the wallet side's callbacks (field names as documented, docs/facts.md §6).
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

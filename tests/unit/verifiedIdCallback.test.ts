@@ -5,7 +5,7 @@ import {
   type VerifiedIdCallback,
 } from "../../src/verified-id/callback";
 
-// The shapes below are the confirmed Request Service callbacks of FACTS §6.
+// The shapes below are the confirmed Request Service callbacks of docs/facts.md §6.
 const retrieved = {
   requestId: "799f23ea-5241-45af-99ad-cf8e5018814e",
   requestStatus: "request_retrieved",

@@ -1,5 +1,5 @@
 /**
- * JSON `$batch` (FACTS §13): validates the envelope, turns each item into a GraphRequest for
+ * JSON `$batch` (docs/facts.md §13): validates the envelope, turns each item into a GraphRequest for
  * the shared executor (so auth, throttling and routing are the same as for direct calls),
  * honours `dependsOn` (a dependant of a failed item gets 424 without running), and returns
  * the responses in reverse order — Graph promises no order, and clients must match by id.

@@ -185,7 +185,7 @@ export interface ExternalMethodSeed extends MethodSeedBase {
 }
 /**
  * A QR code + PIN method: v1.0 knows the type (it appears in /methods) but has no collection
- * to delete it through (FACTS §14), so a v1.0 client cannot remove it.
+ * to delete it through (docs/facts.md §14), so a v1.0 client cannot remove it.
  */
 export interface QrCodePinMethodSeed extends MethodSeedBase {
   type: "qrCodePin";
@@ -214,7 +214,7 @@ export type MethodSeed =
 
 export type MethodType = MethodSeed["type"];
 
-/** Graph's `@odata.type` for each method kind (FACTS §13). */
+/** Graph's `@odata.type` for each method kind (docs/facts.md §13). */
 export const METHOD_ODATA_TYPE: Readonly<Record<MethodType, string>> = {
   password: "#microsoft.graph.passwordAuthenticationMethod",
   phone: "#microsoft.graph.phoneAuthenticationMethod",

@@ -1,6 +1,6 @@
 /**
  * The simulated directory's mutable state and its rules: transitive group membership, the
- * deletion order Entra enforces on authentication methods (FACTS §8), Temporary Access Pass
+ * deletion order Entra enforces on authentication methods (docs/facts.md §8), Temporary Access Pass
  * issuance against the TAP policy, and sign-in session revocation. Protocol concerns (URLs,
  * JSON shapes) live in routes.ts; this module only knows the domain.
  */

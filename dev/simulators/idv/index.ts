@@ -2,10 +2,10 @@
  * IDV provider simulator (API-based provider), in one mode per app adapter:
  * `standard-webhooks` (default, signed with the official library), `au10tix`, `idemia`,
  * `truecredential` (the assumed schemes of ./schemes.ts). Models the
- * relying-party ↔ provider contract of FACTS §11: our app sends the browser to
+ * relying-party ↔ provider contract of docs/facts.md §11: our app sends the browser to
  * `/verify?token=<JWT we signed>`, the provider checks the JWT against our JWKS, "verifies"
  * the person (a form instead of a document scan + liveness), issues the VerifiedIdentity
- * credential into the shared in-memory wallet, posts a signed webhook (FACTS §9) and sends
+ * credential into the shared in-memory wallet, posts a signed webhook (docs/facts.md §9) and sends
  * the browser back to the JWT's redirectUrl. The webhook body shapes are documented in
  * ./README.md.
  */

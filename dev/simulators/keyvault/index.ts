@@ -1,7 +1,7 @@
 /**
  * Key Vault simulator: the secrets REST subset that `@azure/keyvault-secrets` SecretClient
  * uses (get latest / get version / list versions / set), including the challenge flow the
- * SDK insists on (FACTS §4): an unauthenticated first call gets 401 + WWW-Authenticate
+ * SDK insists on (docs/facts.md §4): an unauthenticated first call gets 401 + WWW-Authenticate
  * naming the tenant's authority and the vault resource, after which the SDK asks its
  * credential for a token and retries with a bearer.
  */

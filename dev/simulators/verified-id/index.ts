@@ -1,5 +1,5 @@
 /**
- * Verified ID Request Service simulator (FACTS §6): `createPresentationRequest` with the
+ * Verified ID Request Service simulator (docs/facts.md §6): `createPresentationRequest` with the
  * real service's validation and error shapes, plus a wallet side (pages and in-process
  * `scan`/`present`) that plays Microsoft Authenticator presenting the VerifiedIdentity
  * credential held in the shared in-memory Wallet, and the service's unsigned callbacks to
@@ -216,14 +216,14 @@ export interface VerifiedIdSimulator {
 
 /**
  * The nonce the request object carries for a request created with `state`. Undocumented for
- * the real service (FACTS §6); the app expects exactly this derivation (src/verified-id/vpValidation.ts).
+ * the real service (docs/facts.md §6); the app expects exactly this derivation (src/verified-id/vpValidation.ts).
  */
 export function requestNonce(state: string): string {
   return createHash("sha256").update(`vp-nonce:${state}`, "utf8").digest("base64url");
 }
 
 /**
- * Decline is not documented (FACTS §6 names no presentation error code besides
+ * Decline is not documented (docs/facts.md §6 names no presentation error code besides
  * claimValidationError); this code is our assumption.
  */
 export const DECLINE_ERROR_CODE = "user_canceled";
@@ -351,7 +351,7 @@ export async function startVerifiedIdSimulator(
       const score = o.faceCheckScore ?? DEFAULT_FACE_CHECK_SCORE;
       if (score < rec.faceCheck.matchConfidenceThreshold) {
         rec.status = "failed";
-        // As documented: no score in the error (FACTS §6).
+        // As documented: no score in the error (docs/facts.md §6).
         return sendCallback(rec, {
           ...base,
           requestStatus: "presentation_error",
@@ -405,7 +405,7 @@ export async function startVerifiedIdSimulator(
         : {}),
     };
     rec.status = "verified";
-    // With Face Check the service never sends a receipt (FACTS §6).
+    // With Face Check the service never sends a receipt (docs/facts.md §6).
     const receipt = signer
       ? buildReceipt(rec, o.receipt ?? {}, {
           signer,
@@ -711,7 +711,7 @@ function toOverrides(fields: Record<string, unknown>): PresentOverrides {
   return o;
 }
 
-/** The service's checks on a create call (FACTS §6); the first problem wins, with its target. */
+/** The service's checks on a create call (docs/facts.md §6); the first problem wins, with its target. */
 export function validateCreate(body: unknown): Validation {
   const bad = (target: string, message: string): Validation => ({ ok: false, target, message });
   if (!isObject(body)) return bad("", "The request body must be a JSON object.");

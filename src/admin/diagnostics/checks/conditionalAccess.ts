@@ -1,6 +1,6 @@
 /**
  * Conditional Access policies on the user action "register security information" that would
- * stop a recovered user from registering new methods with the TAP (FACTS §5 pain point).
+ * stop a recovered user from registering new methods with the TAP (docs/facts.md §5 pain point).
  *
  * What blocks a TAP holder, as decided here: `block`; an authentication strength without a
  * Temporary Access Pass combination; `passwordChange` (the user just lost access). A TAP
