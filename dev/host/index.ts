@@ -4,8 +4,9 @@
  * durable engine with state in Table storage. `startHost` is the embedding API (used by
  * main.ts); it can run once per process, because the app registers its functions once.
  */
+
 import { existsSync, readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo, Server } from "node:net";
 import path from "node:path";
@@ -16,6 +17,7 @@ import {
   startDotnetEngine,
   WORKER_PATH,
 } from "../durable-engine/engine";
+import { createHttpServer } from "../support/httpServer";
 import { type ClockMode, HostClock } from "./clock";
 import { DurableEngine } from "./durable/engine";
 import { clientBindingData, DurableRpc, RPC_PATH } from "./durable/rpc";
@@ -213,7 +215,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const isWorkerReady = new Promise<void>((resolve) => {
     workerReady = resolve;
   });
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
     if (dotnet && req.url?.startsWith(`${WORKER_PATH}/`)) {
       void isWorkerReady
         .then(() =>

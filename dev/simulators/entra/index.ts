@@ -7,9 +7,10 @@
  * Azure. It can also mint the bad tokens a test needs: signed by a key it does not publish,
  * for another tenant or audience, expired, `alg: none`, and rotate its published key.
  */
+
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:http";
 import { base64url, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { createHttpServer } from "../../support/httpServer";
 import { close, createRouter, listen, readJson, sendJson } from "../http";
 
 export interface EntraSimulatorOptions {
@@ -145,7 +146,7 @@ export async function startEntraSimulator(options: EntraSimulatorOptions): Promi
       sendJson(res, 200, { token_type: "Bearer", access_token: token, expires_in: 3600 });
     });
 
-  const server = createServer(router.listener());
+  const server = createHttpServer(router.listener());
   baseUrl = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
   return {
     url: baseUrl,

@@ -6,8 +6,10 @@
  * resulting state (methods, issued passes in plaintext, revocations) directly, and humans
  * through GET/POST /_sim/… with curl.
  */
+
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHttpServer } from "../../support/httpServer";
 import { close, createRouter, HttpError, listen, readBody, readJson, sendEmpty, sendJson } from "../http";
 import { type BatchItem, runBatch } from "./batch";
 import { badRequest, GraphFailure, graphErrorBody, invalidJson, methodNotAllowed } from "./errors";
@@ -289,7 +291,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     });
   const simListener = simRouter.listener();
 
-  const server = createServer((req, res) => {
+  const server = createHttpServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/_sim" || url.pathname.startsWith("/_sim/")) {
       simListener(req, res);

@@ -9,9 +9,11 @@
  * the browser back to the JWT's redirectUrl. The webhook body shapes are documented in
  * ./README.md.
  */
+
 import { createHmac, randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
+import { createHttpServer } from "../../support/httpServer";
 import { close, createRouter, listen, readBody, sendEmpty, sendHtml, sendJson } from "../http";
 import { newCredentialId, type Wallet } from "../wallet";
 import { details, errorPage, escapeHtml, optionalString, page, parseFormOrJson, wantsJson } from "./page";
@@ -339,7 +341,7 @@ export async function startIdvSimulator(options: IdvSimulatorOptions): Promise<I
       sendEmpty(res, 303, { Location: handOff.redirectUrl });
     });
 
-  const server = createServer(
+  const server = createHttpServer(
     router.listener(({ req, res }) => fail(req, res, 404, "Not found", "There is no page at this address.")),
   );
   const url = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");

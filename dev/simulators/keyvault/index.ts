@@ -5,8 +5,10 @@
  * naming the tenant's authority and the vault resource, after which the SDK asks its
  * credential for a token and retries with a bearer.
  */
+
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHttpServer } from "../../support/httpServer";
 import { close, createRouter, listen, readBody, sendJson } from "../http";
 
 export interface KeyVaultSimulatorOptions {
@@ -184,7 +186,7 @@ export async function startKeyVaultSimulator(options: KeyVaultSimulatorOptions):
       sendJson(res, 200, bundle(name, entry));
     });
 
-  const server = createServer(
+  const server = createHttpServer(
     router.listener(({ res }) => kvError(res, 400, "BadParameter", "Unsupported Key Vault operation.")),
   );
   baseUrl = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");

@@ -17,8 +17,10 @@
  * the simulator's issuers (ES256 or ES256K), whose did:web documents and status lists it
  * serves (credentials.ts). Tests can tamper with either token to exercise the app's own checks.
  */
+
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHttpServer } from "../../support/httpServer";
 import { close, createRouter, listen, readBody, sendEmpty, sendHtml, sendJson } from "../http";
 import {
   details,
@@ -641,7 +643,7 @@ ${items ? `<ul>${items}</ul>` : "<p>None.</p>"}`,
       );
     });
 
-  const server = createServer(
+  const server = createHttpServer(
     router.listener(({ res }) => sendJson(res, 404, { error: { code: "notFound", message: "Not found." } })),
   );
   baseUrl = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
