@@ -7,6 +7,7 @@ import * as df from "durable-functions";
 import { diagnosticsHandler } from "./admin/diagnostics";
 import { getConfig } from "./config";
 import * as activities from "./functions/activities";
+import { adminConsole, adminConsoleAsset, adminConsoleConfig } from "./functions/adminConsole";
 import { deletePolicy, getPolicy, listPolicies, putPolicy } from "./functions/adminPolicies";
 import { getRecoveryRecord, listRecoveries } from "./functions/adminRecoveries";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
@@ -169,6 +170,21 @@ app.http("pageAsset", {
   methods: ["GET"],
   authLevel: "anonymous",
   handler: pageAsset,
+});
+
+// The admin console (Entra sign-in in the browser; it calls the admin API above).
+app.http("adminConsole", { route: "admin", methods: ["GET"], authLevel: "anonymous", handler: adminConsole });
+app.http("adminConsoleConfig", {
+  route: "admin/config.json",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: adminConsoleConfig,
+});
+app.http("adminConsoleAsset", {
+  route: "admin/assets/{file}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: adminConsoleAsset,
 });
 
 // The workflow

@@ -21,6 +21,7 @@ import {
   startSimulators,
 } from "../../dev/stack";
 import { freePort } from "../../dev/support/azurite";
+import { devCertificate } from "../../dev/support/devCertificate";
 import type { startResponseSchema, statusResponseSchema } from "../../src/openapi/schemas";
 import { isTerminal, type RecoveryStatus } from "../../src/recovery/status";
 import type { StoredEvent } from "../../src/store/audit";
@@ -47,6 +48,8 @@ export interface TestStackOptions {
   extraProviders?: string[];
   /** The app the host serves (default: the tsc output); the package test serves the bundle. */
   appEntry?: string;
+  /** Serve the Entra simulator over https too (the admin console's sign-in: dev/support/devCertificate.ts). */
+  entraTls?: boolean;
 }
 
 /**
@@ -127,6 +130,7 @@ export class TestStack {
       tenant: options.tenant ?? demoTenant(),
       secrets,
       ...(options.requestLifetimeSeconds ? { requestLifetimeSeconds: options.requestLifetimeSeconds } : {}),
+      ...(options.entraTls ? { entraTls: devCertificate() } : {}),
     });
     const settings = {
       ...appSettings({

