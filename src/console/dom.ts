@@ -53,8 +53,25 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
-/** Replaces the view and moves focus to its heading (keyboard and screen-reader users land on it). */
-export function showView(title: string, ...nodes: Array<Node | null>): void {
+let generation = 0;
+
+/** A new navigation: views still loading for an earlier one will not show when they finish. */
+export function navigate(): number {
+  generation += 1;
+  return generation;
+}
+
+/** The current navigation, captured by a view when it starts. */
+export function currentNavigation(): number {
+  return generation;
+}
+
+/**
+ * Replaces the view and moves focus to its heading (keyboard and screen-reader users land on
+ * it) — unless the admin navigated elsewhere since the view started (`nav` is stale).
+ */
+export function showView(nav: number, title: string, ...nodes: Array<Node | null>): void {
+  if (nav !== generation) return;
   const main = byId("main");
   main.replaceChildren(...nodes.filter((n): n is Node => n !== null));
   document.title = `${title} – Account recovery admin`;

@@ -8,7 +8,7 @@
 import "./zodWithoutEval";
 import { ApiError, explain, useToken } from "./api";
 import { Auth, type ConsoleConfig, SessionExpiredError, type SignedIn } from "./auth";
-import { alertBox, byId, h, showView } from "./dom";
+import { alertBox, byId, currentNavigation, h, navigate, showView } from "./dom";
 import { showDiagnostics } from "./views/diagnostics";
 import { showOverview } from "./views/overview";
 import { showPolicies } from "./views/policies";
@@ -25,6 +25,8 @@ let auth: Auth;
 let user: SignedIn | undefined;
 
 function signInScreen(reason?: { title: string; detail: string }): void {
+  // Views still loading (their calls now refused) must not cover this screen.
+  navigate();
   byId("nav").hidden = true;
   byId("who").replaceChildren();
   const button = h(
@@ -33,6 +35,7 @@ function signInScreen(reason?: { title: string; detail: string }): void {
     "Sign in with Microsoft Entra",
   );
   showView(
+    currentNavigation(),
     "Sign in",
     h("h1", {}, "Sign in to the admin console"),
     reason ? alertBox(reason.title, reason.detail) : null,
@@ -64,6 +67,7 @@ function shell(signedIn: SignedIn): void {
 }
 
 async function route(): Promise<void> {
+  navigate();
   if (!user) return;
   const hash = location.hash || "#/overview";
   const [path = "", query = ""] = hash.slice(1).split("?");
@@ -75,6 +79,7 @@ async function route(): Promise<void> {
   }
   if (!user.canRead) {
     showView(
+      currentNavigation(),
       "No access",
       h("h1", {}, "You have no role in this console"),
       alertBox(
@@ -96,7 +101,7 @@ async function route(): Promise<void> {
   } catch (err) {
     if (err instanceof SessionExpiredError || (err instanceof ApiError && err.status === 401)) return;
     const e = explain(err);
-    showView("Error", h("h1", {}, "Something went wrong"), alertBox(e.title, e.detail));
+    showView(currentNavigation(), "Error", h("h1", {}, "Something went wrong"), alertBox(e.title, e.detail));
   }
 }
 
@@ -105,6 +110,7 @@ async function main(): Promise<void> {
   const config = (await res.json()) as ConsoleConfig;
   if (!config.configured) {
     showView(
+      currentNavigation(),
       "Not configured",
       h("h1", {}, "The admin console is not configured"),
       alertBox(
@@ -153,6 +159,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   showView(
+    currentNavigation(),
     "Error",
     h("h1", {}, "The console could not start"),
     alertBox("Something went wrong", err instanceof Error ? err.message : String(err)),

@@ -146,7 +146,7 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
     const text = (await page.locator("main").textContent()) ?? "";
     expect(text).not.toMatch(/recoveryToken|tokenHash|temporaryAccessPass/i);
 
-    await press(page.getByRole("link", { name: "Diagnostics" }));
+    await press(page.getByRole("link", { name: "Diagnostics", exact: true }));
     await page.getByRole("heading", { name: "Preflight diagnostics" }).waitFor();
     await page.getByText(/to fix, \d+ to review, \d+ fine/).waitFor();
     await screenshot(page, "admin-05-diagnostics");
@@ -159,6 +159,163 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
       await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.includes("accesstoken"))),
     ).toEqual([]);
     await screenshot(page, "admin-09-signed-out");
+    await expectNoProblems(watched);
+    await watched.close();
+  });
+  it("edits a profile: the shared schema refuses a bad value in the browser, a concurrent edit is a 412 shown and re-applied, the last profile is not deleted", async () => {
+    // Chromium logs every non-2xx fetch; the 412 and the 409 are the answers this test provokes.
+    const watched = await openPage(browser, { ignore: /status of (412|409) / });
+    const { page } = watched;
+    const writes: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/api/admin/policies/") && ["PUT", "DELETE"].includes(r.method()))
+        writes.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+    await signIn(watched, "admin");
+    await press(page.getByRole("link", { name: "Policies", exact: true }));
+    await page.getByRole("heading", { name: "Policies" }).waitFor();
+    await page.getByRole("table").getByText("Recovery pilot (pilot)").waitFor();
+    await screenshot(page, "admin-06-policies");
+
+    await press(page.getByRole("link", { name: "Recovery pilot (pilot)" }));
+    await page.getByRole("heading", { name: "Profile pilot" }).waitFor();
+    await screenshot(page, "admin-07-policy-form");
+
+    // Out of bounds: the schema the API uses says so beside the field; nothing is sent.
+    const threshold = page.getByLabel("Face Check threshold");
+    await threshold.focus();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("20");
+    await press(page.getByRole("button", { name: "Save changes" }));
+    await page.getByRole("heading", { name: "Fix these before saving" }).waitFor();
+    expect(await threshold.getAttribute("aria-invalid")).toBe("true");
+    await page.locator("[data-field=faceCheckThreshold] .error").filter({ hasText: /50/ }).waitFor();
+    await screenshot(page, "admin-08-policy-invalid");
+    expect(writes).toEqual([]);
+
+    // Another admin renames the profile meanwhile (through the API, with the current ETag).
+    const current = await stack().admin("GET", "/api/admin/policies/pilot");
+    const theirs = { ...(current.json() as Record<string, unknown>), displayName: "Renamed by a colleague" };
+    const put = await stack().admin("PUT", "/api/admin/policies/pilot", {
+      body: theirs,
+      headers: { "if-match": current.headers.get("etag") ?? "" },
+    });
+    expect(put.status).toBe(200);
+
+    await threshold.focus();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("75");
+    await press(page.getByRole("button", { name: "Save changes" }));
+    await page.getByRole("heading", { name: "Someone else saved this meanwhile" }).waitFor();
+    await page.getByText('displayName: "Recovery pilot" → "Renamed by a colleague"').waitFor();
+    await screenshot(page, "admin-08-policy-conflict");
+    expect(writes).toEqual(["PUT /api/admin/policies/pilot"]);
+    const stale = await stack().admin("GET", "/api/admin/policies/pilot");
+    expect(stale.json()).toMatchObject({ displayName: "Renamed by a colleague", faceCheckThreshold: 70 });
+
+    // Re-apply puts only this admin's change on top of the colleague's.
+    await press(page.getByRole("button", { name: "Re-apply my changes" }));
+    await expect
+      .poll(async () => (await stack().admin("GET", "/api/admin/policies/pilot")).json())
+      .toMatchObject({
+        displayName: "Renamed by a colleague",
+        faceCheckThreshold: 75,
+      });
+    await page.getByRole("heading", { name: "Profile pilot" }).waitFor();
+    await expect.poll(() => page.getByLabel("Display name").inputValue()).toBe("Renamed by a colleague");
+
+    // Delete asks first; Escape keeps it.
+    await press(page.getByRole("button", { name: "Delete profile" }));
+    await page.getByRole("dialog").waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    expect(writes.filter((w) => w.startsWith("DELETE"))).toEqual([]);
+    // Confirmed: the API refuses to delete the last profile (409) and the console says why.
+    await press(page.getByRole("button", { name: "Delete profile" }));
+    await press(page.getByRole("dialog").getByRole("button", { name: "Delete" }));
+    await page.getByRole("heading", { name: "This is the last profile" }).waitFor();
+    await screenshot(page, "admin-08-policy-last-profile");
+    expect((await stack().admin("GET", "/api/admin/policies/pilot")).status).toBe(200);
+
+    // The global exclusions form.
+    await press(page.getByRole("link", { name: "Policies", exact: true }));
+    await press(page.getByRole("link", { name: "Review the global exclusions" }));
+    await page.getByRole("heading", { name: "Global exclusions" }).waitFor();
+    await page.getByLabel("Excluded groups").waitFor();
+    await screenshot(page, "admin-07-policy-exclusions");
+    await expectNoProblems(watched);
+    await watched.close();
+  });
+
+  it("shows a Reader everything read-only, and the API refuses the Reader's write", async () => {
+    const watched = await openPage(browser);
+    const { page } = watched;
+    await signIn(watched, "reader");
+    await page.getByText("Reader (read only)").waitFor();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await press(page.getByRole("link", { name: "Policies", exact: true }));
+    await page.getByText("Read only: your role is Recovery.Reader.").waitFor();
+    await press(page.getByRole("link", { name: /\(pilot\)$/ }));
+    await page.getByRole("heading", { name: "Profile pilot" }).waitFor();
+    expect(await page.getByLabel("Face Check threshold").isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Save changes" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Delete profile" }).count()).toBe(0);
+    await screenshot(page, "admin-10-reader-policy");
+
+    // The token the console holds is refused for a write by the API itself (403), whatever the UI shows.
+    const token = await page.evaluate(() => {
+      const key = Object.keys(sessionStorage).find((k) => k.includes("accesstoken"));
+      return key
+        ? (JSON.parse(sessionStorage.getItem(key) ?? "{}") as { secret?: string }).secret
+        : undefined;
+    });
+    expect(token).toBeTruthy();
+    const current = await stack().admin("GET", "/api/admin/policies/pilot", { token: token ?? null });
+    expect(current.status).toBe(200);
+    const refused = await stack().admin("PUT", "/api/admin/policies/pilot", {
+      token: token ?? null,
+      body: current.json(),
+      headers: { "if-match": current.headers.get("etag") ?? "" },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.json()).toMatchObject({ code: "forbidden" });
+    await expectNoProblems(watched);
+    await watched.close();
+  });
+
+  it("tells an account without a console role that it has none", async () => {
+    const watched = await openPage(browser);
+    const { page } = watched;
+    await signIn(watched, "noRole");
+    await page.getByRole("heading", { name: "You have no role in this console" }).waitFor();
+    await screenshot(page, "admin-11-no-role");
+    await expectNoProblems(watched);
+    await watched.close();
+  });
+
+  it("brings the sign-in back when the API no longer accepts the token", async () => {
+    // The API refuses the token with 401: that answer is the browser's console error here.
+    const watched = await openPage(browser, { ignore: /status of 401/ });
+    const { page } = watched;
+    await signIn(watched, "admin");
+    await page.getByRole("figure", { name: /Face Check scores/ }).waitFor();
+    // The token the console holds stops verifying (as one past its expiry, or from a key Entra
+    // no longer publishes, would): a token under the published kid signed by another key.
+    const forged = await stack().sims.entra.mint({ roles: ["Recovery.Admin"], key: "foreign" });
+    await page.evaluate((secret) => {
+      const key = Object.keys(sessionStorage).find((k) => k.includes("accesstoken"));
+      if (!key) throw new Error("no cached access token");
+      const entry = JSON.parse(sessionStorage.getItem(key) ?? "{}") as { secret?: string };
+      sessionStorage.setItem(key, JSON.stringify({ ...entry, secret }));
+    }, forged);
+    await press(page.getByRole("link", { name: "Diagnostics", exact: true }));
+    await page.getByRole("heading", { name: "Sign in to the admin console" }).waitFor();
+    await page.getByText("Your sign-in is no longer accepted").waitFor();
+    await screenshot(page, "admin-12-token-refused");
+    // Signing in again works with the new key.
+    await press(page.getByRole("button", { name: "Sign in with Microsoft Entra" }));
+    await press(page.getByRole("button", { name: DEMO_CONSOLE_ACCOUNTS.admin.label }));
+    await page.getByRole("heading", { name: "Preflight diagnostics" }).waitFor();
     await expectNoProblems(watched);
     await watched.close();
   });

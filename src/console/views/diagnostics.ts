@@ -6,7 +6,7 @@
  */
 import type { DiagnosticCheck, DiagnosticsReport } from "../../admin/diagnosticsReport";
 import { call, explain } from "../api";
-import { alertBox, announce, h, showView, when } from "../dom";
+import { alertBox, announce, currentNavigation, h, showView, when } from "../dom";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -81,12 +81,14 @@ function checkCard(c: DiagnosticCheck): HTMLElement {
 }
 
 export async function showDiagnostics(): Promise<void> {
+  const nav = currentNavigation();
   const rerun = h(
     "button",
     { type: "button", class: "primary", onclick: () => void showDiagnostics() },
     "Run the checks again",
   );
   showView(
+    nav,
     "Diagnostics",
     h("h1", {}, "Preflight diagnostics"),
     h("p", { "aria-busy": "true" }, "Running the checks…"),
@@ -96,7 +98,7 @@ export async function showDiagnostics(): Promise<void> {
     report = (await call<DiagnosticsReport>("GET", "/api/admin/diagnostics")).body;
   } catch (err) {
     const e = explain(err);
-    showView("Diagnostics", h("h1", {}, "Preflight diagnostics"), alertBox(e.title, e.detail), rerun);
+    showView(nav, "Diagnostics", h("h1", {}, "Preflight diagnostics"), alertBox(e.title, e.detail), rerun);
     return;
   }
   const groups: Array<{ status: DiagnosticCheck["status"]; title: string; intro: string }> = [
@@ -109,6 +111,7 @@ export async function showDiagnostics(): Promise<void> {
     { status: "pass", title: "Fine", intro: "Nothing to do." },
   ];
   showView(
+    nav,
     "Diagnostics",
     h("h1", {}, "Preflight diagnostics"),
     h(

@@ -8,7 +8,7 @@
  */
 import type { RecoveryDetail, RecoverySummary } from "../../admin/schemas";
 import { call, explain } from "../api";
-import { alertBox, h, showView, svg } from "../dom";
+import { alertBox, currentNavigation, h, showView, svg } from "../dom";
 
 const DAYS = 14;
 const MAX_PAGES = 10;
@@ -135,7 +135,8 @@ function horizontalBars(entries: Array<[string, number]>, cls: string): SVGEleme
 }
 
 export async function showOverview(): Promise<void> {
-  showView("Overview", h("h1", {}, "Overview"), h("p", {}, "Loading…"));
+  const nav = currentNavigation();
+  showView(nav, "Overview", h("h1", {}, "Overview"), h("p", {}, "Loading…"));
   const since = new Date();
   since.setHours(0, 0, 0, 0);
   since.setDate(since.getDate() - (DAYS - 1));
@@ -172,7 +173,7 @@ export async function showOverview(): Promise<void> {
       .map((l) => JSON.parse(l) as RecoveryDetail);
   } catch (err) {
     const e = explain(err);
-    showView("Overview", h("h1", {}, "Overview"), alertBox(e.title, e.detail));
+    showView(nav, "Overview", h("h1", {}, "Overview"), alertBox(e.title, e.detail));
     return;
   }
 
@@ -217,6 +218,7 @@ export async function showOverview(): Promise<void> {
     ),
   );
   showView(
+    nav,
     "Overview",
     h("h1", {}, "Overview"),
     h(

@@ -15,7 +15,7 @@ import {
 } from "../../recovery/policy";
 import { ApiError, call, explain } from "../api";
 import type { SignedIn } from "../auth";
-import { alertBox, announce, byId, h, showView, when } from "../dom";
+import { alertBox, announce, byId, currentNavigation, h, showView, when } from "../dom";
 
 interface Versioned<T> {
   value: T;
@@ -31,19 +31,21 @@ interface PolicyList {
 export async function showPolicies(user: SignedIn, id?: string): Promise<void> {
   if (id === "exclusions") return showExclusions(user);
   if (id) return showProfile(user, id);
-  showView("Policies", h("h1", {}, "Policies"), h("p", {}, "Loading…"));
+  const nav = currentNavigation();
+  showView(nav, "Policies", h("h1", {}, "Policies"), h("p", {}, "Loading…"));
   let list: PolicyList;
   try {
     list = (await call<PolicyList>("GET", "/api/admin/policies")).body;
   } catch (err) {
     const e = explain(err);
-    showView("Policies", h("h1", {}, "Policies"), alertBox(e.title, e.detail));
+    showView(nav, "Policies", h("h1", {}, "Policies"), alertBox(e.title, e.detail));
     return;
   }
   const rows = [...list.profiles].sort(
     (a, b) => a.value.priority - b.value.priority || a.value.id.localeCompare(b.value.id),
   );
   showView(
+    nav,
     "Policies",
     h("h1", {}, "Policies"),
     user.canWrite ? null : readOnlyNote(),
@@ -219,6 +221,20 @@ export function differences(before: unknown, after: unknown, path = ""): string[
   return [`${path || "(all)"}: ${show(before)} → ${show(after)}`];
 }
 
+/** `theirs` with the top-level fields `mine` changed from `base` (a delete conflict has no `mine`: theirs). */
+export function reapply(base: unknown, mine: unknown, theirs: unknown): unknown {
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObj(base) || !isObj(mine) || !isObj(theirs)) return mine ?? theirs;
+  const merged: Record<string, unknown> = { ...theirs };
+  for (const key of new Set([...Object.keys(base), ...Object.keys(mine)])) {
+    if (JSON.stringify(base[key]) === JSON.stringify(mine[key])) continue;
+    if (mine[key] === undefined) delete merged[key];
+    else merged[key] = mine[key];
+  }
+  return merged;
+}
+
 interface Editor<T> {
   title: string;
   path: string;
@@ -230,13 +246,15 @@ interface Editor<T> {
 
 /** One versioned item's form: validate, save with If-Match, 412 and 409 handled. */
 async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
-  showView(editor.title, h("h1", {}, editor.title), h("p", {}, "Loading…"));
+  const nav = currentNavigation();
+  showView(nav, editor.title, h("h1", {}, editor.title), h("p", {}, "Loading…"));
   let loaded: { body: T; etag: string | undefined };
   try {
     loaded = await call<T>("GET", editor.path);
   } catch (err) {
     const e = explain(err);
     showView(
+      nav,
       editor.title,
       h("p", {}, h("a", { href: "#/policies" }, "← Policies")),
       h("h1", {}, editor.title),
@@ -257,7 +275,7 @@ async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
   );
   const save = h("button", { type: "submit", class: "primary" }, "Save changes");
   const form = h("form", { novalidate: true, "aria-label": editor.title }, fieldset);
-  const saveWith = async (ifMatch: string, value: unknown) => {
+  const saveWith = async (ifMatch: string, value: unknown): Promise<boolean> => {
     save.disabled = true;
     try {
       const res = await call<T>("PUT", editor.path, { body: value, headers: { "if-match": ifMatch } });
@@ -267,6 +285,7 @@ async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
       summary.hidden = true;
       announce("Saved.");
       byId("saved").textContent = `Saved at ${new Date().toLocaleTimeString()}.`;
+      return true;
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) await showConflict(value);
       else if (err instanceof ApiError && err.status === 400) {
@@ -282,6 +301,7 @@ async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
         summary.hidden = false;
         summary.focus();
       }
+      return false;
     } finally {
       save.disabled = false;
     }
@@ -318,18 +338,29 @@ async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
           { type: "button", onclick: () => void showEditor(user, editor) },
           "Reload (discard my edits)",
         ),
-        h(
-          "button",
-          {
-            type: "button",
-            class: "primary",
-            onclick: () => {
-              base = theirs.body;
-              void saveWith(theirs.etag ?? "", mine);
-            },
-          },
-          "Re-apply my changes",
-        ),
+        mine === undefined
+          ? null
+          : h(
+              "button",
+              {
+                type: "button",
+                class: "primary",
+                onclick: () => {
+                  // Only what this admin changed goes on top of the other admin's version.
+                  const merged = reapply(base, mine, theirs.body);
+                  base = theirs.body;
+                  const parsed = editor.schema.safeParse(merged);
+                  if (!parsed.success) {
+                    showIssues(form, summary, parsed.error.issues);
+                    return;
+                  }
+                  void saveWith(theirs.etag ?? "", parsed.data).then(async (saved) => {
+                    if (saved) await showEditor(user, editor);
+                  });
+                },
+              },
+              "Re-apply my changes",
+            ),
       ),
     );
     conflict.hidden = false;
@@ -413,6 +444,7 @@ async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
     );
   }
   showView(
+    nav,
     editor.title,
     h("p", {}, h("a", { href: "#/policies" }, "← Policies")),
     h("h1", {}, editor.title),

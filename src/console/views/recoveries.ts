@@ -7,7 +7,7 @@
 import type { RecoveryDetail, RecoverySummary } from "../../admin/schemas";
 import { RECOVERY_STATUSES } from "../../recovery/status";
 import { call, explain } from "../api";
-import { alertBox, announce, h, showView, when } from "../dom";
+import { alertBox, announce, currentNavigation, h, showView, when } from "../dom";
 
 interface ListAnswer {
   items: RecoverySummary[];
@@ -55,6 +55,7 @@ export function statusBadge(status: string): HTMLElement {
 }
 
 export async function showRecoveries(params: URLSearchParams): Promise<void> {
+  const nav = currentNavigation();
   const filters = filtersOf(params);
   const status = h(
     "select",
@@ -104,6 +105,7 @@ export async function showRecoveries(params: URLSearchParams): Promise<void> {
     "Export as JSON Lines",
   );
   showView(
+    nav,
     "Recoveries",
     h("h1", {}, "Recoveries"),
     form,
@@ -243,13 +245,15 @@ function describeEntry(e: RecoveryDetail["audit"][number]): string {
 }
 
 export async function showRecovery(id: string): Promise<void> {
-  showView("Recovery", h("h1", {}, "Recovery"), h("p", {}, "Loading…"));
+  const nav = currentNavigation();
+  showView(nav, "Recovery", h("h1", {}, "Recovery"), h("p", {}, "Loading…"));
   let r: RecoveryDetail;
   try {
     r = (await call<RecoveryDetail>("GET", `/api/admin/recoveries/${encodeURIComponent(id)}`)).body;
   } catch (err) {
     const e = explain(err);
     showView(
+      nav,
       "Recovery",
       h("h1", {}, "Recovery"),
       alertBox(e.title, e.detail),
@@ -308,6 +312,7 @@ export async function showRecovery(id: string): Promise<void> {
     ),
   );
   showView(
+    nav,
     "Recovery",
     h("p", {}, h("a", { href: "#/recoveries" }, "← All recoveries")),
     h("h1", {}, `Recovery of ${r.username}`),
