@@ -434,9 +434,15 @@ describe.skipIf(!found.ok && !inCi)("infra templates, compiled by Bicep", () => 
     const app = evaluated("entra", "adminApi").value("properties") as {
       appRoles: Array<{ value: string }>;
       api: unknown;
+      spa: { redirectUris: unknown[] };
     };
     expect(app.appRoles.map((r) => r.value)).toEqual(["Recovery.Admin", "Recovery.Reader"]);
     expect(app.api).toEqual({ requestedAccessTokenVersion: 2 });
+    // The admin console signs in as this registration: SPA platform, redirect URI {origin}/admin.
+    expect(app.spa.redirectUris).toHaveLength(1);
+    expect(String(app.spa.redirectUris[0])).toMatch(
+      /^https:\/\/func-recovery-.*\.azurewebsites\.net\/admin$|\/admin/,
+    );
   });
 
   it("take every parameter from the azd variable the guide names, and describe each one", () => {
