@@ -444,8 +444,6 @@ describe.skipIf(!found.ok && !inCi)("infra templates, compiled by Bicep", () => 
     expect(String(app.spa.redirectUris[0])).toBe(
       "https://func-recovery-<uniquestring(subscription().id, 'recovery-check', 'swedencentral')>.azurewebsites.net/admin",
     );
-      /^https:\/\/func-recovery-.*\.azurewebsites\.net\/admin$|\/admin/,
-    );
   });
 
   it("take every parameter from the azd variable the guide names, and describe each one", () => {
