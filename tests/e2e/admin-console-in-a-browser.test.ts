@@ -116,8 +116,22 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
     await page.getByRole("figure", { name: "Failures by code" }).waitFor();
     await screenshot(page, "admin-02-overview");
 
-    await press(page.getByRole("link", { name: "Recoveries", exact: true }));
+    // Keyboard only: each view puts focus on its heading; the header's controls come before it
+    // in tab order (Shift+Tab walks back through them), and Enter follows a link.
+    const focused = () =>
+      page.evaluate(
+        () => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim()}`,
+      );
+    expect(await focused()).toBe("H1 Overview");
+    for (const expected of ["BUTTON Sign out", "A Diagnostics", "A Policies", "A Recoveries"]) {
+      await page.keyboard.press("Shift+Tab");
+      expect(await focused()).toBe(expected);
+    }
+    await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Recoveries" }).waitFor();
+    await expect.poll(focused).toBe("H1 Recoveries");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toMatch(/^SELECT /);
     await page.getByRole("table").getByText(DEMO_USERS.adeleVance.userPrincipalName).waitFor();
     await page.getByRole("table").getByText(DEMO_USERS.meganBowen.userPrincipalName).waitFor();
     await screenshot(page, "admin-03-recoveries");
@@ -207,6 +221,11 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
     await page.keyboard.type("75");
     await press(page.getByRole("button", { name: "Save changes" }));
     await page.getByRole("heading", { name: "Someone else saved this meanwhile" }).waitFor();
+    // The corrected value is no longer marked, and focus is on what the admin must read.
+    expect(await threshold.getAttribute("aria-invalid")).toBeNull();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      "Someone else saved this meanwhile",
+    );
     await page.getByText('displayName: "Recovery pilot" → "Renamed by a colleague"').waitFor();
     await screenshot(page, "admin-08-policy-conflict");
     expect(writes).toEqual(["PUT /api/admin/policies/pilot"]);

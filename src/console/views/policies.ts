@@ -137,7 +137,7 @@ function field(spec: FieldSpec): HTMLElement {
   const isCheck = spec.input instanceof HTMLInputElement && spec.input.type === "checkbox";
   return h(
     "div",
-    { class: isCheck ? "field check" : "field", "data-field": spec.key },
+    { class: isCheck ? "field checkbox" : "field", "data-field": spec.key },
     isCheck ? spec.input : null,
     h("label", { for: id }, spec.label),
     isCheck ? null : spec.input,
@@ -163,11 +163,16 @@ function numberInput(value: number, min: number, max: number, step = 1): HTMLInp
   });
 }
 
-/** Shows the schema's issues beside their fields and in a summary with links; focuses the summary. */
-function showIssues(form: HTMLFormElement, summary: HTMLElement, issues: z.core.$ZodIssue[]): void {
+/** Clears what showIssues marked. */
+function clearIssues(form: HTMLFormElement): void {
   for (const el of Array.from(form.querySelectorAll<HTMLElement>("[aria-invalid]")))
     el.removeAttribute("aria-invalid");
   for (const el of Array.from(form.querySelectorAll<HTMLElement>(".error"))) el.textContent = "";
+}
+
+/** Shows the schema's issues beside their fields and in a summary with links; focuses the summary. */
+function showIssues(form: HTMLFormElement, summary: HTMLElement, issues: z.core.$ZodIssue[]): void {
+  clearIssues(form);
   const items: HTMLElement[] = [];
   for (const issue of issues) {
     // Countries live in their own field; the default provider in the "providers" one.
@@ -376,6 +381,7 @@ async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
       return;
     }
     summary.hidden = true;
+    clearIssues(form);
     void saveWith(etag, parsed.data);
   });
   const remove = async () => {
