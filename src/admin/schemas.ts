@@ -109,3 +109,21 @@ export const recoveryDetailSchema = recoverySummarySchema
   })
   .strict();
 export type RecoveryDetail = z.infer<typeof recoveryDetailSchema>;
+
+/**
+ * `GET /admin/config.json`: what the admin console needs to sign in (public values every
+ * single-page app ships): the admin API's client id, the tenant's authority, the API scope.
+ */
+export const adminConsoleConfigSchema = z.union([
+  z
+    .object({
+      configured: z.literal(true),
+      clientId: z.uuid(),
+      authority: z.url(),
+      knownAuthorities: z.array(z.string()),
+      scopes: z.array(z.string()),
+    })
+    .strict(),
+  z.object({ configured: z.literal(false) }).strict(),
+]);
+export type AdminConsoleConfig = z.infer<typeof adminConsoleConfigSchema>;

@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { adminConsoleConfigSchema } from "../admin/schemas";
 import { getConfig } from "../config";
 import { json, problem, respond } from "../http";
 import { DependencyError, NotFoundError } from "../recovery/errors";
@@ -142,6 +143,9 @@ export async function adminConsoleConfig(
           scopes: [`${clientId}/.default`],
         }
       : { configured: false };
-    return json(200, body, { ...commonHeaders(), "Cache-Control": "no-cache" });
+    return json(200, adminConsoleConfigSchema.parse(body), {
+      ...commonHeaders(),
+      "Cache-Control": "no-cache",
+    });
   });
 }
