@@ -8,6 +8,7 @@ import { diagnosticsHandler } from "./admin/diagnostics";
 import { getConfig } from "./config";
 import * as activities from "./functions/activities";
 import { adminConsole, adminConsoleAsset, adminConsoleConfig } from "./functions/adminConsole";
+import { listGroupNames } from "./functions/adminGroups";
 import { deletePolicy, getPolicy, listPolicies, putPolicy } from "./functions/adminPolicies";
 import { getRecoveryRecord, listRecoveries } from "./functions/adminRecoveries";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
@@ -111,6 +112,12 @@ app.http("adminDiagnostics", {
   methods: ["GET"],
   authLevel: "anonymous",
   handler: diagnosticsHandler,
+});
+app.http("listGroupNames", {
+  route: "api/admin/groups",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: listGroupNames,
 });
 app.http("listRecoveries", {
   route: "api/admin/recoveries",

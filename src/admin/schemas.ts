@@ -127,3 +127,21 @@ export const adminConsoleConfigSchema = z.union([
   z.object({ configured: z.literal(false) }).strict(),
 ]);
 export type AdminConsoleConfig = z.infer<typeof adminConsoleConfigSchema>;
+
+/** Query of `GET /api/admin/groups`: up to 100 group object ids, comma-separated. */
+export const groupNamesQuerySchema = z
+  .object({
+    ids: z
+      .string()
+      .transform((v) => v.split(",").map((id) => id.trim()))
+      .pipe(z.array(z.uuid()).min(1).max(100)),
+  })
+  .strict();
+
+/** `GET /api/admin/groups`: each asked id with its display name (`null`: no such group). */
+export const groupNamesSchema = z
+  .object({
+    groups: z.array(z.object({ id: z.string(), displayName: z.string().nullable() }).strict()),
+  })
+  .strict();
+export type GroupNames = z.infer<typeof groupNamesSchema>;

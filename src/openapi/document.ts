@@ -9,6 +9,7 @@ import { z } from "zod";
 import { diagnosticsReportSchema } from "../admin/diagnosticsReport";
 import {
   adminConsoleConfigSchema,
+  groupNamesSchema,
   policyListSchema,
   recoveryDetailSchema,
   recoveryListSchema,
@@ -52,6 +53,7 @@ const COMPONENTS: Record<string, { schema: z.ZodType; io: "input" | "output" }> 
   RecoveryDetail: { schema: recoveryDetailSchema, io: "output" },
   DiagnosticsReport: { schema: diagnosticsReportSchema, io: "output" },
   AdminConsoleConfig: { schema: adminConsoleConfigSchema, io: "output" },
+  GroupNames: { schema: groupNamesSchema, io: "output" },
   OpenApiDocument: { schema: openApiDocumentSchema, io: "output" },
 };
 export type ComponentName = keyof typeof COMPONENTS;
@@ -439,6 +441,40 @@ export const OPERATIONS: Operation[] = [
       "404": { description: "No such recovery.", codes: ["recovery_not_found"] },
       ...adminAnswers("read"),
       ...internal,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/admin/groups",
+    operationId: "listGroupNames",
+    summary:
+      "Display names of groups by object id (the policy forms name groups by id); an unknown group is null.",
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: [
+      {
+        name: "ids",
+        in: "query",
+        required: true,
+        description: "1–100 group object ids, comma-separated.",
+        schema: { type: "string" },
+      },
+    ],
+    responses: {
+      "200": {
+        description: "Each id with its display name.",
+        schema: "GroupNames",
+        example: {
+          groups: [
+            { id: "ae004daf-d42a-4c2b-8d12-148f65c9dd87", displayName: "Recovery Pilot" },
+            { id: "00000000-0000-4000-8000-000000000000", displayName: null },
+          ],
+        },
+      },
+      "400": { description: "No ids, more than 100, or one not a GUID.", codes: ["invalid_request"] },
+      ...adminAnswers("read"),
+      ...internal,
+      "502": { description: "Graph refused the reads.", codes: ["directory_error"] },
     },
   },
   {
