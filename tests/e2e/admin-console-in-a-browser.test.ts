@@ -193,7 +193,18 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
 
     await press(page.getByRole("link", { name: "Recovery pilot (pilot)" }));
     await page.getByRole("heading", { name: "Profile pilot" }).waitFor();
+    // Groups are chosen by id; their display names come from the admin API (Graph).
+    await page.locator("[data-field=includeGroups] .group-names").getByText("Recovery Pilot").waitFor();
     await screenshot(page, "admin-07-policy-form");
+    const excluded = page.getByLabel("Excluded groups");
+    await excluded.focus();
+    await page.keyboard.type("00000000-0000-4000-8000-00000000dead");
+    await page.keyboard.press("Tab");
+    await page
+      .locator("[data-field=excludeGroups] .group-names")
+      .getByText("00000000-0000-4000-8000-00000000dead: no such group in the directory")
+      .waitFor();
+    await excluded.fill("");
 
     // Out of bounds: the schema the API uses says so beside the field; nothing is sent.
     const threshold = page.getByLabel("Face Check threshold");

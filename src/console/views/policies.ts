@@ -7,6 +7,7 @@
  * callout, relaxed-match tolerance) are kept as they were read.
  */
 import type { z } from "zod";
+import type { GroupNames } from "../../admin/schemas";
 import {
   type GlobalExclusions,
   globalExclusionsSchema,
@@ -125,6 +126,39 @@ interface FieldSpec {
   label: string;
   hint?: string;
   input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+  /** A list of group object ids: their display names are shown under the field. */
+  groups?: boolean;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The display names of the ids in a group field, read through the admin API. */
+async function showGroupNames(input: FieldSpec["input"], list: HTMLElement): Promise<void> {
+  const ids = lines(input.value);
+  if (ids.length === 0) {
+    list.replaceChildren();
+    return;
+  }
+  const valid = [...new Set(ids.filter((id) => GUID.test(id)).map((id) => id.toLowerCase()))].slice(0, 100);
+  let names = new Map<string, string | null>();
+  try {
+    if (valid.length > 0) {
+      const res = await call<GroupNames>("GET", `/api/admin/groups?ids=${valid.join(",")}`);
+      names = new Map(res.body.groups.map((g) => [g.id, g.displayName]));
+    }
+  } catch {
+    list.replaceChildren(h("li", { class: "hint" }, "Group names could not be read."));
+    return;
+  }
+  list.replaceChildren(
+    ...ids.map((id) => {
+      const name = names.get(id.toLowerCase());
+      if (!GUID.test(id)) return h("li", { class: "error" }, `${id}: not a group object id`);
+      if (name === null || name === undefined)
+        return h("li", { class: "error" }, `${id}: no such group in the directory`);
+      return h("li", {}, h("strong", {}, name), " ", h("code", {}, id));
+    }),
+  );
 }
 
 function field(spec: FieldSpec): HTMLElement {
@@ -133,7 +167,16 @@ function field(spec: FieldSpec): HTMLElement {
   spec.input.name = spec.key;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  spec.input.setAttribute("aria-describedby", `${spec.hint ? `${hintId} ` : ""}${errorId}`);
+  const namesId = `${id}-names`;
+  spec.input.setAttribute(
+    "aria-describedby",
+    `${spec.hint ? `${hintId} ` : ""}${errorId}${spec.groups ? ` ${namesId}` : ""}`,
+  );
+  const names = spec.groups ? h("ul", { class: "group-names", id: namesId, "aria-live": "polite" }) : null;
+  if (names) {
+    void showGroupNames(spec.input, names);
+    spec.input.addEventListener("change", () => void showGroupNames(spec.input, names));
+  }
   const isCheck = spec.input instanceof HTMLInputElement && spec.input.type === "checkbox";
   return h(
     "div",
@@ -142,6 +185,7 @@ function field(spec: FieldSpec): HTMLElement {
     h("label", { for: id }, spec.label),
     isCheck ? null : spec.input,
     spec.hint ? h("p", { class: "hint", id: hintId }, spec.hint) : null,
+    names,
     h("p", { class: "error", id: errorId }),
   );
 }
@@ -506,12 +550,14 @@ async function showProfile(user: SignedIn, id: string): Promise<void> {
         label: "Included groups",
         hint: "Group object ids, one per line (1–100).",
         input: h("textarea", { rows: 3 }, p.includeGroups.join("\n")),
+        groups: true,
       },
       {
         key: "excludeGroups",
         label: "Excluded groups",
         hint: "Group object ids, one per line (up to 100).",
         input: h("textarea", { rows: 2 }, p.excludeGroups.join("\n")),
+        groups: true,
       },
       {
         key: "providers",
@@ -620,6 +666,7 @@ async function showExclusions(user: SignedIn): Promise<void> {
         label: "Excluded groups",
         hint: "Group object ids, one per line (up to 500). Members can never recover here.",
         input: h("textarea", { rows: 5 }, x.groups.join("\n")),
+        groups: true,
       },
       {
         key: "users",
