@@ -7,7 +7,9 @@
  */
 import {
   type AccountInfo,
+  AuthError,
   BrowserCacheLocation,
+  CacheLookupPolicy,
   InteractionRequiredAuthError,
   PublicClientApplication,
 } from "@azure/msal-browser";
@@ -95,10 +97,21 @@ export class Auth {
     const account = this.msal.getActiveAccount();
     if (!account) throw new SessionExpiredError("not signed in");
     try {
-      const result = await this.msal.acquireTokenSilent({ scopes: this.scopes, account });
+      // The cache, then the refresh token, never a hidden frame: the console's CSP allows no
+      // framing of the authority, and a person whose refresh token is gone signs in again.
+      const result = await this.msal.acquireTokenSilent({
+        scopes: this.scopes,
+        account,
+        cacheLookupPolicy: CacheLookupPolicy.AccessTokenAndRefreshToken,
+      });
       return result.accessToken;
     } catch (err) {
-      if (err instanceof InteractionRequiredAuthError) throw new SessionExpiredError(err.message);
+      // A refresh token the authority refuses (invalid_grant) needs the person too.
+      if (
+        err instanceof InteractionRequiredAuthError ||
+        (err instanceof AuthError && err.errorCode === "invalid_grant")
+      )
+        throw new SessionExpiredError(err.message);
       throw err;
     }
   }

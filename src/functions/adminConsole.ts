@@ -7,8 +7,9 @@
  * The console signs the admin in with Entra (authorization code + PKCE, @azure/msal-browser)
  * as the admin API's own app registration, and calls the admin API on this origin with the
  * access token. Its Content-Security-Policy is the recovery page's, plus the one origin the
- * sign-in library must reach from the page: the Entra authority (token endpoint over fetch,
- * and the hidden frame of a silent renewal). No inline script or style.
+ * sign-in library must reach from the page: the Entra authority's token endpoint (fetch).
+ * Silent renewal uses the refresh token only, never a hidden frame, so nothing is framed.
+ * No inline script or style.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -29,7 +30,6 @@ export function consoleContentSecurityPolicy(authorityOrigin: string): string {
     // data: for the empty favicon (no request for /favicon.ico)
     "img-src 'self' data:",
     `connect-src 'self' ${authorityOrigin}`,
-    `frame-src ${authorityOrigin}`,
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",

@@ -349,4 +349,23 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
     await expectNoProblems(watched);
     await watched.close();
   });
+  it("says the session ended when the access token is gone and the refresh token was revoked", async () => {
+    // The refused renewal (400 invalid_grant from the token endpoint) is the browser's console error here.
+    const watched = await openPage(browser, { ignore: /status of 400/ });
+    const { page } = watched;
+    await signIn(watched, "admin");
+    await page.getByRole("figure", { name: /Face Check scores/ }).waitFor();
+    // The access token expires (dropped from the cache) and Entra revokes the session.
+    await page.evaluate(() => {
+      for (const key of Object.keys(sessionStorage))
+        if (key.includes("accesstoken")) sessionStorage.removeItem(key);
+    });
+    stack().sims.entra.signIn?.revokeSessions();
+    await press(page.getByRole("link", { name: "Diagnostics", exact: true }));
+    await page.getByRole("heading", { name: "Sign in to the admin console" }).waitFor();
+    await page.getByText("Your session has ended").waitFor();
+    await screenshot(page, "admin-13-session-ended");
+    await expectNoProblems(watched);
+    await watched.close();
+  });
 });

@@ -145,11 +145,12 @@ export function addSignIn(router: Router, options: SignInOptions, tokens: SignIn
     res: ServerResponse,
     error: string,
     description: string,
+    suberror?: string,
   ): void => {
     sendJson(
       res,
       400,
-      { error, error_description: description },
+      { error, error_description: description, ...(suberror ? { suberror } : {}) },
       { ...cors(req), "Cache-Control": "no-store" },
     );
   };
@@ -332,6 +333,8 @@ export function addSignIn(router: Router, options: SignInOptions, tokens: SignIn
             res,
             "invalid_grant",
             "AADSTS700082: the refresh token is unknown, used or revoked.",
+            // Entra marks a dead refresh token so: the client must ask the person.
+            "bad_token",
           );
           return;
         }
