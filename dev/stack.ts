@@ -17,6 +17,7 @@ import { type GraphSimulator, startGraphSimulator, type TenantSeed } from "./sim
 import { type IdvSimulator, startIdvSimulator } from "./simulators/idv";
 import { startVerifiedIdSimulator, type VerifiedIdSimulator } from "./simulators/verified-id";
 import { Wallet } from "./simulators/wallet";
+import type { DevCertificate } from "./support/devCertificate";
 
 export const DEV_ACCESS_TOKEN = "dev-token-not-a-secret";
 export const DEMO_PROVIDER = "demo-idv";
@@ -64,13 +65,18 @@ export interface SimulatorStackOptions {
   host?: string;
   /** The app's port: the simulators call it back (webhooks, JWKS, callbacks). */
   appPort: number;
-  ports?: { graph?: number; idv?: number; verifiedId?: number; entra?: number };
+  ports?: { graph?: number; idv?: number; verifiedId?: number; entra?: number; entraTls?: number };
   tenant: TenantSeed;
   secrets: DevSecrets;
   /** Verified ID presentation request lifetime (seconds). */
   requestLifetimeSeconds?: number;
   /** Waits before an IDV simulator's webhook retries (default: the simulator's). */
   idvRetryDelaysMs?: number[];
+  /**
+   * Serve the Entra simulator over https with this certificate (the admin console's sign-in
+   * needs an https authority); the app then trusts it through NODE_EXTRA_CA_CERTS.
+   */
+  entraTls?: DevCertificate;
 }
 
 export interface SimulatorStack {
@@ -82,6 +88,8 @@ export interface SimulatorStack {
   verifiedId: VerifiedIdSimulator;
   /** The Entra token issuer (authority host): JWKS and admin tokens. */
   entra: EntraSimulator;
+  /** The Entra simulator's TLS certificate, when it serves https. */
+  entraCertificate?: DevCertificate;
   wallet: Wallet;
   stop(): Promise<void>;
 }
@@ -137,6 +145,18 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
     host,
     tenantId: options.tenant.tenantId,
     audience: DEV_ADMIN_API_CLIENT_ID,
+    // The admin console at /admin, however the browser names this machine.
+    signIn: {
+      redirectUris: [
+        ...new Set([appUrl, `http://localhost:${options.appPort}`, `http://127.0.0.1:${options.appPort}`]),
+      ].map((origin) => `${origin}/admin`),
+    },
+    ...(options.entraTls
+      ? {
+          tls: { key: options.entraTls.key, cert: options.entraTls.cert },
+          ...(options.ports?.entraTls ? { tlsPort: options.ports.entraTls } : {}),
+        }
+      : {}),
   });
   return {
     graph,
@@ -144,6 +164,7 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
     idvProviders,
     verifiedId,
     entra,
+    ...(options.entraTls ? { entraCertificate: options.entraTls } : {}),
     wallet,
     stop: async () => {
       await Promise.all([
@@ -211,6 +232,10 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
     POLICY_PROFILES: JSON.stringify(options.policy),
     ADMIN_API_CLIENT_ID: DEV_ADMIN_API_CLIENT_ID,
     ENTRA_AUTHORITY_HOST: options.simulators.entra.url,
+    // The app reads the simulator's keys over https when it serves https (its own certificate).
+    ...(options.simulators.entraCertificate
+      ? { NODE_EXTRA_CA_CERTS: options.simulators.entraCertificate.certFile }
+      : {}),
     NOTIFY_SENDER_MAILBOX: DEMO_NOTICE_SENDER,
     NOTIFY_ADMIN_ADDRESS: DEMO_ADMIN_ADDRESS,
     NOTIFY_MANAGER: "true",

@@ -20,9 +20,18 @@ import {
   startSimulators,
 } from "./stack";
 import { startAzurite } from "./support/azurite";
+import { devCertificate } from "./support/devCertificate";
 
 const ROOT = repoRoot;
-const PORTS = { app: 7071, azurite: 10002, graph: 7081, idv: 7082, verifiedId: 7083, entra: 7084 };
+const PORTS = {
+  app: 7071,
+  azurite: 10002,
+  graph: 7081,
+  idv: 7082,
+  verifiedId: 7083,
+  entra: 7084,
+  entraTls: 7085,
+};
 
 async function devSecrets(): Promise<DevSecrets> {
   const file = path.join(ROOT, ".data", "dev-secrets.json");
@@ -37,11 +46,21 @@ async function main(): Promise<void> {
   const started = Date.now();
   const azurite = await startAzurite({ port: PORTS.azurite, location: path.join(ROOT, ".azurite") });
   const secrets = await devSecrets();
+  // The admin console signs in against the Entra simulator over https (msal-browser accepts
+  // no http authority): a certificate kept in .data/ so the browser's exception lasts.
+  const entraTls = devCertificate(path.join(ROOT, ".data"));
   const sims = await startSimulators({
     appPort: PORTS.app,
-    ports: { graph: PORTS.graph, idv: PORTS.idv, verifiedId: PORTS.verifiedId, entra: PORTS.entra },
+    ports: {
+      graph: PORTS.graph,
+      idv: PORTS.idv,
+      verifiedId: PORTS.verifiedId,
+      entra: PORTS.entra,
+      entraTls: PORTS.entraTls,
+    },
     tenant: demoTenant(),
     secrets,
+    entraTls,
   });
   // The demo policy goes through a file, as a deployment's would; the app seeds its policy table from it.
   const policyFile = path.join(ROOT, ".data", "policy.json");
@@ -87,12 +106,14 @@ async function main(): Promise<void> {
 Account recovery is running (healthy after ${Date.now() - started} ms).
 
   Recovery page   http://localhost:${PORTS.app}/
+  Admin console   http://localhost:${PORTS.app}/admin   (demo admin and demo reader; see below)
   App health      http://localhost:${PORTS.app}/api/health
   Graph sim       ${sims.graph.url}/_sim/requests
   IDV provider    ${sims.idv.url}   (demo-idv: every country but IL, FR, US)
   Named adapters  ${["au10tix IL", "idemia FR", "truecredential US"].map((p) => `${p} ${sims.idvProviders[p.split(" ")[0]!]!.url}`).join(", ")}   (send "country")
   Verified ID     ${sims.verifiedId.url}/wallet   (the demo wallet: present credentials here)
-  Entra tokens    ${sims.entra.url}   (admin tokens: npm run --silent admin-token)
+  Entra tokens    ${sims.entra.plainUrl}   (admin tokens: npm run --silent admin-token)
+  Entra sign-in   ${sims.entra.url}   (https, self-signed: .data/entra-simulator.cert.pem)
   Azurite tables  http://127.0.0.1:${PORTS.azurite} (data in .azurite/)
 
 Demo users (mode: production, TAP issued): ${users.join(", ")}
@@ -103,6 +124,9 @@ Start:  curl -s -X POST localhost:${PORTS.app}/api/recovery -H 'content-type: ap
           -d '{"username":"adele.vance@contoso.example"}'
 Admin:  curl -s localhost:${PORTS.app}/api/admin/policies \\
           -H "authorization: Bearer $(npm run --silent admin-token)"
+Console sign-in: the simulator's certificate is made for this machine. Either open
+  ${sims.entra.url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration once and accept it, or
+  start Chromium with --ignore-certificate-errors-spki-list=${entraTls.spkiSha256}
 Ctrl-C stops everything.
 `);
 }

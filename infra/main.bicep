@@ -209,6 +209,10 @@ module entra 'modules/entra.bicep' = if (deployEntra) {
   params: {
     adminApiUniqueName: names.adminApi
     adminApiDisplayName: 'Account recovery admin API (${environmentName})'
+    // Not the Function App's output (that module reads this one's client id): the same origin, computed.
+    adminConsoleRedirectUris: [
+      '${empty(publicBaseUrl) ? 'https://${names.functionApp}.azurewebsites.net' : publicBaseUrl}/admin'
+    ]
     appPrincipalId: identity.outputs.principalId
     grantVerifiedId: grantVerifiedIdPermission
   }

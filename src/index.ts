@@ -7,6 +7,8 @@ import * as df from "durable-functions";
 import { diagnosticsHandler } from "./admin/diagnostics";
 import { getConfig } from "./config";
 import * as activities from "./functions/activities";
+import { adminConsole, adminConsoleAsset, adminConsoleConfig } from "./functions/adminConsole";
+import { listGroupNames } from "./functions/adminGroups";
 import { deletePolicy, getPolicy, listPolicies, putPolicy } from "./functions/adminPolicies";
 import { getRecoveryRecord, listRecoveries } from "./functions/adminRecoveries";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
@@ -111,6 +113,12 @@ app.http("adminDiagnostics", {
   authLevel: "anonymous",
   handler: diagnosticsHandler,
 });
+app.http("listGroupNames", {
+  route: "api/admin/groups",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: listGroupNames,
+});
 app.http("listRecoveries", {
   route: "api/admin/recoveries",
   methods: ["GET"],
@@ -169,6 +177,21 @@ app.http("pageAsset", {
   methods: ["GET"],
   authLevel: "anonymous",
   handler: pageAsset,
+});
+
+// The admin console (Entra sign-in in the browser; it calls the admin API above).
+app.http("adminConsole", { route: "admin", methods: ["GET"], authLevel: "anonymous", handler: adminConsole });
+app.http("adminConsoleConfig", {
+  route: "admin/config.json",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: adminConsoleConfig,
+});
+app.http("adminConsoleAsset", {
+  route: "admin/assets/{file}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: adminConsoleAsset,
 });
 
 // The workflow

@@ -15,6 +15,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
 import { repoRoot } from "../stack";
+import { buildConsole, CONSOLE_ASSETS_DIR } from "./console";
 import { buildPage, PAGE_ASSETS_DIR } from "./page";
 
 /** The package's `main`, beside the bundle. */
@@ -130,6 +131,7 @@ export async function buildPackage(outDir = path.join(repoRoot, "dist", "package
   cpSync(path.join(repoRoot, "host.json"), path.join(outDir, "host.json"));
   // The reference page's static files, beside the bundle (the app finds them walking up from it).
   await buildPage(path.join(outDir, PAGE_ASSETS_DIR));
+  await buildConsole(path.join(outDir, CONSOLE_ASSETS_DIR));
 
   return {
     outDir,
@@ -145,6 +147,7 @@ if (require.main === module) {
   const outDir = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]!) : undefined;
   // The page beside the tsc output too, so `npm start` (dist/src/index.js) serves it.
   buildPage(path.join(repoRoot, "dist", PAGE_ASSETS_DIR))
+    .then(() => buildConsole(path.join(repoRoot, "dist", CONSOLE_ASSETS_DIR)))
     .then(() => buildPackage(outDir))
     .then(
       (r) => {

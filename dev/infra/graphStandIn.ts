@@ -56,6 +56,11 @@ export function graphStandIn(): ExtensionTypes {
     name: "microsoft.graph.apiApplication",
     properties: { requestedAccessTokenVersion: prop(integer) },
   });
+  const spa = add({
+    $type: "ObjectType",
+    name: "microsoft.graph.spaApplication",
+    properties: { redirectUris: prop(strings) },
+  });
 
   const resources: Record<string, TypeRef> = {};
   const resource = (type: string, properties: Record<string, Property>) => {
@@ -84,6 +89,7 @@ export function graphStandIn(): ExtensionTypes {
     signInAudience: prop(string),
     identifierUris: prop(strings),
     api: prop(api),
+    spa: prop(spa),
     appRoles: prop(appRoles),
   });
   resource("Microsoft.Graph/servicePrincipals", {

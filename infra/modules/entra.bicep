@@ -2,7 +2,9 @@
 // changes nothing that is already right):
 //  - the admin API's app registration with the app roles Recovery.Admin and
 //    Recovery.Reader, and its service principal (assignment required: only users or apps
-//    given a role get a token for it);
+//    given a role get a token for it); the same registration is the admin console's
+//    single-page app (SPA platform, redirect URI {PUBLIC_BASE_URL}/admin: authorization code
+//    with PKCE, no secret), which asks for tokens for itself ({clientId}/.default);
 //  - the Microsoft Graph application permissions the recovery flow needs (docs/facts.md §8),
 //    granted to the app's managed identity — and nothing more;
 //  - the Verified ID Request Service permission to create presentation requests.
@@ -16,6 +18,9 @@ param adminApiUniqueName string
 
 @description('Display name of the admin API app registration.')
 param adminApiDisplayName string
+
+@description('Redirect URIs of the admin console (SPA platform): {PUBLIC_BASE_URL}/admin.')
+param adminConsoleRedirectUris string[]
 
 @description('Principal (object) id of the app\'s managed identity.')
 param appPrincipalId string
@@ -62,6 +67,9 @@ resource adminApi 'Microsoft.Graph/applications@v1.0' = {
   identifierUris: ['api://${tenant().tenantId}/${adminApiUniqueName}']
   api: {
     requestedAccessTokenVersion: 2
+  }
+  spa: {
+    redirectUris: adminConsoleRedirectUris
   }
   appRoles: [
     for role in adminRoles: {

@@ -109,3 +109,39 @@ export const recoveryDetailSchema = recoverySummarySchema
   })
   .strict();
 export type RecoveryDetail = z.infer<typeof recoveryDetailSchema>;
+
+/**
+ * `GET /admin/config.json`: what the admin console needs to sign in (public values every
+ * single-page app ships): the admin API's client id, the tenant's authority, the API scope.
+ */
+export const adminConsoleConfigSchema = z.union([
+  z
+    .object({
+      configured: z.literal(true),
+      clientId: z.uuid(),
+      authority: z.url(),
+      knownAuthorities: z.array(z.string()),
+      scopes: z.array(z.string()),
+    })
+    .strict(),
+  z.object({ configured: z.literal(false) }).strict(),
+]);
+export type AdminConsoleConfig = z.infer<typeof adminConsoleConfigSchema>;
+
+/** Query of `GET /api/admin/groups`: up to 100 group object ids, comma-separated. */
+export const groupNamesQuerySchema = z
+  .object({
+    ids: z
+      .string()
+      .transform((v) => v.split(",").map((id) => id.trim()))
+      .pipe(z.array(z.uuid()).min(1).max(100)),
+  })
+  .strict();
+
+/** `GET /api/admin/groups`: each asked id with its display name (`null`: no such group). */
+export const groupNamesSchema = z
+  .object({
+    groups: z.array(z.object({ id: z.string(), displayName: z.string().nullable() }).strict()),
+  })
+  .strict();
+export type GroupNames = z.infer<typeof groupNamesSchema>;

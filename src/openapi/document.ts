@@ -8,6 +8,8 @@
 import { z } from "zod";
 import { diagnosticsReportSchema } from "../admin/diagnosticsReport";
 import {
+  adminConsoleConfigSchema,
+  groupNamesSchema,
   policyListSchema,
   recoveryDetailSchema,
   recoveryListSchema,
@@ -51,6 +53,8 @@ const COMPONENTS: Record<string, { schema: z.ZodType; io: "input" | "output" }> 
   RecoveryList: { schema: recoveryListSchema, io: "output" },
   RecoveryDetail: { schema: recoveryDetailSchema, io: "output" },
   DiagnosticsReport: { schema: diagnosticsReportSchema, io: "output" },
+  AdminConsoleConfig: { schema: adminConsoleConfigSchema, io: "output" },
+  GroupNames: { schema: groupNamesSchema, io: "output" },
   OpenApiDocument: { schema: openApiDocumentSchema, io: "output" },
 };
 export type ComponentName = keyof typeof COMPONENTS;
@@ -442,6 +446,40 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get",
+    path: "/api/admin/groups",
+    operationId: "listGroupNames",
+    summary:
+      "Display names of groups by object id (the policy forms name groups by id); an unknown group is null.",
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: [
+      {
+        name: "ids",
+        in: "query",
+        required: true,
+        description: "1–100 group object ids, comma-separated.",
+        schema: { type: "string" },
+      },
+    ],
+    responses: {
+      "200": {
+        description: "Each id with its display name.",
+        schema: "GroupNames",
+        example: {
+          groups: [
+            { id: "ae004daf-d42a-4c2b-8d12-148f65c9dd87", displayName: "Recovery Pilot" },
+            { id: "00000000-0000-4000-8000-000000000000", displayName: null },
+          ],
+        },
+      },
+      "400": { description: "No ids, more than 100, or one not a GUID.", codes: ["invalid_request"] },
+      ...adminAnswers("read"),
+      ...internal,
+      "502": { description: "Graph refused the reads.", codes: ["directory_error"] },
+    },
+  },
+  {
+    method: "get",
     path: "/api/admin/diagnostics",
     operationId: "getDiagnostics",
     summary: "Preflight report: each check pass / warn / fail with its evidence and fix.",
@@ -498,6 +536,50 @@ export const OPERATIONS: Operation[] = [
       },
     }),
   ),
+  {
+    method: "get",
+    path: "/admin",
+    operationId: "adminConsole",
+    summary: "The admin console (Entra sign-in; it calls the admin API on this origin).",
+    tags: ["console"],
+    responses: {
+      "200": { description: "HTML page (strict Content-Security-Policy, ETag, no-cache).", html: true },
+      "304": { description: "Not modified (If-None-Match)." },
+    },
+  },
+  {
+    method: "get",
+    path: "/admin/config.json",
+    operationId: "adminConsoleConfig",
+    summary: "The admin console's sign-in settings: client id, authority, API scope (public values).",
+    tags: ["console"],
+    responses: {
+      "200": {
+        description: "The settings; `configured: false` without ADMIN_API_CLIENT_ID.",
+        schema: "AdminConsoleConfig",
+        example: {
+          configured: true,
+          clientId: "00000000-0000-4000-8000-00000000a0a0",
+          authority: "https://login.microsoftonline.com/00000000-0000-4000-8000-0000000000aa",
+          knownAuthorities: ["login.microsoftonline.com"],
+          scopes: ["00000000-0000-4000-8000-00000000a0a0/.default"],
+        },
+      },
+    },
+  },
+  {
+    method: "get",
+    path: "/admin/assets/{file}",
+    operationId: "adminConsoleAsset",
+    summary: "The console's script and style sheet (content-hashed names, immutable).",
+    tags: ["console"],
+    parameters: [pathParam("file", "A file name from the console's manifest.")],
+    responses: {
+      "200": { description: "JavaScript or CSS." },
+      "304": { description: "Not modified (If-None-Match)." },
+      "404": { description: "No such file.", codes: ["asset_not_found"] },
+    },
+  },
   {
     method: "get",
     path: "/assets/{file}",

@@ -58,6 +58,7 @@ export const DEPENDENCY_CODES = [
   "identity_provider_unavailable",
   "workflow_unavailable",
   "page_not_built",
+  "console_not_built",
 ] as const;
 /** Classes with one code each (the class documents its status). */
 const SINGLE_CODES = [

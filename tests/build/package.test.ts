@@ -201,6 +201,9 @@ describe("the deployment package", () => {
     const design = new Set([
       ...routesOfTable(readFileSync(DESIGN, "utf8"), /^## 4\. HTTP contract/),
       "GET /assets/{}",
+      // The same for the admin console (GET /admin), plus its public sign-in settings.
+      "GET /admin/assets/{}",
+      "GET /admin/config.json",
     ]);
     expect(httpRouteKeys().filter((key) => !design.has(key))).toEqual([]);
   });

@@ -434,9 +434,16 @@ describe.skipIf(!found.ok && !inCi)("infra templates, compiled by Bicep", () => 
     const app = evaluated("entra", "adminApi").value("properties") as {
       appRoles: Array<{ value: string }>;
       api: unknown;
+      spa: { redirectUris: unknown[] };
     };
     expect(app.appRoles.map((r) => r.value)).toEqual(["Recovery.Admin", "Recovery.Reader"]);
     expect(app.api).toEqual({ requestedAccessTokenVersion: 2 });
+    // The admin console signs in as this registration: SPA platform, redirect URI {origin}/admin.
+    expect(app.spa.redirectUris).toHaveLength(1);
+    // (publicBaseUrl is empty in the sample: the Function App's default host name.)
+    expect(String(app.spa.redirectUris[0])).toBe(
+      "https://func-recovery-<uniquestring(subscription().id, 'recovery-check', 'swedencentral')>.azurewebsites.net/admin",
+    );
   });
 
   it("take every parameter from the azd variable the guide names, and describe each one", () => {

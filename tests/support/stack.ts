@@ -23,6 +23,7 @@ import {
   spawnHost,
   startSimulators,
 } from "../../dev/stack";
+import { devCertificate } from "../../dev/support/devCertificate";
 import type { startResponseSchema, statusResponseSchema } from "../../src/openapi/schemas";
 import { isRecoveryId, isTerminal, type RecoveryStatus } from "../../src/recovery/status";
 import { auditRowsFilter, type StoredEvent } from "../../src/store/audit";
@@ -49,6 +50,8 @@ export interface TestStackOptions {
   extraProviders?: string[];
   /** The app the host serves (default: the tsc output); the package test serves the bundle. */
   appEntry?: string;
+  /** Serve the Entra simulator over https too (the admin console's sign-in: dev/support/devCertificate.ts). */
+  entraTls?: boolean;
 }
 
 /**
@@ -131,6 +134,7 @@ export class TestStack {
       tenant: options.tenant ?? demoTenant(),
       secrets,
       ...(options.requestLifetimeSeconds ? { requestLifetimeSeconds: options.requestLifetimeSeconds } : {}),
+      ...(options.entraTls ? { entraTls: devCertificate() } : {}),
     });
     const settings = {
       ...appSettings({

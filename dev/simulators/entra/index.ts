@@ -9,9 +9,14 @@
  */
 
 import { randomBytes, randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { base64url, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { createHttpServer } from "../../support/httpServer";
+import { createHttpServer, KEEP_ALIVE_MS } from "../../support/httpServer";
 import { close, createRouter, listen, readJson, sendJson } from "../http";
+import { addSignIn, type DemoAccount, preflight, type SignInControl, type SignInOptions } from "./signIn";
+
+export { DEMO_CONSOLE_ACCOUNTS, type DemoAccount } from "./signIn";
 
 export interface EntraSimulatorOptions {
   port?: number;
@@ -20,6 +25,19 @@ export interface EntraSimulatorOptions {
   tenantId: string;
   /** Default `aud` of minted tokens: the admin API's application (client) id. */
   audience: string;
+  /**
+   * The admin console's interactive sign-in (authorize, token, logout endpoints; see
+   * signIn.ts). The client id is `audience`: the console signs in as the API's own app.
+   */
+  signIn?: Omit<SignInOptions, "clientId">;
+  /**
+   * Serve over https as well (key and certificate in PEM, dev/support/devCertificate.ts), on
+   * `tlsPort` (default: a free one). The authority host (`url`, and so `iss`) is then the
+   * https one, as @azure/msal-browser accepts only https authorities; plain http stays open
+   * at `plainUrl` for local tools (`npm run admin-token`).
+   */
+  tls?: { key: string; cert: string };
+  tlsPort?: number;
 }
 
 export interface MintOptions {
@@ -47,8 +65,12 @@ export interface MintOptions {
 }
 
 export interface EntraSimulator {
-  /** The authority host (ENTRA_AUTHORITY_HOST), e.g. http://127.0.0.1:54321. */
+  /** The authority host (ENTRA_AUTHORITY_HOST), e.g. http://127.0.0.1:54321 (https with `tls`). */
   readonly url: string;
+  /** The plain http listener (the same as `url` without `tls`). */
+  readonly plainUrl: string;
+  /** The interactive sign-in's controls, when `signIn` was given. */
+  readonly signIn: SignInControl | undefined;
   readonly tenantId: string;
   /** `iss` of this tenant's v2 tokens. */
   issuer(tenantId?: string): string;
@@ -122,17 +144,35 @@ export async function startEntraSimulator(options: EntraSimulatorOptions): Promi
   };
 
   const router = createRouter()
+    // Public documents: a browser (the admin console's sign-in library) reads them cross-origin.
     .get("/:tenant/discovery/v2.0/keys", ({ res }) => {
       jwksFetches++;
-      sendJson(res, 200, { keys: [current.publicJwk] });
+      sendJson(res, 200, { keys: [current.publicJwk] }, { "Access-Control-Allow-Origin": "*" });
     })
     .get("/:tenant/v2.0/.well-known/openid-configuration", ({ res, params }) => {
-      sendJson(res, 200, {
-        issuer: issuer(params.tenant),
-        jwks_uri: `${baseUrl}/${params.tenant}/discovery/v2.0/keys`,
-        token_endpoint: `${baseUrl}/_sim/token`,
-        id_token_signing_alg_values_supported: ["RS256"],
-      });
+      const oauth = `${baseUrl}/${params.tenant}/oauth2/v2.0`;
+      sendJson(
+        res,
+        200,
+        {
+          issuer: issuer(params.tenant),
+          jwks_uri: `${baseUrl}/${params.tenant}/discovery/v2.0/keys`,
+          token_endpoint: options.signIn ? `${oauth}/token` : `${baseUrl}/_sim/token`,
+          ...(options.signIn
+            ? {
+                authorization_endpoint: `${oauth}/authorize`,
+                end_session_endpoint: `${oauth}/logout`,
+                response_types_supported: ["code"],
+                response_modes_supported: ["query", "fragment"],
+                code_challenge_methods_supported: ["S256"],
+                scopes_supported: ["openid", "profile", "email", "offline_access"],
+                subject_types_supported: ["pairwise"],
+              }
+            : {}),
+          id_token_signing_alg_values_supported: ["RS256"],
+        },
+        { "Access-Control-Allow-Origin": "*" },
+      );
     })
     // Dev only: a token for whoever asks (the simulator's whole point); body = MintOptions.
     .post("/_sim/token", async ({ req, res }) => {
@@ -146,10 +186,73 @@ export async function startEntraSimulator(options: EntraSimulatorOptions): Promi
       sendJson(res, 200, { token_type: "Bearer", access_token: token, expires_in: 3600 });
     });
 
-  const server = createHttpServer(router.listener());
-  baseUrl = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  let signIn: SignInControl | undefined;
+  const browserOrigins = new Set((options.signIn?.redirectUris ?? []).map((u) => new URL(u).origin));
+  if (options.signIn) {
+    signIn = addSignIn(
+      router,
+      { ...options.signIn, clientId: options.audience },
+      {
+        accessToken: (account, tid, lifetime) =>
+          mint({
+            roles: account.roles,
+            oid: account.oid,
+            tid,
+            expiresInSeconds: lifetime,
+            claims: {
+              azp: options.audience,
+              name: account.name,
+              preferred_username: account.preferredUsername,
+            },
+          }),
+        idToken: (account, tid, nonce) => idToken(account, tid, nonce),
+      },
+    );
+  }
+  const idToken = async (account: DemoAccount, tid: string, nonce: string | undefined) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      aud: options.audience,
+      iss: issuer(tid),
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      tid,
+      oid: account.oid,
+      sub: account.oid,
+      name: account.name,
+      preferred_username: account.preferredUsername,
+      roles: account.roles,
+      ver: "2.0",
+      ...(nonce ? { nonce } : {}),
+    })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: current.kid })
+      .sign(current.privateKey);
+  };
+
+  const listener = router.listener();
+  const withPreflight = (req: Parameters<typeof listener>[0], res: Parameters<typeof listener>[1]) => {
+    if (req.method === "OPTIONS") preflight(req, res, browserOrigins);
+    else listener(req, res);
+  };
+  const host = options.host ?? "127.0.0.1";
+  const server = createHttpServer(withPreflight);
+  const plainUrl = await listen(server, options.port ?? 0, host);
+  let tlsServer: Server | undefined;
+  baseUrl = plainUrl;
+  if (options.tls) {
+    tlsServer = createTlsServer(
+      { key: options.tls.key, cert: options.tls.cert },
+      withPreflight,
+    ) as unknown as Server;
+    tlsServer.keepAliveTimeout = KEEP_ALIVE_MS;
+    tlsServer.headersTimeout = KEEP_ALIVE_MS + 1_000;
+    baseUrl = (await listen(tlsServer, options.tlsPort ?? 0, host)).replace(/^http:/, "https:");
+  }
   return {
     url: baseUrl,
+    plainUrl,
+    signIn,
     tenantId: options.tenantId,
     issuer,
     mint,
@@ -159,6 +262,8 @@ export async function startEntraSimulator(options: EntraSimulatorOptions): Promi
     get jwksFetches() {
       return jwksFetches;
     },
-    stop: () => close(server),
+    stop: async () => {
+      await Promise.all([close(server), ...(tlsServer ? [close(tlsServer)] : [])]);
+    },
   };
 }

@@ -126,7 +126,18 @@ function page<T>(
 function routeGroups(tenant: Tenant, req: GraphRequest, rest: string[]): GraphResponse {
   const [id, navigation, cast, extra] = rest;
   if (id === undefined) throw segmentNotFound("groups");
-  if (navigation !== "transitiveMembers") throw segmentNotFound(navigation ?? id);
+  // GET /groups/{id}: the group itself (id and display name: what the admin console shows).
+  if (navigation === undefined) {
+    allow(req, "GET");
+    const found = tenant.group(id);
+    if (!found) throw userNotFound(id);
+    return ok({
+      "@odata.context": contextUrl(req.version, "groups/$entity"),
+      id: found.id,
+      displayName: found.displayName,
+    });
+  }
+  if (navigation !== "transitiveMembers") throw segmentNotFound(navigation);
   if (extra !== undefined) throw segmentNotFound(extra);
   if (cast !== undefined && cast !== "microsoft.graph.user") {
     throw unsupportedQuery(`Unsupported cast '${cast}' on this simulator.`);
