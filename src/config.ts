@@ -13,6 +13,7 @@ import {
   webhookProfileSchema,
 } from "./idv/hmacWebhooks";
 import { ADAPTER_KINDS, NAMED_PROVIDERS } from "./idv/registry";
+import { RESULTS_MODES } from "./idv/resultsMode";
 import { linkedDomainOrigin } from "./recovery/credential";
 import { ConfigurationError } from "./recovery/errors";
 import {
@@ -156,7 +157,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     sample:
       '[{"name":"demo-idv","adapter":"standard-webhooks","displayName":"Demo IDV","verificationUrl":"http://127.0.0.1:7082/verify","acceptedIssuers":["did:web:idv.demo.example"]}]',
     description:
-      "JSON array of identity verification providers: name, adapter (`standard-webhooks`, `au10tix`, `idemia`, `truecredential`), displayName, verificationUrl, acceptedIssuers, linkedDomains? (issuer DID → https origin of its linked domain; required for every accepted issuer that is not a did:web, whose linked domain is its own host), manifestUri? (default: the named provider's published one), webhookToleranceSeconds? (300), webhook? (named adapters: overrides of the assumed signing scheme and field mapping, see README).",
+      'JSON array of identity verification providers: name, adapter (`standard-webhooks`, `au10tix`, `idemia`, `truecredential`), displayName, verificationUrl, acceptedIssuers, linkedDomains? (issuer DID → https origin of its linked domain; required for every accepted issuer that is not a did:web, whose linked domain is its own host), manifestUri? (default: the named provider\'s published one), webhookToleranceSeconds? (300), webhook? (named adapters: overrides of the assumed signing scheme and field mapping, see README), results? (how results arrive: `return` (default for au10tix, idemia, truecredential: Microsoft\'s contract, the browser\'s return then the presentation), `webhook`, or `either` (default for standard-webhooks)), returnErrorParameters? (return query parameters meaning the user did not finish at the provider; default ["error", "cancelled"]).',
   },
   {
     name: "POLICY_PROFILES_FILE",
@@ -314,6 +315,13 @@ const providerSchema = z
     manifestUri: z.url({ protocol: /^https?$/ }).optional(),
     webhookToleranceSeconds: z.number().int().min(30).max(3600).default(300),
     webhook: webhookProfileOverrideSchema.optional(),
+    /** How results arrive (src/idv/resultsMode.ts); default `return` for the named providers, `either` for standard-webhooks. */
+    results: z.enum(RESULTS_MODES).optional(),
+    /** Return query parameters meaning "not finished at the provider"; default ["error", "cancelled"]. */
+    returnErrorParameters: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
+      .max(10)
+      .optional(),
   })
   .strict()
   .superRefine((p, ctx) => {

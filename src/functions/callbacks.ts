@@ -11,7 +11,6 @@ import type { SelfValidation } from "../recovery/credential";
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recovery/errors";
 import { describeIssue } from "../recovery/policy";
 import { secretMatchesHash } from "../recovery/secretsCompare";
-import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
 import type { InboxEntry } from "../store/correlations";
 import { callbackSchema, type PresentationOutcome, toPresentationOutcome } from "../verified-id/callback";
@@ -19,6 +18,8 @@ import { presentationNonce, validatePresentation } from "../verified-id/vpValida
 import type { PresentationResultEvent } from "./contracts";
 import { deliverIdvEvent, raiseToRecovery as raise } from "./idvDelivery";
 import { EVENTS } from "./names";
+
+export { idvReturn } from "./idvReturn";
 
 const WEBHOOK_LIMIT_BYTES = 64 * 1024;
 const CALLBACK_LIMIT_BYTES = 256 * 1024;
@@ -75,21 +76,6 @@ export async function idvWebhook(
       context.warn(`idv webhook ${providerName}/${eventId}: accepted, delivery deferred (${String(err)})`);
       return json(200, { status: "queued" });
     }
-  });
-}
-
-export async function idvReturn(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return respond(context, async () => {
-    const s = services();
-    if (!s.adapters.has(request.params.provider ?? "")) {
-      throw new NotFoundError("unknown_provider", "No such identity verification provider.");
-    }
-    const recoveryId = request.query.get("recoveryId") ?? "";
-    if (!isRecoveryId(recoveryId)) throw new InvalidRequestError("recoveryId is missing or malformed.");
-    // Only ever to our configured front end: the id is the one thing we pass along.
-    const target = new URL(s.config.frontendReturnUrl);
-    target.searchParams.set("recoveryId", recoveryId);
-    return { status: 302, headers: { Location: target.toString(), "Cache-Control": "no-store" } };
   });
 }
 

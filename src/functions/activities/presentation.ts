@@ -18,6 +18,7 @@ import type {
   StepVerdict,
 } from "../contracts";
 import { openRecord, profileOf } from "./common";
+import { idvStanding } from "./idvStanding";
 
 export async function requestPresentation(
   input: RequestPresentationInput,
@@ -27,38 +28,23 @@ export async function requestPresentation(
   if (record.presentationState && record.status === "awaiting_presentation") {
     return { ok: true, state: record.presentationState };
   }
-  // The workflow heard "approved" in an event; an event can be raised by anyone holding the
-  // task hub's keys. The decision counts only when the stored result of this recovery's own
-  // IDV session (written by the authenticated webhook) agrees.
-  if (!(await storedIdvApproval(record))) {
+  // The workflow heard "approved" (or "returned") in an event; an event can be raised by anyone
+  // holding the task hub's keys. It counts only when the proof the provider's mode accepts is
+  // stored for this recovery's own IDV session (./idvStanding.ts).
+  const standing = await idvStanding(record);
+  if (!standing.ok) {
     await services().audit.record({
       recoveryId: input.recoveryId,
       event: "identity_verification_unconfirmed",
       onceKey: "identity_verification_unconfirmed",
       outcome: "failure",
-      code: "idv_error",
-      detail: {
-        reason: "idv_result_not_stored",
-        explanation: "the approval in the event has no stored result that agrees",
-      },
+      code: standing.code,
+      detail: { reason: standing.reason, explanation: standing.explanation },
     });
-    return { ok: false, code: "idv_error" };
+    return { ok: false, code: standing.code };
   }
   const opened = await openPresentationRequest(record, new Date(input.deadline), undefined);
   return opened.ok ? { ok: true, state: opened.state } : opened;
-}
-
-/** Whether this recovery's IDV session (ours, from its start audit) has a stored `approved` result. */
-async function storedIdvApproval(record: RecoveryRecord): Promise<boolean> {
-  const s = services();
-  const started = (await s.audit.list(record.recoveryId)).find(
-    (e) => e.event === "identity_verification_started",
-  );
-  const sessionId = started?.detail?.sessionId;
-  if (!record.provider || typeof sessionId !== "string") return false;
-  const session = await s.idvSessions.get(record.provider, sessionId);
-  if (session?.recoveryId !== record.recoveryId || !session.result) return false;
-  return (JSON.parse(session.result) as { decision?: unknown }).decision === "approved";
 }
 
 /**

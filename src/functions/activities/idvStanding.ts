@@ -1,0 +1,100 @@
+/**
+ * Where a recovery's identity verification stands, by the proof its provider's mode accepts
+ * (src/idv/resultsMode.ts), read from what WE stored — never from the event that woke the
+ * workflow (an event can be raised by anyone holding the task hub's keys):
+ *
+ * - `return`: a valid one-time return consumed for this recovery's own session;
+ * - `webhook`: the authenticated webhook's stored `approved` result for that session;
+ * - `either`: whichever of the two.
+ *
+ * A stored result that is final and not an approval (a decline, an expiry, a provider error)
+ * ends the recovery in every mode, whenever it arrived: the step after the return re-reads it
+ * before the presentation, after the credential check and before the directory is touched.
+ */
+import type { IdvDecision } from "../../idv/adapter";
+import { resultsModeOf } from "../../idv/resultsMode";
+import { idvFailureCode } from "../../recovery/idvOutcome";
+import type { FailureCode } from "../../recovery/status";
+import { services } from "../../services";
+import type { IdvSession } from "../../store/correlations";
+import type { RecoveryRecord } from "../../store/recoveries";
+import type { StepVerdict } from "../contracts";
+import { openRecord } from "./common";
+
+const SETTLING = new Set<IdvDecision>(["declined", "expired", "error"]);
+
+export type IdvStanding =
+  | { ok: true; session: IdvSession; proof: "return" | "webhook" }
+  | { ok: false; code: FailureCode; reason: string; explanation: string; session?: IdvSession | undefined };
+
+/** This recovery's IDV session (ours, from its start audit), when it is still mapped to it. */
+export async function idvSessionOf(record: RecoveryRecord): Promise<IdvSession | undefined> {
+  const s = services();
+  const started = (await s.audit.list(record.recoveryId)).find(
+    (e) => e.event === "identity_verification_started",
+  );
+  const sessionId = started?.detail?.sessionId;
+  if (!record.provider || typeof sessionId !== "string") return undefined;
+  const session = await s.idvSessions.get(record.provider, sessionId);
+  return session?.recoveryId === record.recoveryId ? session : undefined;
+}
+
+export async function idvStanding(record: RecoveryRecord): Promise<IdvStanding> {
+  const s = services();
+  const session = await idvSessionOf(record);
+  const provider = record.provider ? s.config.providers.get(record.provider) : undefined;
+  if (!session || !provider) {
+    return {
+      ok: false,
+      code: "idv_error",
+      reason: "idv_result_not_stored",
+      explanation: "the recovery has no identity verification session of its own",
+    };
+  }
+  const decision = session.result
+    ? (JSON.parse(session.result) as { decision?: unknown }).decision
+    : undefined;
+  if (typeof decision === "string" && SETTLING.has(decision as IdvDecision)) {
+    return {
+      ok: false,
+      code: idvFailureCode(decision as Exclude<IdvDecision, "approved">),
+      reason: "idv_result_not_approved",
+      explanation: `the provider's stored result is ${decision}`,
+      session,
+    };
+  }
+  const mode = resultsModeOf(provider);
+  const returned = mode !== "webhook" && session.returnedAt !== undefined;
+  const approved = mode !== "return" && decision === "approved";
+  if (returned) return { ok: true, session, proof: "return" };
+  if (approved) return { ok: true, session, proof: "webhook" };
+  return {
+    ok: false,
+    code: "idv_error",
+    reason: "idv_result_not_stored",
+    explanation:
+      mode === "return"
+        ? "no valid return from the provider is stored for this recovery's session"
+        : "the approval in the event has no stored result that agrees",
+    session,
+  };
+}
+
+/**
+ * Activity, after the match and before the directory is touched: the recovery's verification
+ * still stands (no decline stored since). Audited only when it does not.
+ */
+export async function confirmIdentityVerification(input: { recoveryId: string }): Promise<StepVerdict> {
+  const record = await openRecord(input.recoveryId);
+  const standing = await idvStanding(record);
+  if (standing.ok) return { ok: true };
+  await services().audit.record({
+    recoveryId: input.recoveryId,
+    event: "identity_verification_withdrawn",
+    onceKey: "identity_verification_withdrawn",
+    outcome: "failure",
+    code: standing.code,
+    detail: { reason: standing.reason, explanation: standing.explanation },
+  });
+  return { ok: false, code: standing.code };
+}
