@@ -70,6 +70,12 @@ export interface SimulatorStackOptions {
   requestLifetimeSeconds?: number;
   /** Waits before an IDV simulator's webhook retries (default: the simulator's). */
   idvRetryDelaysMs?: number[];
+  /**
+   * Whether the named providers' simulators post webhooks (then the app runs them with
+   * `results: "webhook"`); false: Microsoft's contract, return only (the app's default mode for
+   * them). Default true; `npm start` runs them without (DEV_IDV_WEBHOOKS=true brings them back).
+   */
+  namedProviderWebhooks?: boolean;
 }
 
 export interface SimulatorStack {
@@ -78,6 +84,8 @@ export interface SimulatorStack {
   idv: IdvSimulator;
   /** Every IDV simulator by provider name: demo-idv and the named ones. */
   idvProviders: Record<string, IdvSimulator>;
+  /** Whether the named providers' simulators post webhooks (SimulatorStackOptions). */
+  namedProviderWebhooks: boolean;
   verifiedId: VerifiedIdSimulator;
   /** The Entra token issuer (authority host): JWKS and admin tokens. */
   entra: EntraSimulator;
@@ -117,6 +125,7 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
         jwksUrl: `${appUrl}/api/.well-known/jwks.json`,
         wallet,
         issuerDid: issuerDidOf(name),
+        webhooks: options.namedProviderWebhooks ?? true,
       }),
     ),
   );
@@ -141,6 +150,7 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
     graph,
     idv,
     idvProviders,
+    namedProviderWebhooks: options.namedProviderWebhooks ?? true,
     verifiedId,
     entra,
     wallet,
@@ -202,9 +212,13 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
       ...NAMED_IDV_PROVIDERS.map((name) => ({
         name,
         adapter: name,
-        displayName: `${name} (simulated, assumed webhook scheme)`,
+        displayName: options.simulators.namedProviderWebhooks
+          ? `${name} (simulated, assumed webhook scheme)`
+          : `${name} (simulated, Microsoft's return contract)`,
         verificationUrl: `${options.simulators.idvProviders[name]!.url}/verify`,
         acceptedIssuers: [issuerDidOf(name)],
+        // Without webhooks the named providers run in their default mode, `return`.
+        ...(options.simulators.namedProviderWebhooks ? { results: "webhook" } : {}),
       })),
     ]),
     POLICY_PROFILES: JSON.stringify(options.policy),

@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     ports: { graph: PORTS.graph, idv: PORTS.idv, verifiedId: PORTS.verifiedId, entra: PORTS.entra },
     tenant: demoTenant(),
     secrets,
+    // Microsoft's contract by default: the named providers send no webhook, the return moves on.
+    namedProviderWebhooks: process.env.DEV_IDV_WEBHOOKS === "true",
   });
   // The demo policy goes through a file, as a deployment's would; the app seeds its policy table from it.
   const policyFile = path.join(ROOT, ".data", "policy.json");

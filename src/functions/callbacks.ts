@@ -177,7 +177,13 @@ async function validateReceipt(vpToken: string, state: string, recoveryId: strin
   if (!verdict.ok)
     return { ok: false, code: verdict.code, reason: verdict.reason, explanation: verdict.explanation };
   const { firstName, lastName } = verdict.claims;
-  return { ok: true, issuer: verdict.issuer, firstName: String(firstName), lastName: String(lastName) };
+  return {
+    ok: true,
+    issuer: verdict.issuer,
+    firstName: String(firstName),
+    lastName: String(lastName),
+    issuanceDate: verdict.issuanceDate,
+  };
 }
 
 function stripEtag<T extends { etag: string }>(value: T): Omit<T, "etag"> {

@@ -50,6 +50,11 @@ export const policyProfileSchema = z
     faceCheckThreshold: z.number().min(50).max(100).default(70),
     /** Absent = true. false: no Face Check; the receipt's VP/VC is then validated by us. */
     faceCheck: z.boolean().optional(),
+    /**
+     * Absent: the credential must be issued after this recovery's hand-off (src/recovery/freshness.ts).
+     * Set: a credential at most this old is accepted too (1 minute – 365 days).
+     */
+    credentialMaxAgeMinutes: z.number().int().min(1).max(525_600).optional(),
     idvTimeoutMinutes: z.number().int().min(5).max(1440).default(30),
     presentationTimeoutMinutes: z.number().int().min(2).max(120).default(10),
     tapLifetimeMinutes: z.number().int().min(10).max(43_200).default(60),

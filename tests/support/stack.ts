@@ -47,6 +47,8 @@ export interface TestStackOptions {
   extraProviders?: string[];
   /** The app the host serves (default: the tsc output); the package test serves the bundle. */
   appEntry?: string;
+  /** false: the named providers' simulators send no webhook and the app runs them in `return` mode. */
+  namedProviderWebhooks?: boolean;
 }
 
 /**
@@ -127,6 +129,7 @@ export class TestStack {
       tenant: options.tenant ?? demoTenant(),
       secrets,
       ...(options.requestLifetimeSeconds ? { requestLifetimeSeconds: options.requestLifetimeSeconds } : {}),
+      ...(options.namedProviderWebhooks === false ? { namedProviderWebhooks: false } : {}),
     });
     const settings = {
       ...appSettings({

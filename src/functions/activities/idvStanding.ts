@@ -13,11 +13,14 @@
  */
 import type { IdvDecision } from "../../idv/adapter";
 import { resultsModeOf } from "../../idv/resultsMode";
+import { checkFreshness, type FreshnessVerdict } from "../../recovery/freshness";
 import { idvFailureCode } from "../../recovery/idvOutcome";
+import type { PolicyProfile } from "../../recovery/policy";
 import type { FailureCode } from "../../recovery/status";
 import { services } from "../../services";
 import type { IdvSession } from "../../store/correlations";
 import type { RecoveryRecord } from "../../store/recoveries";
+import type { PresentationOutcome } from "../../verified-id/callback";
 import type { StepVerdict } from "../contracts";
 import { openRecord } from "./common";
 
@@ -97,4 +100,27 @@ export async function confirmIdentityVerification(input: { recoveryId: string })
     detail: { reason: standing.reason, explanation: standing.explanation },
   });
   return { ok: false, code: standing.code };
+}
+
+/**
+ * The freshness verdict on a presented credential: its issuance (the service's and, when we
+ * validated a receipt, our own) against this recovery's hand-off, the IDV session's creation.
+ */
+export async function credentialFreshness(
+  record: RecoveryRecord,
+  outcome: PresentationOutcome,
+  profile: PolicyProfile,
+  now: Date,
+): Promise<FreshnessVerdict> {
+  const session = await idvSessionOf(record);
+  const own = outcome.selfValidation;
+  return checkFreshness({
+    issuanceDates: [
+      { source: "service", value: outcome.credentials[0]?.issuanceDate },
+      ...(own?.ok ? [{ source: "receipt" as const, value: own.issuanceDate }] : []),
+    ],
+    handoffAt: session?.createdAt,
+    maxAgeMinutes: profile.credentialMaxAgeMinutes,
+    now,
+  });
 }

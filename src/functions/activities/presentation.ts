@@ -18,7 +18,7 @@ import type {
   StepVerdict,
 } from "../contracts";
 import { openRecord, profileOf } from "./common";
-import { idvStanding } from "./idvStanding";
+import { credentialFreshness, idvStanding } from "./idvStanding";
 
 export async function requestPresentation(
   input: RequestPresentationInput,
@@ -177,13 +177,15 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const profile = profileOf(record);
   const provider = s.config.providers.get(record.provider!)!;
-  const result = checkPresentation(outcome, {
+  const checked = checkPresentation(outcome, {
     acceptedIssuers: provider.acceptedIssuers,
     linkedDomains: expectedLinkedDomains(provider.acceptedIssuers, provider.linkedDomains),
     requiredType: "VerifiedIdentity",
     faceCheckThreshold: faceCheckThresholdOf(profile),
     now: new Date(),
   });
+  // Issued by this recovery's verification (src/recovery/freshness.ts), in every results mode.
+  const result = checked.ok ? await credentialFreshness(record, outcome, profile, new Date()) : checked;
   const verdict: StepVerdict = result.ok ? { ok: true } : { ok: false, code: result.code };
   // Admins need the score to diagnose a failed Face Check; the portrait is never recorded.
   const faceCheckScore = outcome.credentials[0]?.faceCheckScore ?? null;

@@ -198,6 +198,12 @@ export const en = {
       next: "Start again to verify your identity and get a new one.",
       action: "retry",
     },
+    credential_stale: {
+      title: "Your verified ID is from an earlier verification",
+      body: "The verified ID you shared was issued before this recovery started, so it does not show that you verified your identity just now.",
+      next: "Start again, complete the verification with our partner, and share the new verified ID it puts in Microsoft Authenticator.",
+      action: "retry",
+    },
     profile_mismatch: {
       title: "Your verified name does not match this account",
       body: "The name on your identity document is not the name recorded for this account.",
