@@ -13,7 +13,7 @@ const service = (value: string | undefined) => ({ source: "service" as const, va
 const receipt = (value: string | undefined) => ({ source: "receipt" as const, value });
 
 function check(
-  dates: Array<ReturnType<typeof service>>,
+  dates: Array<{ source: "service" | "receipt"; value: string | undefined }>,
   maxAgeMinutes?: number,
   handoffAt: string | null = HANDOFF,
 ) {
