@@ -61,8 +61,9 @@ export const en = {
 
   verifying: {
     title: "Waiting for your verification result",
-    body: "Our verification partner is sending us the result. This usually takes less than a minute.",
+    body: "We are checking the result of your verification with our partner. This usually takes less than a minute.",
     notDone: "Did not finish at the partner?",
+    until: (time: string) => `You can go back to the partner until ${time}.`,
     goBack: "Go back to identity verification",
   },
 
