@@ -96,6 +96,24 @@ export const policyProfileSchema = z
           .string()
           .refine(isCalloutSecretName, `must be a secret named ${CALLOUT_SECRET_PREFIX}<name> (lower case)`)
           .optional(),
+        /**
+         * `{type: "entra", resource}`: an Entra access token of our managed identity for
+         * `resource` (the endpoint's app ID URI or client id) as `Authorization: Bearer`, as
+         * Entra's onVerifiedIdClaimValidation extension calls its endpoint (FACTS §14).
+         */
+        auth: z
+          .object({
+            type: z.literal("entra"),
+            resource: z
+              .string()
+              .max(256)
+              .regex(
+                /^(api:\/\/[\x21-\x7e]+|https:\/\/[\x21-\x7e]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+                "an app ID URI (api://…, https://…) or an application (client) id",
+              ),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
