@@ -67,7 +67,8 @@ async function applyReturn(
       await s.audit.record({
         recoveryId: presented.recoveryId,
         event: "identity_verification_return_unfinished",
-        onceKey: `identity_verification_return_unfinished_${unfinished.parameter}_${unfinished.value}`,
+        // The parameter's name (configured, key-safe), never its value (anything the URL carries).
+        onceKey: `identity_verification_return_unfinished_${presented.sessionId}_${unfinished.parameter}`,
         outcome: "info",
         code: "idv_unfinished",
         detail: { provider: providerName, parameter: unfinished.parameter, value: unfinished.value },

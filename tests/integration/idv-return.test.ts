@@ -185,6 +185,12 @@ describe("IDV results by the browser's return", { timeout: 120_000 }, () => {
     const declined = await stack().completeIdv({ url: megan.url }, "declined", MEGAN.names);
     expect(new URL(declined.redirectUrl).searchParams.get("error")).toBe("verification_declined");
     expect(stack().sims.wallet.latest()?.issuanceDate).toBe(issuedBefore); // nothing issued
+    // Whatever the indication's value carries (characters no storage key may hold), the same answer.
+    const odd = await follow(withParam(megan.returnUrl, "error", "a/b\\c#d?e\u0000f"));
+    expect(odd).toMatchObject({
+      status: 302,
+      location: `${stack().url}/recover?recoveryId=${megan.start.recoveryId}`,
+    });
     expect((await follow(declined.redirectUrl)).status).toBe(302);
     expect((await sessionRow(RETURN_PROVIDER, megan.sessionId))?.returnedAt).toBeUndefined();
     expect(await events(megan.start.recoveryId)).toContain("identity_verification_return_unfinished");
