@@ -214,6 +214,7 @@ async function oneRecovery(
     proxy: CountingTableProxy;
     storage: string;
     taskHub: string;
+    followReturn?: boolean;
   },
 ): Promise<RecoveryCost> {
   const { host, sims, proxy } = env;
@@ -255,6 +256,12 @@ async function oneRecovery(
     }),
   });
   if (complete.status !== 200) throw new Error(`IDV completion ${complete.status}`);
+  if (env.followReturn) {
+    // Return mode (Microsoft's contract): no webhook; the browser's return moves the recovery on.
+    const { redirectUrl } = (await complete.json()) as { redirectUrl: string };
+    const back = await fetch(redirectUrl, { redirect: "manual" });
+    if (back.status !== 302) throw new Error(`IDV return ${back.status}`);
+  }
 
   await waitFor(
     () => occurrences(host.output(), "Executed 'Functions.requestPresentation' (Succeeded") > presDone,
@@ -310,7 +317,10 @@ async function oneRecovery(
 export async function benchRecoveries(options: {
   batching: boolean;
   recoveries: number;
+  /** "return": the recoveries go to AU10TIX's simulator without webhooks (issue 17). Default "webhook". */
+  results?: "webhook" | "return";
 }): Promise<ScenarioResult> {
+  const returnMode = options.results === "return";
   const azurite = await startAzurite();
   const proxy = new CountingTableProxy(azurite.port);
   const proxyPort = await proxy.start();
@@ -322,7 +332,14 @@ export async function benchRecoveries(options: {
   const secrets = await generateDevSecrets();
   // One more person than measured: the first recovery warms the process (tables created, caches filled).
   const { seed, people } = benchTenant(options.recoveries + 1);
-  const sims = await startSimulators({ appPort: port, tenant: seed, secrets });
+  const sims = await startSimulators({
+    appPort: port,
+    tenant: seed,
+    secrets,
+    ...(returnMode ? { namedProviderWebhooks: false } : {}),
+  });
+  const policy = demoPolicy("production");
+  if (returnMode) policy.profiles[0]!.providers = { default: "au10tix", byCountry: {} };
   const settings = {
     ...appSettings({
       appPort: port,
@@ -331,7 +348,7 @@ export async function benchRecoveries(options: {
       tenantId: DEMO_TENANT_ID,
       simulators: sims,
       secrets,
-      policy: demoPolicy("production"),
+      policy,
     }),
     RATE_LIMIT_PER_ADDRESS: "100000",
     RATE_LIMIT_PER_USERNAME: "100000",
@@ -341,7 +358,14 @@ export async function benchRecoveries(options: {
   const host = spawnHost({ port, listener, taskHub, settings });
   try {
     await host.waitHealthy(60_000);
-    const env = { host, sims, proxy, storage: tableConnectionString(azurite.port), taskHub };
+    const env = {
+      host,
+      sims,
+      proxy,
+      storage: tableConnectionString(azurite.port),
+      taskHub,
+      followReturn: returnMode,
+    };
     await oneRecovery(people[0]!, env);
     const costs: RecoveryCost[] = [];
     for (const person of people.slice(1)) costs.push(await oneRecovery(person, env));
@@ -371,6 +395,13 @@ export async function benchRecoveries(options: {
 if (require.main === module) {
   const recoveries = Number(process.env.BENCH_RECOVERIES ?? "50");
   (async () => {
+    if (process.env.BENCH_RESULTS_MODES) {
+      // Issue 17: the same recoveries with results by webhook (demo-idv) and by the return (AU10TIX).
+      const webhook = await benchRecoveries({ batching: true, recoveries, results: "webhook" });
+      const returned = await benchRecoveries({ batching: true, recoveries, results: "return" });
+      console.log(JSON.stringify({ webhook, return: returned }, null, 2));
+      return;
+    }
     const batched = await benchRecoveries({ batching: true, recoveries });
     const unbatched = await benchRecoveries({ batching: false, recoveries: Math.min(recoveries, 10) });
     console.log(JSON.stringify({ batched, unbatched }, null, 2));

@@ -77,6 +77,12 @@ export interface SimulatorStackOptions {
    * needs an https authority); the app then trusts it through NODE_EXTRA_CA_CERTS.
    */
   entraTls?: DevCertificate;
+  /**
+   * Whether the named providers' simulators post webhooks (then the app runs them with
+   * `results: "webhook"`); false: Microsoft's contract, return only (the app's default mode for
+   * them). Default true; `npm start` runs them without (DEV_IDV_WEBHOOKS=true brings them back).
+   */
+  namedProviderWebhooks?: boolean;
 }
 
 export interface SimulatorStack {
@@ -85,6 +91,8 @@ export interface SimulatorStack {
   idv: IdvSimulator;
   /** Every IDV simulator by provider name: demo-idv and the named ones. */
   idvProviders: Record<string, IdvSimulator>;
+  /** Whether the named providers' simulators post webhooks (SimulatorStackOptions). */
+  namedProviderWebhooks: boolean;
   verifiedId: VerifiedIdSimulator;
   /** The Entra token issuer (authority host): JWKS and admin tokens. */
   entra: EntraSimulator;
@@ -126,6 +134,7 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
         jwksUrl: `${appUrl}/api/.well-known/jwks.json`,
         wallet,
         issuerDid: issuerDidOf(name),
+        webhooks: options.namedProviderWebhooks ?? true,
       }),
     ),
   );
@@ -162,6 +171,7 @@ export async function startSimulators(options: SimulatorStackOptions): Promise<S
     graph,
     idv,
     idvProviders,
+    namedProviderWebhooks: options.namedProviderWebhooks ?? true,
     verifiedId,
     entra,
     ...(options.entraTls ? { entraCertificate: options.entraTls } : {}),
@@ -224,9 +234,13 @@ export function appSettings(options: AppSettingsOptions): Record<string, string>
       ...NAMED_IDV_PROVIDERS.map((name) => ({
         name,
         adapter: name,
-        displayName: `${name} (simulated, assumed webhook scheme)`,
+        displayName: options.simulators.namedProviderWebhooks
+          ? `${name} (simulated, assumed webhook scheme)`
+          : `${name} (simulated, Microsoft's return contract)`,
         verificationUrl: `${options.simulators.idvProviders[name]!.url}/verify`,
         acceptedIssuers: [issuerDidOf(name)],
+        // Without webhooks the named providers run in their default mode, `return`.
+        ...(options.simulators.namedProviderWebhooks ? { results: "webhook" } : {}),
       })),
     ]),
     POLICY_PROFILES: JSON.stringify(options.policy),

@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     tenant: demoTenant(),
     secrets,
     entraTls,
+    // Microsoft's contract by default: the named providers send no webhook, the return moves on.
+    namedProviderWebhooks: process.env.DEV_IDV_WEBHOOKS === "true",
   });
   // The demo policy goes through a file, as a deployment's would; the app seeds its policy table from it.
   const policyFile = path.join(ROOT, ".data", "policy.json");

@@ -71,6 +71,7 @@ app.http("idvReturn", {
   route: "api/idv/{provider}/return",
   methods: ["GET"],
   authLevel: "anonymous",
+  extraInputs: [durableClient],
   handler: idvReturn,
 });
 app.http("verifiedIdCallback", {
@@ -201,6 +202,9 @@ df.app.activity(ACTIVITIES.startIdentityVerification, { handler: activities.star
 df.app.activity(ACTIVITIES.requestPresentation, { handler: activities.requestPresentation });
 df.app.activity(ACTIVITIES.checkPresentedCredential, { handler: activities.checkPresentedCredential });
 df.app.activity(ACTIVITIES.matchDirectoryProfile, { handler: activities.matchDirectoryProfile });
+df.app.activity(ACTIVITIES.confirmIdentityVerification, {
+  handler: activities.confirmIdentityVerification,
+});
 df.app.activity(ACTIVITIES.recoverAccount, { handler: activities.recoverAccount });
 df.app.activity(ACTIVITIES.finishRecovery, { handler: activities.finishRecovery });
 df.app.activity(ACTIVITIES.notifyRecoveryOutcome, { handler: activities.notifyRecoveryOutcome });

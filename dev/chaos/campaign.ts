@@ -63,12 +63,19 @@ export type FaultKind =
   | "host_killed"
   | "azurite_restarted"
   | "malformed_request"
-  | "start_cancel_race";
+  | "start_cancel_race"
+  | "return_forged"
+  | "return_duplicated";
 
 const FAULT_WEIGHTS: Record<
   Exclude<
     FaultKind,
-    "delivered_after_deadline" | "delivered_while_host_down" | "malformed_request" | "start_cancel_race"
+    | "delivered_after_deadline"
+    | "delivered_while_host_down"
+    | "malformed_request"
+    | "start_cancel_race"
+    | "return_forged"
+    | "return_duplicated"
   >,
   number
 > = {
@@ -181,6 +188,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       "delivered_while_host_down",
       "malformed_request",
       "start_cancel_race",
+      "return_forged",
+      "return_duplicated",
     ].map((k) => [k, 0]),
   ) as Record<FaultKind, number>;
   const maxHostKills = options.maxHostKills ?? Math.max(1, Math.ceil(options.recoveries / 20));
@@ -271,9 +280,28 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         body: res ? await res.json().catch(() => undefined) : undefined,
       };
     });
-    const webhookStatus = (answer.body as { webhookStatus?: number | null } | undefined)?.webhookStatus;
+    const done = answer.body as { webhookStatus?: number | null; redirectUrl?: string } | undefined;
+    const webhookStatus = done?.webhookStatus;
     if (answer.status === 200 && (webhookStatus === null || (webhookStatus ?? 0) >= 500)) {
       faults.delivered_while_host_down++;
+    }
+    // The browser comes back to the hand-off's redirectUrl (issue 17: the demo provider runs
+    // `either`, so the return races the webhook). Sometimes a forged return comes first (another
+    // value), sometimes the real one twice; while the host is down the browser retries.
+    const back = done?.redirectUrl;
+    if (answer.status !== 200 || !back) return;
+    const rng = driverRng.fork(`return-${d.index}`);
+    if (rng.chance(0.2)) {
+      const forged = new URL(back);
+      forged.searchParams.set("returnValue", "A".repeat(43));
+      faults.return_forged++;
+      await persist(() => env.request("GET", `${forged.pathname}${forged.search}`));
+    }
+    const path = `${new URL(back).pathname}${new URL(back).search}`;
+    await persist(() => env.request("GET", path));
+    if (rng.chance(0.2)) {
+      faults.return_duplicated++;
+      await persist(() => env.request("GET", path));
     }
   };
 
@@ -828,6 +856,14 @@ async function checkInvariants(
     );
     if (finished.length > 1)
       terminal.violations.push(`${r.partitionKey}: recovery_finished audited ${finished.length}×`);
+    // A return acts once per session, however often (or forged) it came.
+    const returned = audit.filter(
+      (a) => a.partitionKey === r.partitionKey && a.event === "identity_verification_returned",
+    );
+    if (returned.length > 1)
+      terminal.violations.push(
+        `${r.partitionKey}: identity_verification_returned audited ${returned.length}×`,
+      );
   }
   for (const d of driven) {
     const first = d.seen.findIndex((s) => TERMINAL.has(s));

@@ -12,6 +12,8 @@
  *  - https only (plain http only to a loopback address, and only in a development deployment);
  *  - redirects are never followed (a 3xx is an error): the key goes to the named host or nowhere;
  *  - the answer is read with a size cap;
+ *  - with `auth: {type: "entra", resource}` it carries an access token of our managed identity
+ *    whose audience is that resource alone (Entra's own extension authenticates the same way);
  *  - only the claims the contract names are sent (never the portrait, never anything else the
  *    credential happens to carry).
  */
@@ -27,12 +29,21 @@ export interface CalloutSettings {
   maxRetries: number;
   /** Name of the secret sent as the `api-key` header: must start with CALLOUT_SECRET_PREFIX. */
   apiKeySecret?: string | undefined;
+  /** An Entra access token of our identity for `resource`, sent as `Authorization: Bearer`. */
+  auth?: { type: "entra"; resource: string } | undefined;
+}
+
+/** What the callout needs of a TokenCredential (the app's managed identity, src/identity.ts). */
+export interface CalloutTokenSource {
+  getToken(scopes: string | string[]): Promise<{ token: string } | null>;
 }
 
 export interface CalloutEnvironment {
   secrets: SecretProvider;
   /** Development deployments only: plain http to a loopback address is allowed. */
   allowHttpLoopback: boolean;
+  /** Needed for `auth: {type: "entra"}`. */
+  credential?: CalloutTokenSource | undefined;
 }
 
 export interface CalloutRequest {
@@ -158,6 +169,17 @@ export async function validateClaims(
     apiKey = await env.secrets.get(settings.apiKeySecret);
     if (!apiKey) return refused("apiKeySecret missing");
   }
+  let bearer: string | undefined;
+  if (settings.auth?.type === "entra") {
+    // `.default` of the endpoint's app: the token's audience is that app, nothing else.
+    const scope = `${settings.auth.resource.replace(/\/+$/, "")}/.default`;
+    try {
+      bearer = (await env.credential?.getToken(scope))?.token;
+    } catch {
+      bearer = undefined;
+    }
+    if (!bearer) return refused("entra token unavailable");
+  }
   const body = JSON.stringify(calloutBody(request));
   let lastError = "no attempt";
   for (let attempt = 1; attempt <= settings.maxRetries + 1; attempt++) {
@@ -166,7 +188,11 @@ export async function validateClaims(
     try {
       response = await fetch(settings.url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(apiKey ? { "api-key": apiKey } : {}) },
+        headers: {
+          "content-type": "application/json",
+          ...(apiKey ? { "api-key": apiKey } : {}),
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        },
         body,
         redirect: "manual",
         signal,

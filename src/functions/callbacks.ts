@@ -10,7 +10,6 @@ import { secretsForWebhook } from "../idv/webhookSecrets";
 import type { SelfValidation } from "../recovery/credential";
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recovery/errors";
 import { secretMatchesHash } from "../recovery/opaqueSecrets";
-import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
 import type { InboxEntry } from "../store/correlations";
 import type { RecoveryRecord } from "../store/recoveries";
@@ -20,6 +19,8 @@ import { describeIssue } from "../zodText";
 import type { PresentationResultEvent } from "./contracts";
 import { deliverIdvEvent, raiseToRecovery as raise } from "./idvDelivery";
 import { EVENTS } from "./names";
+
+export { idvReturn } from "./idvReturn";
 
 const WEBHOOK_LIMIT_BYTES = 64 * 1024;
 const CALLBACK_LIMIT_BYTES = 256 * 1024;
@@ -76,22 +77,6 @@ export async function idvWebhook(
       context.warn(`idv webhook ${providerName}/${eventId}: accepted, delivery deferred (${String(err)})`);
       return json(200, { status: "queued" });
     }
-  });
-}
-
-export async function idvReturn(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return respond(context, async () => {
-    const s = services();
-    if (!s.adapters.has(request.params.provider ?? "")) {
-      throw new NotFoundError("unknown_provider", "No such identity verification provider.");
-    }
-    const recoveryId = request.query.get("recoveryId") ?? "";
-    if (!isRecoveryId(recoveryId))
-      throw new InvalidRequestError("invalid_request", "recoveryId is missing or malformed.");
-    // Only ever to our configured front end: the id is the one thing we pass along.
-    const target = new URL(s.config.frontendReturnUrl);
-    target.searchParams.set("recoveryId", recoveryId);
-    return { status: 302, headers: { Location: target.toString(), "Cache-Control": "no-store" } };
   });
 }
 
@@ -203,7 +188,13 @@ async function validateReceipt(
   if (!verdict.ok)
     return { ok: false, code: verdict.code, reason: verdict.reason, explanation: verdict.explanation };
   const { firstName, lastName } = verdict.claims;
-  return { ok: true, issuer: verdict.issuer, firstName: String(firstName), lastName: String(lastName) };
+  return {
+    ok: true,
+    issuer: verdict.issuer,
+    firstName: String(firstName),
+    lastName: String(lastName),
+    issuanceDate: verdict.issuanceDate,
+  };
 }
 
 function stripEtag<T extends { etag: string }>(value: T): Omit<T, "etag"> {

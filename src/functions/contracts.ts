@@ -29,6 +29,11 @@ export interface IdvResultEvent {
   decision: IdvDecision;
 }
 
+/** A valid one-time return was consumed for this session (src/functions/idvReturn.ts). */
+export interface IdvReturnedEvent {
+  sessionId: string;
+}
+
 export interface RequestPresentationInput {
   recoveryId: string;
   deadline: string;

@@ -9,6 +9,7 @@
 import type { InvocationContext, Timer } from "@azure/functions";
 import * as df from "durable-functions";
 import type { NormalizedIdvResult } from "../idv/adapter";
+import { resultsModeOf, webhookApprovalAdvances } from "../idv/resultsMode";
 import { isTerminal } from "../recovery/status";
 import { services } from "../services";
 import type { IdvSession, InboxEntry, WithEtag } from "../store/correlations";
@@ -113,17 +114,22 @@ async function applyIdvEvent(
   const event: IdvResultEvent = { decision: result.decision };
   // A recovery that lost its user's lock (superseded, closed) must not go on: the result is late.
   if (!holdsLock || !record) return "late";
+  // In `return` mode an approval moves nothing (the return does); a decline ends the recovery.
+  const provider = s.config.providers.get(entry.provider);
+  if (result.decision === "approved" && provider && !webhookApprovalAdvances(resultsModeOf(provider)))
+    return "accepted";
   return (await raiseToRecovery(context, entry.recoveryId, EVENTS.idvResult, event, record))
     ? "accepted"
     : "late";
 }
 
 /**
- * The provider reported on the recovery's session (any decision, `review` included): a person
+ * The provider reported on the recovery's session (any decision, `review` included), or the
+ * browser came back with the hand-off's one-time value (src/functions/idvReturn.ts): a person
  * is verifying there, so from now on a newer start for the same user no longer supersedes the
  * recovery (recovery/userLock). False when the recovery no longer holds its user's lock.
  */
-async function markAdvanced(
+export async function markAdvanced(
   recoveryId: string,
 ): Promise<{ record: RecoveryRecord | undefined; holdsLock: boolean }> {
   const s = services();

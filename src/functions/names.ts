@@ -8,6 +8,7 @@ export const ACTIVITIES = {
   requestPresentation: "requestPresentation",
   checkPresentedCredential: "checkPresentedCredential",
   matchDirectoryProfile: "matchDirectoryProfile",
+  confirmIdentityVerification: "confirmIdentityVerification",
   recoverAccount: "recoverAccount",
   finishRecovery: "finishRecovery",
   notifyRecoveryOutcome: "notifyRecoveryOutcome",
@@ -15,5 +16,7 @@ export const ACTIVITIES = {
 
 export const EVENTS = {
   idvResult: "IdvResult",
+  /** The browser came back from the provider with the hand-off's one-time value (results `return`/`either`). */
+  idvReturned: "IdvReturned",
   presentationResult: "PresentationResult",
 } as const;

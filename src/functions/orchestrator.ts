@@ -45,20 +45,27 @@ function addMinutes(date: Date, minutes: number): Date {
   return new Date(date.getTime() + minutes * 60_000);
 }
 
-/** Waits for `eventName` until `deadline`; undefined when the deadline wins. */
-function* waitForEvent<T>(
+/**
+ * Waits for the first of several events until `deadline`; undefined when the deadline wins.
+ * Each call makes new waiters: the runtime hands an event to the newest open waiter of its name.
+ */
+function* waitForFirstEvent(
   context: OrchestrationContext,
-  eventName: string,
+  eventNames: readonly string[],
   deadline: Date,
-): Generator<Task, T | undefined, unknown> {
-  const event = context.df.waitForExternalEvent(eventName);
+): Generator<Task, { name: string; data: unknown } | undefined, unknown> {
+  const events = eventNames.map((name) => context.df.waitForExternalEvent(name));
   const timer = context.df.createTimer(deadline);
-  const winner = yield context.df.Task.any([event, timer]);
-  if (winner === event) {
-    timer.cancel();
-    return event.result as T;
-  }
-  return undefined;
+  const winner = yield context.df.Task.any([...events, timer]);
+  if (winner === timer) return undefined;
+  timer.cancel();
+  const index = events.indexOf(winner as (typeof events)[number]);
+  const name = eventNames[index];
+  const event = events[index];
+  // Task.any answers one of the tasks it was given: the timer was handled above.
+  if (name === undefined || event === undefined)
+    throw new TypeError("the first event is none of those awaited");
+  return { name, data: event.result };
 }
 
 /**
@@ -107,8 +114,12 @@ export function* recoveryOrchestrator(
       sessionId: context.df.newGuid(`${recoveryId}/idv`),
       deadline: idvDeadline.toISOString(),
     });
-    const idv = yield* waitForEvent<IdvResultEvent>(context, EVENTS.idvResult, idvDeadline);
-    if (!idv) return yield* finish(context, { recoveryId, status: "expired", failureCode: "idv_timeout" });
+    // A signed webhook's result, or (results `return`/`either`) the browser's valid return: the
+    // activity that follows checks that the proof the provider's mode accepts is stored.
+    const heard = yield* waitForFirstEvent(context, [EVENTS.idvResult, EVENTS.idvReturned], idvDeadline);
+    if (!heard) return yield* finish(context, { recoveryId, status: "expired", failureCode: "idv_timeout" });
+    const idv: IdvResultEvent =
+      heard.name === EVENTS.idvReturned ? { decision: "approved" } : (heard.data as IdvResultEvent);
     if (idv.decision !== "approved") {
       return yield* finish(context, {
         recoveryId,
@@ -133,11 +144,27 @@ export function* recoveryOrchestrator(
     if (!request.ok)
       return yield* finish(context, { recoveryId, status: "failed", failureCode: request.code }, notify);
     // The user may have presented a renewed request (the first expired): the event names its state.
-    const presented = yield* waitForEvent<PresentationResultEvent>(
-      context,
-      EVENTS.presentationResult,
-      presentationDeadline,
-    );
+    // A webhook decline arriving meanwhile (results `either`/`return`) ends the recovery; a late
+    // approval changes nothing.
+    let presented: PresentationResultEvent | undefined;
+    for (;;) {
+      const heardNext = yield* waitForFirstEvent(
+        context,
+        [EVENTS.presentationResult, EVENTS.idvResult],
+        presentationDeadline,
+      );
+      if (heardNext?.name === EVENTS.idvResult) {
+        const late = heardNext.data as IdvResultEvent;
+        if (late.decision === "approved") continue;
+        return yield* finish(
+          context,
+          { recoveryId, status: "failed", failureCode: idvFailureCode(late.decision), detail: late.decision },
+          notify,
+        );
+      }
+      presented = heardNext?.data as PresentationResultEvent | undefined;
+      break;
+    }
     if (!presented) {
       return yield* finish(
         context,
@@ -163,6 +190,12 @@ export function* recoveryOrchestrator(
     )) as MatchVerdict;
     if (!match.ok)
       return yield* finish(context, { recoveryId, status: "failed", failureCode: match.code }, notify);
+    // A webhook decline stored since the presentation still ends a recovery that has not recovered.
+    const standing = (yield context.df.callActivityWithRetry(ACTIVITIES.confirmIdentityVerification, retry, {
+      recoveryId,
+    })) as StepVerdict;
+    if (!standing.ok)
+      return yield* finish(context, { recoveryId, status: "failed", failureCode: standing.code }, notify);
     if (discovery.mode === "evaluation")
       return yield* finish(context, { recoveryId, status: "evaluation_passed" }, notify);
 

@@ -5,6 +5,7 @@
  * merged with the configured overrides). It lives with the adapters it configures, so the
  * adapters need nothing from the app's configuration module.
  */
+
 import { z } from "zod";
 import { linkedDomainOrigin } from "../recovery/credential";
 import {
@@ -14,6 +15,7 @@ import {
   webhookProfileSchema,
 } from "./hmacWebhooks";
 import { ADAPTER_KINDS, NAMED_PROVIDERS } from "./registry";
+import { RESULTS_MODES } from "./resultsMode";
 
 export const providerSchema = z
   .object({
@@ -27,6 +29,13 @@ export const providerSchema = z
     manifestUri: z.url({ protocol: /^https?$/ }).optional(),
     webhookToleranceSeconds: z.number().int().min(30).max(3600).default(300),
     webhook: webhookProfileOverrideSchema.optional(),
+    /** How results arrive (src/idv/resultsMode.ts); default `return` for the named providers, `either` for standard-webhooks. */
+    results: z.enum(RESULTS_MODES).optional(),
+    /** Return query parameters meaning "not finished at the provider"; default ["error", "cancelled"]. */
+    returnErrorParameters: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
+      .max(10)
+      .optional(),
   })
   .strict()
   .superRefine((p, ctx) => {

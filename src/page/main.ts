@@ -108,7 +108,7 @@ async function show(view: RecoveryView): Promise<void> {
     case "verifying_identity":
       if (next?.type !== "redirect") return screens.explainScreen(handlers, undefined);
       return session?.leftForProvider
-        ? screens.verifyingScreen(handlers, next.url)
+        ? screens.verifyingScreen(handlers, next.url, view.expiresAt)
         : screens.explainScreen(handlers, next.url);
     case "awaiting_presentation":
       if (next?.type !== "present_credential") return screens.validatingScreen();

@@ -127,7 +127,12 @@ export function explainScreen(handlers: Handlers, providerUrl: string | undefine
   }
 }
 
-export function verifyingScreen(handlers: Handlers, providerUrl: string): void {
+export function verifyingScreen(handlers: Handlers, providerUrl: string, until?: string): void {
+  const deadline = until ? new Date(until) : undefined;
+  const time =
+    deadline && Number.isFinite(deadline.getTime())
+      ? deadline.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
+      : undefined;
   showScreen(`verifying:${providerUrl}`, en.verifying.title, () => [
     h("h1", {}, en.verifying.title),
     h("p", { class: "progress" }, h("span", { class: "spinner", "aria-hidden": "true" }), en.verifying.body),
@@ -137,6 +142,7 @@ export function verifyingScreen(handlers: Handlers, providerUrl: string): void {
       en.verifying.notDone,
       " ",
       h("a", { href: providerUrl, onclick: () => handlers.onLeaveForProvider() }, en.verifying.goBack),
+      ...(time ? [" ", en.verifying.until(time)] : []),
     ),
     h("div", { class: "secondary-actions" }, cancelButton(handlers)),
   ]);

@@ -46,7 +46,14 @@ export type CredentialVerdict =
 
 /** Our own validation of the receipt's VP/VC, as recorded when the callback arrived. */
 export type SelfValidation =
-  | { ok: true; issuer: string; firstName: string; lastName: string }
+  | {
+      ok: true;
+      issuer: string;
+      firstName: string;
+      lastName: string;
+      /** The VC JWT's earliest of `iat`, `nbf`, `vc.issuanceDate` (src/recovery/freshness.ts). */
+      issuanceDate?: string | undefined;
+    }
   | { ok: false; code: FailureCode; reason: string; explanation: string };
 
 export interface PresentationVerdictInput {

@@ -50,6 +50,11 @@ export const policyProfileSchema = z
     faceCheckThreshold: z.number().min(50).max(100).default(70),
     /** Absent = true. false: no Face Check; the receipt's VP/VC is then validated by us. */
     faceCheck: z.boolean().optional(),
+    /**
+     * Absent: the credential must be issued after this recovery's hand-off (src/recovery/freshness.ts).
+     * Set: a credential at most this old is accepted too (1 minute – 365 days).
+     */
+    credentialMaxAgeMinutes: z.number().int().min(1).max(525_600).optional(),
     idvTimeoutMinutes: z.number().int().min(5).max(1440).default(30),
     presentationTimeoutMinutes: z.number().int().min(2).max(120).default(10),
     tapLifetimeMinutes: z.number().int().min(10).max(43_200).default(60),
@@ -90,6 +95,24 @@ export const policyProfileSchema = z
         apiKeySecret: z
           .string()
           .refine(isCalloutSecretName, `must be a secret named ${CALLOUT_SECRET_PREFIX}<name> (lower case)`)
+          .optional(),
+        /**
+         * `{type: "entra", resource}`: an Entra access token of our managed identity for
+         * `resource` (the endpoint's app ID URI or client id) as `Authorization: Bearer`, as
+         * Entra's onVerifiedIdClaimValidation extension calls its endpoint (FACTS §14).
+         */
+        auth: z
+          .object({
+            type: z.literal("entra"),
+            resource: z
+              .string()
+              .max(256)
+              .regex(
+                /^(api:\/\/[\x21-\x7e]+|https:\/\/[\x21-\x7e]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+                "an app ID URI (api://…, https://…) or an application (client) id",
+              ),
+          })
+          .strict()
           .optional(),
       })
       .strict()

@@ -55,6 +55,8 @@ export const FAILURE_MESSAGES = {
   credential_revoked:
     "The presented credential has been revoked. Verify your identity again to get a new one.",
   credential_expired: "The presented credential has expired. Verify your identity again to get a new one.",
+  credential_stale:
+    "The presented credential was not issued by this recovery's identity verification. Verify your identity again to get a new one.",
   profile_mismatch: "The verified identity does not match this account.",
   profile_ambiguous: "The verified identity matches more than one account.",
   tap_policy_blocked: "A Temporary Access Pass cannot be issued for this account.",

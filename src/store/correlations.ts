@@ -17,6 +17,10 @@ export interface IdvSession {
   resultAt?: string | undefined;
   /** The webhook (inbox entry) whose result this is: only its redelivery may raise it again. */
   resultEventId?: string | undefined;
+  /** SHA-256 of the one-time value in the hand-off's redirectUrl (src/idv/returnValue.ts). */
+  returnValueHash?: string | undefined;
+  /** When the browser came back with that value and it was consumed (once). */
+  returnedAt?: string | undefined;
 }
 
 export interface InboxEntry {
@@ -59,15 +63,18 @@ function strip<T>(entity: Record<string, unknown>): T {
 export class IdvSessionRepository {
   constructor(private readonly store: TableStore) {}
 
-  async create(session: IdvSession): Promise<void> {
+  /** Creates the mapping; returns the existing row when a re-run finds it already there. */
+  async create(session: IdvSession): Promise<WithEtag<IdvSession> | undefined> {
     const table = await this.store.table("idvSessions");
     try {
       await table.createEntity({ partitionKey: session.provider, rowKey: session.sessionId, ...session });
+      return undefined;
     } catch (err) {
       // A re-run activity creating the same mapping again is fine; a clash with another recovery is not.
       if (!isConcurrencyConflict(err)) throw err;
       const existing = await this.get(session.provider, session.sessionId);
       if (existing?.recoveryId !== session.recoveryId) throw err;
+      return existing;
     }
   }
 
@@ -75,6 +82,37 @@ export class IdvSessionRepository {
     const table = await this.store.table("idvSessions");
     const e = await getOptional<Record<string, unknown>>(table, provider, sessionId);
     return e ? { ...strip<IdvSession>(e), etag: e.etag } : undefined;
+  }
+
+  /**
+   * A re-run of the hand-off (the activity ran again) made a new one-time return value: the
+   * session keeps the latest one, as long as no return was consumed yet.
+   */
+  async replaceReturnValue(session: WithEtag<IdvSession>, returnValueHash: string): Promise<boolean> {
+    if (session.returnedAt) return false;
+    return this.replaceGuarded(session, { returnValueHash });
+  }
+
+  /** Consumes the session's one-time return value; false when it was consumed (or changed) meanwhile. */
+  async consumeReturn(session: WithEtag<IdvSession>, at: string): Promise<boolean> {
+    if (session.returnedAt || !session.returnValueHash) return false;
+    return this.replaceGuarded(session, { returnedAt: at });
+  }
+
+  private async replaceGuarded(session: WithEtag<IdvSession>, change: Partial<IdvSession>): Promise<boolean> {
+    const table = await this.store.table("idvSessions");
+    const { etag, ...rest } = session;
+    try {
+      await table.updateEntity(
+        { partitionKey: rest.provider, rowKey: rest.sessionId, ...rest, ...change },
+        "Replace",
+        { etag },
+      );
+      return true;
+    } catch (err) {
+      if (isConcurrencyConflict(err)) return false;
+      throw err;
+    }
   }
 
   /** Records the first result of a session; false when one was already recorded. */

@@ -228,7 +228,27 @@ async function validate(vpToken: string, expect: VpExpectations, resolver: DidRe
     issuer,
     type,
     claims,
-    issuanceDate: nbf !== undefined ? new Date(nbf * 1000).toISOString() : undefined,
+    issuanceDate: earliestIssuance(c, body),
     expirationDate: new Date(exp * 1000).toISOString(),
   };
+}
+
+/**
+ * When the VC says it was issued: the earliest of `iat`, `nbf` and `vc.issuanceDate` (a JWT-VC
+ * may carry any of them; the earliest is the one freshness must hold against). Undefined when
+ * none is readable.
+ */
+const MAX_EPOCH_SECONDS = 8.64e12; // the range of a JavaScript Date
+function earliestIssuance(payload: Record<string, unknown>, body: unknown): string | undefined {
+  const seconds: number[] = [];
+  for (const claim of ["iat", "nbf"]) {
+    const v = payload[claim];
+    if (typeof v === "number" && Math.abs(v) <= MAX_EPOCH_SECONDS) seconds.push(v);
+  }
+  const stated = (body as { issuanceDate?: unknown } | undefined)?.issuanceDate;
+  if (typeof stated === "string" && stated.length <= 64) {
+    const ms = Date.parse(stated);
+    if (Math.abs(ms) <= MAX_EPOCH_SECONDS * 1000) seconds.push(ms / 1000);
+  }
+  return seconds.length > 0 ? new Date(Math.min(...seconds) * 1000).toISOString() : undefined;
 }

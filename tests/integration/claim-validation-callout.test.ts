@@ -4,7 +4,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type EntraSimulator, startEntraSimulator } from "../../dev/simulators/entra";
 import { type CalloutRequest, MAX_ANSWER_BYTES, validateClaims } from "../../src/claimValidation/callout";
 import { EnvSecretProvider } from "../../src/secrets";
 
@@ -266,5 +268,68 @@ describe("an endpoint an admin chose is not trusted with the app's secrets or th
       dateOfBirth: "1990-04-12",
       documentNumber: "X123",
     });
+  });
+});
+
+/**
+ * `auth: {type: "entra", resource}`: the endpoint gets an Entra access token for its own app, as
+ * Entra's onVerifiedIdClaimValidation extension calls it. The app's identity is stood in for by
+ * a TokenCredential that asks the Entra simulator for a token of the requested scope's resource;
+ * the endpoint checks it against the simulator's JWKS as an HR API would.
+ */
+describe("validateClaims with an Entra access token", () => {
+  const RESOURCE = "api://hr-claims.contoso.example";
+  let entra: EntraSimulator;
+  const scopes: string[] = [];
+  const credential = {
+    async getToken(scope: string | string[]) {
+      const s = Array.isArray(scope) ? scope[0]! : scope;
+      scopes.push(s);
+      return { token: await entra.mint({ aud: s.replace(/\/\.default$/, "") }), expiresOnTimestamp: 0 };
+    },
+  };
+  beforeAll(async () => {
+    entra = await startEntraSimulator({ tenantId: REQUEST.tenantId, audience: "unused" });
+  });
+  afterAll(async () => {
+    await entra.stop();
+  });
+
+  it("sends a bearer token whose audience is the configured resource, and no api-key", async () => {
+    handlers.push(answer(200, verdict("pass")));
+    const auth = { type: "entra" as const, resource: RESOURCE };
+    expect(await validateClaims({ ...settings(), auth }, REQUEST, { ...DEV, credential })).toEqual({
+      pass: true,
+      attempts: 1,
+    });
+    expect(scopes).toEqual([`${RESOURCE}/.default`]);
+    const header = String(received[0]?.headers.authorization ?? "");
+    expect(header).toMatch(/^Bearer /);
+    const jwks = createRemoteJWKSet(new URL(`${entra.url}/${REQUEST.tenantId}/discovery/v2.0/keys`));
+    const { payload } = await jwtVerify(header.slice("Bearer ".length), jwks, { audience: RESOURCE });
+    expect(payload.tid).toBe(REQUEST.tenantId);
+    expect(received[0]?.headers["api-key"]).toBeUndefined();
+  });
+
+  it("fails closed, sending nothing, when no token can be had", async () => {
+    const auth = { type: "entra" as const, resource: RESOURCE };
+    const failing = {
+      getToken: async () => {
+        throw new Error("ManagedIdentityCredential: no identity");
+      },
+    };
+    for (const env of [
+      { ...DEV, credential: failing },
+      { ...DEV, credential: { getToken: async () => null } },
+      DEV,
+    ]) {
+      expect(await validateClaims({ ...settings(), auth }, REQUEST, env)).toEqual({
+        pass: false,
+        reason: "error",
+        error: "entra token unavailable",
+        attempts: 0,
+      });
+    }
+    expect(received).toHaveLength(0);
   });
 });

@@ -123,6 +123,7 @@ describe("a recovery with a date-of-birth binding and an HR callout", () => {
     const { done, detail } = await attempt(IDA.dob);
     expect(done).toMatchObject({ status: "failed", failure: { code: "profile_mismatch" } });
     expect(detail.claimValidation).toBe("failed: dateOfBirth (attempts 1)");
+    expect(detail.failedClaims).toEqual(["dateOfBirth"]);
     expectUntouched();
   });
 

@@ -52,6 +52,8 @@ export interface TestStackOptions {
   appEntry?: string;
   /** Serve the Entra simulator over https too (the admin console's sign-in: dev/support/devCertificate.ts). */
   entraTls?: boolean;
+  /** false: the named providers' simulators send no webhook and the app runs them in `return` mode. */
+  namedProviderWebhooks?: boolean;
 }
 
 /**
@@ -135,6 +137,7 @@ export class TestStack {
       secrets,
       ...(options.requestLifetimeSeconds ? { requestLifetimeSeconds: options.requestLifetimeSeconds } : {}),
       ...(options.entraTls ? { entraTls: devCertificate() } : {}),
+      ...(options.namedProviderWebhooks === false ? { namedProviderWebhooks: false } : {}),
     });
     const settings = {
       ...appSettings({

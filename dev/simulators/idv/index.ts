@@ -48,7 +48,16 @@ export interface IdvSimulatorOptions {
   clock?: () => Date;
   /** Waits before retries 1..n of a failed delivery; default [200, 1000, 3000] (3 retries). */
   retryDelaysMs?: number[];
+  /**
+   * false: Microsoft's contract (FACTS §11) — no webhook at all; the browser's return to the
+   * hand-off's redirectUrl is the only signal, with `error=<RETURN_DECLINED_ERROR>` appended
+   * when the person was declined. Default true (a signed webhook, then the plain return).
+   */
+  webhooks?: boolean;
 }
+
+/** What the simulator appends as `error` to the return of a declined verification without webhooks. */
+export const RETURN_DECLINED_ERROR = "verification_declined";
 
 export type WebhookDeliveryKind = "initial" | "retry" | "redelivery" | "manual";
 
@@ -332,6 +341,13 @@ export async function startIdvSimulator(options: IdvSimulatorOptions): Promise<I
           issuanceDate: now.toISOString(),
           expirationDate: expiration.toISOString(),
         });
+      }
+      if (options.webhooks === false) {
+        // Microsoft's contract: back to redirectUrl, nothing else; a decline says so on the return.
+        const back = new URL(handOff.redirectUrl);
+        if (decision === "declined") back.searchParams.set("error", RETURN_DECLINED_ERROR);
+        if (wantsJson(req)) return sendJson(res, 200, { redirectUrl: back.toString(), webhookStatus: null });
+        return sendEmpty(res, 303, { Location: back.toString() });
       }
       const id = newMessageId();
       const first = await track(deliverWithRetries(id, providerBody(adapter, toSimulated(body), id, now)));

@@ -105,7 +105,7 @@ export interface VerifiedCredentialData {
   claims: Record<string, string>;
   credentialState: { revocationStatus: "VALID" | "REVOKED" };
   domainValidation?: { url: string };
-  issuanceDate: string;
+  issuanceDate?: string;
   expirationDate: string;
   faceCheck?: { matchConfidenceScore: number; sourcePhotoQuality: string };
 }
@@ -142,6 +142,8 @@ export interface PresentOverrides {
   revocationStatus?: "VALID" | "REVOKED";
   /** Present a credential whose expirationDate is in the past. */
   expired?: boolean;
+  /** The credential's issuanceDate instead of the held one's; null: the verdict carries none. */
+  issuanceDate?: string | null;
   decline?: boolean;
   /** Claims left out of the credential (and the service's verdict). */
   omitClaims?: Array<"firstName" | "lastName">;
@@ -376,9 +378,11 @@ export async function startVerifiedIdSimulator(
     for (const omitted of o.omitClaims ?? []) delete claims[omitted];
     const revocationStatus = o.revocationStatus ?? (held?.revoked ? "REVOKED" : "VALID");
     const type = o.type ?? held?.type ?? "VerifiedIdentity";
-    const issuanceDate = o.expired
-      ? new Date(now.getTime() - 366 * dayMs).toISOString()
-      : (held?.issuanceDate ?? now.toISOString());
+    const issuanceDate = o.issuanceDate
+      ? o.issuanceDate
+      : o.expired
+        ? new Date(now.getTime() - 366 * dayMs).toISOString()
+        : (held?.issuanceDate ?? now.toISOString());
     const expirationDate = o.expired
       ? new Date(now.getTime() - dayMs).toISOString()
       : (held?.expirationDate ?? new Date(now.getTime() + 365 * dayMs).toISOString());
@@ -395,7 +399,7 @@ export async function startVerifiedIdSimulator(
               url: o.linkedDomain ?? linkedDomainOf(signer && !o.issuer ? signer.did : issuer),
             },
           }),
-      issuanceDate,
+      ...(o.issuanceDate === null ? {} : { issuanceDate }),
       expirationDate,
       ...(rec.faceCheck
         ? {

@@ -2,6 +2,7 @@
  * Identity verification: the provider session and the signed one-time hand-off link.
  */
 import { HANDOFF_SIGNING_KEY_SECRET, parseSigningKeys, signHandoffToken } from "../../idv/handoffToken";
+import { newReturnValue, returnUrl } from "../../idv/returnValue";
 import { DependencyError } from "../../recovery/errors";
 import { requireSecret } from "../../secrets";
 import { services } from "../../services";
@@ -17,8 +18,15 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
   if (!adapter || !provider)
     throw new DependencyError("idv_error", `provider ${providerName} not configured`, false);
   const keys = parseSigningKeys(await requireSecret(s.secrets, HANDOFF_SIGNING_KEY_SECRET));
-  const returnUrl = new URL(`${s.config.publicBaseUrl}/api/idv/${providerName}/return`);
-  returnUrl.searchParams.set("recoveryId", input.recoveryId);
+  // The one-time value the browser's return must carry (src/idv/returnValue.ts); only its hash is kept.
+  const returned = newReturnValue();
+  const redirectUrl = returnUrl(
+    s.config.publicBaseUrl,
+    providerName,
+    input.recoveryId,
+    input.sessionId,
+    returned.value,
+  );
   const now = new Date();
   const lifetimeSeconds = s.config.handoffTokenLifetimeMinutes * 60;
   const token = await signHandoffToken(
@@ -26,7 +34,7 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
     {
       orgId: s.config.tenantId,
       requestId: input.sessionId,
-      redirectUrl: returnUrl.toString(),
+      redirectUrl,
       issuer: s.config.publicBaseUrl,
       audience: new URL(provider.verificationUrl).origin,
       lifetimeSeconds,
@@ -39,12 +47,23 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
     expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000),
   });
   // The mapping webhooks are correlated through: the provider's session id → this recovery.
-  await s.idvSessions.create({
+  const existing = await s.idvSessions.create({
     provider: providerName,
     sessionId: started.sessionId,
     recoveryId: input.recoveryId,
     createdAt: now.toISOString(),
+    returnValueHash: returned.hash,
   });
+  // A re-run after the browser already came back with the earlier link: that hand-off stands.
+  if (existing?.returnedAt) return;
+  // A re-run: the link shown from now on carries the new value, so the session must know it.
+  if (existing && !(await s.idvSessions.replaceReturnValue(existing, returned.hash))) {
+    throw new DependencyError(
+      "idv_error",
+      `idv session ${started.sessionId}: the return value could not be replaced`,
+      true,
+    );
+  }
   // The session is named on the record: the approval the workflow hears is checked against its stored result.
   await s.recoveries.advance(
     input.recoveryId,

@@ -6,6 +6,7 @@
 export { discoverAccount } from "./discovery";
 export { finishRecovery, notifyRecoveryOutcome } from "./finish";
 export { startIdentityVerification } from "./identityVerification";
+export { confirmIdentityVerification } from "./idvStanding";
 export { matchDirectoryProfile } from "./match";
 export { checkPresentedCredential, requestPresentation } from "./presentation";
 export { recoverAccount } from "./recovery";

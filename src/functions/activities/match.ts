@@ -19,6 +19,8 @@ import { planRecovery } from "./recoveryPlan";
 interface DisambiguationDetail {
   bindings?: string;
   claimValidation?: string;
+  /** The claims the endpoint's `failed` verdict named (names only, never values). */
+  failedClaims?: string[];
 }
 
 /**
@@ -50,13 +52,14 @@ async function disambiguate(
         employeeId: attributes.employeeId ?? null,
         claims,
       },
-      { secrets: s.secrets, allowHttpLoopback: isDevelopment(s.config) },
+      { secrets: s.secrets, allowHttpLoopback: isDevelopment(s.config), credential: s.credential },
     );
     detail.claimValidation = verdict.pass
       ? `pass (attempts ${verdict.attempts})`
       : verdict.reason === "failed"
         ? `failed: ${verdict.failedClaims.join(",") || "no claims named"} (attempts ${verdict.attempts})`
         : `error: ${verdict.error} (attempts ${verdict.attempts}, fail-closed)`;
+    if (!verdict.pass && verdict.reason === "failed") detail.failedClaims = verdict.failedClaims;
     if (!verdict.pass) return { ok: false, detail };
   }
   return { ok: true, detail };

@@ -6,7 +6,6 @@ import { checkPresentation } from "../../recovery/credential";
 import { DependencyError } from "../../recovery/errors";
 import { services } from "../../services";
 import type { NewAuditEvent } from "../../store/audit";
-import type { DiscoveredRecovery } from "../../store/recoveries";
 import { expectedLinkedDomains } from "../../verified-id/linkedDomain";
 import type {
   PresentationStepInput,
@@ -16,6 +15,7 @@ import type {
 } from "../contracts";
 import { faceCheckThresholdOf, openPresentationRequest, presentationOutcome } from "../presentationRequests";
 import { openDiscovered } from "./common";
+import { credentialFreshness, idvStanding } from "./idvStanding";
 
 export async function requestPresentation(
   input: RequestPresentationInput,
@@ -25,37 +25,26 @@ export async function requestPresentation(
   if (record.presentationState && record.status === "awaiting_presentation") {
     return { ok: true, state: record.presentationState };
   }
-  // The workflow heard "approved" in an event; an event can be raised by anyone holding the
-  // task hub's keys. The decision counts only when the stored result of this recovery's own
-  // IDV session (written by the authenticated webhook) agrees.
-  if (!(await storedIdvApproval(record))) {
+  // The workflow heard "approved" (or "returned") in an event; an event can be raised by anyone
+  // holding the task hub's keys. It counts only when the proof the provider's mode accepts is
+  // stored for this recovery's own IDV session (./idvStanding.ts).
+  const standing = await idvStanding(record);
+  if (!standing.ok) {
     await services().audit.record(
       {
         recoveryId: input.recoveryId,
         event: "identity_verification_unconfirmed",
         onceKey: "identity_verification_unconfirmed",
         outcome: "failure",
-        code: "idv_error",
-        detail: {
-          reason: "idv_result_not_stored",
-          explanation: "the approval in the event has no stored result that agrees",
-        },
+        code: standing.code,
+        detail: { reason: standing.reason, explanation: standing.explanation },
       },
       record,
     );
-    return { ok: false, code: "idv_error" };
+    return { ok: false, code: standing.code };
   }
   const opened = await openPresentationRequest(record, new Date(input.deadline), undefined);
   return opened.ok ? { ok: true, state: opened.state } : opened;
-}
-
-/** Whether this recovery's IDV session (ours, named on the record when it started) has a stored `approved` result. */
-async function storedIdvApproval(record: DiscoveredRecovery): Promise<boolean> {
-  const s = services();
-  if (!record.idvSessionId) return false;
-  const session = await s.idvSessions.get(record.provider, record.idvSessionId);
-  if (session?.recoveryId !== record.recoveryId || !session.result) return false;
-  return (JSON.parse(session.result) as { decision?: unknown }).decision === "approved";
 }
 
 /**
@@ -70,13 +59,15 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   const provider = s.config.providers.get(record.provider);
   if (!provider)
     throw new DependencyError("verified_id_error", `provider ${record.provider} not configured`, false);
-  const result = checkPresentation(outcome, {
+  const presented = checkPresentation(outcome, {
     acceptedIssuers: provider.acceptedIssuers,
     linkedDomains: expectedLinkedDomains(provider.acceptedIssuers, provider.linkedDomains),
     requiredType: "VerifiedIdentity",
     faceCheckThreshold: faceCheckThresholdOf(profile),
     now: new Date(),
   });
+  // Issued by this recovery's verification (src/recovery/freshness.ts), in every results mode.
+  const result = presented.ok ? await credentialFreshness(record, outcome, profile, new Date()) : presented;
   const verdict: StepVerdict = result.ok ? { ok: true } : { ok: false, code: result.code };
   // Admins need the score to diagnose a failed Face Check; the portrait is never recorded.
   const faceCheckScore = outcome.credentials[0]?.faceCheckScore ?? null;

@@ -61,8 +61,9 @@ export const en = {
 
   verifying: {
     title: "Waiting for your verification result",
-    body: "Our verification partner is sending us the result. This usually takes less than a minute.",
+    body: "We are checking the result of your verification with our partner. This usually takes less than a minute.",
     notDone: "Did not finish at the partner?",
+    until: (time: string) => `You can go back to the partner until ${time}.`,
     goBack: "Go back to identity verification",
   },
 
@@ -196,6 +197,12 @@ export const en = {
       title: "Your verified ID has expired",
       body: "The verified ID you shared is past its expiry date.",
       next: "Start again to verify your identity and get a new one.",
+      action: "retry",
+    },
+    credential_stale: {
+      title: "Your verified ID is from an earlier verification",
+      body: "The verified ID you shared was issued before this recovery started, so it does not show that you verified your identity just now.",
+      next: "Start again, complete the verification with our partner, and share the new verified ID it puts in Microsoft Authenticator.",
       action: "retry",
     },
     profile_mismatch: {

@@ -3,7 +3,9 @@
  * Face Check in the profiles, the IDV providers (secrets, manifest, issuers, routing), the
  * app's secrets, and the Graph permissions our identity actually holds.
  */
+
 import { HANDOFF_SIGNING_KEY_SECRET } from "../../../idv/handoffToken";
+import { resultsModeOf } from "../../../idv/resultsMode";
 import { webhookSecretName } from "../../../idv/webhookSecrets";
 import { referencedGroups, routedProviders } from "../../../recovery/policy";
 import { TAP_HANDOFF_KEY_SECRET } from "../../../tap/seal";
@@ -136,7 +138,9 @@ export function idvProviders(facts: DiagnosticsFacts): DiagnosticCheck {
     const secret = webhookSecretName(provider.name);
     const present = facts.secrets.get(secret) === true;
     const users = routedBy.get(provider.name) ?? [];
-    if (!present) {
+    // In `return` mode (Microsoft's contract) a provider sends no webhook: no secret needed.
+    const results = resultsModeOf(provider);
+    if (!present && results !== "return") {
       const routedProfiles = profiles.filter((p) => users.includes(p.id));
       problems.push({
         status: routedProfiles.length ? severityFor(routedProfiles) : "warn",
@@ -147,6 +151,7 @@ export function idvProviders(facts: DiagnosticsFacts): DiagnosticCheck {
     return {
       name: provider.name,
       adapter: provider.adapter,
+      results,
       webhookSecret: { name: secret, present },
       previousSecretPresent: facts.secrets.get(`${secret}-previous`) === true,
       manifestUri: provider.manifestUri ?? null,

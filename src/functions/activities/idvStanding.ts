@@ -1,0 +1,124 @@
+/**
+ * Where a recovery's identity verification stands, by the proof its provider's mode accepts
+ * (src/idv/resultsMode.ts), read from what WE stored — never from the event that woke the
+ * workflow (an event can be raised by anyone holding the task hub's keys):
+ *
+ * - `return`: a valid one-time return consumed for this recovery's own session;
+ * - `webhook`: the authenticated webhook's stored `approved` result for that session;
+ * - `either`: whichever of the two.
+ *
+ * A stored result that is final and not an approval (a decline, an expiry, a provider error)
+ * ends the recovery in every mode, whenever it arrived: the step after the return re-reads it
+ * before the presentation, after the credential check and before the directory is touched.
+ */
+import type { IdvDecision } from "../../idv/adapter";
+import { resultsModeOf } from "../../idv/resultsMode";
+import { checkFreshness, type FreshnessVerdict } from "../../recovery/freshness";
+import { idvFailureCode } from "../../recovery/idvOutcome";
+import type { PolicyProfile } from "../../recovery/policy";
+import type { FailureCode } from "../../recovery/status";
+import { services } from "../../services";
+import type { IdvSession } from "../../store/correlations";
+import type { DiscoveredRecovery } from "../../store/recoveries";
+import type { PresentationOutcome } from "../../verified-id/callback";
+import type { StepVerdict } from "../contracts";
+import { openDiscovered } from "./common";
+
+const SETTLING = new Set<IdvDecision>(["declined", "expired", "error"]);
+
+export type IdvStanding =
+  | { ok: true; session: IdvSession; proof: "return" | "webhook" }
+  | { ok: false; code: FailureCode; reason: string; explanation: string; session?: IdvSession | undefined };
+
+/** This recovery's IDV session (ours, named on the record when it started), when it is still mapped to it. */
+export async function idvSessionOf(record: DiscoveredRecovery): Promise<IdvSession | undefined> {
+  if (!record.idvSessionId) return undefined;
+  const session = await services().idvSessions.get(record.provider, record.idvSessionId);
+  return session?.recoveryId === record.recoveryId ? session : undefined;
+}
+
+export async function idvStanding(record: DiscoveredRecovery): Promise<IdvStanding> {
+  const s = services();
+  const session = await idvSessionOf(record);
+  const provider = s.config.providers.get(record.provider);
+  if (!session || !provider) {
+    return {
+      ok: false,
+      code: "idv_error",
+      reason: "idv_result_not_stored",
+      explanation: "the recovery has no identity verification session of its own",
+    };
+  }
+  const decision = session.result
+    ? (JSON.parse(session.result) as { decision?: unknown }).decision
+    : undefined;
+  if (typeof decision === "string" && SETTLING.has(decision as IdvDecision)) {
+    return {
+      ok: false,
+      code: idvFailureCode(decision as Exclude<IdvDecision, "approved">),
+      reason: "idv_result_not_approved",
+      explanation: `the provider's stored result is ${decision}`,
+      session,
+    };
+  }
+  const mode = resultsModeOf(provider);
+  const returned = mode !== "webhook" && session.returnedAt !== undefined;
+  const approved = mode !== "return" && decision === "approved";
+  if (returned) return { ok: true, session, proof: "return" };
+  if (approved) return { ok: true, session, proof: "webhook" };
+  return {
+    ok: false,
+    code: "idv_error",
+    reason: "idv_result_not_stored",
+    explanation:
+      mode === "return"
+        ? "no valid return from the provider is stored for this recovery's session"
+        : "the approval in the event has no stored result that agrees",
+    session,
+  };
+}
+
+/**
+ * Activity, after the match and before the directory is touched: the recovery's verification
+ * still stands (no decline stored since). Audited only when it does not.
+ */
+export async function confirmIdentityVerification(input: { recoveryId: string }): Promise<StepVerdict> {
+  const record = await openDiscovered(input.recoveryId);
+  const standing = await idvStanding(record);
+  if (standing.ok) return { ok: true };
+  await services().audit.record(
+    {
+      recoveryId: input.recoveryId,
+      event: "identity_verification_withdrawn",
+      onceKey: "identity_verification_withdrawn",
+      outcome: "failure",
+      code: standing.code,
+      detail: { reason: standing.reason, explanation: standing.explanation },
+    },
+    record,
+  );
+  return { ok: false, code: standing.code };
+}
+
+/**
+ * The freshness verdict on a presented credential: its issuance (the service's and, when we
+ * validated a receipt, our own) against this recovery's hand-off, the IDV session's creation.
+ */
+export async function credentialFreshness(
+  record: DiscoveredRecovery,
+  outcome: PresentationOutcome,
+  profile: PolicyProfile,
+  now: Date,
+): Promise<FreshnessVerdict> {
+  const session = await idvSessionOf(record);
+  const own = outcome.selfValidation;
+  return checkFreshness({
+    issuanceDates: [
+      { source: "service", value: outcome.credentials[0]?.issuanceDate },
+      ...(own?.ok ? [{ source: "receipt" as const, value: own.issuanceDate }] : []),
+    ],
+    handoffAt: session?.createdAt,
+    maxAgeMinutes: profile.credentialMaxAgeMinutes,
+    now,
+  });
+}
