@@ -15,7 +15,7 @@ import type {
   StepVerdict,
 } from "../contracts";
 import { faceCheckThresholdOf, openPresentationRequest, presentationOutcome } from "../presentationRequests";
-import { openDiscovered } from "./common";
+import { etagToHandOn, openDiscovered } from "./common";
 
 export async function requestPresentation(
   input: RequestPresentationInput,
@@ -23,7 +23,7 @@ export async function requestPresentation(
   const record = await openDiscovered(input.recoveryId);
   // A re-run after the request was made (and shown to the user) reuses it.
   if (record.presentationState && record.status === "awaiting_presentation") {
-    return { ok: true, state: record.presentationState };
+    return { ok: true, state: record.presentationState, ...etagToHandOn(record) };
   }
   // The workflow heard "approved" in an event; an event can be raised by anyone holding the
   // task hub's keys. The decision counts only when the stored result of this recovery's own
@@ -46,7 +46,7 @@ export async function requestPresentation(
     return { ok: false, code: "idv_error" };
   }
   const opened = await openPresentationRequest(record, new Date(input.deadline), undefined);
-  return opened.ok ? { ok: true, state: opened.state } : opened;
+  return opened.ok ? { ok: true, state: opened.state, ...etagToHandOn(opened.record) } : opened;
 }
 
 /** Whether this recovery's IDV session (ours, named on the record when it started) has a stored `approved` result. */
@@ -64,7 +64,8 @@ async function storedIdvApproval(record: DiscoveredRecovery): Promise<boolean> {
  */
 export async function checkPresentedCredential(input: PresentationStepInput): Promise<StepVerdict> {
   const s = services();
-  const record = await openDiscovered(input.recoveryId);
+  // The version the request step left, when this process holds it: the verdict's write is made with its etag.
+  const record = await openDiscovered(input.recoveryId, input.etag);
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const profile = record.profile;
   const provider = s.config.providers.get(record.provider);
@@ -77,7 +78,7 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
     faceCheckThreshold: faceCheckThresholdOf(profile),
     now: new Date(),
   });
-  const verdict: StepVerdict = result.ok ? { ok: true } : { ok: false, code: result.code };
+  const verdict = result.ok ? { ok: true as const } : { ok: false as const, code: result.code };
   // Admins need the score to diagnose a failed Face Check; the portrait is never recorded.
   const faceCheckScore = outcome.credentials[0]?.faceCheckScore ?? null;
   const checked: NewAuditEvent = {
@@ -101,6 +102,11 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
           selfValidated: outcome.selfValidation !== undefined,
         },
   };
-  await s.recoveries.advance(input.recoveryId, { status: "validating", next: undefined }, record, [checked]);
-  return verdict;
+  const after = await s.recoveries.advance(
+    input.recoveryId,
+    { status: "validating", next: undefined },
+    record,
+    [checked],
+  );
+  return { ...verdict, ...etagToHandOn(after) };
 }
