@@ -81,8 +81,11 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   const s = services();
   // The version the verdict's write left, when this process holds it: this step writes with its
   // etag, and before that write only reads (a cancel since fails the write; the recovery step
-  // after it reads the record afresh before any directory change).
-  const record = await openDiscovered(input.recoveryId, input.etag);
+  // after it reads the record afresh before any directory change). A profile with a claim-
+  // validation callout sends claims out of the app: then the record is read as stored, so a
+  // recovery cancelled since sends nothing.
+  const held = await openDiscovered(input.recoveryId, input.etag);
+  const record = held.profile.claimValidation ? await openDiscovered(input.recoveryId) : held;
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const claims = outcome.credentials[0]?.claims ?? {};
   const profile = record.profile;
