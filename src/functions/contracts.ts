@@ -1,7 +1,11 @@
 /**
- * What crosses the orchestration boundary. Only ids, decisions, deadlines and the recovery
- * step's plan (method ids and types, the TAP's settings): no names, no claims, no addresses, no
- * TAP — orchestration history is stored in plain text by the task hub.
+ * What crosses the orchestration boundary. Only ids, decisions, deadlines, record versions
+ * (etags) and the recovery step's plan (method ids and types, the TAP's settings): no names, no
+ * claims, no addresses, no TAP — orchestration history is stored in plain text by the task hub.
+ *
+ * `etag`: the version of the recovery record a step left (open), handed to the next step so it
+ * need not read the record again when its process holds that version; the step writes with
+ * it, so a change since (a cancel) fails the write and is read and decided again.
  */
 import type { IdvDecision } from "../idv/adapter";
 import type { FailureCode, RecoveryStatus } from "../recovery/status";
@@ -17,6 +21,7 @@ export type DiscoveryResult =
       mode: "evaluation" | "production";
       idvTimeoutMinutes: number;
       presentationTimeoutMinutes: number;
+      etag?: string;
     };
 
 export interface StartIdvInput {
@@ -39,7 +44,9 @@ export interface RequestPresentationInput {
   deadline: string;
 }
 
-export type RequestPresentationResult = { ok: true; state: string } | { ok: false; code: FailureCode };
+export type RequestPresentationResult =
+  | { ok: true; state: string; etag?: string }
+  | { ok: false; code: FailureCode };
 
 export interface PresentationResultEvent {
   state: string;
@@ -49,9 +56,10 @@ export interface PresentationResultEvent {
 export interface PresentationStepInput {
   recoveryId: string;
   state: string;
+  etag?: string | undefined;
 }
 
-export type StepVerdict = { ok: true } | { ok: false; code: FailureCode };
+export type StepVerdict = ({ ok: true } | { ok: false; code: FailureCode }) & { etag?: string };
 
 /**
  * Production: what the recovery step is to write, decided from what the match read in its round
@@ -68,7 +76,9 @@ export interface RecoveryPlan {
     | { covered: false; reason: string };
 }
 
-export type MatchVerdict = { ok: true; plan?: RecoveryPlan } | { ok: false; code: FailureCode };
+export type MatchVerdict = ({ ok: true; plan?: RecoveryPlan } | { ok: false; code: FailureCode }) & {
+  etag?: string;
+};
 
 export interface RecoverAccountInput {
   recoveryId: string;
@@ -78,6 +88,7 @@ export interface RecoverAccountInput {
 
 export interface FinishInput {
   recoveryId: string;
+  etag?: string | undefined;
   status: RecoveryStatus;
   failureCode?: FailureCode;
   detail?: string;

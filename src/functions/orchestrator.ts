@@ -175,29 +175,45 @@ export function* recoveryOrchestrator(
 
     step = "validation";
     context.df.setCustomStatus({ step });
-    const presentation = { recoveryId, state: presented.state };
-    const verdict = (yield context.df.callActivityWithRetry(
-      ACTIVITIES.checkPresentedCredential,
-      retry,
-      presentation,
-    )) as StepVerdict;
-    if (!verdict.ok)
-      return yield* finish(context, { recoveryId, status: "failed", failureCode: verdict.code }, notify);
-    const match = (yield context.df.callActivityWithRetry(
-      ACTIVITIES.matchDirectoryProfile,
-      retry,
-      presentation,
-    )) as MatchVerdict;
-    if (!match.ok)
-      return yield* finish(context, { recoveryId, status: "failed", failureCode: match.code }, notify);
+    // Each step hands the next the record's version it left (etag): see contracts.ts.
+    const verdict = (yield context.df.callActivityWithRetry(ACTIVITIES.checkPresentedCredential, retry, {
+      recoveryId,
+      state: presented.state,
+      etag: request.etag,
+    })) as StepVerdict;
+    if (!verdict.ok) {
+      return yield* finish(
+        context,
+        { recoveryId, status: "failed", failureCode: verdict.code, etag: verdict.etag },
+        notify,
+      );
+    }
+    const match = (yield context.df.callActivityWithRetry(ACTIVITIES.matchDirectoryProfile, retry, {
+      recoveryId,
+      state: presented.state,
+      etag: verdict.etag,
+    })) as MatchVerdict;
+    if (!match.ok) {
+      return yield* finish(
+        context,
+        { recoveryId, status: "failed", failureCode: match.code, etag: match.etag },
+        notify,
+      );
+    }
     // A webhook decline stored since the presentation still ends a recovery that has not recovered.
+    // (It reads and writes no record: the match's etag still names the record's version.)
     const standing = (yield context.df.callActivityWithRetry(ACTIVITIES.confirmIdentityVerification, retry, {
       recoveryId,
     })) as StepVerdict;
-    if (!standing.ok)
-      return yield* finish(context, { recoveryId, status: "failed", failureCode: standing.code }, notify);
+    if (!standing.ok) {
+      return yield* finish(
+        context,
+        { recoveryId, status: "failed", failureCode: standing.code, etag: match.etag },
+        notify,
+      );
+    }
     if (discovery.mode === "evaluation")
-      return yield* finish(context, { recoveryId, status: "evaluation_passed" }, notify);
+      return yield* finish(context, { recoveryId, status: "evaluation_passed", etag: match.etag }, notify);
 
     step = "recovery";
     context.df.setCustomStatus({ step });
@@ -211,7 +227,7 @@ export function* recoveryOrchestrator(
     )) as StepVerdict;
     if (!recovered.ok)
       return yield* finish(context, { recoveryId, status: "failed", failureCode: recovered.code }, notify);
-    return yield* finish(context, { recoveryId, status: "recovered" }, notify);
+    return yield* finish(context, { recoveryId, status: "recovered", etag: recovered.etag }, notify);
   } catch (err) {
     const detail = err instanceof Error ? err.message.slice(0, 300) : "unknown";
     return yield* finish(

@@ -12,8 +12,23 @@ const ATTEMPTS = 30;
 
 export type CountOutcome = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
+/** How many keys a process remembers as having a counter (see `count`). */
+const KEYS_KEPT = 10_000;
+
 export class RateLimitRepository {
+  /** Keys this process saw with a counter, and when their window ends (epoch ms): bounded, oldest out first. */
+  private readonly live = new Map<string, number>();
+
   constructor(private readonly store: TableStore) {}
+
+  private remember(key: string, windowEnds: number): void {
+    this.live.delete(key);
+    this.live.set(key, windowEnds);
+    if (this.live.size > KEYS_KEPT) {
+      const [oldest] = this.live.keys();
+      if (oldest !== undefined) this.live.delete(oldest);
+    }
+  }
 
   /** Deletes the counters whose window opened before `before` (epoch ms): they count nothing any more. */
   async purgeStale(before: number): Promise<number> {
@@ -25,14 +40,32 @@ export class RateLimitRepository {
   async count(key: string, rule: RateRule, now: () => number = Date.now): Promise<CountOutcome> {
     if (rule.limit <= 0) return { allowed: true };
     const table = await this.store.table("rateLimits");
+    const windowMs = rule.windowSeconds * 1000;
+    // A key this process has not seen counting is most likely new: create its counter at once (one
+    // request). The create is the guard: it fails (409) when a counter exists, which is then read
+    // and counted with its etag as below. Keys seen with a live window are read first.
+    if ((this.live.get(key) ?? 0) <= now()) {
+      const first = decideRate(undefined, rule, now());
+      if (first.allowed) {
+        try {
+          await table.createEntity({ partitionKey: key, rowKey: ROW, ...first.next });
+          this.remember(key, first.next.windowStart + windowMs);
+          return { allowed: true };
+        } catch (err) {
+          if (!isConcurrencyConflict(err)) throw err;
+        }
+      }
+    }
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const current = await getOptional<WindowState>(table, key, ROW);
+      if (current) this.remember(key, current.windowStart + windowMs);
       const decision = decideRate(current, rule, now());
       if (!decision.allowed) return decision;
       const entity = { partitionKey: key, rowKey: ROW, ...decision.next };
       try {
         if (current) await table.updateEntity(entity, "Replace", { etag: current.etag });
         else await table.createEntity(entity);
+        this.remember(key, decision.next.windowStart + windowMs);
         return { allowed: true };
       } catch (err) {
         if (!isConcurrencyConflict(err)) throw err;

@@ -166,8 +166,36 @@ function subjectOf(r: RecoveryRecord) {
   return { userId: r.userId, clientAddress: r.clientAddress };
 }
 
+/** How many records' last versions a process keeps (see `RecoveryRepository.at`). */
+const VERSIONS_KEPT = 500;
+
 export class RecoveryRepository {
+  /** The last version of each record this process read or wrote, by recovery id (bounded, oldest out first). */
+  private readonly versions = new Map<string, Loaded>();
+
   constructor(private readonly store: TableStore) {}
+
+  private remember(record: Loaded): void {
+    this.versions.delete(record.recoveryId);
+    this.versions.set(record.recoveryId, structuredClone(record));
+    if (this.versions.size > VERSIONS_KEPT) {
+      const [oldest] = this.versions.keys();
+      if (oldest !== undefined) this.versions.delete(oldest);
+    }
+  }
+
+  /**
+   * The record at the version `etag` names (the one the previous step left, handed on by the
+   * workflow): from what this process last read or wrote when that is this very version, else
+   * read. It may no longer be the stored version — a cancel may have come since — so a caller
+   * writes with its etag (a change meanwhile fails the write and the record is read and decided
+   * again) and does nothing before that write that a closed recovery must not see done.
+   */
+  async at(recoveryId: string, etag: string | undefined): Promise<Loaded | undefined> {
+    const known = etag === undefined ? undefined : this.versions.get(recoveryId);
+    if (known && known.etag === etag) return structuredClone(known);
+    return this.get(recoveryId);
+  }
 
   private table(): Promise<TableClient> {
     return this.store.table("recoveries");
@@ -217,7 +245,10 @@ export class RecoveryRepository {
   async get(recoveryId: string): Promise<Loaded | undefined> {
     const table = await this.table();
     const entity = await getOptional<Stored>(table, recoveryId, ROW);
-    return entity ? { ...fromStored(entity), etag: entity.etag } : undefined;
+    if (!entity) return undefined;
+    const record: Loaded = { ...fromStored(entity), etag: entity.etag };
+    this.remember(record);
+    return record;
   }
 
   /**
@@ -234,8 +265,10 @@ export class RecoveryRepository {
     let record: Loaded | undefined;
     const recorded = new Set<string>();
     for await (const e of table.listEntities<Stored & { rowKey?: string }>({ queryOptions: { filter } })) {
-      if (e.rowKey === ROW) record = { ...fromStored(e), etag: e.etag };
-      else if (e.rowKey?.startsWith(AUDIT_ROW_PREFIX)) recorded.add(e.rowKey);
+      if (e.rowKey === ROW) {
+        record = { ...fromStored(e), etag: e.etag };
+        this.remember(record);
+      } else if (e.rowKey?.startsWith(AUDIT_ROW_PREFIX)) recorded.add(e.rowKey);
     }
     return { record, recorded };
   }
@@ -288,7 +321,10 @@ export class RecoveryRepository {
       }
       try {
         const newEtag = await this.submit(table, actions);
-        return next ? { ...next, etag: newEtag ?? etag } : current;
+        if (!next) return current;
+        // Remembered only with the etag the service gave this version (never under the old one).
+        if (newEtag) this.remember({ ...next, etag: newEtag });
+        return { ...next, etag: newEtag ?? etag };
       } catch (err) {
         if (!isConcurrencyConflict(err) || attempt >= 8) throw err;
       }
@@ -308,7 +344,9 @@ export class RecoveryRepository {
         return (await table.updateEntity(only[1], "Replace", { etag: only[3]?.etag })).etag;
     }
     const answer = await table.submitTransaction(actions);
-    return answer.subResponses.find((r) => r.rowKey === ROW)?.etag;
+    // Sub-responses come in the order of the actions; an update's names no row key.
+    const index = actions.findIndex(([kind, entity]) => kind === "update" && entity.rowKey === ROW);
+    return index < 0 ? undefined : answer.subResponses[index]?.etag;
   }
 
   /**

@@ -126,6 +126,24 @@ describe("rate-limit counters", () => {
     expect(refused.every((o) => !o.allowed && o.retryAfterSeconds > 590)).toBe(true);
   });
 
+  it("a process that never saw a key still counts on the counter another process wrote (refused when full)", async () => {
+    const tables = freshTables();
+    const rule = { limit: 2, windowSeconds: 600 };
+    const first = new RateLimitRepository(tables);
+    expect(await first.count("u_other_process", rule)).toEqual({ allowed: true });
+    expect(await first.count("u_other_process", rule)).toEqual({ allowed: true });
+    // A second process (nothing remembered): its first try is a create, which the counter there refuses.
+    const second = new RateLimitRepository(tables);
+    expect(await second.count("u_other_process", rule)).toMatchObject({ allowed: false });
+    expect(await new RateLimitRepository(tables).count("u_other_process", rule)).toMatchObject({
+      allowed: false,
+    });
+    // A new key is counted from one.
+    expect(await second.count("u_new_key", rule)).toEqual({ allowed: true });
+    expect(await second.count("u_new_key", rule)).toEqual({ allowed: true });
+    expect(await second.count("u_new_key", rule)).toMatchObject({ allowed: false });
+  });
+
   it("a limit of 0 turns the rule off", async () => {
     const limits = new RateLimitRepository(freshTables());
     for (let i = 0; i < 5; i++) {

@@ -76,6 +76,52 @@ describe("requests saved by the repositories", () => {
     expect((await recoveries.get(recoveryId))?.status).toBe("cancelled");
   });
 
+  it("a transaction's answer gives the record's new etag, and the version it names is held without a read", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const recoveryId = await newRecovery(recoveries);
+    const after = await recoveries.advance(recoveryId, { status: "validating" }, undefined, [
+      { recoveryId, event: "credential_checked", onceKey: "credential_checked", outcome: "success" },
+    ]);
+    const stored = (await new RecoveryRepository(tables).get(recoveryId))!;
+    // The update's own etag (not the one it was written with): the next step's write can use it.
+    expect(after.etag).toBe(stored.etag);
+    expect(await recoveries.at(recoveryId, after.etag)).toMatchObject({
+      status: "validating",
+      etag: stored.etag,
+    });
+  });
+
+  it("a step given the version the last step left, closed since by another process, changes nothing", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const recoveryId = await newRecovery(recoveries);
+    const left = await recoveries.advance(recoveryId, { status: "awaiting_presentation" });
+    // The cancel, in another process: this one still holds the version the step left.
+    await new RecoveryRepository(tables).update(recoveryId, (r) => ({ ...r, status: "cancelled" }));
+    const held = (await recoveries.at(recoveryId, left.etag))!;
+    expect(held.status).toBe("awaiting_presentation");
+    const seen: string[] = [];
+    await recoveries.update(
+      recoveryId,
+      (r) => {
+        seen.push(r.status);
+        return r.status === "cancelled" ? undefined : { ...r, status: "validating" };
+      },
+      held,
+      (next) =>
+        next
+          ? [{ recoveryId, event: "credential_checked", onceKey: "credential_checked", outcome: "success" }]
+          : [],
+    );
+    // Its write with the held etag failed; read again, the recovery is closed: no change, no entry.
+    expect(seen).toEqual(["awaiting_presentation", "cancelled"]);
+    expect((await recoveries.get(recoveryId))?.status).toBe("cancelled");
+    const rows: unknown[] = [];
+    const table = await tables.table("recoveries");
+    for await (const e of table.listEntities({ queryOptions: { filter: `PartitionKey eq '${recoveryId}'` } }))
+      rows.push(e.rowKey);
+    expect(rows).toEqual(["recovery"]);
+  });
+
   it("a change and its audit entries are one write: a stale etag fails both, the retry writes both once", async () => {
     const recoveries = new RecoveryRepository(tables);
     const audit = new AuditRepository(tables);

@@ -20,11 +20,12 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
       : undefined;
   // Every part is safe to repeat, and a re-run repeats every part: a crash between the status
   // update and the lock release must not leave the user locked out.
-  // The final status and its audit entry are one write.
+  // The final status and its audit entry are one write, made with the etag of the version the
+  // last step left when this process holds it (a change since fails it, and it is read again).
   const final = await s.recoveries.advance(
     input.recoveryId,
     { status: input.status, next: undefined, failure: failed },
-    undefined,
+    input.etag === undefined ? undefined : await s.recoveries.at(input.recoveryId, input.etag),
     [
       {
         recoveryId: input.recoveryId,

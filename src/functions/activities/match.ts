@@ -10,9 +10,10 @@ import { type CredentialNames, credentialNamesProblem, DEFAULT_MAX_EXTRA_WORDS }
 import { disambiguatesNamesakes, type PolicyProfile } from "../../recovery/policy";
 import { services } from "../../services";
 import type { NewAuditEvent } from "../../store/audit";
+import type { Loaded } from "../../store/recoveries";
 import type { MatchVerdict, PresentationStepInput } from "../contracts";
 import { presentationOutcome } from "../presentationRequests";
-import { openDiscovered } from "./common";
+import { etagToHandOn, openDiscovered } from "./common";
 import { planRecovery } from "./recoveryPlan";
 
 /** What the extra checks after the name match decided, for the audit log (no values). */
@@ -81,7 +82,13 @@ function bindingAttributes(profile: PolicyProfile): string[] {
  */
 export async function matchDirectoryProfile(input: PresentationStepInput): Promise<MatchVerdict> {
   const s = services();
-  const record = await openDiscovered(input.recoveryId);
+  // The version the verdict's write left, when this process holds it: this step writes with its
+  // etag, and before that write only reads (a cancel since fails the write; the recovery step
+  // after it reads the record afresh before any directory change). A profile with a claim-
+  // validation callout sends claims out of the app: then the record is read as stored, so a
+  // recovery cancelled since sends nothing.
+  const held = await openDiscovered(input.recoveryId, input.etag);
+  const record = held.profile.claimValidation ? await openDiscovered(input.recoveryId) : held;
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const claims = outcome.credentials[0]?.claims ?? {};
   const profile = record.profile;
@@ -107,7 +114,7 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
       },
       record,
     );
-    return { ok: false, code: "credential_invalid" };
+    return { ok: false, code: "credential_invalid", ...etagToHandOn(record) };
   }
   const production = record.mode === "production";
   const notices = production && s.config.notifications.senderMailbox !== undefined;
@@ -164,8 +171,9 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   // Where the notices go is kept on the record (addresses stay out of the workflow's history),
   // written with the verdict's audit entry.
   const contacts = facts.contacts;
+  let after: Loaded = record;
   if (contacts) {
-    await s.recoveries.update(
+    after = await s.recoveries.update(
       input.recoveryId,
       (r) => ({
         ...r,
@@ -181,9 +189,14 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   } else {
     await s.audit.record(matched, record);
   }
+  const handOn = etagToHandOn(after);
   if (!ok)
-    return { ok: false, code: code === "profile_ambiguous" ? "profile_ambiguous" : "profile_mismatch" };
+    return {
+      ok: false,
+      code: code === "profile_ambiguous" ? "profile_ambiguous" : "profile_mismatch",
+      ...handOn,
+    };
   // Production: the recovery step's plan, from this round trip's read (undefined: it reads for itself).
   const plan = production ? planRecovery(record.tapPolicyGroups, profile, facts) : undefined;
-  return plan ? { ok: true, plan } : { ok: true };
+  return plan ? { ok: true, plan, ...handOn } : { ok: true, ...handOn };
 }

@@ -14,7 +14,7 @@ import type {
   StepVerdict,
 } from "../contracts";
 import { faceCheckThresholdOf, openPresentationRequest, presentationOutcome } from "../presentationRequests";
-import { openDiscovered } from "./common";
+import { etagToHandOn, openDiscovered } from "./common";
 import { credentialFreshness, idvStanding } from "./idvStanding";
 
 export async function requestPresentation(
@@ -23,7 +23,7 @@ export async function requestPresentation(
   const record = await openDiscovered(input.recoveryId);
   // A re-run after the request was made (and shown to the user) reuses it.
   if (record.presentationState && record.status === "awaiting_presentation") {
-    return { ok: true, state: record.presentationState };
+    return { ok: true, state: record.presentationState, ...etagToHandOn(record) };
   }
   // The workflow heard "approved" (or "returned") in an event; an event can be raised by anyone
   // holding the task hub's keys. It counts only when the proof the provider's mode accepts is
@@ -44,7 +44,7 @@ export async function requestPresentation(
     return { ok: false, code: standing.code };
   }
   const opened = await openPresentationRequest(record, new Date(input.deadline), undefined);
-  return opened.ok ? { ok: true, state: opened.state } : opened;
+  return opened.ok ? { ok: true, state: opened.state, ...etagToHandOn(opened.record) } : opened;
 }
 
 /**
@@ -53,7 +53,8 @@ export async function requestPresentation(
  */
 export async function checkPresentedCredential(input: PresentationStepInput): Promise<StepVerdict> {
   const s = services();
-  const record = await openDiscovered(input.recoveryId);
+  // The version the request step left, when this process holds it: the verdict's write is made with its etag.
+  const record = await openDiscovered(input.recoveryId, input.etag);
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const profile = record.profile;
   const provider = s.config.providers.get(record.provider);
@@ -68,7 +69,7 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   });
   // Issued by this recovery's verification (src/recovery/freshness.ts), in every results mode.
   const result = presented.ok ? await credentialFreshness(record, outcome, profile, new Date()) : presented;
-  const verdict: StepVerdict = result.ok ? { ok: true } : { ok: false, code: result.code };
+  const verdict = result.ok ? { ok: true as const } : { ok: false as const, code: result.code };
   // Admins need the score to diagnose a failed Face Check; the portrait is never recorded.
   const faceCheckScore = outcome.credentials[0]?.faceCheckScore ?? null;
   const checked: NewAuditEvent = {
@@ -92,6 +93,11 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
           selfValidated: outcome.selfValidation !== undefined,
         },
   };
-  await s.recoveries.advance(input.recoveryId, { status: "validating", next: undefined }, record, [checked]);
-  return verdict;
+  const after = await s.recoveries.advance(
+    input.recoveryId,
+    { status: "validating", next: undefined },
+    record,
+    [checked],
+  );
+  return { ...verdict, ...etagToHandOn(after) };
 }

@@ -16,7 +16,7 @@ import {
   TAP_HANDOFF_KEY_SECRET,
 } from "../../tap/seal";
 import type { RecoverAccountInput, RecoveryPlan, StepVerdict } from "../contracts";
-import { openDiscovered } from "./common";
+import { etagToHandOn, openDiscovered } from "./common";
 import { planRecovery } from "./recoveryPlan";
 
 /** Ends the step without a TAP (and, before the reset, without touching any method). */
@@ -136,7 +136,7 @@ export async function recoverAccount(input: RecoverAccountInput): Promise<StepVe
   const recoveryId = input.recoveryId;
   const record = await openDiscovered(recoveryId);
   if (record.tapIssuedAt) {
-    if (await s.taps.exists(recoveryId)) return { ok: true };
+    if (await s.taps.exists(recoveryId)) return { ok: true, ...etagToHandOn(record) };
     return tapNotHandedOut(record, "an earlier run issued it but did not store it");
   }
   const userId = record.userId;
@@ -251,7 +251,7 @@ export async function recoverAccount(input: RecoverAccountInput): Promise<StepVe
       return tapNotHandedOut(after.stage === "discovered" ? after : record, reasonOf(err));
     }
     // (Sealed TAPs nobody came back for are purged by the housekeeping timer.)
-    return { ok: true };
+    return { ok: true, ...etagToHandOn(after) };
   }
   // Something in the chain failed; what ran before it is recorded above.
   const tapFailure = written.tap && !("created" in written.tap) ? written.tap : undefined;
