@@ -8,9 +8,11 @@
  * Both carry the recovery id in the protected header (`rid`), which AES-GCM authenticates as
  * additional data: a sealed TAP copied to another recovery's row does not open there.
  */
+
 import { CompactEncrypt, compactDecrypt, importJWK, type JWK } from "jose";
 import { z } from "zod";
 import { InvalidRequestError, TapBindingError } from "../recovery/errors";
+import { ephemeralEcdhKey } from "./ecKeys";
 
 /** The protected-header member binding a sealed TAP to its recovery. */
 const RECOVERY_ID_HEADER = "rid";
@@ -145,14 +147,19 @@ export async function sealTap(
   if ("clientJwk" in recipient) {
     const alg = clientAlgorithm(recipient.clientJwk);
     const key = await importJWK(recipient.clientJwk as JWK, alg);
-    return new CompactEncrypt(plaintext)
-      .setProtectedHeader({
-        alg,
-        enc: "A256GCM",
-        ...(recipient.clientJwk.kid ? { kid: recipient.clientJwk.kid } : {}),
-        ...bound,
-      })
-      .encrypt(key);
+    const sealing = new CompactEncrypt(plaintext).setProtectedHeader({
+      alg,
+      enc: "A256GCM",
+      ...(recipient.clientJwk.kid ? { kid: recipient.clientJwk.kid } : {}),
+      ...bound,
+    });
+    // ECDH-ES: our own ephemeral key, made without Node's key-generation job (./ecKeys.ts).
+    const { kty, crv } = recipient.clientJwk;
+    if (kty === "EC") {
+      if (!crv) throw new TypeError("an EC client key without its curve passed the schema");
+      sealing.setKeyManagementParameters({ epk: await ephemeralEcdhKey(crv) });
+    }
+    return sealing.encrypt(key);
   }
   return new CompactEncrypt(plaintext)
     .setProtectedHeader({ alg: "dir", enc: "A256GCM", ...bound })

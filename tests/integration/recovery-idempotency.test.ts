@@ -6,11 +6,12 @@
  * in plaintext afterwards (tables, orchestration history and status, logs, mail).
  */
 
-import { compactDecrypt, decodeProtectedHeader, exportJWK, generateKeyPair } from "jose";
+import { compactDecrypt, decodeProtectedHeader, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { DEMO_ADMIN_ADDRESS, DEMO_NOTICE_SENDER, DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
 import type { FailureRule, TenantSeed, UserSeed } from "../../dev/simulators/graph";
 import { WELL_KNOWN_METHOD_IDS } from "../../dev/simulators/graph";
+import { ecJwkPair } from "../../src/tap/ecKeys";
 import { type RecoveryStart, type RecoveryState, type TestStack, useStack } from "../support/stack";
 
 /** Copies of Adele (every kind of method, mobile phone as default) under their own names. */
@@ -113,11 +114,10 @@ describe("the recovery step, with failures injected after each Graph write", () 
   }
 
   it("hands the TAP out as a JWE only the client's private key opens, once; the TAP is nowhere in plaintext", async () => {
-    const { publicKey, privateKey } = await generateKeyPair("ECDH-ES+A256KW", {
-      crv: "P-256",
-      extractable: true,
-    });
-    const jwk = { ...(await exportJWK(publicKey)), kid: "front-end-1" };
+    // Made in place, not by Node's key-generation job (src/tap/ecKeys.ts says why).
+    const pair = ecJwkPair("P-256");
+    const privateKey = await importJWK(pair.privateJwk as JWK, "ECDH-ES+A256KW");
+    const jwk = { ...pair.publicJwk, kid: "front-end-1" };
     const { start, done } = await recover("Jwe", { tapEncryptionKey: jwk });
     expect(done.status).toBe("recovered");
     expect(done.tap?.value).toBeUndefined();

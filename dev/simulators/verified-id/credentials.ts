@@ -8,8 +8,9 @@
  * (`did:web:localhost%3A<port>:issuers:<name>`; did:web forbids IP addresses), so they resolve
  * to it over http on loopback; their status lists are served under the same name.
  */
-import { generateKeyPairSync, type KeyObject, randomUUID, sign } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID, sign } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import { ecJwkPair } from "../../../src/tap/ecKeys";
 
 export type IssuerName = "es256" | "es256k" | "rogue";
 type Alg = "ES256" | "ES256K" | "EdDSA";
@@ -63,9 +64,9 @@ export function createIssuers(baseUrl: string): Map<IssuerName, SimIssuer> {
     ["rogue", "ES256"],
   ];
   for (const [name, alg] of specs) {
-    const { privateKey, publicKey } = generateKeyPairSync("ec", {
-      namedCurve: alg === "ES256" ? "P-256" : "secp256k1",
-    });
+    // Made in place, not by Node's key-generation job (src/tap/ecKeys.ts says why).
+    const { privateJwk, publicJwk } = ecJwkPair(alg === "ES256" ? "P-256" : "secp256k1");
+    const privateKey = createPrivateKey({ format: "jwk", key: privateJwk });
     const did = `did:web:${hostPort}:issuers:${name}`;
     issuers.set(name, {
       name,
@@ -73,7 +74,7 @@ export function createIssuers(baseUrl: string): Map<IssuerName, SimIssuer> {
       did,
       kid: `${did}#key-1`,
       privateKey,
-      publicJwk: publicKey.export({ format: "jwk" }) as Record<string, unknown>,
+      publicJwk: { ...publicJwk },
       revoked: new Set(),
       nextIndex: 1,
     });
