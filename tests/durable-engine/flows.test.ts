@@ -50,6 +50,7 @@ describe(`durable conformance (${DURABLE_ENGINE} engine): flows`, () => {
       "EventRaised:PresentationResult",
       "TaskCompleted:checkPresentedCredential",
       "TaskCompleted:matchDirectoryProfile",
+      "TaskCompleted:confirmIdentityVerification",
       "TaskCompleted:recoverAccount",
       "TaskCompleted:finishRecovery",
       "TaskCompleted:notifyRecoveryOutcome",
