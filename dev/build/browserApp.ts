@@ -1,0 +1,119 @@
+/**
+ * Builds a browser app of ours (the recovery page, the admin console) into static assets: the
+ * browser code and the style sheet bundled by esbuild under content-hashed names (served as
+ * immutable), `index.html` naming them (served no-cache), and `manifest.json` listing every
+ * file with its content type: the app serves only what the manifest lists.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import { repoRoot } from "../stack";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+  ".svg": "image/svg+xml",
+};
+
+export interface AssetManifest {
+  /** The HTML shell's file name. */
+  index: string;
+  /** Every servable file (the shell too) → content type; hashed names are immutable. */
+  files: Record<string, { contentType: string; immutable: boolean; etag: string }>;
+}
+
+export interface BrowserApp {
+  /** What error messages call it ("page", "console"). */
+  label: string;
+  /** The app's folder under src/, holding main.ts, style.css and index.html. */
+  sourceDir: string;
+  /** The script's entry name (its file is `<name>-<hash>.js`). */
+  scriptEntry: string;
+  /** The shell's text: `{{script}}` and `{{style}}` are filled in by the build. */
+  shell: (html: string, assets: { script: string; style: string }) => string;
+}
+
+function etag(bytes: Buffer): string {
+  return `"${createHash("sha256").update(bytes).digest("base64url").slice(0, 22)}"`;
+}
+
+/** Fills `{{key}}` from `values`; a key without a value is an error (a shell out of step with its build). */
+export function fillTemplate(
+  label: string,
+  html: string,
+  values: Record<string, string>,
+  encode: (text: string) => string = (text) => text,
+): string {
+  return html.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`${label} index.html: no value for {{${key}}}`);
+    return encode(value);
+  });
+}
+
+export async function buildBrowserApp(app: BrowserApp, outDir: string): Promise<AssetManifest> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const sourceDir = path.join(repoRoot, "src", app.sourceDir);
+  const result = await build({
+    absWorkingDir: repoRoot,
+    entryPoints: {
+      [app.scriptEntry]: path.join(sourceDir, "main.ts"),
+      style: path.join(sourceDir, "style.css"),
+    },
+    outdir: outDir,
+    entryNames: "[name]-[hash]",
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    target: ["chrome120", "firefox120", "safari16"],
+    minify: true,
+    sourcemap: false,
+    legalComments: "none",
+    metafile: true,
+    logLevel: "warning",
+  });
+  const files: AssetManifest["files"] = {};
+  let script = "";
+  let style = "";
+  for (const output of Object.keys(result.metafile.outputs)) {
+    const name = path.basename(output);
+    const contentType = CONTENT_TYPES[path.extname(name)];
+    if (!contentType) throw new Error(`esbuild produced an unexpected file for the ${app.label}: ${name}`);
+    const bytes = readFileSync(path.join(repoRoot, output));
+    files[name] = { contentType, immutable: true, etag: etag(bytes) };
+    if (name.endsWith(".js")) script = name;
+    if (name.endsWith(".css")) style = name;
+  }
+  if (!script || !style) throw new Error(`esbuild produced no script or style sheet for the ${app.label}`);
+  const html = app.shell(readFileSync(path.join(sourceDir, "index.html"), "utf8"), { script, style });
+  writeFileSync(path.join(outDir, "index.html"), html);
+  files["index.html"] = {
+    contentType: "text/html; charset=utf-8",
+    immutable: false,
+    etag: etag(Buffer.from(html)),
+  };
+  const manifest: AssetManifest = { index: "index.html", files };
+  writeFileSync(path.join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/** `node dist/dev/build/<app>.js [--out DIR]`: builds into DIR, by default dist/<defaultDir>. */
+export function buildFromCommandLine(
+  label: string,
+  defaultDir: string,
+  buildInto: (outDir: string) => Promise<AssetManifest>,
+): void {
+  const at = process.argv.indexOf("--out");
+  const given = at > 0 ? process.argv[at + 1] : undefined;
+  const outDir = given ? path.resolve(given) : path.join(repoRoot, "dist", defaultDir);
+  buildInto(outDir).then(
+    (m) => process.stdout.write(`${label}: ${Object.keys(m.files).join(", ")}\n`),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
