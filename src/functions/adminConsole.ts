@@ -11,13 +11,11 @@
  * Silent renewal uses the refresh token only, never a hidden frame, so nothing is framed.
  * No inline script or style.
  */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { adminConsoleConfigSchema } from "../admin/schemas";
 import { getConfig } from "../config";
-import { json, problem, respond } from "../http";
-import { DependencyError, NotFoundError } from "../recovery/errors";
+import { json, respond } from "../http";
+import { StaticAssets } from "../staticAssets";
 
 export const CONSOLE_ASSETS_DIR = "console-assets";
 
@@ -47,76 +45,23 @@ function commonHeaders(): Record<string, string> {
   };
 }
 
-interface Asset {
-  contentType: string;
-  immutable: boolean;
-  etag: string;
-  body: Buffer;
-}
-
-let loaded: Map<string, Asset> | undefined;
-
-/** The nearest `console-assets/manifest.json` above this module (tsc output or the bundle). */
-function findAssetsDir(): string | undefined {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, CONSOLE_ASSETS_DIR, "manifest.json")))
-      return path.join(dir, CONSOLE_ASSETS_DIR);
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
-function assets(): Map<string, Asset> {
-  if (loaded) return loaded;
-  const dir = findAssetsDir();
-  if (!dir)
-    throw new DependencyError("console_not_built", "The admin console was not built (npm run build)", false);
-  const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
-    index: string;
-    files: Record<string, Omit<Asset, "body">>;
-  };
-  const files = new Map<string, Asset>();
-  for (const [name, meta] of Object.entries(manifest.files)) {
-    files.set(name, { ...meta, body: readFileSync(path.join(dir, path.basename(name))) });
-  }
-  const index = files.get(manifest.index);
-  if (!index)
-    throw new DependencyError("console_not_built", "The admin console's manifest has no index", false);
-  files.set("", index);
-  loaded = files;
-  return files;
-}
-
-function serve(request: HttpRequest, asset: Asset): HttpResponseInit {
-  const headers = {
-    ...commonHeaders(),
-    "Content-Type": asset.contentType,
-    "Cache-Control": asset.immutable ? "public, max-age=31536000, immutable" : "no-cache",
-    ETag: asset.etag,
-  };
-  const ifNoneMatch = request.headers.get("if-none-match");
-  if (ifNoneMatch?.split(",").some((tag) => tag.trim() === asset.etag)) return { status: 304, headers };
-  return { status: 200, headers, body: asset.body };
-}
+const CONSOLE = new StaticAssets(CONSOLE_ASSETS_DIR, {
+  code: "console_not_built",
+  message: "The admin console was not built (npm run build)",
+});
 
 export async function adminConsole(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  return respond(context, async () => serve(request, assets().get("") as Asset));
+  return respond(context, async () => CONSOLE.index(request, commonHeaders()));
 }
 
 export async function adminConsoleAsset(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  return respond(context, async () => {
-    const asset = assets().get(request.params.file ?? "");
-    if (!asset?.immutable) {
-      const refused = problem(new NotFoundError("asset_not_found", "No such file"));
-      return { ...refused, headers: { ...refused.headers, ...commonHeaders() } };
-    }
-    return serve(request, asset);
-  });
+  return respond(context, async () => CONSOLE.file(request, commonHeaders()));
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

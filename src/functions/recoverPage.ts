@@ -5,11 +5,9 @@
  * manifest are served. Hashed assets are immutable; the HTML shell is revalidated (ETag).
  * Every answer carries a strict Content-Security-Policy: no inline script or style at all.
  */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { problem, respond } from "../http";
-import { DependencyError, NotFoundError } from "../recovery/errors";
+import { respond } from "../http";
+import { StaticAssets } from "../staticAssets";
 
 export const PAGE_ASSETS_DIR = "page-assets";
 
@@ -25,84 +23,26 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join("; ");
 
-const COMMON_HEADERS = {
+const COMMON_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
   "Content-Security-Policy": CONTENT_SECURITY_POLICY,
   "Referrer-Policy": "no-referrer",
   "Cross-Origin-Opener-Policy": "same-origin",
-} as const;
+};
 
-interface Manifest {
-  index: string;
-  files: Record<string, { contentType: string; immutable: boolean; etag: string }>;
-}
-
-interface Asset {
-  contentType: string;
-  immutable: boolean;
-  etag: string;
-  body: Buffer;
-}
-
-let loaded: Map<string, Asset> | undefined;
-
-/** The nearest `page-assets/manifest.json` above this module (tsc output or the bundle). */
-function findAssetsDir(): string | undefined {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, PAGE_ASSETS_DIR, "manifest.json"))) return path.join(dir, PAGE_ASSETS_DIR);
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
-/** Read once per process: the files are small and never change while the app runs. */
-function assets(): Map<string, Asset> {
-  if (loaded) return loaded;
-  const dir = findAssetsDir();
-  if (!dir)
-    throw new DependencyError("page_not_built", "The reference page was not built (npm run build)", false);
-  const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as Manifest;
-  const files = new Map<string, Asset>();
-  for (const [name, meta] of Object.entries(manifest.files)) {
-    files.set(name, { ...meta, body: readFileSync(path.join(dir, path.basename(name))) });
-  }
-  const index = files.get(manifest.index);
-  if (!index) throw new Error(`page manifest: index ${manifest.index} is not one of its files`);
-  files.set("", index);
-  loaded = files;
-  return files;
-}
-
-function serve(request: HttpRequest, asset: Asset): HttpResponseInit {
-  const headers = {
-    ...COMMON_HEADERS,
-    "Content-Type": asset.contentType,
-    "Cache-Control": asset.immutable ? "public, max-age=31536000, immutable" : "no-cache",
-    ETag: asset.etag,
-  };
-  const ifNoneMatch = request.headers.get("if-none-match");
-  if (ifNoneMatch?.split(",").some((tag) => tag.trim() === asset.etag)) return { status: 304, headers };
-  return { status: 200, headers, body: asset.body };
-}
+const PAGE = new StaticAssets(PAGE_ASSETS_DIR, {
+  code: "page_not_built",
+  message: "The reference page was not built (npm run build)",
+});
 
 export async function recoverPage(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  return respond(context, async () => {
-    const index = assets().get("");
-    if (!index) throw new Error("page index missing");
-    return serve(request, index);
-  });
+  return respond(context, async () => PAGE.index(request, COMMON_HEADERS));
 }
 
+/** Only the hashed bundle files live under /assets; the shell is served at / and /recover. */
 export async function pageAsset(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return respond(context, async () => {
-    const asset = assets().get(request.params.file ?? "");
-    // Only the hashed bundle files live under /assets; the shell is served at / and /recover.
-    if (!asset?.immutable) {
-      const refused = problem(new NotFoundError("asset_not_found", "No such file"));
-      return { ...refused, headers: { ...refused.headers, ...COMMON_HEADERS } };
-    }
-    return serve(request, asset);
-  });
+  return respond(context, async () => PAGE.file(request, COMMON_HEADERS));
 }
