@@ -3,29 +3,10 @@
  * against every background src/console/style.css puts it on reaches 4.5:1; chart fills,
  * borders and focus rings that carry meaning reach 3:1 against the page.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { contrast, cssColours } from "../support/contrast";
 
-const CSS = readFileSync(path.resolve(__dirname, "..", "..", "src", "console", "style.css"), "utf8");
-
-function colours(): Record<string, string> {
-  const root = /:root\s*\{([^}]*)\}/.exec(CSS)?.[1] ?? "";
-  return Object.fromEntries([...root.matchAll(/--([\w-]+):\s*(#[0-9a-f]{6})/gi)].map((m) => [m[1]!, m[2]!]));
-}
-
-function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-}
-
-function contrast(a: string, b: string): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
-}
+const colours = () => cssColours("console");
 
 /** [foreground, background, minimum]: how style.css combines them. */
 const PAIRS: Array<[string, string, number]> = [
