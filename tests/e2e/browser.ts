@@ -96,3 +96,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   });
   await page.setViewportSize(before);
 }
+
+/**
+ * Waits until the provider has sent the browser back to the page (`/recover` on the app's
+ * origin). Only the path is matched and only the navigation's commit awaited: a recovery the
+ * return already ended makes the page drop `?recoveryId=` from the URL at once (so a reload
+ * starts afresh), which can happen before the `load` event a URL-with-query wait needs.
+ */
+export async function waitForReturn(page: Page, appUrl: string): Promise<void> {
+  const origin = new URL(appUrl).origin;
+  await page.waitForURL((url) => url.origin === origin && url.pathname === "/recover", {
+    waitUntil: "commit",
+  });
+}

@@ -6,7 +6,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { useStack } from "../support/stack";
-import { chromiumAvailable, launchBrowser, openPage, screenshot } from "./browser";
+import { chromiumAvailable, launchBrowser, openPage, screenshot, waitForReturn } from "./browser";
 
 describe.skipIf(!chromiumAvailable)("evaluation mode in a browser", () => {
   const stack = useStack({ mode: "evaluation" });
@@ -29,7 +29,7 @@ describe.skipIf(!chromiumAvailable)("evaluation mode in a browser", () => {
     await page.getByLabel(/first name/i).fill("Megan");
     await page.getByLabel(/last name/i).fill("Bowen");
     await page.getByRole("button", { name: "Approve", exact: true }).click();
-    await page.waitForURL(/\/recover\?recoveryId=/);
+    await waitForReturn(page, stack().url);
 
     const link = page.getByRole("link", { name: /Open Microsoft Authenticator/ });
     await link.waitFor({ timeout: 20_000 });

@@ -11,7 +11,14 @@ import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { en } from "../../src/page/strings/en";
 import { FAILURE_MESSAGES, type FailureCode } from "../../src/recovery/status";
 import { useStack } from "../support/stack";
-import { chromiumAvailable, launchBrowser, openPage, screenshot, type WatchedPage } from "./browser";
+import {
+  chromiumAvailable,
+  launchBrowser,
+  openPage,
+  screenshot,
+  type WatchedPage,
+  waitForReturn,
+} from "./browser";
 
 describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
   const stack = useStack({ mode: "production" });
@@ -40,7 +47,7 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
     await page.getByLabel(/last name/i).fill(names.lastName);
     if (shot) await screenshot(page, shot);
     await page.getByRole("button", { name: decision, exact: true }).click();
-    await page.waitForURL(/\/recover\?recoveryId=/);
+    await waitForReturn(page, stack().url);
   }
 
   /** The phone: the demo wallet presents the credential the provider issued, with this Face Check score. */
@@ -258,7 +265,7 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
     for (let i = 0; i < 8 && (await focused()) !== "Approve"; i++) await tab();
     expect(await focused()).toBe("Approve");
     await page.keyboard.press("Enter");
-    await page.waitForURL(/\/recover\?recoveryId=/);
+    await waitForReturn(page, stack().url);
 
     await page.getByRole("heading", { name: "Show your verified ID" }).waitFor({ timeout: 20_000 });
     await presentFromWallet(page, "92.5");

@@ -11,7 +11,7 @@ import { demoPolicy } from "../../dev/seed/demo-policy";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { en } from "../../src/page/strings/en";
 import { useStack } from "../support/stack";
-import { chromiumAvailable, launchBrowser, openPage, screenshot } from "./browser";
+import { chromiumAvailable, launchBrowser, openPage, screenshot, waitForReturn } from "./browser";
 
 function policy() {
   const doc = demoPolicy("production");
@@ -33,7 +33,7 @@ describe.skipIf(!chromiumAvailable)("return mode in a browser", () => {
     await page.getByLabel(/first name/i).fill(names.firstName!);
     await page.getByLabel(/last name/i).fill(names.lastName!);
     await page.getByRole("button", { name: decision, exact: true }).click();
-    await page.waitForURL(/\/recover\?recoveryId=/);
+    await waitForReturn(page, stack().url);
   }
 
   async function presentFromWallet(page: Page): Promise<void> {
