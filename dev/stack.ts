@@ -10,7 +10,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
-import { exportJWK, generateKeyPair } from "jose";
+import { exportJWK } from "jose";
 import { DEMO_ADMIN_ADDRESS, DEMO_NOTICE_SENDER } from "./seed/demo-tenant";
 import { type EntraSimulator, startEntraSimulator } from "./simulators/entra";
 import { type GraphSimulator, startGraphSimulator, type TenantSeed } from "./simulators/graph";
@@ -18,6 +18,7 @@ import { type IdvSimulator, startIdvSimulator } from "./simulators/idv";
 import { startVerifiedIdSimulator, type VerifiedIdSimulator } from "./simulators/verified-id";
 import { Wallet } from "./simulators/wallet";
 import type { DevCertificate } from "./support/devCertificate";
+import { keyPair } from "./support/keyPairs";
 
 export const DEV_ACCESS_TOKEN = "dev-token-not-a-secret";
 export const DEMO_PROVIDER = "demo-idv";
@@ -48,7 +49,7 @@ export interface DevSecrets {
 
 /** Fresh secrets for a local run: an RS256 hand-off signing key, the TAP sealing key, a webhook secret. */
 export async function generateDevSecrets(): Promise<DevSecrets> {
-  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const { privateKey } = keyPair("rsa");
   const jwk = {
     ...(await exportJWK(privateKey)),
     kid: `handoff-${randomBytes(4).toString("hex")}`,

@@ -6,16 +6,16 @@
  *  - a sealing or storing failure after the writes leaves a record and an audit trail that say
  *    what was changed, and the step's retries issue no second TAP and no second revocation.
  */
-import { generateKeyPairSync } from "node:crypto";
 import type { JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { keyPair } from "../../dev/support/keyPairs";
 import { auditRows, countRecords, recordRows } from "../support/recoveryRows";
 import { type RecoveryStart, useStack } from "../support/stack";
 
 /** The key of the probe: RSA-1024 with its modulus left-padded with zero bytes to 2048 bits. */
 function paddedRsa1024(): JWK {
-  const jwk = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ format: "jwk" }) as JWK;
+  const jwk = keyPair("rsa-1024").publicKey.export({ format: "jwk" }) as JWK;
   const n = Buffer.concat([Buffer.alloc(128), Buffer.from(jwk.n!, "base64url")]).toString("base64url");
   return { kty: "RSA", n, e: jwk.e! };
 }

@@ -3,19 +3,20 @@
  * webhooks); hand-off JWTs are signed here with jose; webhook signatures are checked with
  * node:crypto independently of the simulator's own signing code.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, type KeyObject, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { exportJWK, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { close, listen, readBody, sendJson } from "../../dev/simulators/http";
 import { type IdvSimulator, type IdvWebhookBody, startIdvSimulator } from "../../dev/simulators/idv";
 import { Wallet } from "../../dev/simulators/wallet";
+import { keyPair } from "../../dev/support/keyPairs";
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 const ISSUER_DID = "did:web:demo-idv.example.com";
 const AUDIENCE = "demo-idv";
 
-type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+type PrivateKey = KeyObject;
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -49,11 +50,10 @@ describe("IDV simulator", () => {
   const wallet = new Wallet();
 
   beforeAll(async () => {
-    ({ privateKey: key, publicKey: jwk } = await generateKeyPair("ES256").then(async (kp) => ({
-      privateKey: kp.privateKey,
-      publicKey: { ...(await exportJWK(kp.publicKey)), kid: "k1", alg: "ES256", use: "sig" },
-    })));
-    otherKey = (await generateKeyPair("ES256")).privateKey;
+    const pair = keyPair("P-256");
+    key = pair.privateKey;
+    jwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "ES256", use: "sig" };
+    otherKey = keyPair("P-256").privateKey;
     app = createServer((req, res) => {
       void (async () => {
         if (req.url === "/.well-known/jwks.json") return sendJson(res, 200, { keys: [jwk] });

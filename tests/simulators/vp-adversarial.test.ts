@@ -6,11 +6,12 @@
  * document, a status list, the DID itself — and must be refused with its own stable reason; the
  * honest rows pass. The did:web table at the end is refused before any network access.
  */
-import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { close, listen, sendJson } from "../../dev/simulators/http";
+import { keyPair } from "../../dev/support/keyPairs";
 import { DidResolver, didWebUrl, parseDidWeb } from "../../src/verified-id/didWeb";
 import { type VpExpectations, validatePresentation } from "../../src/verified-id/vpValidation";
 import { b64url as b64, signCompactJws as jws } from "../support/jws";
@@ -21,10 +22,8 @@ const T = Math.floor(NOW.getTime() / 1000);
 const VERIFIER = "did:web:recovery.contoso.example";
 const NONCE = "nonce-of-this-request";
 
-function keyPair(alg: Alg) {
-  return alg === "EdDSA"
-    ? generateKeyPairSync("ed25519")
-    : generateKeyPairSync("ec", { namedCurve: alg === "ES256" ? "P-256" : "secp256k1" });
+function keyPairFor(alg: Alg) {
+  return keyPair(alg === "EdDSA" ? "ed25519" : alg === "ES256" ? "P-256" : "secp256k1");
 }
 
 // --- the local did:web host ---
@@ -63,7 +62,7 @@ function issuer(alg: Alg, doc?: (did: string, vm: Record<string, unknown>, kid: 
   const name = `i${++counter}`;
   const did = `did:web:${hostPort}:issuers:${name}`;
   const kid = `${did}#key-1`;
-  const pair = keyPair(alg);
+  const pair = keyPairFor(alg);
   const jwk = pair.publicKey.export({ format: "jwk" }) as Record<string, unknown>;
   const vm = { id: kid, type: "JsonWebKey2020", controller: did, publicKeyJwk: jwk };
   const document = doc ? doc(did, vm, kid) : { id: did, verificationMethod: [vm], assertionMethod: [kid] };
@@ -114,7 +113,7 @@ function publishList(i: Issuer, o: ListOptions = {}): void {
   served.set(new URL(i.listUrl).pathname, { type: "jwt", body: token });
 }
 
-const holderPair = generateKeyPairSync("ed25519");
+const holderPair = keyPair("ed25519");
 const holderJwk = holderPair.publicKey.export({ format: "jwk" }) as Record<string, unknown>;
 const HOLDER = `did:jwk:${b64(holderJwk)}`;
 
@@ -213,7 +212,7 @@ const tamperPayload = (token: string, change: (p: Record<string, unknown>) => vo
   change(payload);
   return `${h}.${b64(payload)}.${s}`;
 };
-const other = (alg: Alg) => keyPair(alg).privateKey;
+const other = (alg: Alg) => keyPairFor(alg).privateKey;
 
 async function run(build: Build) {
   const { vp, accept } = build();
@@ -323,7 +322,7 @@ const TOKEN_CASES: Array<[string, Build, string, string]> = [
     "a VP signed by a holder key marked for encryption",
     () => {
       const { i } = honest("ES256");
-      const pair = generateKeyPairSync("ed25519");
+      const pair = keyPair("ed25519");
       const did = `did:jwk:${b64({ ...pair.publicKey.export({ format: "jwk" }), use: "enc" })}`;
       const vcFor = vcToken(i, { payload: { sub: did } });
       return { vp: vpToken([vcFor], { holder: { did, key: pair.privateKey } }), accept: [i.did] };
@@ -351,7 +350,10 @@ const TOKEN_CASES: Array<[string, Build, string, string]> = [
     "two verification methods with the same id",
     withDoc("ES256", (did, vm, kid) => ({
       id: did,
-      verificationMethod: [vm, { ...vm, publicKeyJwk: keyPair("ES256").publicKey.export({ format: "jwk" }) }],
+      verificationMethod: [
+        vm,
+        { ...vm, publicKeyJwk: keyPairFor("ES256").publicKey.export({ format: "jwk" }) },
+      ],
       assertionMethod: [kid],
     })),
     "credential_invalid",
@@ -362,7 +364,7 @@ const TOKEN_CASES: Array<[string, Build, string, string]> = [
     withDoc("ES256", (did, vm) => ({
       id: did,
       verificationMethod: [vm],
-      assertionMethod: [{ ...vm, publicKeyJwk: keyPair("ES256").publicKey.export({ format: "jwk" }) }],
+      assertionMethod: [{ ...vm, publicKeyJwk: keyPairFor("ES256").publicKey.export({ format: "jwk" }) }],
     })),
     "credential_invalid",
     "vc_key_duplicate",
@@ -573,7 +575,7 @@ const TOKEN_CASES: Array<[string, Build, string, string]> = [
   [
     "a status list signed with the issuer's authentication-only key",
     () => {
-      const auth = keyPair("ES256");
+      const auth = keyPairFor("ES256");
       const authJwk = auth.publicKey.export({ format: "jwk" });
       const i = issuer("ES256", (did, vm, kid) => ({
         id: did,
@@ -688,7 +690,7 @@ const TOKEN_CASES: Array<[string, Build, string, string]> = [
     "a VC whose issuer DID names an IP address (accepted by mistake)",
     () => {
       const did = "did:web:127.0.0.1%3A1:issuers:x";
-      const pair = keyPair("ES256");
+      const pair = keyPairFor("ES256");
       const vc = jws(
         { alg: "ES256", kid: `${did}#key-1` },
         { iss: did, sub: HOLDER, exp: T + 3600, vc: { type: ["VerifiedIdentity"] } },

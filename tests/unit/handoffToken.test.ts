@@ -1,12 +1,6 @@
-import {
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  exportJWK,
-  generateKeyPair,
-  type JWK,
-  jwtVerify,
-} from "jose";
+import { createLocalJWKSet, decodeProtectedHeader, exportJWK, type JWK, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { keyPair } from "../../dev/support/keyPairs";
 import {
   type HandoffClaims,
   parseSigningKeys,
@@ -18,7 +12,7 @@ import {
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
 
 async function privateJwk(alg: "RS256" | "ES256" | "PS256", kid: string): Promise<JWK> {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  const { privateKey } = keyPair(alg === "ES256" ? "P-256" : "rsa");
   return { ...(await exportJWK(privateKey)), kid, alg };
 }
 

@@ -1,6 +1,7 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { compactDecrypt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from "jose";
+import { type KeyObject, randomBytes } from "node:crypto";
+import { compactDecrypt, decodeProtectedHeader, exportJWK, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type KeyPairKind, keyPair } from "../../dev/support/keyPairs";
 import {
   assertUsableClientKey,
   type ClientJwk,
@@ -14,14 +15,11 @@ const SERVER_SECRET = randomBytes(32).toString("base64url");
 
 interface ClientKeyPair {
   publicJwk: JWK;
-  privateKey: CryptoKey;
+  privateKey: KeyObject;
 }
 
-async function clientKeyPair(
-  alg: "RSA-OAEP-256" | "ECDH-ES+A256KW",
-  options: { modulusLength?: number; crv?: string } = {},
-): Promise<ClientKeyPair> {
-  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...options });
+async function clientKeyPair(kind: KeyPairKind): Promise<ClientKeyPair> {
+  const { publicKey, privateKey } = keyPair(kind);
   return { publicJwk: await exportJWK(publicKey), privateKey };
 }
 
@@ -31,13 +29,9 @@ let rsaPrivateJwk: JWK;
 let rsa1024: JWK;
 
 beforeAll(async () => {
-  [rsa, ec] = await Promise.all([
-    clientKeyPair("RSA-OAEP-256", { modulusLength: 2048 }),
-    clientKeyPair("ECDH-ES+A256KW", { crv: "P-256" }),
-  ]);
+  [rsa, ec] = await Promise.all([clientKeyPair("rsa"), clientKeyPair("P-256")]);
   rsaPrivateJwk = await exportJWK(rsa.privateKey);
-  // jose refuses to generate RSA keys below 2048 bits; node:crypto still can.
-  rsa1024 = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ format: "jwk" }) as JWK;
+  rsa1024 = (await clientKeyPair("rsa-1024")).publicJwk;
 });
 
 function clientJwk(jwk: JWK): ClientJwk {
@@ -168,7 +162,7 @@ describe("sealing the TAP to the client's key", () => {
   });
 
   it("cannot be decrypted with another client's private key", async () => {
-    const other = await clientKeyPair("ECDH-ES+A256KW", { crv: "P-256" });
+    const other = await clientKeyPair("P-256");
     const jwe = await sealTap(TAP, { clientJwk: clientJwk(ec.publicJwk) });
     await expect(compactDecrypt(jwe, other.privateKey)).rejects.toBeDefined();
   });

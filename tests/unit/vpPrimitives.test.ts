@@ -2,19 +2,16 @@
  * The building blocks of self-validation, without I/O: did:web URLs, the JWS header and
  * algorithm rules (keys from did:jwk, which resolves in place), and status-list bits.
  */
-import { generateKeyPairSync } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { keyPair } from "../../dev/support/keyPairs";
 import { DidResolver, didWebUrl } from "../../src/verified-id/didWeb";
 import { verifyJwsByDid } from "../../src/verified-id/jws";
 import { bitAt, decodeEncodedList, parseStatusEntry } from "../../src/verified-id/statusList";
 import { b64url as b64, signCompactJws as signed } from "../support/jws";
 
 function didJwk(kind: "ed25519" | "secp256k1" | "P-256") {
-  const pair =
-    kind === "ed25519"
-      ? generateKeyPairSync("ed25519")
-      : generateKeyPairSync("ec", { namedCurve: kind === "P-256" ? "P-256" : "secp256k1" });
+  const pair = keyPair(kind);
   const did = `did:jwk:${b64(pair.publicKey.export({ format: "jwk" }))}`;
   return { did, kid: `${did}#0`, key: pair.privateKey };
 }

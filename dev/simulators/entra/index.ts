@@ -8,11 +8,12 @@
  * for another tenant or audience, expired, `alg: none`, and rotate its published key.
  */
 
-import { randomBytes, randomUUID } from "node:crypto";
+import { type KeyObject, randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import { base64url, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { base64url, exportJWK, type JWK, SignJWT } from "jose";
 import { createHttpServer, KEEP_ALIVE_MS } from "../../support/httpServer";
+import { keyPair } from "../../support/keyPairs";
 import { close, createRouter, listen, readJson, sendJson } from "../http";
 import { addSignIn, type DemoAccount, preflight, type SignInControl, type SignInOptions } from "./signIn";
 
@@ -84,12 +85,12 @@ export interface EntraSimulator {
 
 interface SigningKey {
   kid: string;
-  privateKey: CryptoKey;
+  privateKey: KeyObject;
   publicJwk: JWK;
 }
 
 async function newKey(): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const { privateKey, publicKey } = keyPair("rsa");
   const kid = randomBytes(12).toString("base64url");
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, use: "sig", kty: "RSA" } };
 }

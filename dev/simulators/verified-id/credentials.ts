@@ -8,9 +8,10 @@
  * (`did:web:localhost%3A<port>:issuers:<name>`; did:web forbids IP addresses), so they resolve
  * to it over http on loopback; their status lists are served under the same name.
  */
-import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID, sign } from "node:crypto";
+import { createPrivateKey, type KeyObject, randomUUID, sign } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { ecJwkPair } from "../../../src/tap/ecKeys";
+import { keyPair } from "../../support/keyPairs";
 
 export type IssuerName = "es256" | "es256k" | "rogue";
 type Alg = "ES256" | "ES256K" | "EdDSA";
@@ -132,7 +133,7 @@ export interface Holder {
 
 /** A wallet holder key: Ed25519 published as did:jwk. */
 export function createHolder(): Holder {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { privateKey, publicKey } = keyPair("ed25519");
   const did = `did:jwk:${b64url(publicKey.export({ format: "jwk" }))}`;
   return { did, kid: `${did}#0`, privateKey };
 }
