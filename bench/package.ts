@@ -6,7 +6,10 @@
  *    the functions-core seam and reports how long `require` took until every function was
  *    registered; median of BENCH_RUNS (default 10) fresh processes, for the bundle and, for
  *    comparison, the tsc output that `npm start` serves (dist/src, resolving node_modules);
- *  - cold start on Node 22 through the package's entry, with and without the compile cache.
+ *  - cold start on Node 22 through the package's entry, with and without the compile cache;
+ *  - with BENCH_BASELINE=<another build's dist/package/dist/index.js> (say, a worktree of the
+ *    commit to compare with, built with `npm run build`), that bundle too, alternated with ours in
+ *    the same loop: on a shared machine only figures taken side by side compare.
  * Results are printed and written to bench/results/package.json.
  */
 import { spawnSync } from "node:child_process";
@@ -69,6 +72,7 @@ function measure(entries: readonly Load[]): { loadMs: number; processMs: number;
 }
 
 const bundle = path.join(ROOT, "dist", "package", "dist", "index.js");
+const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
 
 /**
  * Cold start on Node 22 (what Azure runs), through the package's `main` (dist/main.js, which
@@ -109,8 +113,22 @@ const results = {
   bundleGzipKiB: kib(gzipSync(readFileSync(bundle)).length),
   sourceMapKiB: kib(statSync(`${bundle}.map`).size),
   ...(() => {
-    const [b, t] = measure([{ entry: bundle }, { entry: path.join(ROOT, "dist", "src", "index.js") }]);
-    return { bundle: b!, tscOutput: t!, bundleShareOfTsc: Math.round((100 * b!.loadMs) / t!.loadMs) / 100 };
+    const tsc = path.join(ROOT, "dist", "src", "index.js");
+    const [b, t, base] = measure([
+      { entry: bundle },
+      { entry: tsc },
+      ...(baseline ? [{ entry: baseline }] : []),
+    ]);
+    const share = (x: number, y: number) => Math.round((100 * x) / y) / 100;
+    return {
+      bundle: b!,
+      tscOutput: t!,
+      bundleShareOfTsc: share(b!.loadMs, t!.loadMs),
+      ...(base && {
+        baseline: { entry: baseline, ...base },
+        bundleShareOfBaseline: share(b!.loadMs, base.loadMs),
+      }),
+    };
   })(),
   node22: node22ColdStart(),
 };
