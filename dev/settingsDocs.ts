@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SETTINGS, type SettingReference } from "../src/settings";
+import { repoRoot } from "./support/repoRoot";
 
 const BEGIN = "<!-- settings:begin -->";
 const END = "<!-- settings:end -->";
@@ -89,18 +90,8 @@ export function withTable(markdown: string, table: string, file: string): string
   return `${markdown.slice(0, begin + BEGIN.length)}\n${table}\n${markdown.slice(end)}`;
 }
 
-export const repositoryRoot = (() => {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-})();
-
 /** Each generated file (path from the repository root) with the content it should have. */
-export function generatedFiles(root = repositoryRoot): { file: string; content: string }[] {
+export function generatedFiles(root = repoRoot): { file: string; content: string }[] {
   const read = (file: string) => readFileSync(path.join(root, file), "utf8");
   return [
     { file: "README.md", content: withTable(read("README.md"), readmeTable(), "README.md") },
@@ -111,7 +102,7 @@ export function generatedFiles(root = repositoryRoot): { file: string; content: 
 
 if (require.main === module) {
   for (const { file, content } of generatedFiles()) {
-    const target = path.join(repositoryRoot, file);
+    const target = path.join(repoRoot, file);
     const changed = readFileSync(target, "utf8") !== content;
     if (changed) writeFileSync(target, content);
     console.log(`${changed ? "wrote    " : "unchanged"} ${file}`);

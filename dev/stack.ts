@@ -19,6 +19,7 @@ import { startVerifiedIdSimulator, type VerifiedIdSimulator } from "./simulators
 import { Wallet } from "./simulators/wallet";
 import type { DevCertificate } from "./support/devCertificate";
 import { keyPair } from "./support/keyPairs";
+import { repoRoot } from "./support/repoRoot";
 
 export const DEV_ACCESS_TOKEN = "dev-token-not-a-secret";
 export const DEMO_PROVIDER = "demo-idv";
@@ -299,16 +300,7 @@ export interface HostProcessOptions {
   appEntry?: string;
 }
 
-/** The repository root, whether this module runs from source (tests) or from dist/ (npm start). */
-export const repoRoot = (() => {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-})();
+export { repoRoot };
 
 /**
  * A listening socket on a port the kernel picks (0) or on `port`, for `spawnHost({ listener })`:

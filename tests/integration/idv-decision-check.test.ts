@@ -8,30 +8,39 @@
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { EVENTS } from "../../src/functions/names";
-import { useStack } from "../support/stack";
+import { type RecoveryStart, useStack } from "../support/stack";
 
 describe("an IDV decision the stored result does not back", () => {
   const stack = useStack({ mode: "production" });
+
+  /**
+   * Raises `event` straight at the workflow (the durable runtime's own endpoint, as a forged or
+   * buggy caller could), with no stored IDV result or consumed return behind it: the workflow
+   * must fail with idv_error and never ask for a presentation.
+   */
+  async function expectRefusedWithoutProof(
+    started: RecoveryStart,
+    event: string,
+    body: unknown,
+  ): Promise<void> {
+    const raised = await fetch(
+      `${stack().url}/runtime/webhooks/durabletask/instances/${started.recoveryId}/raiseEvent/${event}`,
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    );
+    expect(raised.status).toBeLessThan(300);
+    const done = await stack().waitForStatus(started, ["failed", "awaiting_presentation"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "idv_error" } });
+    const events = (await stack().auditEvents(started.recoveryId)).map((e) => e.event);
+    expect(events).toContain("identity_verification_unconfirmed");
+    expect(events).not.toContain("presentation_requested");
+  }
 
   it("an approved event raised without a stored approval fails with idv_error and requests no presentation", async () => {
     const adele = DEMO_USERS.adeleVance;
     const methods = stack().sims.graph.methods(adele.id).length;
     const started = await stack().startRecovery({ username: adele.userPrincipalName });
     await stack().waitForStatus(started.body, ["verifying_identity"]);
-    const raised = await fetch(
-      `${stack().url}/runtime/webhooks/durabletask/instances/${started.body.recoveryId}/raiseEvent/${EVENTS.idvResult}`,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ decision: "approved" }),
-      },
-    );
-    expect(raised.status).toBeLessThan(300);
-    const done = await stack().waitForStatus(started.body, ["failed", "awaiting_presentation"]);
-    expect(done).toMatchObject({ status: "failed", failure: { code: "idv_error" } });
-    const audit = await stack().auditEvents(started.body.recoveryId);
-    expect(audit.map((e) => e.event)).toContain("identity_verification_unconfirmed");
-    expect(audit.map((e) => e.event)).not.toContain("presentation_requested");
+    await expectRefusedWithoutProof(started.body, EVENTS.idvResult, { decision: "approved" });
     expect(stack().sims.graph.methods(adele.id)).toHaveLength(methods);
   });
 
@@ -39,19 +48,6 @@ describe("an IDV decision the stored result does not back", () => {
     const megan = DEMO_USERS.meganBowen;
     const started = await stack().startRecovery({ username: megan.userPrincipalName });
     await stack().waitForStatus(started.body, ["verifying_identity"]);
-    const raised = await fetch(
-      `${stack().url}/runtime/webhooks/durabletask/instances/${started.body.recoveryId}/raiseEvent/${EVENTS.idvReturned}`,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ sessionId: "anything" }),
-      },
-    );
-    expect(raised.status).toBeLessThan(300);
-    const done = await stack().waitForStatus(started.body, ["failed", "awaiting_presentation"]);
-    expect(done).toMatchObject({ status: "failed", failure: { code: "idv_error" } });
-    const audit = await stack().auditEvents(started.body.recoveryId);
-    expect(audit.map((e) => e.event)).toContain("identity_verification_unconfirmed");
-    expect(audit.map((e) => e.event)).not.toContain("presentation_requested");
+    await expectRefusedWithoutProof(started.body, EVENTS.idvReturned, { sessionId: "anything" });
   });
 });

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_ADMIN_ADDRESS, DEMO_NOTICE_SENDER, DEMO_TENANT_ID } from "../../dev/seed/demo-tenant";
-import { generatedFiles, repositoryRoot, withTable } from "../../dev/settingsDocs";
+import { generatedFiles, withTable } from "../../dev/settingsDocs";
+import { repoRoot } from "../../dev/support/repoRoot";
 import { loadConfig } from "../../src/config";
 import { SETTINGS } from "../../src/settings";
 
@@ -10,7 +11,7 @@ describe("settings documentation generated from the schema (npm run docs:setting
   it.each(generatedFiles().map(({ file, content }) => [file, content]))(
     "%s is what the generator makes from src/settings.ts",
     (file, content) => {
-      const committed = readFileSync(path.join(repositoryRoot, file), "utf8");
+      const committed = readFileSync(path.join(repoRoot, file), "utf8");
       expect(committed, `${file} differs from the schema: run npm run docs:settings`).toBe(content);
     },
   );
@@ -45,9 +46,7 @@ describe("settings documentation generated from the schema (npm run docs:setting
   });
 
   it("the sample settings are a configuration the app loads, for the demo tenant the local stack seeds", () => {
-    const sample = JSON.parse(
-      readFileSync(path.join(repositoryRoot, "local.settings.sample.json"), "utf8"),
-    ) as {
+    const sample = JSON.parse(readFileSync(path.join(repoRoot, "local.settings.sample.json"), "utf8")) as {
       Values: Record<string, string>;
     };
     const config = loadConfig(sample.Values);
