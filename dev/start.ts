@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const secrets = await devSecrets();
   // The admin console signs in against the Entra simulator over https (msal-browser accepts
   // no http authority): a certificate kept in .data/ so the browser's exception lasts.
-  const entraTls = devCertificate(path.join(ROOT, ".data"));
+  const entraTls = await devCertificate(path.join(ROOT, ".data"));
   const sims = await startSimulators({
     appPort: PORTS.app,
     ports: {

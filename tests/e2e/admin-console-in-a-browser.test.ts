@@ -4,7 +4,8 @@
  * Entra simulator served over https with its own certificate — the one certificate this
  * browser trusts (--ignore-certificate-errors-spki-list), since msal accepts only https
  * authorities — and walks every view with the keyboard only. A concurrent edit is answered
- * 412 and shown; a Reader sees everything read-only and the API refuses their write; an
+ * 412 and shown; a new profile is created (an id already taken gets the API's 412); a Reader
+ * sees everything read-only, is not offered the new-profile form, and the API refuses their write; an
  * account without a console role is told so; a token the API no longer accepts brings the
  * sign-in back. Every page is watched for console errors and CSP violations, and each view
  * leaves a screenshot at desktop and phone width in test-results/screenshots/ (admin-*).
@@ -282,6 +283,100 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
     await watched.close();
   });
 
+  it("creates a profile: the shared schema refuses a bad one in the browser, an id already taken gets the API's answer, the new one is listed", async () => {
+    // The taken id is the API's 412: Chromium logs that answer as a console error.
+    const watched = await openPage(browser, { ignore: /status of 412 / });
+    const { page } = watched;
+    const writes: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/api/admin/policies/") && ["PUT", "DELETE"].includes(r.method()))
+        writes.push(
+          `${r.method()} ${new URL(r.url()).pathname} if-none-match=${r.headers()["if-none-match"]}`,
+        );
+    });
+    const pilotGroup = (
+      (await stack().admin("GET", "/api/admin/policies/pilot")).json() as { includeGroups: string[] }
+    ).includeGroups[0];
+    if (!pilotGroup) throw new Error("the demo profile includes no group");
+    const typeInto = async (label: string, text: string) => {
+      await page.getByLabel(label, { exact: true }).focus();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type(text);
+    };
+    const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+
+    await signIn(watched, "admin");
+    await press(page.getByRole("link", { name: "Policies", exact: true }));
+    await page.getByRole("heading", { name: "Policies" }).waitFor();
+    await press(page.getByRole("link", { name: "Create a profile" }));
+    await page.getByRole("heading", { name: "New profile" }).waitFor();
+    await expect.poll(focusedText).toBe("New profile");
+    // The schema's defaults, so the form starts where the API would.
+    expect(await page.getByLabel("Priority").inputValue()).toBe("100");
+    expect(await page.getByLabel("Face Check threshold").inputValue()).toBe("70");
+    expect(await page.getByLabel("Mode").inputValue()).toBe("evaluation");
+    await screenshot(page, "admin-14-policy-new");
+
+    // A reserved id, no name, no group: the API's schema says so in the browser; nothing is sent.
+    await typeInto("Profile id", "exclusions");
+    await press(page.getByRole("button", { name: "Create profile" }));
+    await page.getByRole("heading", { name: "Fix these before saving" }).waitFor();
+    expect(await focusedText()).toMatch(/^Fix these before saving/);
+    for (const key of ["id", "displayName", "includeGroups"])
+      expect(
+        await page.locator(`[data-field=${key}] :is(input, textarea)`).getAttribute("aria-invalid"),
+      ).toBe("true");
+    await page.locator("[data-field=id] .error").filter({ hasText: '"exclusions" is reserved' }).waitFor();
+    await screenshot(page, "admin-14-policy-new-invalid");
+    expect(writes).toEqual([]);
+
+    // Filled in with the keyboard: created (If-None-Match: *), then shown as the new profile's form.
+    await typeInto("Profile id", "helpdesk");
+    await typeInto("Display name", "Helpdesk staff");
+    await typeInto("Included groups", pilotGroup);
+    await page.keyboard.press("Tab");
+    await page.locator("[data-field=includeGroups] .group-names").getByText("Recovery Pilot").waitFor();
+    await typeInto("Face Check threshold", "80");
+    await press(page.getByRole("button", { name: "Create profile" }));
+    await page.getByRole("heading", { name: "Profile helpdesk" }).waitFor();
+    await expect.poll(focusedText).toBe("Profile helpdesk");
+    expect(writes).toEqual(["PUT /api/admin/policies/helpdesk if-none-match=*"]);
+    const created = await stack().admin("GET", "/api/admin/policies/helpdesk");
+    expect(created.status).toBe(200);
+    expect(created.json()).toMatchObject({
+      id: "helpdesk",
+      displayName: "Helpdesk staff",
+      includeGroups: [pilotGroup],
+      faceCheckThreshold: 80,
+      priority: 100,
+      mode: "evaluation",
+    });
+    await press(page.getByRole("link", { name: "← Policies" }));
+    await page.getByRole("table").getByRole("link", { name: "Helpdesk staff (helpdesk)" }).waitFor();
+    await screenshot(page, "admin-14-policy-created");
+
+    // An id that is taken: the API answers 412 and the form shows its answer; nothing is replaced.
+    const pilotBefore = (await stack().admin("GET", "/api/admin/policies/pilot")).json();
+    await press(page.getByRole("link", { name: "Create a profile" }));
+    await page.getByRole("heading", { name: "New profile" }).waitFor();
+    await typeInto("Profile id", "pilot");
+    await typeInto("Display name", "A second pilot");
+    await typeInto("Included groups", pilotGroup);
+    await press(page.getByRole("button", { name: "Create profile" }));
+    await page.getByRole("heading", { name: "The API refused the change" }).waitFor();
+    await page
+      .locator("[data-field=id] .error")
+      .filter({ hasText: "Profile pilot already exists." })
+      .waitFor();
+    expect(await page.getByLabel("Profile id").getAttribute("aria-invalid")).toBe("true");
+    expect(await focusedText()).toMatch(/^The API refused the change/);
+    await screenshot(page, "admin-14-policy-new-taken");
+    expect(writes.at(-1)).toBe("PUT /api/admin/policies/pilot if-none-match=*");
+    expect((await stack().admin("GET", "/api/admin/policies/pilot")).json()).toEqual(pilotBefore);
+    await expectNoProblems(watched);
+    await watched.close();
+  });
+
   it("shows a Reader everything read-only, and the API refuses the Reader's write", async () => {
     const watched = await openPage(browser);
     const { page } = watched;
@@ -290,6 +385,15 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
     await page.getByRole("heading", { name: "Overview" }).waitFor();
     await press(page.getByRole("link", { name: "Policies", exact: true }));
     await page.getByText("Read only: your role is Recovery.Reader.").waitFor();
+    expect(await page.getByRole("link", { name: "Create a profile" }).count()).toBe(0);
+    // The new-profile route itself is refused to a Reader: no form.
+    await page.goto(`${stack().url}/admin#/policies/_new`);
+    await page.getByRole("heading", { name: "New profile" }).waitFor();
+    await page.getByText("Your role does not allow this").waitFor();
+    expect(await page.getByRole("button", { name: "Create profile" }).count()).toBe(0);
+    expect(await page.getByLabel("Profile id").count()).toBe(0);
+    await screenshot(page, "admin-14-reader-new-profile");
+    await press(page.getByRole("link", { name: "← Policies" }));
     await press(page.getByRole("link", { name: /\(pilot\)$/ }));
     await page.getByRole("heading", { name: "Profile pilot" }).waitFor();
     expect(await page.getByLabel("Face Check threshold").isDisabled()).toBe(true);
@@ -314,6 +418,14 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
     });
     expect(refused.status).toBe(403);
     expect(refused.json()).toMatchObject({ code: "forbidden" });
+    // Nor may the Reader create one.
+    const create = await stack().admin("PUT", "/api/admin/policies/made-by-a-reader", {
+      token: token ?? null,
+      body: { ...(current.json() as Record<string, unknown>), id: "made-by-a-reader" },
+      headers: { "if-none-match": "*" },
+    });
+    expect(create.status).toBe(403);
+    expect((await stack().admin("GET", "/api/admin/policies/made-by-a-reader")).status).toBe(404);
     await expectNoProblems(watched);
     await watched.close();
   });

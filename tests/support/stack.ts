@@ -136,7 +136,7 @@ export class TestStack {
       tenant: options.tenant ?? demoTenant(),
       secrets,
       ...(options.requestLifetimeSeconds ? { requestLifetimeSeconds: options.requestLifetimeSeconds } : {}),
-      ...(options.entraTls ? { entraTls: devCertificate() } : {}),
+      ...(options.entraTls ? { entraTls: await devCertificate() } : {}),
       ...(options.namedProviderWebhooks === false ? { namedProviderWebhooks: false } : {}),
     });
     const settings = {

@@ -4,7 +4,9 @@
  * saved meanwhile) shows what they changed and lets the admin reload or re-apply their own
  * edits on top; delete asks first, and the API's 409 `last_profile` is explained. A Reader sees
  * the same forms disabled. Fields the form does not show (bindings, the claim-validation
- * callout, relaxed-match tolerance) are kept as they were read.
+ * callout, relaxed-match tolerance) are kept as they were read. An Admin creates a profile with
+ * the same form (`#/policies/_new`, a route no profile id can take), sent with
+ * `If-None-Match: *` so an existing id is the API's 412, never an overwrite.
  */
 import type { z } from "zod";
 import type { GroupNames } from "../../admin/schemas";
@@ -29,8 +31,12 @@ interface PolicyList {
   globalExclusions: Versioned<GlobalExclusions>;
 }
 
+/** The new-profile form's route segment: profile ids start with a letter or digit, so none is `_new`. */
+const NEW_PROFILE = "_new";
+
 export async function showPolicies(user: SignedIn, id?: string): Promise<void> {
   if (id === "exclusions") return showExclusions(user);
+  if (id === NEW_PROFILE) return showNewProfile(user);
   if (id) return showProfile(user, id);
   const nav = currentNavigation();
   showView(nav, "Policies", h("h1", {}, "Policies"), h("p", {}, "Loading…"));
@@ -55,6 +61,9 @@ export async function showPolicies(user: SignedIn, id?: string): Promise<void> {
       {},
       "A user recovers under the profile with the lowest priority number among those whose groups include them; the global exclusions win over every profile.",
     ),
+    user.canWrite
+      ? h("p", {}, h("a", { href: `#/policies/${NEW_PROFILE}`, class: "button primary" }, "Create a profile"))
+      : null,
     h(
       "div",
       { class: "scroll" },
@@ -196,17 +205,6 @@ const lines = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-function numberInput(value: number, min: number, max: number, step = 1): HTMLInputElement {
-  return h("input", {
-    type: "number",
-    value: String(value),
-    min,
-    max,
-    step,
-    inputmode: step === 1 ? "numeric" : "decimal",
-  });
-}
-
 /** Clears what showIssues marked. */
 function clearIssues(form: HTMLFormElement): void {
   for (const el of Array.from(form.querySelectorAll<HTMLElement>("[aria-invalid]")))
@@ -214,8 +212,16 @@ function clearIssues(form: HTMLFormElement): void {
   for (const el of Array.from(form.querySelectorAll<HTMLElement>(".error"))) el.textContent = "";
 }
 
-/** Shows the schema's issues beside their fields and in a summary with links; focuses the summary. */
-function showIssues(form: HTMLFormElement, summary: HTMLElement, issues: z.core.$ZodIssue[]): void {
+/** A problem with one field: the schema's issue, or the API's answer about a field. */
+type FieldIssue = Pick<z.core.$ZodIssue, "path" | "message">;
+
+/** Shows the issues beside their fields and in a summary with links; focuses the summary. */
+function showIssues(
+  form: HTMLFormElement,
+  summary: HTMLElement,
+  issues: FieldIssue[],
+  heading = "Fix these before saving",
+): void {
   clearIssues(form);
   const items: HTMLElement[] = [];
   for (const issue of issues) {
@@ -252,7 +258,7 @@ function showIssues(form: HTMLFormElement, summary: HTMLElement, issues: z.core.
       items.push(h("li", {}, `${where}: ${issue.message}`));
     }
   }
-  summary.replaceChildren(h("h2", {}, "Fix these before saving"), h("ul", {}, ...items));
+  summary.replaceChildren(h("h2", {}, heading), h("ul", {}, ...items));
   summary.hidden = false;
   summary.focus();
 }
@@ -291,15 +297,22 @@ interface Editor<T> {
   fields(value: T): FieldSpec[];
   read(base: T, form: HTMLFormElement): unknown;
   canDelete: boolean;
+  /**
+   * A form for a new item instead: starts from `blank`, PUTs to `pathOf` the validated value
+   * with `If-None-Match: *` (the API answers 412 if it exists), then shows `routeOf` it.
+   */
+  create?: { blank: T; pathOf(value: T): string; routeOf(value: T): string };
 }
 
-/** One versioned item's form: validate, save with If-Match, 412 and 409 handled. */
+/** One versioned item's form: validate, save with If-Match (or create), 412 and 409 handled. */
 async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
   const nav = currentNavigation();
   showView(nav, editor.title, h("h1", {}, editor.title), h("p", {}, "Loading…"));
   let loaded: { body: T; etag: string | undefined };
   try {
-    loaded = await call<T>("GET", editor.path);
+    loaded = editor.create
+      ? { body: editor.create.blank, etag: undefined }
+      : await call<T>("GET", editor.path);
   } catch (err) {
     const e = explain(err);
     showView(
@@ -322,11 +335,25 @@ async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
     h("legend", { class: "visually-hidden" }, editor.title),
     ...specs.map(field),
   );
-  const save = h("button", { type: "submit", class: "primary" }, "Save changes");
+  const save = h(
+    "button",
+    { type: "submit", class: "primary" },
+    editor.create ? "Create profile" : "Save changes",
+  );
   const form = h("form", { novalidate: true, "aria-label": editor.title }, fieldset);
-  const saveWith = async (ifMatch: string, value: unknown): Promise<boolean> => {
+  const saveWith = async (ifMatch: string, value: T): Promise<boolean> => {
     save.disabled = true;
     try {
+      if (editor.create) {
+        // Only a create: an item with this id already there is the API's 412, never replaced.
+        const res = await call<T>("PUT", editor.create.pathOf(value), {
+          body: value,
+          headers: { "if-none-match": "*" },
+        });
+        announce("Created.");
+        location.hash = editor.create.routeOf(res.body);
+        return true;
+      }
       const res = await call<T>("PUT", editor.path, { body: value, headers: { "if-match": ifMatch } });
       base = res.body;
       etag = res.etag ?? etag;
@@ -336,7 +363,15 @@ async function showEditor<T>(user: SignedIn, editor: Editor<T>): Promise<void> {
       byId("saved").textContent = `Saved at ${new Date().toLocaleTimeString()}.`;
       return true;
     } catch (err) {
-      if (err instanceof ApiError && err.status === 412) await showConflict(value);
+      if (err instanceof ApiError && err.status === 412 && editor.create) {
+        // The API's answer to a create whose id is taken, beside the id.
+        showIssues(
+          form,
+          summary,
+          [{ path: ["id"], message: err.detail ?? err.title }],
+          "The API refused the change",
+        );
+      } else if (err instanceof ApiError && err.status === 412) await showConflict(value);
       else if (err instanceof ApiError && err.status === 400) {
         summary.replaceChildren(
           h("h2", {}, "The API refused the change"),
@@ -517,139 +552,233 @@ const numberOf = (form: HTMLFormElement, name: string) => {
 };
 const checked = (form: HTMLFormElement, name: string) => byName<HTMLInputElement>(form, name).checked;
 
-function select(options: string[], current: string): HTMLSelectElement {
-  return h("select", {}, ...options.map((o) => h("option", { value: o, selected: o === current }, o)));
+// ---------- the fields, each built once ----------
+
+function textField(key: string, label: string, value: string, hint?: string): FieldSpec {
+  return {
+    key,
+    label,
+    ...(hint ? { hint } : {}),
+    input: h("input", { type: "text", value, maxlength: 128, autocomplete: "off" }),
+  };
 }
+
+function selectField(
+  key: string,
+  label: string,
+  hint: string,
+  options: string[],
+  current: string,
+): FieldSpec {
+  return {
+    key,
+    label,
+    hint,
+    input: h("select", {}, ...options.map((o) => h("option", { value: o, selected: o === current }, o))),
+  };
+}
+
+function checkboxField(key: string, label: string, checked: boolean): FieldSpec {
+  return { key, label, input: h("input", { type: "checkbox", checked }) };
+}
+
+/** Group object ids, one per line, with their display names read through the API. */
+function groupsField(key: string, label: string, hint: string, ids: string[], rows: number): FieldSpec {
+  return { key, label, hint, input: h("textarea", { rows }, ids.join("\n")), groups: true };
+}
+
+type NumberKey =
+  | "priority"
+  | "faceCheckThreshold"
+  | "idvTimeoutMinutes"
+  | "presentationTimeoutMinutes"
+  | "tapLifetimeMinutes"
+  | "cooldownMinutes";
+
+/** A number field whose bounds and step are the API schema's (one source: hint, min/max, validation). */
+function numberField(p: PolicyProfile, key: NumberKey, label: string, note = "."): FieldSpec {
+  const bounds = policyProfileSchema.shape[key].unwrap();
+  const min = bounds.minValue ?? 0;
+  const max = bounds.maxValue ?? Number.MAX_SAFE_INTEGER;
+  const step = bounds.isInt ? 1 : 0.1;
+  return {
+    key,
+    label,
+    hint: `${min}–${max}${note}`,
+    input: h("input", {
+      type: "number",
+      value: String(p[key]),
+      min,
+      max,
+      step,
+      inputmode: bounds.isInt ? "numeric" : "decimal",
+    }),
+  };
+}
+
+/** The profile form's fields; a new profile's start with its id. */
+function profileFields(p: PolicyProfile, withId: boolean): FieldSpec[] {
+  return [
+    withId
+      ? textField(
+          "id",
+          "Profile id",
+          p.id,
+          "Letters, digits, - and _ (up to 64), starting with a letter or digit; it cannot be changed later.",
+        )
+      : null,
+    textField("displayName", "Display name", p.displayName),
+    numberField(
+      p,
+      "priority",
+      "Priority",
+      "; the lowest number wins among the profiles that include a user.",
+    ),
+    selectField(
+      "mode",
+      "Mode",
+      "Evaluation stops after the match and changes nothing in the directory.",
+      ["evaluation", "production"],
+      p.mode,
+    ),
+    groupsField(
+      "includeGroups",
+      "Included groups",
+      "Group object ids, one per line (1–100).",
+      p.includeGroups,
+      3,
+    ),
+    groupsField(
+      "excludeGroups",
+      "Excluded groups",
+      "Group object ids, one per line (up to 100).",
+      p.excludeGroups,
+      2,
+    ),
+    textField(
+      "providers",
+      "Default identity verification provider",
+      p.providers.default ?? "",
+      "Used for every country not listed below; empty: none.",
+    ),
+    {
+      key: "byCountry",
+      label: "Providers per country",
+      hint: "One per line: country code = provider, e.g. FR = idemia.",
+      input: h(
+        "textarea",
+        { rows: 3 },
+        Object.entries(p.providers.byCountry)
+          .map(([c, v]) => `${c} = ${v}`)
+          .join("\n"),
+      ),
+    },
+    selectField(
+      "nameMatch",
+      "Name match",
+      "exact, or relaxed (cross-field, extra words allowed).",
+      ["exact", "relaxed"],
+      p.nameMatch,
+    ),
+    checkboxField("faceCheck", "Face Check required", p.faceCheck !== false),
+    numberField(p, "faceCheckThreshold", "Face Check threshold", ": the lowest score accepted."),
+    numberField(p, "idvTimeoutMinutes", "Identity verification timeout (minutes)"),
+    numberField(p, "presentationTimeoutMinutes", "Presentation timeout (minutes)"),
+    numberField(
+      p,
+      "tapLifetimeMinutes",
+      "Temporary Access Pass lifetime (minutes)",
+      ", within the tenant's TAP policy.",
+    ),
+    checkboxField("tapUsableOnce", "Temporary Access Pass usable once", p.tapUsableOnce),
+    numberField(p, "cooldownMinutes", "Cooldown between recoveries (minutes)"),
+  ].filter((f): f is FieldSpec => f !== null);
+}
+
+/** The form's values over `base` (fields the form does not show keep their values). */
+function readProfile(base: PolicyProfile, form: HTMLFormElement): unknown {
+  const byCountry: Record<string, string> = {};
+  for (const line of value(form, "byCountry").split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const [country = "", provider = ""] = line.split("=").map((s) => s.trim());
+    byCountry[country] = provider;
+  }
+  const defaultProvider = value(form, "providers").trim();
+  const { faceCheck: _f, ...rest } = base;
+  return {
+    ...rest,
+    // A new profile's id is the admin's, as typed: the schema judges it as the API will.
+    ...(form.elements.namedItem("id") ? { id: value(form, "id") } : {}),
+    ...(checked(form, "faceCheck") ? {} : { faceCheck: false }),
+    displayName: value(form, "displayName"),
+    priority: numberOf(form, "priority"),
+    mode: value(form, "mode"),
+    includeGroups: lines(value(form, "includeGroups")),
+    excludeGroups: lines(value(form, "excludeGroups")),
+    providers: { ...(defaultProvider ? { default: defaultProvider } : {}), byCountry },
+    nameMatch: value(form, "nameMatch"),
+    faceCheckThreshold: numberOf(form, "faceCheckThreshold"),
+    idvTimeoutMinutes: numberOf(form, "idvTimeoutMinutes"),
+    presentationTimeoutMinutes: numberOf(form, "presentationTimeoutMinutes"),
+    tapLifetimeMinutes: numberOf(form, "tapLifetimeMinutes"),
+    tapUsableOnce: checked(form, "tapUsableOnce"),
+    cooldownMinutes: numberOf(form, "cooldownMinutes"),
+  };
+}
+
+const profilePath = (id: string) => `/api/admin/policies/${encodeURIComponent(id)}`;
 
 async function showProfile(user: SignedIn, id: string): Promise<void> {
   await showEditor<PolicyProfile>(user, {
     title: `Profile ${id}`,
-    path: `/api/admin/policies/${encodeURIComponent(id)}`,
+    path: profilePath(id),
     schema: policyProfileSchema,
     canDelete: true,
-    fields: (p) => [
-      {
-        key: "displayName",
-        label: "Display name",
-        input: h("input", { type: "text", value: p.displayName, maxlength: 128, autocomplete: "off" }),
-      },
-      {
-        key: "priority",
-        label: "Priority",
-        hint: "0–10000; the lowest number wins among the profiles that include a user.",
-        input: numberInput(p.priority, 0, 10_000),
-      },
-      {
-        key: "mode",
-        label: "Mode",
-        hint: "Evaluation stops after the match and changes nothing in the directory.",
-        input: select(["evaluation", "production"], p.mode),
-      },
-      {
-        key: "includeGroups",
-        label: "Included groups",
-        hint: "Group object ids, one per line (1–100).",
-        input: h("textarea", { rows: 3 }, p.includeGroups.join("\n")),
-        groups: true,
-      },
-      {
-        key: "excludeGroups",
-        label: "Excluded groups",
-        hint: "Group object ids, one per line (up to 100).",
-        input: h("textarea", { rows: 2 }, p.excludeGroups.join("\n")),
-        groups: true,
-      },
-      {
-        key: "providers",
-        label: "Default identity verification provider",
-        hint: "Used for every country not listed below; empty: none.",
-        input: h("input", { type: "text", value: p.providers.default ?? "", autocomplete: "off" }),
-      },
-      {
-        key: "byCountry",
-        label: "Providers per country",
-        hint: "One per line: country code = provider, e.g. FR = idemia.",
-        input: h(
-          "textarea",
-          { rows: 3 },
-          Object.entries(p.providers.byCountry)
-            .map(([c, v]) => `${c} = ${v}`)
-            .join("\n"),
-        ),
-      },
-      {
-        key: "nameMatch",
-        label: "Name match",
-        hint: "exact, or relaxed (cross-field, extra words allowed).",
-        input: select(["exact", "relaxed"], p.nameMatch),
-      },
-      {
-        key: "faceCheck",
-        label: "Face Check required",
-        input: h("input", { type: "checkbox", checked: p.faceCheck !== false }),
-      },
-      {
-        key: "faceCheckThreshold",
-        label: "Face Check threshold",
-        hint: "50–100: the lowest score accepted.",
-        input: numberInput(p.faceCheckThreshold, 50, 100, 0.1),
-      },
-      {
-        key: "idvTimeoutMinutes",
-        label: "Identity verification timeout (minutes)",
-        hint: "5–1440.",
-        input: numberInput(p.idvTimeoutMinutes, 5, 1440),
-      },
-      {
-        key: "presentationTimeoutMinutes",
-        label: "Presentation timeout (minutes)",
-        hint: "2–120.",
-        input: numberInput(p.presentationTimeoutMinutes, 2, 120),
-      },
-      {
-        key: "tapLifetimeMinutes",
-        label: "Temporary Access Pass lifetime (minutes)",
-        hint: "10–43200, within the tenant's TAP policy.",
-        input: numberInput(p.tapLifetimeMinutes, 10, 43_200),
-      },
-      {
-        key: "tapUsableOnce",
-        label: "Temporary Access Pass usable once",
-        input: h("input", { type: "checkbox", checked: p.tapUsableOnce }),
-      },
-      {
-        key: "cooldownMinutes",
-        label: "Cooldown between recoveries (minutes)",
-        hint: "0–43200.",
-        input: numberInput(p.cooldownMinutes, 0, 43_200),
-      },
-    ],
-    read: (base, form) => {
-      const byCountry: Record<string, string> = {};
-      for (const line of value(form, "byCountry").split(/\r?\n/)) {
-        if (!line.trim()) continue;
-        const [country = "", provider = ""] = line.split("=").map((s) => s.trim());
-        byCountry[country] = provider;
-      }
-      const defaultProvider = value(form, "providers").trim();
-      const { faceCheck: _f, ...rest } = base;
-      return {
-        ...rest,
-        ...(checked(form, "faceCheck") ? {} : { faceCheck: false }),
-        displayName: value(form, "displayName"),
-        priority: numberOf(form, "priority"),
-        mode: value(form, "mode"),
-        includeGroups: lines(value(form, "includeGroups")),
-        excludeGroups: lines(value(form, "excludeGroups")),
-        providers: { ...(defaultProvider ? { default: defaultProvider } : {}), byCountry },
-        nameMatch: value(form, "nameMatch"),
-        faceCheckThreshold: numberOf(form, "faceCheckThreshold"),
-        idvTimeoutMinutes: numberOf(form, "idvTimeoutMinutes"),
-        presentationTimeoutMinutes: numberOf(form, "presentationTimeoutMinutes"),
-        tapLifetimeMinutes: numberOf(form, "tapLifetimeMinutes"),
-        tapUsableOnce: checked(form, "tapUsableOnce"),
-        cooldownMinutes: numberOf(form, "cooldownMinutes"),
-      };
+    fields: (p) => profileFields(p, false),
+    read: readProfile,
+  });
+}
+
+/**
+ * A new profile starts from the schema's defaults (so the form and the API agree on them),
+ * with what has no default — id, display name, included groups — left for the admin.
+ */
+function blankProfile(): PolicyProfile {
+  const defaults = policyProfileSchema.parse({
+    id: "new",
+    displayName: "new",
+    includeGroups: ["00000000-0000-0000-0000-000000000000"],
+  });
+  return { ...defaults, id: "", displayName: "", includeGroups: [] };
+}
+
+async function showNewProfile(user: SignedIn): Promise<void> {
+  const title = "New profile";
+  if (!user.canWrite) {
+    // The API would refuse the write (403) too; a Reader is not offered the form.
+    showView(
+      currentNavigation(),
+      title,
+      h("p", {}, h("a", { href: "#/policies" }, "← Policies")),
+      h("h1", {}, title),
+      alertBox(
+        "Your role does not allow this",
+        "Creating a profile needs the app role Recovery.Admin; your role is Recovery.Reader.",
+      ),
+    );
+    return;
+  }
+  await showEditor<PolicyProfile>(user, {
+    title,
+    path: "/api/admin/policies",
+    schema: policyProfileSchema,
+    canDelete: false,
+    fields: (p) => profileFields(p, true),
+    read: readProfile,
+    create: {
+      blank: blankProfile(),
+      pathOf: (p) => profilePath(p.id),
+      routeOf: (p) => `#/policies/${encodeURIComponent(p.id)}`,
     },
   });
 }
@@ -661,13 +790,13 @@ async function showExclusions(user: SignedIn): Promise<void> {
     schema: globalExclusionsSchema,
     canDelete: false,
     fields: (x) => [
-      {
-        key: "groups",
-        label: "Excluded groups",
-        hint: "Group object ids, one per line (up to 500). Members can never recover here.",
-        input: h("textarea", { rows: 5 }, x.groups.join("\n")),
-        groups: true,
-      },
+      groupsField(
+        "groups",
+        "Excluded groups",
+        "Group object ids, one per line (up to 500). Members can never recover here.",
+        x.groups,
+        5,
+      ),
       {
         key: "users",
         label: "Excluded users",
