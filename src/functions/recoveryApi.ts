@@ -93,7 +93,7 @@ export async function startRecovery(
     // Audited with the record, before the workflow starts (one transaction): a start whose
     // record and audit entry cannot be written fails having started nothing, so the client's
     // retry is not refused as recovery_in_progress.
-    await s.recoveries.create(record, [
+    const etag = await s.recoveries.create(record, [
       {
         recoveryId,
         event: "recovery_started",
@@ -106,7 +106,7 @@ export async function startRecovery(
       },
     ]);
     try {
-      const input: RecoveryInput = { recoveryId };
+      const input: RecoveryInput = { recoveryId, ...(etag ? { etag } : {}) };
       await df.getClient(context).startNew(ORCHESTRATOR, { instanceId: recoveryId, input });
     } catch (err) {
       await s.recoveries.update(recoveryId, (r) => ({

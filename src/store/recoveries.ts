@@ -62,6 +62,8 @@ export interface DiscoveredRecovery extends RecoveryCommon {
   tapPolicyGroups: string[];
   /** This recovery's session at its IDV provider (our id, the one the webhook's session maps to). */
   idvSessionId?: string | undefined;
+  /** When that session was created (the hand-off): a presented credential must be issued after it. */
+  idvHandoffAt?: string | undefined;
   presentationRetrievedAt?: string | undefined;
   /** Correlation key of the current presentation request (also its `state`). */
   presentationState?: string | undefined;
@@ -205,18 +207,24 @@ export class RecoveryRepository {
     return this.store.table("recoveries");
   }
 
-  /** Creates the record and records `events` with it (one transaction: both or neither). */
-  async create(record: RecoveryRecord, events: readonly NewAuditEvent[] = []): Promise<void> {
+  /**
+   * Creates the record and records `events` with it (one transaction: both or neither). Returns
+   * the new record's etag (the version the workflow's first step is handed).
+   */
+  async create(record: RecoveryRecord, events: readonly NewAuditEvent[] = []): Promise<string | undefined> {
     const table = await this.table();
     const entity = { partitionKey: record.recoveryId, rowKey: ROW, ...toStored(record) };
-    if (events.length === 0) {
-      await table.createEntity(entity);
-      return;
-    }
-    await table.submitTransaction([
-      ["create", entity],
-      ...events.map((e): TransactionAction => ["create", auditEntity(e, subjectOf(record))]),
-    ]);
+    const etag =
+      events.length === 0
+        ? (await table.createEntity(entity)).etag
+        : (
+            await table.submitTransaction([
+              ["create", entity],
+              ...events.map((e): TransactionAction => ["create", auditEntity(e, subjectOf(record))]),
+            ])
+          ).subResponses[0]?.etag;
+    if (etag) this.remember({ ...record, etag });
+    return etag;
   }
 
   /**
