@@ -257,9 +257,13 @@ export class PresentationRepository {
   async replace(request: WithEtag<PresentationRequest>, next: PresentationRequest): Promise<boolean> {
     const table = await this.store.table("presentations");
     try {
-      const written = await table.updateEntity({ partitionKey: next.state, rowKey: "request", ...next }, "Replace", {
-        etag: request.etag,
-      });
+      const written = await table.updateEntity(
+        { partitionKey: next.state, rowKey: "request", ...next },
+        "Replace",
+        {
+          etag: request.etag,
+        },
+      );
       if (written.etag) this.remember({ ...next, etag: written.etag });
       return true;
     } catch (err) {

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { AuditRepository } from "../../src/store/audit";
+import { PresentationRepository } from "../../src/store/correlations";
 import { RecoveryRepository } from "../../src/store/recoveries";
 import { TableStore } from "../../src/store/tables";
 import {
@@ -195,6 +196,31 @@ describe("table repositories", () => {
     expect(await taps.exists(old2)).toBe(false);
     expect(await taps.exists(live)).toBe(true);
     expect(await recoveries.get(old1)).toBeDefined();
+  });
+
+  it("a presentation request is kept by a process only once completed: one still pending is read again", async () => {
+    const mine = new PresentationRepository(tables);
+    const other = new PresentationRepository(tables); // another instance of the app
+    const state = randomUUID();
+    const now = new Date();
+    await mine.create({
+      state,
+      recoveryId: randomUUID(),
+      requestId: "r1",
+      apiKeyHash: "h",
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 300_000).toISOString(),
+      status: "pending",
+    });
+    const pending = await mine.get(state);
+    expect(pending?.status).toBe("pending");
+    // The callback lands on the other instance and completes the request there.
+    const { etag: _, ...stored } = pending!;
+    expect(await other.replace(pending!, { ...stored, status: "completed", outcome: "{}" })).toBe(true);
+    expect(await mine.get(state)).toMatchObject({ status: "completed", outcome: "{}" });
+    // Completed, it never changes again: a later replace from a stale read loses.
+    expect(await mine.replace(pending!, { ...stored, status: "retrieved" })).toBe(false);
+    expect(await mine.get(state)).toMatchObject({ status: "completed" });
   });
 
   it("a step event recorded twice (an activity re-run) is stored once; ordinary events append", async () => {
