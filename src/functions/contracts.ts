@@ -12,6 +12,8 @@ import type { FailureCode, RecoveryStatus } from "../recovery/status";
 
 export interface RecoveryInput {
   recoveryId: string;
+  /** The version the start wrote (the workflow's input: discovery uses it when its instance holds it). */
+  etag?: string | undefined;
 }
 
 export type DiscoveryResult =

@@ -94,7 +94,7 @@ function* finish(
 export function* recoveryOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, RecoveryOutcome, unknown> {
-  const { recoveryId } = context.df.getInput() as RecoveryInput;
+  const { recoveryId, etag: started } = context.df.getInput() as RecoveryInput;
   const retry = retryPolicy();
   let step: Step = "discovery";
   // Production recoveries notify on success and on any failure once identity verification passed.
@@ -103,6 +103,7 @@ export function* recoveryOrchestrator(
     context.df.setCustomStatus({ step });
     const discovery = (yield context.df.callActivityWithRetry(ACTIVITIES.discoverAccount, retry, {
       recoveryId,
+      ...(started ? { etag: started } : {}),
     })) as DiscoveryResult;
     if (!discovery.eligible) return yield* finish(context, { recoveryId, status: "not_eligible" });
 
@@ -201,9 +202,11 @@ export function* recoveryOrchestrator(
       );
     }
     // A webhook decline stored since the presentation still ends a recovery that has not recovered.
-    // (It reads and writes no record: the match's etag still names the record's version.)
+    // (It reads the session, not the record, afresh and writes no record: the match's etag still
+    // names the record's version.)
     const standing = (yield context.df.callActivityWithRetry(ACTIVITIES.confirmIdentityVerification, retry, {
       recoveryId,
+      etag: match.etag,
     })) as StepVerdict;
     if (!standing.ok) {
       return yield* finish(

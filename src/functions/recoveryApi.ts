@@ -21,6 +21,7 @@ import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/stat
 import { requireSecret } from "../secrets";
 import { services } from "../services";
 import type { Loaded, RecoveryRecord } from "../store/recoveries";
+import { sealedTapOf, TAP_ROW } from "../store/tapHandoff";
 import {
   assertUsableClientKey,
   clientJwkSchema,
@@ -92,7 +93,7 @@ export async function startRecovery(
     // Audited with the record, before the workflow starts (one transaction): a start whose
     // record and audit entry cannot be written fails having started nothing, so the client's
     // retry is not refused as recovery_in_progress.
-    await s.recoveries.create(record, [
+    const etag = await s.recoveries.create(record, [
       {
         recoveryId,
         event: "recovery_started",
@@ -105,7 +106,7 @@ export async function startRecovery(
       },
     ]);
     try {
-      const input: RecoveryInput = { recoveryId };
+      const input: RecoveryInput = { recoveryId, ...(etag ? { etag } : {}) };
       await df.getClient(context).startNew(ORCHESTRATOR, { instanceId: recoveryId, input });
     } catch (err) {
       await s.recoveries.update(recoveryId, (r) => ({
@@ -170,6 +171,17 @@ function visibleStatus(record: RecoveryRecord, now: number): RecoveryRecord["sta
 
 /** The recovery the caller's bearer token opens. Wrong token and unknown id look the same. */
 async function authorizedRecord(request: HttpRequest): Promise<Loaded> {
+  return (await authorizedRecovery(request, false)).record;
+}
+
+/**
+ * The recovery the caller's bearer token opens, and (`withTap`) its sealed TAP if one waits,
+ * read with the record in one query of its partition.
+ */
+async function authorizedRecovery(
+  request: HttpRequest,
+  withTap: boolean,
+): Promise<{ record: Loaded; tap?: ReturnType<typeof sealedTapOf> }> {
   const token = bearerToken(request);
   if (!token) {
     throw new UnauthorizedError("missing_recovery_token", "Send the recoveryToken as a Bearer token.", {
@@ -177,11 +189,16 @@ async function authorizedRecord(request: HttpRequest): Promise<Loaded> {
     });
   }
   const recoveryId = request.params.recoveryId ?? "";
-  const record = isRecoveryId(recoveryId) ? await services().recoveries.get(recoveryId) : undefined;
+  const read = isRecoveryId(recoveryId)
+    ? withTap
+      ? await services().recoveries.getWith(recoveryId, [TAP_ROW])
+      : { record: await services().recoveries.get(recoveryId), rows: new Map() }
+    : undefined;
+  const record = read?.record;
   // Compare even when the record is missing, so timing does not reveal which ids exist.
   const matches = secretMatchesHash(token, record?.tokenHash ?? hashSecret(newOpaqueSecret()));
   if (!record || !matches) throw new NotFoundError("recovery_not_found", "No such recovery for this token.");
-  return record;
+  return { record, tap: sealedTapOf(recoveryId, read?.rows.get(TAP_ROW)) };
 }
 
 export async function getRecovery(
@@ -190,7 +207,8 @@ export async function getRecovery(
 ): Promise<HttpResponseInit> {
   return respond(context, async () => {
     const s = services();
-    const record = await renewIfExpired(await authorizedRecord(request), context);
+    const read = await authorizedRecovery(request, true);
+    const record = await renewIfExpired(read.record, context);
     const status = visibleStatus(record, Date.now());
     const body: Record<string, unknown> = {
       recoveryId: record.recoveryId,
@@ -206,8 +224,8 @@ export async function getRecovery(
     ) {
       body.presentationRetrievedAt = record.presentationRetrievedAt;
     }
-    if (record.status === "recovered") {
-      const sealed = await s.taps.take(record.recoveryId, new Date());
+    if (record.status === "recovered" && read.tap) {
+      const sealed = await s.taps.take(read.tap, record, new Date());
       if (sealed) {
         const common = {
           expiresAt: sealed.expiresAt,
@@ -226,15 +244,6 @@ export async function getRecovery(
                 ),
                 ...common,
               };
-        await s.audit.record(
-          {
-            recoveryId: record.recoveryId,
-            event: "temporary_access_pass_handed_out",
-            outcome: "success",
-            detail: { sealedFor: sealed.sealedFor },
-          },
-          record,
-        );
       }
     }
     return json(200, body);

@@ -213,8 +213,29 @@ export class WebhookInboxRepository {
   }
 }
 
+/** How many completed presentation requests a process keeps (see `PresentationRepository.completed`). */
+const COMPLETED_KEPT = 500;
+
 export class PresentationRepository {
+  /**
+   * Completed requests this process wrote or read, by state (bounded, oldest out first). A
+   * completed request never changes again (a later callback for it is a duplicate, a renewal
+   * makes a new request), so the steps that read its outcome (the verdict, the match) may take
+   * it from here.
+   */
+  private readonly completed = new Map<string, WithEtag<PresentationRequest>>();
+
   constructor(private readonly store: TableStore) {}
+
+  private remember(request: WithEtag<PresentationRequest>): void {
+    if (request.status !== "completed") return;
+    this.completed.delete(request.state);
+    this.completed.set(request.state, request);
+    if (this.completed.size > COMPLETED_KEPT) {
+      const [oldest] = this.completed.keys();
+      if (oldest !== undefined) this.completed.delete(oldest);
+    }
+  }
 
   async create(request: PresentationRequest): Promise<void> {
     const table = await this.store.table("presentations");
@@ -222,18 +243,28 @@ export class PresentationRepository {
   }
 
   async get(state: string): Promise<WithEtag<PresentationRequest> | undefined> {
+    const done = this.completed.get(state);
+    if (done) return { ...done };
     const table = await this.store.table("presentations");
     const e = await getOptional<Record<string, unknown>>(table, state, "request");
-    return e ? { ...strip<PresentationRequest>(e), etag: e.etag } : undefined;
+    if (!e) return undefined;
+    const request = { ...strip<PresentationRequest>(e), etag: e.etag };
+    this.remember(request);
+    return request;
   }
 
   /** Etag-guarded replace; false when another writer got there first. */
   async replace(request: WithEtag<PresentationRequest>, next: PresentationRequest): Promise<boolean> {
     const table = await this.store.table("presentations");
     try {
-      await table.updateEntity({ partitionKey: next.state, rowKey: "request", ...next }, "Replace", {
-        etag: request.etag,
-      });
+      const written = await table.updateEntity(
+        { partitionKey: next.state, rowKey: "request", ...next },
+        "Replace",
+        {
+          etag: request.etag,
+        },
+      );
+      if (written.etag) this.remember({ ...next, etag: written.etag });
       return true;
     } catch (err) {
       if (isConcurrencyConflict(err)) return false;

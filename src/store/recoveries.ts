@@ -10,6 +10,7 @@
  * so what they may assume is the compiler's to check.
  */
 import { RecoveryStateError } from "../recovery/errors";
+import { isTableKey } from "../recovery/keys";
 import { type PolicyProfile, policyProfileSchema } from "../recovery/policy";
 import { type Failure, failure, isTerminal, type NextStep, type RecoveryStatus } from "../recovery/status";
 import { AUDIT_ROW_PREFIX, auditEntity, type NewAuditEvent, onceRowKey } from "./audit";
@@ -61,6 +62,8 @@ export interface DiscoveredRecovery extends RecoveryCommon {
   tapPolicyGroups: string[];
   /** This recovery's session at its IDV provider (our id, the one the webhook's session maps to). */
   idvSessionId?: string | undefined;
+  /** When that session was created (the hand-off): a presented credential must be issued after it. */
+  idvHandoffAt?: string | undefined;
   presentationRetrievedAt?: string | undefined;
   /** Correlation key of the current presentation request (also its `state`). */
   presentationState?: string | undefined;
@@ -161,6 +164,9 @@ export type AuditOfChange =
   | readonly NewAuditEvent[]
   | ((next: RecoveryRecord | undefined) => readonly NewAuditEvent[]);
 
+/** A row of a recovery's partition other than its record (a sealed TAP), as read or to be created. */
+export type PartitionRow = Record<string, unknown> & { rowKey: string; etag?: string };
+
 /** The user and address a recovery's audit entries name. */
 function subjectOf(r: RecoveryRecord) {
   return { userId: r.userId, clientAddress: r.clientAddress };
@@ -201,18 +207,24 @@ export class RecoveryRepository {
     return this.store.table("recoveries");
   }
 
-  /** Creates the record and records `events` with it (one transaction: both or neither). */
-  async create(record: RecoveryRecord, events: readonly NewAuditEvent[] = []): Promise<void> {
+  /**
+   * Creates the record and records `events` with it (one transaction: both or neither). Returns
+   * the new record's etag (the version the workflow's first step is handed).
+   */
+  async create(record: RecoveryRecord, events: readonly NewAuditEvent[] = []): Promise<string | undefined> {
     const table = await this.table();
     const entity = { partitionKey: record.recoveryId, rowKey: ROW, ...toStored(record) };
-    if (events.length === 0) {
-      await table.createEntity(entity);
-      return;
-    }
-    await table.submitTransaction([
-      ["create", entity],
-      ...events.map((e): TransactionAction => ["create", auditEntity(e, subjectOf(record))]),
-    ]);
+    const etag =
+      events.length === 0
+        ? (await table.createEntity(entity)).etag
+        : (
+            await table.submitTransaction([
+              ["create", entity],
+              ...events.map((e): TransactionAction => ["create", auditEntity(e, subjectOf(record))]),
+            ])
+          ).subResponses[0]?.etag;
+    if (etag) this.remember({ ...record, etag });
+    return etag;
   }
 
   /**
@@ -252,25 +264,29 @@ export class RecoveryRepository {
   }
 
   /**
-   * The record and which of `onceKeys` are recorded already, in one query of its partition
-   * (what a write needs after it lost a race or met an entry of an earlier run).
+   * The record and the other rows of its partition named by `rowKeys` that exist, in one query
+   * (a status read that also needs the sealed TAP; a write that lost a race or met an entry of
+   * an earlier run).
    */
-  private async readForWrite(
+  async getWith(
     recoveryId: string,
-    onceKeys: readonly string[],
-  ): Promise<{ record: Loaded | undefined; recorded: Set<string> }> {
+    rowKeys: readonly string[],
+  ): Promise<{ record: Loaded | undefined; rows: Map<string, PartitionRow> }> {
+    if (!isTableKey(recoveryId)) return { record: undefined, rows: new Map() };
     const table = await this.table();
-    const rows = [ROW, ...onceKeys.map(onceRowKey)];
-    const filter = `${odata`PartitionKey eq ${recoveryId}`} and (${rows.map((k) => odata`RowKey eq ${k}`).join(" or ")})`;
+    const keys = [ROW, ...rowKeys];
+    const filter = `${odata`PartitionKey eq ${recoveryId}`} and (${keys.map((k) => odata`RowKey eq ${k}`).join(" or ")})`;
     let record: Loaded | undefined;
-    const recorded = new Set<string>();
+    const rows = new Map<string, PartitionRow>();
     for await (const e of table.listEntities<Stored & { rowKey?: string }>({ queryOptions: { filter } })) {
       if (e.rowKey === ROW) {
         record = { ...fromStored(e), etag: e.etag };
         this.remember(record);
-      } else if (e.rowKey?.startsWith(AUDIT_ROW_PREFIX)) recorded.add(e.rowKey);
+      } else if (e.rowKey !== undefined && e.etag !== undefined) {
+        rows.set(e.rowKey, { ...(e as Record<string, unknown>), rowKey: e.rowKey, etag: e.etag });
+      }
     }
-    return { record, recorded };
+    return { record, rows };
   }
 
   /**
@@ -283,27 +299,42 @@ export class RecoveryRepository {
    * `change` changes anything; a function decides by the new record, undefined when nothing
    * changes). An entry with a `onceKey` already recorded (an earlier run of the step) is not
    * written again; the change still is.
+   *
+   * `rows`: other rows of the recovery's partition created with the change (only when there is
+   * one), in the same transaction. Each is created once: when one of them exists already the
+   * write fails with the conflict the service answered, and nothing is written.
    */
   async update(
     recoveryId: string,
     change: (current: RecoveryRecord) => RecoveryRecord | undefined,
     known?: Loaded,
     events: AuditOfChange = [],
+    rows: readonly PartitionRow[] = [],
   ): Promise<Loaded> {
     const table = await this.table();
     const eventsOf = typeof events === "function" ? events : () => events;
     // After a conflict the next attempt also reads which of its once-only entries are there already.
     let onceKeys: string[] = [];
     let recorded = new Set<string>();
+    let conflict: unknown;
+    // A row to create found already there (read after a conflict): the write fails with that conflict.
+    let rowTaken = false;
     for (let attempt = 0; ; attempt++) {
       let current: Loaded | undefined;
       if (attempt === 0 && known?.recoveryId === recoveryId) current = known;
-      else if (onceKeys.length > 0)
-        ({ record: current, recorded } = await this.readForWrite(recoveryId, onceKeys));
-      else current = await this.get(recoveryId);
+      else if (onceKeys.length > 0 || (attempt > 0 && rows.length > 0)) {
+        const read = await this.getWith(recoveryId, [
+          ...onceKeys.map(onceRowKey),
+          ...rows.map((r) => r.rowKey),
+        ]);
+        current = read.record;
+        recorded = new Set([...read.rows.keys()].filter((k) => k.startsWith(AUDIT_ROW_PREFIX)));
+        rowTaken = rows.some((r) => read.rows.has(r.rowKey));
+      } else current = await this.get(recoveryId);
       if (!current) throw new RecoveryStateError("recovery_missing", `recovery ${recoveryId} does not exist`);
       const { etag, ...record } = current;
       const next = change(record);
+      if (next && rowTaken) throw conflict;
       if (next) next.updatedAt = new Date().toISOString();
       const subject = subjectOf(next ?? record);
       const entries = eventsOf(next);
@@ -318,6 +349,8 @@ export class RecoveryRepository {
           "Replace",
           { etag },
         ]);
+        for (const { etag: _, ...row } of rows)
+          actions.push(["create", { ...row, partitionKey: recoveryId }]);
       }
       try {
         const newEtag = await this.submit(table, actions);
@@ -327,6 +360,7 @@ export class RecoveryRepository {
         return { ...next, etag: newEtag ?? etag };
       } catch (err) {
         if (!isConcurrencyConflict(err) || attempt >= 8) throw err;
+        conflict = err;
       }
     }
   }

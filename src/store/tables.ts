@@ -31,7 +31,6 @@ export const TABLES = {
   idvSessions: "IdvSessions",
   webhookInbox: "WebhookInbox",
   presentations: "Presentations",
-  tapHandoff: "TapHandoff",
   policies: "Policies",
   rateLimits: "RateLimits",
 } as const;

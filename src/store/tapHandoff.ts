@@ -1,8 +1,16 @@
 /**
- * The sealed TAP, waiting for its one reader. `take` deletes the row with its etag before
- * returning it, so two concurrent status reads cannot both get the TAP; an expired row is
- * deleted and never returned, and `purgeExpired` deletes the ones nobody came to read.
+ * The sealed TAP, waiting for its one reader: a row (`tap`) in its recovery's partition of the
+ * Recoveries table, created in the same transaction as the record change that says the TAP was
+ * issued (`sealedTapRow`, given to `RecoveryRepository.update`), so a record that names an
+ * issued TAP and its sealed value are written together or not at all. The status read gets the
+ * row with the record in one query; `take` replaces it, by its etag, with a row that holds no
+ * TAP (what a transaction can do: the SDK's transactional delete takes no etag), in the same
+ * transaction as the `temporary_access_pass_handed_out` entry, so two concurrent status reads
+ * cannot both get the TAP. An expired row is deleted and never returned; `purgeExpired` deletes,
+ * once their TAP's lifetime is over, the rows of TAPs taken and of those nobody came to read.
  */
+import { auditEntity, type NewAuditEvent } from "./audit";
+import type { PartitionRow, RecoveryRecord } from "./recoveries";
 import { getOptional, isConcurrencyConflict, isNotFound, odata, purgeRows, type TableStore } from "./tables";
 
 export interface SealedTap {
@@ -16,41 +24,81 @@ export interface SealedTap {
   createdAt: string;
 }
 
-const ROW = "tap";
+/** The row key of the sealed TAP in its recovery's partition. */
+export const TAP_ROW = "tap";
+
+/** The row to create with the record change that records the TAP's issue. */
+export function sealedTapRow(sealed: SealedTap): PartitionRow {
+  return { rowKey: TAP_ROW, ...sealed };
+}
+
+/** The sealed TAP a row of the partition holds, with the row's etag (what `take` deletes by). */
+export function sealedTapOf(
+  recoveryId: string,
+  row: PartitionRow | undefined,
+): (SealedTap & { etag: string }) | undefined {
+  if (!row?.etag || row.rowKey !== TAP_ROW || typeof row.jwe !== "string") return undefined;
+  return {
+    recoveryId,
+    jwe: String(row.jwe),
+    sealedFor: row.sealedFor === "client" ? "client" : "server",
+    expiresAt: String(row.expiresAt),
+    lifetimeInMinutes: Number(row.lifetimeInMinutes),
+    isUsableOnce: row.isUsableOnce === true,
+    createdAt: String(row.createdAt),
+    etag: row.etag,
+  };
+}
 
 export class TapHandoffRepository {
   constructor(private readonly store: TableStore) {}
 
-  async put(sealed: SealedTap): Promise<void> {
-    const table = await this.store.table("tapHandoff");
-    await table.upsertEntity({ partitionKey: sealed.recoveryId, rowKey: ROW, ...sealed }, "Replace");
-  }
-
-  async take(recoveryId: string, now: Date): Promise<SealedTap | undefined> {
-    const table = await this.store.table("tapHandoff");
-    const row = await getOptional<SealedTap>(table, recoveryId, ROW);
-    if (!row) return undefined;
+  /**
+   * Takes the sealed TAP read with its record: deletes it by its etag, with the hand-out entry
+   * in the same transaction. Undefined when another read took it first (the etag fails, and no
+   * entry is written) or it has expired (deleted, never returned).
+   */
+  async take(
+    sealed: SealedTap & { etag: string },
+    record: RecoveryRecord,
+    now: Date,
+  ): Promise<SealedTap | undefined> {
+    const table = await this.store.table("recoveries");
+    const { etag, ...tap } = sealed;
+    const expired = Date.parse(tap.expiresAt) <= now.getTime();
+    const handedOut: NewAuditEvent = {
+      recoveryId: tap.recoveryId,
+      event: "temporary_access_pass_handed_out",
+      outcome: "success",
+      detail: { sealedFor: tap.sealedFor },
+    };
     try {
-      await table.deleteEntity(recoveryId, ROW, { etag: row.etag });
+      if (expired) await table.deleteEntity(tap.recoveryId, TAP_ROW, { etag });
+      else
+        await table.submitTransaction([
+          [
+            "update",
+            {
+              partitionKey: tap.recoveryId,
+              rowKey: TAP_ROW,
+              expiresAt: tap.expiresAt,
+              takenAt: now.toISOString(),
+            },
+            "Replace",
+            { etag },
+          ],
+          ["create", auditEntity(handedOut, { userId: record.userId, clientAddress: record.clientAddress })],
+        ]);
     } catch (err) {
       if (isConcurrencyConflict(err) || isNotFound(err)) return undefined;
       throw err;
     }
-    if (Date.parse(row.expiresAt) <= now.getTime()) return undefined;
-    return {
-      recoveryId,
-      jwe: row.jwe,
-      sealedFor: row.sealedFor,
-      expiresAt: row.expiresAt,
-      lifetimeInMinutes: row.lifetimeInMinutes,
-      isUsableOnce: row.isUsableOnce,
-      createdAt: row.createdAt,
-    };
+    return expired ? undefined : tap;
   }
 
   async exists(recoveryId: string): Promise<boolean> {
-    const table = await this.store.table("tapHandoff");
-    return (await getOptional(table, recoveryId, ROW)) !== undefined;
+    const table = await this.store.table("recoveries");
+    return (await getOptional(table, recoveryId, TAP_ROW)) !== undefined;
   }
 
   /**
@@ -58,7 +106,7 @@ export class TapHandoffRepository {
    * Returns how many went. Safe beside concurrent reads: a row gone meanwhile is skipped.
    */
   async purgeExpired(now: Date): Promise<number> {
-    const table = await this.store.table("tapHandoff");
-    return purgeRows(table, odata`expiresAt lt ${now.toISOString()}`);
+    const table = await this.store.table("recoveries");
+    return purgeRows(table, odata`RowKey eq ${TAP_ROW} and expiresAt lt ${now.toISOString()}`);
   }
 }

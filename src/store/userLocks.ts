@@ -39,12 +39,40 @@ export interface LockOpening {
 
 const ROW = "lock";
 const ATTEMPTS = 8;
+/** How many locks' last versions a process keeps (see `UserLockRepository.held`). */
+const VERSIONS_KEPT = 500;
+
+type HeldLock = UserLockState & { etag: string };
 
 export class UserLockRepository {
+  /**
+   * The last version of each lock this process wrote, by user (bounded, oldest out first). A
+   * later step of the same recovery (the webhook's advance, the finish's release) decides from
+   * it and writes with its etag instead of reading first: a change by anyone since fails the
+   * etag (412), and the lock is then read and decided again.
+   */
+  private readonly versions = new Map<string, HeldLock>();
+
   constructor(
     private readonly store: TableStore,
     private readonly recoveries: RecoveryRepository,
   ) {}
+
+  private remember(userId: string, state: UserLockState, etag: string | undefined): void {
+    this.versions.delete(userId);
+    if (etag === undefined) return;
+    this.versions.set(userId, { ...state, etag });
+    if (this.versions.size > VERSIONS_KEPT) {
+      const [oldest] = this.versions.keys();
+      if (oldest !== undefined) this.versions.delete(oldest);
+    }
+  }
+
+  /** The lock as this process last wrote it (first attempt only), else as stored. */
+  private async current(userId: string, attempt: number): Promise<HeldLock | undefined> {
+    const held = attempt === 0 ? this.versions.get(userId) : undefined;
+    return held ? { ...held } : this.read(userId);
+  }
 
   /** The lock row as stored (with its etag), if any. */
   async read(userId: string): Promise<(UserLockState & { etag: string }) | undefined> {
@@ -79,7 +107,9 @@ export class UserLockRepository {
     let displaced: { recoveryId: string; reason: DisplacedReason } | undefined;
     let taken = false;
     for (let attempt = 0; attempt < ATTEMPTS && !taken; attempt++) {
-      const current = await this.read(userId);
+      // A user whose lock was never taken has no row: the first attempt creates it at once (the
+      // create is the guard: 409 when a row exists, which is then read and decided on).
+      const current = attempt === 0 && !this.versions.has(userId) ? undefined : await this.read(userId);
       const holder =
         current && current.state === "running" && current.recoveryId !== recoveryId
           ? await this.openRecord(current.recoveryId)
@@ -101,11 +131,12 @@ export class UserLockRepository {
         expiresAt: expiresAt.toISOString(),
       };
       try {
-        if (!current) await table.createEntity({ partitionKey: userId, rowKey: ROW, ...fresh });
-        else
-          await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...fresh }, "Replace", {
-            etag: current.etag,
-          });
+        const written = !current
+          ? await table.createEntity({ partitionKey: userId, rowKey: ROW, ...fresh })
+          : await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...fresh }, "Replace", {
+              etag: current.etag,
+            });
+        this.remember(userId, fresh, written.etag);
         taken = true;
         displaced = decision.displaced;
       } catch (err) {
@@ -141,16 +172,24 @@ export class UserLockRepository {
   async markAdvanced(userId: string, recoveryId: string, now: Date): Promise<boolean> {
     const table = await this.store.table("userLocks");
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const current = await this.read(userId);
-      if (!current || current.recoveryId !== recoveryId || current.state !== "running") return false;
+      const held = attempt === 0 && this.versions.has(userId);
+      const current = await this.current(userId, attempt);
+      const ours = current?.recoveryId === recoveryId && current.state === "running";
+      // Only a write is decided from the held version (its etag checks it); any other answer is read.
+      if (held && (!ours || current?.advancedAt)) continue;
+      if (!current || !ours) return false;
       if (current.advancedAt) return true;
       const { etag, ...state } = current;
+      const advanced: UserLockState = { ...state, advancedAt: now.toISOString() };
       try {
-        await table.updateEntity(
-          { partitionKey: userId, rowKey: ROW, ...state, advancedAt: now.toISOString() },
+        const written = await table.updateEntity(
+          { partitionKey: userId, rowKey: ROW, ...advanced },
           "Replace",
-          { etag },
+          {
+            etag,
+          },
         );
+        this.remember(userId, advanced, written.etag);
         return true;
       } catch (err) {
         if (!isConcurrencyConflict(err)) throw err;
@@ -163,8 +202,13 @@ export class UserLockRepository {
   async release(userId: string, recoveryId: string, cooldownUntil: Date | undefined): Promise<void> {
     const table = await this.store.table("userLocks");
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const current = await this.read(userId);
-      if (!current || current.recoveryId !== recoveryId || current.state === "released") return;
+      const held = attempt === 0 && this.versions.has(userId);
+      const current = await this.current(userId, attempt);
+      if (!current || current.recoveryId !== recoveryId || current.state === "released") {
+        // Decided from the held version: read it to be sure before leaving it.
+        if (held) continue;
+        return;
+      }
       if (await this.releaseRow(table, userId, current, cooldownUntil)) return;
     }
     throw new RecoveryStateError("lock_contention", `lock of ${userId}: too many concurrent changes`);
@@ -209,9 +253,14 @@ export class UserLockRepository {
       ...(cooldownUntil ? { cooldownUntil: cooldownUntil.toISOString() } : {}),
     };
     try {
-      await table.updateEntity({ partitionKey: userId, rowKey: ROW, ...released }, "Replace", {
-        etag: current.etag,
-      });
+      const written = await table.updateEntity(
+        { partitionKey: userId, rowKey: ROW, ...released },
+        "Replace",
+        {
+          etag: current.etag,
+        },
+      );
+      this.remember(userId, released, written.etag);
       return true;
     } catch (err) {
       if (isConcurrencyConflict(err) || isNotFound(err)) return false;

@@ -26,8 +26,16 @@ describe("housekeeping", () => {
       isUsableOnce: true,
       createdAt: new Date(expiresAt - HOUR).toISOString(),
     });
-    await s.writeRow("TapHandoff", tap("00000000-0000-4000-8000-0000000000a1", now - 60_000));
-    await s.writeRow("TapHandoff", tap("00000000-0000-4000-8000-0000000000a2", now + HOUR));
+    // Sealed TAPs live in their recovery's partition of the Recoveries table.
+    await s.writeRow("Recoveries", tap("00000000-0000-4000-8000-0000000000a1", now - 60_000));
+    await s.writeRow("Recoveries", tap("00000000-0000-4000-8000-0000000000a2", now + HOUR));
+    // A TAP taken leaves a row without it, until the TAP's lifetime is over.
+    await s.writeRow("Recoveries", {
+      partitionKey: "00000000-0000-4000-8000-0000000000a3",
+      rowKey: "tap",
+      expiresAt: new Date(now - 60_000).toISOString(),
+      takenAt: new Date(now - HOUR).toISOString(),
+    });
     await s.writeRow("RateLimits", {
       partitionKey: "a4_192.0.2.1",
       rowKey: "window",
@@ -61,12 +69,14 @@ describe("housekeeping", () => {
       (await s.rows<{ partitionKey: string; rowKey: string }>(table))
         .map((r) => `${r.partitionKey}/${r.rowKey}`)
         .sort();
-    expect(await keys("TapHandoff")).toEqual(["00000000-0000-4000-8000-0000000000a2/tap"]);
+    expect((await keys("Recoveries")).filter((k) => k.endsWith("/tap"))).toEqual([
+      "00000000-0000-4000-8000-0000000000a2/tap",
+    ]);
     expect(await keys("RateLimits")).toEqual(["a4_192.0.2.2/window"]);
     // An undelivered entry is the sweeper's business, however old: never purged.
     expect(await keys("WebhookInbox")).toEqual(["demo-idv/old-undelivered", "demo-idv/recent-delivered"]);
     expect(s.logs()).toMatch(
-      /housekeeping: \{"expiredTapHandoffs":1,"staleRateLimitCounters":1,"purgedInboxEntries":1,"abandonedStartsClosed":0,"locksRepaired":0\}/,
+      /housekeeping: \{"expiredTapHandoffs":2,"staleRateLimitCounters":1,"purgedInboxEntries":1,"abandonedStartsClosed":0,"locksRepaired":0\}/,
     );
   });
 });

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { waitingTaps } from "../support/recoveryRows";
 import { useStack } from "../support/stack";
 
 const ADELE = DEMO_USERS.adeleVance;
@@ -164,6 +165,6 @@ describe("secrets after a recovery", () => {
   });
 
   it("deletes the sealed TAP on first read", async () => {
-    expect(await stack().countRows("TapHandoff")).toBe(0);
+    expect(await waitingTaps(stack())).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import { DEMO_ADMIN_ADDRESS, DEMO_NOTICE_SENDER, DEMO_USERS, demoTenant } from "
 import type { FailureRule, TenantSeed, UserSeed } from "../../dev/simulators/graph";
 import { WELL_KNOWN_METHOD_IDS } from "../../dev/simulators/graph";
 import { ecJwkPair } from "../../src/tap/ecKeys";
+import { waitingTaps } from "../support/recoveryRows";
 import { type RecoveryStart, type RecoveryState, type TestStack, useStack } from "../support/stack";
 
 /** Copies of Adele (every kind of method, mobile phone as default) under their own names. */
@@ -134,7 +135,7 @@ describe("the recovery step, with failures injected after each Graph write", () 
 
     const again = await stack().readRecovery(start.recoveryId, start.recoveryToken);
     expect(again.body.tap).toBeUndefined();
-    expect(await stack().countRows("TapHandoff")).toBe(0);
+    expect(await waitingTaps(stack())).toBe(0);
 
     // The notices arrive (after the status flipped to recovered, so wait for them).
     const p = person("Jwe");

@@ -6,9 +6,16 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { AuditRepository } from "../../src/store/audit";
+import { PresentationRepository } from "../../src/store/correlations";
 import { RecoveryRepository } from "../../src/store/recoveries";
 import { TableStore } from "../../src/store/tables";
-import { TapHandoffRepository } from "../../src/store/tapHandoff";
+import {
+  type SealedTap,
+  sealedTapOf,
+  sealedTapRow,
+  TAP_ROW,
+  TapHandoffRepository,
+} from "../../src/store/tapHandoff";
 import { UserLockRepository } from "../../src/store/userLocks";
 
 const noCredential: TokenCredential = {
@@ -94,61 +101,126 @@ describe("table repositories", () => {
     });
   });
 
-  it("two concurrent reads of a sealed TAP: exactly one gets it, then it is gone", async () => {
-    const taps = new TapHandoffRepository(tables);
-    const recoveryId = randomUUID();
-    const now = new Date();
-    await taps.put({
+  /** A sealed TAP as the recovery step stores it, with the record change that records its issue. */
+  function sealed(recoveryId: string, expiresAt: string): SealedTap {
+    return {
       recoveryId,
       jwe: "sealed",
       sealedFor: "server",
-      expiresAt: new Date(now.getTime() + 60_000).toISOString(),
-      lifetimeInMinutes: 60,
-      isUsableOnce: true,
-      createdAt: now.toISOString(),
-    });
-    const reads = await Promise.all([taps.take(recoveryId, now), taps.take(recoveryId, now)]);
-    expect(reads.filter(Boolean)).toHaveLength(1);
-    expect(await taps.take(recoveryId, now)).toBeUndefined();
-    expect(await taps.exists(recoveryId)).toBe(false);
-  });
-
-  it("an expired sealed TAP is deleted and never returned", async () => {
-    const taps = new TapHandoffRepository(tables);
-    const recoveryId = randomUUID();
-    await taps.put({
-      recoveryId,
-      jwe: "sealed",
-      sealedFor: "server",
-      expiresAt: "2026-01-01T00:00:00.000Z",
-      lifetimeInMinutes: 60,
-      isUsableOnce: true,
-      createdAt: "2025-12-31T23:00:00.000Z",
-    });
-    expect(await taps.take(recoveryId, new Date("2026-01-01T00:00:01Z"))).toBeUndefined();
-    expect(await taps.exists(recoveryId)).toBe(false);
-  });
-
-  it("expired sealed TAPs nobody read are purged; live ones stay", async () => {
-    const taps = new TapHandoffRepository(tables);
-    const sealed = (recoveryId: string, expiresAt: string) => ({
-      recoveryId,
-      jwe: "sealed",
-      sealedFor: "server" as const,
       expiresAt,
       lifetimeInMinutes: 60,
       isUsableOnce: true,
-      createdAt: "2026-02-01T00:00:00.000Z",
+      createdAt: new Date(Date.parse(expiresAt) - 3_600_000).toISOString(),
+    };
+  }
+  async function storeTap(recoveries: RecoveryRepository, tap: SealedTap) {
+    return recoveries.update(
+      tap.recoveryId,
+      (r) => ({ ...r, status: "recovered" }),
+      undefined,
+      [],
+      [sealedTapRow(tap)],
+    );
+  }
+  /** What a status read does: the record and its sealed TAP in one query, then the take. */
+  async function readTap(recoveries: RecoveryRepository, taps: TapHandoffRepository, id: string, now: Date) {
+    const { record, rows } = await recoveries.getWith(id, [TAP_ROW]);
+    const tap = sealedTapOf(id, rows.get(TAP_ROW));
+    return record && tap ? taps.take(tap, record, now) : undefined;
+  }
+  const handedOut = async (audit: AuditRepository, id: string) =>
+    (await audit.list(id)).filter((e) => e.event === "temporary_access_pass_handed_out");
+
+  it("two concurrent reads of a sealed TAP: exactly one gets it (one hand-out entry), then it is gone", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const taps = new TapHandoffRepository(tables);
+    const recoveryId = await openRecovery(recoveries);
+    const now = new Date();
+    await storeTap(recoveries, sealed(recoveryId, new Date(now.getTime() + 60_000).toISOString()));
+    // Both readers hold the row as read (same etag) before either takes it.
+    const { record, rows } = await recoveries.getWith(recoveryId, [TAP_ROW]);
+    const tap = sealedTapOf(recoveryId, rows.get(TAP_ROW));
+    expect(tap?.jwe).toBe("sealed");
+    const reads = await Promise.all([taps.take(tap!, record!, now), taps.take(tap!, record!, now)]);
+    expect(reads.filter(Boolean)).toHaveLength(1);
+    expect(await readTap(recoveries, taps, recoveryId, now)).toBeUndefined();
+    expect(await handedOut(new AuditRepository(tables), recoveryId)).toHaveLength(1);
+  });
+
+  it("an expired sealed TAP is deleted and never returned", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const taps = new TapHandoffRepository(tables);
+    const recoveryId = await openRecovery(recoveries);
+    await storeTap(recoveries, sealed(recoveryId, "2026-01-01T00:00:00.000Z"));
+    expect(await readTap(recoveries, taps, recoveryId, new Date("2026-01-01T00:00:01Z"))).toBeUndefined();
+    expect(await taps.exists(recoveryId)).toBe(false);
+    expect(await handedOut(new AuditRepository(tables), recoveryId)).toHaveLength(0);
+  });
+
+  it("a sealed TAP is stored with its record change or not at all: a TAP row already there fails the write, which changes nothing", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const recoveryId = await openRecovery(recoveries);
+    const before = await recoveries.get(recoveryId);
+    const planted = { ...sealed(recoveryId, "2026-01-01T00:00:00.000Z"), jwe: "planted" };
+    await (await tables.table("recoveries")).createEntity({
+      partitionKey: recoveryId,
+      ...sealedTapRow(planted),
     });
-    const [old1, old2, live] = [randomUUID(), randomUUID(), randomUUID()];
-    await taps.put(sealed(old1, "2026-02-01T01:00:00.000Z"));
-    await taps.put(sealed(old2, "2026-02-01T01:59:59.000Z"));
-    await taps.put(sealed(live, "2026-02-01T02:00:01.000Z"));
-    expect(await taps.purgeExpired(new Date("2026-02-01T02:00:00Z"))).toBe(2);
+    await expect(storeTap(recoveries, sealed(recoveryId, "2026-01-01T01:00:00.000Z"))).rejects.toMatchObject({
+      statusCode: 409,
+    });
+    const after = await recoveries.getWith(recoveryId, [TAP_ROW]);
+    expect(after.record).toMatchObject({ status: "pending", etag: before!.etag });
+    expect(sealedTapOf(recoveryId, after.rows.get(TAP_ROW))?.jwe).toBe("planted");
+  });
+
+  it("expired sealed TAPs, read or not, are purged; live ones stay", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const taps = new TapHandoffRepository(tables);
+    const [old1, old2, live] = [
+      await openRecovery(recoveries),
+      await openRecovery(recoveries),
+      await openRecovery(recoveries),
+    ];
+    await storeTap(recoveries, sealed(old1, "2026-02-01T01:00:00.000Z"));
+    await storeTap(recoveries, sealed(old2, "2026-02-01T01:59:59.000Z"));
+    await storeTap(recoveries, sealed(live, "2026-02-01T02:00:01.000Z"));
+    // A TAP taken leaves a row without it until its lifetime is over.
+    expect(await readTap(recoveries, taps, old2, new Date("2026-02-01T01:00:00Z"))).toMatchObject({
+      jwe: "sealed",
+    });
+    expect(await taps.exists(old2)).toBe(true);
+    const purged = await taps.purgeExpired(new Date("2026-02-01T02:00:00Z"));
+    expect(purged).toBeGreaterThanOrEqual(2); // (other tests' rows of this table may be past it too)
     expect(await taps.exists(old1)).toBe(false);
     expect(await taps.exists(old2)).toBe(false);
     expect(await taps.exists(live)).toBe(true);
-    expect(await taps.purgeExpired(new Date("2026-02-01T02:00:00Z"))).toBe(0);
+    expect(await recoveries.get(old1)).toBeDefined();
+  });
+
+  it("a presentation request is kept by a process only once completed: one still pending is read again", async () => {
+    const mine = new PresentationRepository(tables);
+    const other = new PresentationRepository(tables); // another instance of the app
+    const state = randomUUID();
+    const now = new Date();
+    await mine.create({
+      state,
+      recoveryId: randomUUID(),
+      requestId: "r1",
+      apiKeyHash: "h",
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 300_000).toISOString(),
+      status: "pending",
+    });
+    const pending = await mine.get(state);
+    expect(pending?.status).toBe("pending");
+    // The callback lands on the other instance and completes the request there.
+    const { etag: _, ...stored } = pending!;
+    expect(await other.replace(pending!, { ...stored, status: "completed", outcome: "{}" })).toBe(true);
+    expect(await mine.get(state)).toMatchObject({ status: "completed", outcome: "{}" });
+    // Completed, it never changes again: a later replace from a stale read loses.
+    expect(await mine.replace(pending!, { ...stored, status: "retrieved" })).toBe(false);
+    expect(await mine.get(state)).toMatchObject({ status: "completed" });
   });
 
   it("a step event recorded twice (an activity re-run) is stored once; ordinary events append", async () => {

@@ -4,7 +4,9 @@
  *  - a key that cannot seal (one an older version accepted) is caught before the first
  *    directory write: the recovery fails, nothing changed;
  *  - a sealing or storing failure after the writes leaves a record and an audit trail that say
- *    what was changed, and the step's retries issue no second TAP and no second revocation.
+ *    what was changed, and the step's retries issue no second TAP and no second revocation
+ *    (the sealed TAP is stored with the record that says it was issued; when that write cannot
+ *    store it, the record is written without it and the step fails).
  */
 import type { JWK } from "jose";
 import { describe, expect, it } from "vitest";
@@ -86,25 +88,22 @@ describe("the TAP hand-off after the directory was changed", () => {
 
   it("a sealed TAP that cannot be stored: record and audit say what changed; one revocation, one TAP, however often the step is retried", async () => {
     const megan = DEMO_USERS.meganBowen;
-    // A first read of a TAP makes the app create (and keep) its TapHandoff table client.
-    const warm = await toPresentation(DEMO_USERS.adeleVance.userPrincipalName, {
-      firstName: "Adele",
-      lastName: "Vance",
-    });
-    await stack().sims.verifiedId.present(warm.requestId);
-    const warmed = await stack().waitForStatus(warm.start, ["recovered", "failed"]);
-    expect(warmed.status).toBe("recovered");
-
     const methodsBefore = stack().sims.graph.methods(megan.id).length;
     const { start, requestId } = await toPresentation(megan.userPrincipalName, {
       firstName: "Megan",
       lastName: "Bowen",
     });
-    // The fault is real: the table the sealed TAP goes to is deleted under the running app.
-    await stack().tableClient("TapHandoff").deleteTable();
+    // The fault is real: the sealed TAP's row in the recovery's partition is taken already (an
+    // expired row, so that no status read could ever hand it out), so the write that would store
+    // the TAP with the record fails.
+    await stack().writeRow("Recoveries", {
+      partitionKey: start.recoveryId,
+      rowKey: "tap",
+      expiresAt: "2000-01-01T00:00:00.000Z",
+      takenAt: "2000-01-01T00:00:00.000Z",
+    });
     await stack().sims.verifiedId.present(requestId);
     const done = await stack().waitForStatus(start, ["failed", "recovered"], 60_000);
-    await stack().tableClient("TapHandoff").createTable();
     expect(done).toMatchObject({ status: "failed", failure: { code: "internal_error" } });
 
     // The directory was changed once: one revocation, one TAP.

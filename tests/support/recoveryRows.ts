@@ -23,3 +23,9 @@ export async function auditRows<T extends object = Record<string, unknown>>(stac
   const rows = await stack.rows<T & { rowKey?: string }>("Recoveries");
   return rows.filter((r) => r.rowKey?.startsWith("audit_"));
 }
+
+/** Sealed TAPs still waiting for their reader (row key `tap` with its JWE; a TAP taken leaves a row without it). */
+export async function waitingTaps(stack: RowSource): Promise<number> {
+  const rows = await stack.rows<{ rowKey?: string; jwe?: string }>("Recoveries");
+  return rows.filter((r) => r.rowKey === "tap" && r.jwe !== undefined).length;
+}

@@ -22,7 +22,9 @@ export async function discoverAccount(
   context: InvocationContext,
 ): Promise<DiscoveryResult> {
   const s = services();
-  const record = await openRecord(input.recoveryId);
+  // The version the start wrote, when this instance holds it: discovery only reads the directory
+  // before its etag-guarded writes (a cancel since fails them, and the record is read again).
+  const record = await openRecord(input.recoveryId, input.etag);
   const policy = await s.policies.current();
   const { account, tapPolicy } = await s.directory.findAccount(record.username);
   const facts =

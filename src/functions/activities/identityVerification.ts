@@ -72,6 +72,8 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
       next: { type: "redirect", url: started.url },
       expiresAt: input.deadline,
       idvSessionId: input.sessionId,
+      // The session's own creation (a re-run keeps the first): the credential's freshness is judged against it.
+      idvHandoffAt: existing?.createdAt ?? now.toISOString(),
     },
     record,
     [

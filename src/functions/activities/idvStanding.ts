@@ -80,10 +80,16 @@ export async function idvStanding(record: DiscoveredRecovery): Promise<IdvStandi
 
 /**
  * Activity, after the match and before the directory is touched: the recovery's verification
- * still stands (no decline stored since). Audited only when it does not.
+ * still stands (no decline stored since). Audited only when it does not. The session is read
+ * afresh (that is the check); the record may be the version the match left (`etag`), since the
+ * step after this one reads it afresh before any directory write, and the finish writes with
+ * that etag (a cancel since fails it and is read).
  */
-export async function confirmIdentityVerification(input: { recoveryId: string }): Promise<StepVerdict> {
-  const record = await openDiscovered(input.recoveryId);
+export async function confirmIdentityVerification(input: {
+  recoveryId: string;
+  etag?: string | undefined;
+}): Promise<StepVerdict> {
+  const record = await openDiscovered(input.recoveryId, input.etag);
   const standing = await idvStanding(record);
   if (standing.ok) return { ok: true };
   await services().audit.record(
@@ -102,22 +108,22 @@ export async function confirmIdentityVerification(input: { recoveryId: string })
 
 /**
  * The freshness verdict on a presented credential: its issuance (the service's and, when we
- * validated a receipt, our own) against this recovery's hand-off, the IDV session's creation.
+ * validated a receipt, our own) against this recovery's hand-off, the IDV session's creation
+ * (named on the record with the session; none named: no hand-off, and the credential is refused).
  */
-export async function credentialFreshness(
+export function credentialFreshness(
   record: DiscoveredRecovery,
   outcome: PresentationOutcome,
   profile: PolicyProfile,
   now: Date,
-): Promise<FreshnessVerdict> {
-  const session = await idvSessionOf(record);
+): FreshnessVerdict {
   const own = outcome.selfValidation;
   return checkFreshness({
     issuanceDates: [
       { source: "service", value: outcome.credentials[0]?.issuanceDate },
       ...(own?.ok ? [{ source: "receipt" as const, value: own.issuanceDate }] : []),
     ],
-    handoffAt: session?.createdAt,
+    handoffAt: record.idvHandoffAt,
     maxAgeMinutes: profile.credentialMaxAgeMinutes,
     now,
   });

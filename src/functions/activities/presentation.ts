@@ -68,7 +68,7 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
     now: new Date(),
   });
   // Issued by this recovery's verification (src/recovery/freshness.ts), in every results mode.
-  const result = presented.ok ? await credentialFreshness(record, outcome, profile, new Date()) : presented;
+  const result = presented.ok ? credentialFreshness(record, outcome, profile, new Date()) : presented;
   const verdict = result.ok ? { ok: true as const } : { ok: false as const, code: result.code };
   // Admins need the score to diagnose a failed Face Check; the portrait is never recorded.
   const faceCheckScore = outcome.credentials[0]?.faceCheckScore ?? null;

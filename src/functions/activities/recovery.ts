@@ -7,7 +7,8 @@ import { tapPolicyGroups } from "../../recovery/tapPolicy";
 import { requireSecret } from "../../secrets";
 import { services } from "../../services";
 import type { NewAuditEvent } from "../../store/audit";
-import type { DiscoveredRecovery, RecoveryRecord } from "../../store/recoveries";
+import type { DiscoveredRecovery, Loaded, RecoveryRecord } from "../../store/recoveries";
+import { type SealedTap, sealedTapRow } from "../../store/tapHandoff";
 import {
   type ClientJwk,
   clientJwkSchema,
@@ -110,17 +111,6 @@ async function tapNotHandedOut(record: DiscoveredRecovery, why: string): Promise
   return { ok: false, code: "internal_error" };
 }
 
-/** Stores the sealed TAP, trying again at once twice: the value exists nowhere else. */
-async function storeSealed(sealed: Parameters<ReturnType<typeof services>["taps"]["put"]>[0]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await services().taps.put(sealed);
-    } catch (err) {
-      if (attempt >= 3) throw err;
-    }
-  }
-}
-
 /**
  * Resets the methods, revokes the sessions and issues the TAP, in that order, in one round trip
  * (its first run writes at once with what the match read; a re-run reads afresh, since an
@@ -181,9 +171,27 @@ export async function recoverAccount(input: RecoverAccountInput): Promise<StepVe
     ? new Date(Date.parse(tap.startDateTime) + tap.lifetimeInMinutes * 60_000).toISOString()
     : undefined;
 
-  // What this run did and its audit entries, in one write, before anything else can fail; the
-  // plan is spent (a re-run reads afresh). From here a retry sees the revocation and the TAP and
-  // repeats neither.
+  // Seal at once: from here on the TAP exists only as a JWE (stored with the record below).
+  let sealed: SealedTap | undefined;
+  let unsealed: string | undefined;
+  if (tap && tapExpiresAt) {
+    try {
+      sealed = {
+        recoveryId,
+        jwe: await sealTap(tap.temporaryAccessPass, recipient, { recoveryId }),
+        sealedFor,
+        expiresAt: tapExpiresAt,
+        lifetimeInMinutes: tap.lifetimeInMinutes,
+        isUsableOnce: tap.isUsableOnce,
+        createdAt: new Date().toISOString(),
+      };
+    } catch (err) {
+      unsealed = reasonOf(err);
+    }
+  }
+
+  // What this run did, its audit entries and the sealed TAP, in one write; the plan is spent (a
+  // re-run reads afresh). From here a retry sees the revocation and the TAP and repeats neither.
   const now = new Date().toISOString();
   const events: NewAuditEvent[] = [];
   if (allGone) {
@@ -219,37 +227,35 @@ export async function recoverAccount(input: RecoverAccountInput): Promise<StepVe
       },
     });
   }
-  const after = await s.recoveries.update(
-    recoveryId,
-    (r) =>
-      r.stage === "discovered"
-        ? {
-            ...r,
-            methodsRemoved: (r.methodsRemoved ?? 0) + removed.length,
-            ...(revoked ? { sessionsRevokedAt: now } : {}),
-            ...(tap ? { tapIssuedAt: now } : {}),
-          }
-        : undefined,
-    record,
-    events,
-  );
+  const progress = (r: RecoveryRecord): RecoveryRecord | undefined =>
+    r.stage === "discovered"
+      ? {
+          ...r,
+          methodsRemoved: (r.methodsRemoved ?? 0) + removed.length,
+          ...(revoked ? { sessionsRevokedAt: now } : {}),
+          ...(tap ? { tapIssuedAt: now } : {}),
+        }
+      : undefined;
+  let after: Loaded;
+  try {
+    after = await s.recoveries.update(
+      recoveryId,
+      progress,
+      record,
+      events,
+      sealed ? [sealedTapRow(sealed)] : [],
+    );
+  } catch (err) {
+    if (!sealed) throw err;
+    // The sealed TAP could not be stored with the record: what the directory writes did is
+    // still recorded (without it), and the step fails saying so; no second TAP is ever issued.
+    after = await s.recoveries.update(recoveryId, progress, undefined, events);
+    unsealed = reasonOf(err);
+  }
 
   if (tap && tapExpiresAt) {
-    // Seal at once: from here on the TAP exists only as a JWE.
-    try {
-      const jwe = await sealTap(tap.temporaryAccessPass, recipient, { recoveryId });
-      await storeSealed({
-        recoveryId,
-        jwe,
-        sealedFor,
-        expiresAt: tapExpiresAt,
-        lifetimeInMinutes: tap.lifetimeInMinutes,
-        isUsableOnce: tap.isUsableOnce,
-        createdAt: new Date().toISOString(),
-      });
-    } catch (err) {
-      return tapNotHandedOut(after.stage === "discovered" ? after : record, reasonOf(err));
-    }
+    if (unsealed !== undefined)
+      return tapNotHandedOut(after.stage === "discovered" ? after : record, unsealed);
     // (Sealed TAPs nobody came back for are purged by the housekeeping timer.)
     return { ok: true, ...etagToHandOn(after) };
   }
