@@ -17,7 +17,8 @@ export const es = {
     starting: "Iniciando…",
     invalidUsername: "Escriba la dirección con la que inicia sesión, por ejemplo nombre@empresa.es.",
     rateLimited: "Demasiados intentos. Vuelva a intentarlo dentro de {duration}.",
-    unavailable: "No se puede acceder al servicio en este momento. Compruebe su conexión y vuelva a intentarlo.",
+    unavailable:
+      "No se puede acceder al servicio en este momento. Compruebe su conexión y vuelva a intentarlo.",
   },
 
   explain: {
@@ -72,7 +73,8 @@ export const es = {
 
   tap: {
     title: "Su cuenta se ha recuperado",
-    intro: "Use este Temporary Access Pass para iniciar sesión y configurar nuevos métodos de inicio de sesión.",
+    intro:
+      "Use este Temporary Access Pass para iniciar sesión y configurar nuevos métodos de inicio de sesión.",
     label: "Temporary Access Pass",
     onceWarning: "Solo se muestra una vez. Cópielo o anótelo ahora.",
     copy: "Copiar",

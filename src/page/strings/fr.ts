@@ -72,7 +72,8 @@ export const fr = {
 
   tap: {
     title: "Votre compte est récupéré",
-    intro: "Utilisez ce Temporary Access Pass pour vous connecter et configurer de nouvelles méthodes de connexion.",
+    intro:
+      "Utilisez ce Temporary Access Pass pour vous connecter et configurer de nouvelles méthodes de connexion.",
     label: "Temporary Access Pass",
     onceWarning: "Il ne s’affiche qu’une seule fois. Copiez-le ou notez-le maintenant.",
     copy: "Copier",

@@ -36,7 +36,8 @@ export const zhHans = {
         body: "合作伙伴会在其中添加一个已验证身份。之后您通过快速人脸检查向我们出示它。",
       },
     ],
-    after: "如果全部匹配，我们会删除您原有的登录方式，并为您提供一个 Temporary Access Pass，用于设置新的登录方式。",
+    after:
+      "如果全部匹配，我们会删除您原有的登录方式，并为您提供一个 Temporary Access Pass，用于设置新的登录方式。",
     checking: "正在检查您的帐户…",
     go: "继续前往 {provider}",
     goGeneric: "继续进行身份验证",
@@ -83,7 +84,8 @@ export const zhHans = {
     register: "设置新的登录方式",
     registerNote: "将打开“我的登录”，您可以在其中使用此通行证登录，并添加身份验证器或安全密钥。",
     done: "我已保存",
-    undecryptable: "您的帐户已恢复，但此浏览器无法打开您的 Temporary Access Pass。请联系您的技术支持获取新的通行证。",
+    undecryptable:
+      "您的帐户已恢复，但此浏览器无法打开您的 Temporary Access Pass。请联系您的技术支持获取新的通行证。",
   },
 
   recoveredEarlier: {
