@@ -323,6 +323,8 @@ describe.skipIf(!chromiumAvailable)("the page in the reader's language", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("language");
     await page.getByLabel(PAGE_STRINGS.en.start.usernameLabel).fill("typed@contoso.example");
     const switcher = page.getByRole("combobox", { name: PAGE_STRINGS.en.language });
+    // Chosen where the keyboard left focus: on the switcher.
+    await switcher.focus();
     await switcher.selectOption("ar");
     await page.getByRole("heading", { name: PAGE_STRINGS.ar.start.title }).waitFor();
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
