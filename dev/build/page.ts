@@ -42,18 +42,25 @@ export const PAGE_STRINGS: Readonly<Record<Locale, Translation>> = {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 
-function shellFor(locale: Locale, html: string, assets: { script: string; style: string }, strings: string) {
+function shellFor(
+  locale: Locale,
+  html: string,
+  assets: { script: string; style: string },
+  strings: string | undefined,
+) {
   const t = PAGE_STRINGS[locale];
   // The template says `lang="en" dir="ltr"` (a valid document as it stands): each shell says its own.
   const root = `<html lang="${escapeHtml(locale)}" dir="${directionOf(locale)}">`;
+  // English is in the script itself: its shell preloads nothing more.
+  const shell = html.replace(/<html lang="[^"]*" dir="[^"]*">/, root);
   return fillTemplate(
     "page",
-    html.replace(/<html lang="[^"]*" dir="[^"]*">/, root),
+    strings ? shell : shell.replace(/\n<link rel="modulepreload"[^>]*>/, ""),
     {
       title: t.start.title,
       appName: t.appName,
       noScript: t.noScript,
-      strings,
+      ...(strings ? { strings } : {}),
       ...assets,
     },
     escapeHtml,
@@ -66,8 +73,7 @@ export function buildPage(outDir: string): Promise<PageManifest> {
       label: "page",
       sourceDir: "page",
       scriptEntry: "app",
-      // English is in the script itself: its "strings" preload is the script.
-      shell: (html, assets) => shellFor("en", html, assets, assets.script),
+      shell: (html, assets) => shellFor("en", html, assets, undefined),
       variants: (html, { chunks, ...assets }) =>
         Object.fromEntries(
           SUPPORTED_LOCALES.filter((l) => l !== "en").map((l) => {

@@ -243,7 +243,10 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
 
     await page.goto(`${stack().url}/`);
     await page.getByRole("heading", { name: "Recover your account" }).waitFor();
-    // The first stop is the username field.
+    // The first stop is the language switcher in the header (found first by someone who cannot
+    // read the page's language), the next the username field.
+    await tab();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("language");
     await tab();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("username");
     await page.keyboard.type(user.userPrincipalName);

@@ -41,7 +41,7 @@ describe("a recovery's locale", () => {
     expect(await localeOf({ locale: "ko" })).toBe("en");
   });
 
-  it.each(["en_US", "en-", "x".repeat(40), "de-DE-", "12", "de DE", "en-US\u0000"])(
+  it.each(["en_US", "en-", "x".repeat(40), "de-DE-", "12", "de DE", "en-US\u0000", "en-a", "de-x"])(
     "refuses the malformed tag %j with problem+json, starting nothing",
     async (locale) => {
       const before = await countRecords(stack());
