@@ -55,6 +55,8 @@ export interface AppConfig {
   trustedProxyHops: Settings["TRUSTED_PROXY_HOPS"];
   notEligibleMinDelayMs: Settings["NOT_ELIGIBLE_MIN_DELAY_MS"];
   notifications: { senderMailbox?: string; adminAddress?: string; notifyManager: Settings["NOTIFY_MANAGER"] };
+  /** The tenant's language (page, notices; the admin notice always). */
+  defaultLocale: Settings["DEFAULT_LOCALE"];
   idvInboxSweepMinAgeSeconds: Settings["IDV_INBOX_SWEEP_MIN_AGE_SECONDS"];
   webhookInboxRetentionDays: Settings["WEBHOOK_INBOX_RETENTION_DAYS"];
   /** Preflight diagnostics: rows read at most per enumeration (a group's members, the tenant's users). */
@@ -193,6 +195,7 @@ export function loadConfig(env: Env): AppConfig {
     trustedProxyHops: s.TRUSTED_PROXY_HOPS,
     notEligibleMinDelayMs: s.NOT_ELIGIBLE_MIN_DELAY_MS,
     notifications,
+    defaultLocale: s.DEFAULT_LOCALE,
     idvInboxSweepMinAgeSeconds: s.IDV_INBOX_SWEEP_MIN_AGE_SECONDS,
     webhookInboxRetentionDays: s.WEBHOOK_INBOX_RETENTION_DAYS,
     diagnosticsMaxUsers: s.DIAGNOSTICS_MAX_USERS,

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { providersSchema } from "./idv/providerConfig";
+import { SUPPORTED_LOCALES } from "./recovery/locale";
 import { policyDocumentSchema } from "./recovery/policy";
 
 /** A setting's documentation, required at compile time for every setting of the schema. */
@@ -322,6 +323,11 @@ export const settingsSchema = z.object({
   NOTIFY_MANAGER: setting(flag().default(false), {
     description: "`true`: the user's manager is copied on the notice to the user.",
     inAzure: "`true` to copy the user's manager",
+  }),
+  DEFAULT_LOCALE: setting(oneOf(SUPPORTED_LOCALES).default("en"), {
+    description:
+      "The tenant's language: the recovery page's when neither the start body's `locale` nor the browser's Accept-Language names a supported one, the user's notices' when neither the directory's `preferredLanguage` nor the recovery's locale does, and always the admin notice's.",
+    inAzure: "not set, or your organisation's main language",
   }),
   WEBHOOK_INBOX_RETENTION_DAYS: setting(integer(1, 365).default(7), {
     description:

@@ -59,9 +59,11 @@ export class StaticAssets {
     return this.loaded;
   }
 
-  /** The HTML shell. */
-  index(request: HttpRequest, headers: Record<string, string>): HttpResponseInit {
-    return serve(request, this.load().index, headers);
+  /** The HTML shell; `variant`: the build's `index.<variant>.html` in its place (a language), if it has one. */
+  index(request: HttpRequest, headers: Record<string, string>, variant?: string): HttpResponseInit {
+    const loaded = this.load();
+    const shell = variant ? loaded.files.get(`index.${variant}.html`) : undefined;
+    return serve(request, shell && !shell.immutable ? shell : loaded.index, headers);
   }
 
   /** A hashed file by name; anything else (the shell's name included) is a 404. */

@@ -33,6 +33,14 @@ export interface BrowserApp {
   scriptEntry: string;
   /** The shell's text: `{{script}}` and `{{style}}` are filled in by the build. */
   shell: (html: string, assets: { script: string; style: string }) => string;
+  /**
+   * Variants of the shell served in its place (`index.<name>.html`, e.g. one per language), each
+   * also told the chunks the script loads on demand (by their source file's base name, e.g. `de`).
+   */
+  variants?: (
+    html: string,
+    assets: { script: string; style: string; chunks: Record<string, string> },
+  ) => Record<string, string>;
 }
 
 function etag(bytes: Buffer): string {
@@ -57,19 +65,25 @@ export async function buildBrowserApp(app: BrowserApp, outDir: string): Promise<
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const sourceDir = path.join(repoRoot, "src", app.sourceDir);
+  const entry = path.join(sourceDir, "main.ts");
   const result = await build({
     absWorkingDir: repoRoot,
     entryPoints: {
-      [app.scriptEntry]: path.join(sourceDir, "main.ts"),
+      [app.scriptEntry]: entry,
       style: path.join(sourceDir, "style.css"),
     },
     outdir: outDir,
     entryNames: "[name]-[hash]",
+    // What the script imports with import() is its own file, loaded when asked for.
+    splitting: true,
+    chunkNames: "[name]-[hash]",
     bundle: true,
     platform: "browser",
     format: "esm",
     target: ["chrome120", "firefox120", "safari16"],
     minify: true,
+    // Served as UTF-8: the translations' letters as they are, not six-byte escapes.
+    charset: "utf8",
     sourcemap: false,
     legalComments: "none",
     metafile: true,
@@ -78,23 +92,32 @@ export async function buildBrowserApp(app: BrowserApp, outDir: string): Promise<
   const files: AssetManifest["files"] = {};
   let script = "";
   let style = "";
-  for (const output of Object.keys(result.metafile.outputs)) {
+  const chunks: Record<string, string> = {};
+  for (const [output, meta] of Object.entries(result.metafile.outputs)) {
     const name = path.basename(output);
     const contentType = CONTENT_TYPES[path.extname(name)];
     if (!contentType) throw new Error(`esbuild produced an unexpected file for the ${app.label}: ${name}`);
     const bytes = readFileSync(path.join(repoRoot, output));
     files[name] = { contentType, immutable: true, etag: etag(bytes) };
-    if (name.endsWith(".js")) script = name;
     if (name.endsWith(".css")) style = name;
+    else if (meta.entryPoint === path.relative(repoRoot, entry).split(path.sep).join("/")) script = name;
+    // A file the script imports with import() (a language's strings) is known by its source's name.
+    else if (meta.entryPoint) chunks[path.basename(meta.entryPoint, path.extname(meta.entryPoint))] = name;
   }
   if (!script || !style) throw new Error(`esbuild produced no script or style sheet for the ${app.label}`);
-  const html = app.shell(readFileSync(path.join(sourceDir, "index.html"), "utf8"), { script, style });
-  writeFileSync(path.join(outDir, "index.html"), html);
-  files["index.html"] = {
-    contentType: "text/html; charset=utf-8",
-    immutable: false,
-    etag: etag(Buffer.from(html)),
-  };
+  const template = readFileSync(path.join(sourceDir, "index.html"), "utf8");
+  const shells: Record<string, string> = { "index.html": app.shell(template, { script, style }) };
+  for (const [variant, text] of Object.entries(app.variants?.(template, { script, style, chunks }) ?? {})) {
+    shells[`index.${variant}.html`] = text;
+  }
+  for (const [name, html] of Object.entries(shells)) {
+    writeFileSync(path.join(outDir, name), html);
+    files[name] = {
+      contentType: "text/html; charset=utf-8",
+      immutable: false,
+      etag: etag(Buffer.from(html)),
+    };
+  }
   const manifest: AssetManifest = { index: "index.html", files };
   writeFileSync(path.join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

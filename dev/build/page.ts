@@ -1,12 +1,25 @@
 /**
  * Builds the reference recovery page (`src/page/`) into static assets (./browserApp.ts): the
- * browser code and the style sheet under content-hashed names (served as immutable), and
- * `index.html` naming them (served no-cache), plus `manifest.json` listing every file with its
- * content type. Text in the HTML shell comes from the strings file, like the rest of the page.
+ * browser code and the style sheet under content-hashed names (served as immutable), and the
+ * HTML shell naming them (served no-cache), plus `manifest.json` listing every file with its
+ * content type. Text in the HTML shell comes from the strings files, like the rest of the page:
+ * one shell per language (`index.html` in English, `index.<locale>.html` for the others), each
+ * with its `lang`, `dir`, title and header, and a preload of that language's strings chunk, so
+ * the page the server picks for a reader (src/functions/recoverPage.ts) is in their language
+ * from its first paint.
  *
  *   node dist/dev/build/page.js [--out DIR]      (npm run build writes dist/page-assets)
  */
-import { en } from "../../src/page/strings/en";
+
+import { ar } from "../../src/page/strings/ar";
+import { de } from "../../src/page/strings/de";
+import { en, type Translation } from "../../src/page/strings/en";
+import { es } from "../../src/page/strings/es";
+import { fr } from "../../src/page/strings/fr";
+import { ja } from "../../src/page/strings/ja";
+import { ptBR } from "../../src/page/strings/pt-BR";
+import { zhHans } from "../../src/page/strings/zh-Hans";
+import { directionOf, type Locale, SUPPORTED_LOCALES } from "../../src/recovery/locale";
 import { type AssetManifest, buildBrowserApp, buildFromCommandLine, fillTemplate } from "./browserApp";
 
 /** The folder name the app looks for (src/functions/recoverPage.ts). */
@@ -14,8 +27,45 @@ export const PAGE_ASSETS_DIR = "page-assets";
 
 export type PageManifest = AssetManifest;
 
+/** Every language's strings, for the shells (the page itself loads them one at a time). */
+export const PAGE_STRINGS: Readonly<Record<Locale, Translation>> = {
+  en,
+  de,
+  fr,
+  es,
+  "pt-BR": ptBR,
+  ja,
+  "zh-Hans": zhHans,
+  ar,
+};
+
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
+
+function shellFor(
+  locale: Locale,
+  html: string,
+  assets: { script: string; style: string },
+  strings: string | undefined,
+) {
+  const t = PAGE_STRINGS[locale];
+  // The template says `lang="en" dir="ltr"` (a valid document as it stands): each shell says its own.
+  const root = `<html lang="${escapeHtml(locale)}" dir="${directionOf(locale)}">`;
+  // English is in the script itself: its shell preloads nothing more.
+  const shell = html.replace(/<html lang="[^"]*" dir="[^"]*">/, root);
+  return fillTemplate(
+    "page",
+    strings ? shell : shell.replace(/\n<link rel="modulepreload"[^>]*>/, ""),
+    {
+      title: t.start.title,
+      appName: t.appName,
+      noScript: t.noScript,
+      ...(strings ? { strings } : {}),
+      ...assets,
+    },
+    escapeHtml,
+  );
+}
 
 export function buildPage(outDir: string): Promise<PageManifest> {
   return buildBrowserApp(
@@ -23,12 +73,14 @@ export function buildPage(outDir: string): Promise<PageManifest> {
       label: "page",
       sourceDir: "page",
       scriptEntry: "app",
-      shell: (html, assets) =>
-        fillTemplate(
-          "page",
-          html.replace(/<html lang="[^"]*">/, `<html lang="${escapeHtml(en.lang)}">`),
-          { title: en.start.title, appName: en.appName, noScript: en.noScript, ...assets },
-          escapeHtml,
+      shell: (html, assets) => shellFor("en", html, assets, undefined),
+      variants: (html, { chunks, ...assets }) =>
+        Object.fromEntries(
+          SUPPORTED_LOCALES.filter((l) => l !== "en").map((l) => {
+            const chunk = chunks[l];
+            if (!chunk) throw new Error(`page: no strings chunk for ${l}`);
+            return [l, shellFor(l, html, assets, chunk)];
+          }),
         ),
     },
     outDir,

@@ -176,6 +176,8 @@ export interface NoticeContacts {
   userPrincipalName: string;
   mail: string | null;
   otherMails: string[];
+  /** The user's language for mail (`en-US`, `de-DE`, …), null when the directory has none. */
+  preferredLanguage: string | null;
 }
 
 export interface MatchFacts {
@@ -354,7 +356,8 @@ export class DirectoryGateway {
     const select = [
       USER_SELECT,
       ...attributeSelect(wanted.attributes),
-      ...(wanted.contacts ? ["mail", "otherMails"] : []),
+      // preferredLanguage: the notices' language, read in this same round trip.
+      ...(wanted.contacts ? ["mail", "otherMails", "preferredLanguage"] : []),
     ].join(",");
     const items: BatchItem[] = [{ id: "user", method: "GET", url: `/users/${user}?$select=${select}` }];
     if (wanted.manager)
@@ -376,6 +379,7 @@ export class DirectoryGateway {
         UserWithAttributes & {
           mail?: string | null;
           otherMails?: string[] | null;
+          preferredLanguage?: string | null;
         }
     >(results, "user", "user read");
     const facts: MatchFacts = {
@@ -391,6 +395,7 @@ export class DirectoryGateway {
         userPrincipalName: found.userPrincipalName,
         mail: found.mail ?? null,
         otherMails: found.otherMails ?? [],
+        preferredLanguage: found.preferredLanguage ?? null,
       };
     }
     if (wanted.manager) {
@@ -494,25 +499,30 @@ export class DirectoryGateway {
   }
 
   /** Where a user can be told of a recovery: the other (non-work) addresses, and the work mail. */
-  async getMailContacts(
-    userId: string,
-  ): Promise<{ userPrincipalName: string; mail: string | null; otherMails: string[] }> {
+  async getMailContacts(userId: string): Promise<{
+    userPrincipalName: string;
+    mail: string | null;
+    otherMails: string[];
+    preferredLanguage: string | null;
+  }> {
     const user = await callGraph(
       "user contact read",
       () =>
         this.client
           .api(`/users/${encodeURIComponent(userId)}`)
-          .select("id,userPrincipalName,mail,otherMails")
+          .select("id,userPrincipalName,mail,otherMails,preferredLanguage")
           .get() as Promise<{
           userPrincipalName: string;
           mail?: string | null;
           otherMails?: string[] | null;
+          preferredLanguage?: string | null;
         }>,
     );
     return {
       userPrincipalName: user.userPrincipalName,
       mail: user.mail ?? null,
       otherMails: user.otherMails ?? [],
+      preferredLanguage: user.preferredLanguage ?? null,
     };
   }
 

@@ -4,9 +4,15 @@
  * `src/page/` into `page-assets/` beside the app (dev/build/page.ts); only files named in its
  * manifest are served. Hashed assets are immutable; the HTML shell is revalidated (ETag).
  * Every answer carries a strict Content-Security-Policy: no inline script or style at all.
+ *
+ * The shell comes in the reader's language (src/recovery/locale.ts): `?lang=` (a sign-in front
+ * end linking here in its own language), else Accept-Language, else the tenant default. The
+ * page's language switcher then lets the reader choose another.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { respond } from "../http";
+import { negotiateLocale } from "../recovery/locale";
+import { services } from "../services";
 import { StaticAssets } from "../staticAssets";
 
 export const PAGE_ASSETS_DIR = "page-assets";
@@ -39,7 +45,16 @@ export async function recoverPage(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  return respond(context, async () => PAGE.index(request, COMMON_HEADERS));
+  return respond(context, async () => {
+    const locale = negotiateLocale({
+      requested: request.query.get("lang") ?? undefined,
+      acceptLanguage: request.headers.get("accept-language"),
+      tenantDefault: services().config.defaultLocale,
+    });
+    // Shared caches keep one copy per language asked for, not the first one served to everyone.
+    const headers = { ...COMMON_HEADERS, "Content-Language": locale, Vary: "Accept-Language" };
+    return PAGE.index(request, headers, locale === "en" ? undefined : locale);
+  });
 }
 
 /** Only the hashed bundle files live under /assets; the shell is served at / and /recover. */

@@ -15,6 +15,7 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
 } from "../recovery/errors";
+import { isLanguageTag, matchLocale, negotiateLocale } from "../recovery/locale";
 import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/opaqueSecrets";
 import { addressKey, usernameKey } from "../recovery/rateLimit";
 import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/status";
@@ -54,10 +55,12 @@ export const startSchema = z
       .regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 country code")
       .transform((c) => c.toUpperCase())
       .optional(),
+    // A well-formed tag we lack (`ko`) is no error: the language falls back (src/recovery/locale.ts).
     locale: z
       .string()
-      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "BCP 47 language tag")
       .max(35)
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, "BCP 47 language tag")
+      .refine(isLanguageTag, { message: "BCP 47 language tag" })
       .optional(),
     tapEncryptionKey: clientJwkSchema.optional(),
   })
@@ -86,7 +89,12 @@ export async function startRecovery(
       expiresAt: new Date(now.getTime() + DISCOVERY_WINDOW_MS).toISOString(),
       username: body.username.toLowerCase(),
       country: body.country,
-      locale: body.locale,
+      // The language the page and the notices speak for this recovery, chosen once here.
+      locale: negotiateLocale({
+        requested: body.locale,
+        acceptLanguage: request.headers.get("accept-language"),
+        tenantDefault: s.config.defaultLocale,
+      }),
       clientAddress: address,
       tapEncryptionKey: body.tapEncryptionKey ? JSON.stringify(body.tapEncryptionKey) : undefined,
     };
@@ -215,6 +223,9 @@ export async function getRecovery(
       status,
       expiresAt: record.expiresAt,
     };
+    // Records from before negotiation hold the tag the client sent: shown as the locale it matches.
+    const locale = record.locale ? matchLocale(record.locale) : undefined;
+    if (locale) body.locale = locale;
     if (record.next && !isTerminal(record.status)) body.next = record.next;
     if (record.failure && status === record.status) body.failure = record.failure;
     if (

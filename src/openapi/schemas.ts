@@ -3,6 +3,7 @@
  * schemas are the ones the handlers validate with; admin bodies live in `admin/schemas`).
  */
 import { z } from "zod";
+import { SUPPORTED_LOCALES } from "../recovery/locale";
 import { FAILURE_MESSAGES, type FailureCode, RECOVERY_STATUSES } from "../recovery/status";
 
 export const problemSchema = z
@@ -52,6 +53,11 @@ export const statusResponseSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * The language of this recovery's page and notices: the start body's `locale`, else the
+     * start's Accept-Language, else the tenant default (DEFAULT_LOCALE), matched to a supported one.
+     */
+    locale: z.enum(SUPPORTED_LOCALES).optional(),
     /** When the wallet opened the presentation request (the user is presenting). */
     presentationRetrievedAt: z.iso.datetime().optional(),
     /** Present exactly once, on the first read after `recovered`. */

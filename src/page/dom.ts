@@ -3,7 +3,7 @@
  * text nodes, never parsed as HTML), one screen at a time in <main>, focus moved to the new
  * screen's heading so keyboard and screen-reader users land on it, and countdowns.
  */
-import { en } from "./strings/en";
+import { fill, formatRemaining, ui } from "./i18n";
 
 type Child = Node | string | null | undefined | false;
 type Props = Record<string, string | boolean | number | ((event: Event) => void) | undefined>;
@@ -35,6 +35,8 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 let currentScreen = "";
 let firstScreen = true;
+/** The latest call of the screen on show (its latest data too), to build it again in another language. */
+let latest: { title: string; build: () => Array<Node | null> } | undefined;
 
 /**
  * Shows a screen. A new screen replaces <main>'s content and takes focus on its heading; the
@@ -42,6 +44,7 @@ let firstScreen = true;
  * are not disturbed.
  */
 export function showScreen(key: string, title: string, build: () => Array<Node | null>): boolean {
+  latest = { title, build };
   if (key === currentScreen) return false;
   currentScreen = key;
   const main = byId("main");
@@ -49,7 +52,7 @@ export function showScreen(key: string, title: string, build: () => Array<Node |
   main.dataset.screen = key.split(":")[0];
   const wasFirst = firstScreen;
   firstScreen = false;
-  document.title = `${title} – ${en.appName}`;
+  document.title = `${title} – ${ui.appName}`;
   const heading = main.querySelector("h1");
   // Not on the first screen of a page load: the browser starts at the top anyway.
   if (heading && !wasFirst) {
@@ -59,36 +62,42 @@ export function showScreen(key: string, title: string, build: () => Array<Node |
   return true;
 }
 
+/**
+ * Builds the screen on show again from its latest data, after the language changed. Focus stays
+ * where it is (on the language switcher), and what was typed into a field is kept.
+ */
+export function redrawScreen(): void {
+  if (!latest) return;
+  const main = byId("main");
+  const typed = Array.from(main.querySelectorAll("input")).map((input) => [input.id, input.value] as const);
+  main.replaceChildren(...latest.build().filter((node): node is Node => node !== null));
+  for (const [id, value] of typed) {
+    const input = id ? document.getElementById(id) : null;
+    if (input instanceof HTMLInputElement) input.value = value;
+  }
+  // The heading's text is the screen's title in the new language.
+  const heading = main.querySelector("h1")?.textContent;
+  document.title = `${heading || latest.title} – ${ui.appName}`;
+}
+
 /** Polite status line for screen readers (progress, copy confirmation, reconnecting). */
 export function announce(text: string): void {
   const live = byId("live");
   if (live.textContent !== text) live.textContent = text;
 }
 
-/** "4:59" under an hour, "1 h 5 min" above. */
-export function formatRemaining(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  if (hours > 0) return en.time.hoursMinutes(hours, minutes);
-  return en.time.minutesSeconds(minutes, total % 60);
-}
-
 interface Countdown {
   el: HTMLElement;
   deadline: number;
-  running: (remaining: string) => string;
+  /** Text with a `{remaining}` placeholder. */
+  running: string;
   over: string;
 }
 const countdowns = new Set<Countdown>();
 let ticking: number | undefined;
 
 /** A text element that counts down to `deadline` every second (not a live region: too chatty). */
-export function countdown(
-  deadline: string,
-  running: (remaining: string) => string,
-  over: string,
-): HTMLElement {
+export function countdown(deadline: string, running: string, over: string): HTMLElement {
   const el = h("p", { class: "countdown" });
   const entry = { el, deadline: Date.parse(deadline), running, over };
   countdowns.add(entry);
@@ -99,7 +108,8 @@ export function countdown(
 
 function renderCountdown(c: Countdown): void {
   const left = c.deadline - Date.now();
-  c.el.textContent = left > 0 ? c.running(formatRemaining(left)) : c.over;
+  if (left > 0) c.el.replaceChildren(...fill(c.running, { remaining: formatRemaining(left) }));
+  else c.el.textContent = c.over;
 }
 
 function tick(): void {

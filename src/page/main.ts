@@ -8,9 +8,10 @@
 import { TERMINAL_STATUSES } from "../recovery/status";
 import { cancelRecovery, type RecoveryView, readRecovery, startRecovery } from "./api";
 import { announce, byId } from "./dom";
+import { fillText, formatMinutes, initialLocale, locale, ui, useLocale } from "./i18n";
+import { mountLanguageSwitcher } from "./languageSwitcher";
 import * as screens from "./screens";
 import { clearSession, loadSession, type Session, saveSession } from "./session";
-import { en } from "./strings/en";
 import { createTapKey, forgetTapKey, loadTapKey, openTap, saveTapKey } from "./tapKey";
 
 const USERNAME = /^[^\s@]+@[^\s@]+$/;
@@ -34,7 +35,7 @@ const handlers: screens.Handlers = {
 
 async function start(input: string): Promise<void> {
   const username = input.trim();
-  if (!USERNAME.test(username)) return screens.startScreen(handlers, en.start.invalidUsername, username);
+  if (!USERNAME.test(username)) return screens.startScreen(handlers, ui.start.invalidUsername, username);
   // Without WebCrypto (an old browser, or http on a non-local host) or IndexedDB (some private
   // modes) the page sends no key: the TAP then comes sealed to the server's key and opened by
   // it, as for any client that sends none. A key that could not be kept would lose the TAP.
@@ -48,15 +49,18 @@ async function start(input: string): Promise<void> {
   const key = kept ? made : undefined;
   const answer = await startRecovery({
     username,
-    locale: document.documentElement.lang || en.lang,
+    // The language the person is reading: the notices follow it unless the directory names theirs.
+    locale,
     ...(key ? { tapEncryptionKey: key.publicJwk } : {}),
   });
-  if (answer.kind === "unreachable") return screens.startScreen(handlers, en.start.unavailable, username);
+  if (answer.kind === "unreachable") return screens.startScreen(handlers, ui.start.unavailable, username);
   if (answer.kind === "refused") {
     const message =
       answer.code === "rate_limited"
-        ? en.start.rateLimited(Math.max(1, Math.ceil((answer.retryAfterSeconds ?? 60) / 60)))
-        : en.start.invalidUsername;
+        ? fillText(ui.start.rateLimited, {
+            duration: formatMinutes(Math.max(1, Math.ceil((answer.retryAfterSeconds ?? 60) / 60))),
+          })
+        : ui.start.invalidUsername;
     return screens.startScreen(handlers, message, username);
   }
   const { recoveryId, recoveryToken, pollAfterMs } = answer.value;
@@ -81,14 +85,14 @@ async function poll(): Promise<void> {
   if (answer.kind === "unreachable") {
     failedPolls++;
     byId("connection").hidden = false;
-    byId("connection").textContent = en.connection.reconnecting;
-    announce(en.connection.reconnecting);
+    byId("connection").textContent = ui.connection.reconnecting;
+    announce(ui.connection.reconnecting);
     return schedule(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failedPolls - 1)));
   }
   if (failedPolls > 0) {
     failedPolls = 0;
     byId("connection").hidden = true;
-    announce(en.connection.restored);
+    announce(ui.connection.restored);
   }
   if (answer.kind === "refused") {
     // 401/404: the token no longer opens this recovery (it ended and was purged, or never was ours).
@@ -101,7 +105,7 @@ async function poll(): Promise<void> {
 
 async function show(view: RecoveryView): Promise<void> {
   const next = view.next;
-  if (view.status in en.status) announce(en.status[view.status as keyof typeof en.status]);
+  if (view.status in ui.status) announce(ui.status[view.status as keyof typeof ui.status]);
   switch (view.status) {
     case "pending":
       return screens.explainScreen(handlers, undefined);
@@ -161,7 +165,7 @@ async function copy(text: string, status: HTMLElement): Promise<void> {
     selection?.addRange(range);
     copied = document.execCommand("copy");
   }
-  status.textContent = copied ? en.tap.copied : en.tap.copyFailed;
+  status.textContent = copied ? ui.tap.copied : ui.tap.copyFailed;
 }
 
 async function cancel(): Promise<void> {
@@ -171,7 +175,7 @@ async function cancel(): Promise<void> {
   const button = document.getElementById("cancel");
   if (button) {
     button.setAttribute("disabled", "");
-    button.textContent = en.actions.cancelling;
+    button.textContent = ui.actions.cancelling;
   }
   const answer = await cancelRecovery(current.recoveryId, current.recoveryToken);
   if (answer.kind === "ok") {
@@ -199,7 +203,10 @@ function restart(): void {
   screens.startScreen(handlers);
 }
 
-function boot(): void {
+async function boot(): Promise<void> {
+  // A language that does not load (offline) leaves the page in English rather than blank.
+  await useLocale(initialLocale()).catch(() => useLocale("en"));
+  mountLanguageSwitcher();
   const returnedFor = new URLSearchParams(location.search).get("recoveryId");
   session = loadSession();
   if (session && (!returnedFor || returnedFor === session.recoveryId)) {
@@ -218,4 +225,4 @@ function boot(): void {
   });
 }
 
-boot();
+void boot();

@@ -6,7 +6,7 @@
  */
 import type { FailureCode } from "../recovery/status";
 import { announce, countdown, h, showScreen } from "./dom";
-import { en, type FailureScreen } from "./strings/en";
+import { failureAction, fill, formatTime, ui } from "./i18n";
 
 export interface Handlers {
   onStart: (username: string) => void;
@@ -20,7 +20,7 @@ function cancelButton(handlers: Handlers): HTMLElement {
   return h(
     "button",
     { type: "button", class: "link-button", id: "cancel", onclick: () => handlers.onCancel() },
-    en.actions.cancel,
+    ui.actions.cancel,
   );
 }
 
@@ -28,7 +28,7 @@ function restartButton(handlers: Handlers, primary = true): HTMLElement {
   return h(
     "button",
     { type: "button", class: primary ? "button" : "button secondary", onclick: () => handlers.onRestart() },
-    en.actions.tryAgain,
+    ui.actions.tryAgain,
   );
 }
 
@@ -37,7 +37,7 @@ let attempts = 0;
 export function startScreen(handlers: Handlers, error?: string, username = ""): void {
   // Each refusal is a new screen, even with the same words: the form is rebuilt, its button enabled.
   const key = error ? `start:${++attempts}` : "start";
-  showScreen(key, en.start.title, () => {
+  showScreen(key, ui.start.title, () => {
     const input = h("input", {
       id: "username",
       name: "username",
@@ -50,9 +50,11 @@ export function startScreen(handlers: Handlers, error?: string, username = ""): 
       value: username,
       "aria-describedby": error ? "username-hint username-error" : "username-hint",
       // Only a malformed address is the field's fault; throttling and outages are not.
-      "aria-invalid": error === en.start.invalidUsername ? "true" : undefined,
+      "aria-invalid": error === ui.start.invalidUsername ? "true" : undefined,
+      // An address reads left to right, in a right-to-left page too.
+      dir: "ltr",
     });
-    const submit = h("button", { type: "submit", class: "button" }, en.start.submit);
+    const submit = h("button", { type: "submit", class: "button" }, ui.start.submit);
     const form = h(
       "form",
       {
@@ -60,17 +62,17 @@ export function startScreen(handlers: Handlers, error?: string, username = ""): 
         onsubmit: (e: Event) => {
           e.preventDefault();
           submit.setAttribute("disabled", "");
-          submit.textContent = en.start.starting;
+          submit.textContent = ui.start.starting;
           handlers.onStart(input.value);
         },
       },
-      h("label", { for: "username" }, en.start.usernameLabel),
-      h("p", { id: "username-hint", class: "hint" }, en.start.usernameHint),
+      h("label", { for: "username" }, ui.start.usernameLabel),
+      h("p", { id: "username-hint", class: "hint" }, ui.start.usernameHint),
       error ? h("p", { id: "username-error", class: "error", role: "alert" }, error) : null,
       input,
       h("div", { class: "actions" }, submit),
     );
-    return [h("h1", {}, en.start.title), h("p", { class: "lead" }, en.start.intro), form];
+    return [h("h1", {}, ui.start.title), h("p", { class: "lead" }, ui.start.intro), form];
   });
   if (error) document.getElementById("username")?.focus();
 }
@@ -79,7 +81,7 @@ function steps(): HTMLElement {
   return h(
     "ol",
     { class: "steps" },
-    ...en.explain.steps.map((step) => h("li", {}, h("strong", {}, step.title), h("span", {}, step.body))),
+    ...ui.explain.steps.map((step) => h("li", {}, h("strong", {}, step.title), h("span", {}, step.body))),
   );
 }
 
@@ -96,24 +98,24 @@ export function explainScreen(handlers: Handlers, providerUrl: string | undefine
       id: "to-provider",
       onclick: () => handlers.onLeaveForProvider(),
     },
-    en.explain.goGeneric,
+    ui.explain.goGeneric,
   );
-  const shown = showScreen("explain", en.explain.title, () => [
-    h("h1", {}, en.explain.title),
-    h("p", { class: "lead" }, en.explain.intro),
+  const shown = showScreen("explain", ui.explain.title, () => [
+    h("h1", {}, ui.explain.title),
+    h("p", { class: "lead" }, ui.explain.intro),
     steps(),
-    h("p", {}, en.explain.after),
+    h("p", {}, ui.explain.after),
     h(
       "div",
       { class: "actions", id: "provider-actions", hidden: !providerUrl },
       link,
-      h("p", { class: "hint" }, en.explain.providerNote),
+      h("p", { class: "hint" }, ui.explain.providerNote),
     ),
     h(
       "p",
       { class: "progress", id: "checking", hidden: !!providerUrl },
       h("span", { class: "spinner", "aria-hidden": "true" }),
-      en.explain.checking,
+      ui.explain.checking,
     ),
     h("div", { class: "secondary-actions" }, cancelButton(handlers)),
   ]);
@@ -123,26 +125,23 @@ export function explainScreen(handlers: Handlers, providerUrl: string | undefine
     actions.hidden = false;
     const checking = document.getElementById("checking");
     if (checking) checking.hidden = true;
-    announce(en.explain.goGeneric);
+    announce(ui.explain.goGeneric);
   }
 }
 
 export function verifyingScreen(handlers: Handlers, providerUrl: string, until?: string): void {
   const deadline = until ? new Date(until) : undefined;
-  const time =
-    deadline && Number.isFinite(deadline.getTime())
-      ? deadline.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
-      : undefined;
-  showScreen(`verifying:${providerUrl}`, en.verifying.title, () => [
-    h("h1", {}, en.verifying.title),
-    h("p", { class: "progress" }, h("span", { class: "spinner", "aria-hidden": "true" }), en.verifying.body),
+  const time = deadline && Number.isFinite(deadline.getTime()) ? formatTime(deadline) : undefined;
+  showScreen(`verifying:${providerUrl}`, ui.verifying.title, () => [
+    h("h1", {}, ui.verifying.title),
+    h("p", { class: "progress" }, h("span", { class: "spinner", "aria-hidden": "true" }), ui.verifying.body),
     h(
       "p",
       {},
-      en.verifying.notDone,
+      ui.verifying.notDone,
       " ",
-      h("a", { href: providerUrl, onclick: () => handlers.onLeaveForProvider() }, en.verifying.goBack),
-      ...(time ? [" ", en.verifying.until(time)] : []),
+      h("a", { href: providerUrl, onclick: () => handlers.onLeaveForProvider() }, ui.verifying.goBack),
+      ...(time ? [" ", ...fill(ui.verifying.until, { time })] : []),
     ),
     h("div", { class: "secondary-actions" }, cancelButton(handlers)),
   ]);
@@ -153,9 +152,9 @@ export function presentScreen(
   next: { url: string; qrCode?: string; expiresAt: string },
   opened: boolean,
 ): void {
-  const shown = showScreen(`present:${next.url}`, en.present.title, () => [
-    h("h1", {}, en.present.title),
-    h("p", { class: "lead" }, next.qrCode ? en.present.body : en.present.noQr),
+  const shown = showScreen(`present:${next.url}`, ui.present.title, () => [
+    h("h1", {}, ui.present.title),
+    h("p", { class: "lead" }, next.qrCode ? ui.present.body : ui.present.noQr),
     // On a phone-width screen the same-device link comes first (style.css): the person is
     // most likely holding the phone the wallet is on. Only the link is focusable, so the
     // visual order never contradicts the focus order.
@@ -163,7 +162,7 @@ export function presentScreen(
       "div",
       { class: "present-choice" },
       next.qrCode
-        ? h("img", { class: "qr", src: next.qrCode, alt: en.present.qrAlt, width: 240, height: 240 })
+        ? h("img", { class: "qr", src: next.qrCode, alt: ui.present.qrAlt, width: 240, height: 240 })
         : null,
       h(
         "div",
@@ -171,16 +170,16 @@ export function presentScreen(
         h(
           "a",
           { class: "button", href: next.url, id: "to-wallet" },
-          next.qrCode ? en.present.sameDevice : en.present.openWallet,
+          next.qrCode ? ui.present.sameDevice : ui.present.openWallet,
         ),
       ),
     ),
-    countdown(next.expiresAt, en.present.expiresIn, en.present.expired),
+    countdown(next.expiresAt, ui.present.expiresIn, ui.present.expired),
     h(
       "p",
       { class: "progress", id: "wallet-opened", hidden: !opened },
       h("span", { class: "spinner", "aria-hidden": "true" }),
-      en.present.opened,
+      ui.present.opened,
     ),
     h("div", { class: "secondary-actions" }, cancelButton(handlers)),
   ]);
@@ -189,15 +188,15 @@ export function presentScreen(
     const note = document.getElementById("wallet-opened");
     if (note && note.hidden === opened) {
       note.hidden = !opened;
-      if (opened) announce(en.present.opened);
+      if (opened) announce(ui.present.opened);
     }
   }
 }
 
 export function validatingScreen(): void {
-  showScreen("validating", en.validating.title, () => [
-    h("h1", {}, en.validating.title),
-    h("p", { class: "progress" }, h("span", { class: "spinner", "aria-hidden": "true" }), en.validating.body),
+  showScreen("validating", ui.validating.title, () => [
+    h("h1", {}, ui.validating.title),
+    h("p", { class: "progress" }, h("span", { class: "spinner", "aria-hidden": "true" }), ui.validating.body),
   ]);
 }
 
@@ -213,25 +212,25 @@ export function tapScreen(
   tap: ShownTap,
   copy: (text: string, status: HTMLElement) => void,
 ): void {
-  showScreen("tap", en.tap.title, () => {
+  showScreen("tap", ui.tap.title, () => {
     const status = h("p", { class: "hint", id: "copy-status", role: "status" });
     return [
-      h("h1", {}, en.tap.title),
-      h("p", { class: "lead" }, en.tap.intro),
+      h("h1", {}, ui.tap.title),
+      h("p", { class: "lead" }, ui.tap.intro),
       h(
         "section",
         { class: "tap-box", "aria-labelledby": "tap-label" },
-        h("p", { id: "tap-label", class: "tap-label" }, en.tap.label),
-        h("p", { class: "tap", id: "tap", "aria-describedby": "tap-warning" }, tap.value),
-        h("p", { class: "warning", id: "tap-warning" }, en.tap.onceWarning),
+        h("p", { id: "tap-label", class: "tap-label" }, ui.tap.label),
+        h("p", { class: "tap", id: "tap", dir: "ltr", "aria-describedby": "tap-warning" }, tap.value),
+        h("p", { class: "warning", id: "tap-warning" }, ui.tap.onceWarning),
         h(
           "button",
           { type: "button", class: "button secondary", id: "copy", onclick: () => copy(tap.value, status) },
-          en.tap.copy,
+          ui.tap.copy,
         ),
         status,
-        countdown(tap.expiresAt, en.tap.expiresIn, en.tap.expired),
-        h("p", { class: "hint" }, tap.isUsableOnce ? en.tap.usableOnce : en.tap.usableMany),
+        countdown(tap.expiresAt, ui.tap.expiresIn, ui.tap.expired),
+        h("p", { class: "hint" }, tap.isUsableOnce ? ui.tap.usableOnce : ui.tap.usableMany),
       ),
       h(
         "div",
@@ -245,30 +244,30 @@ export function tapScreen(
             rel: "noopener noreferrer",
             id: "register",
           },
-          en.tap.register,
+          ui.tap.register,
         ),
         h(
           "button",
           { type: "button", class: "button secondary", onclick: () => handlers.onSavedTap(tap.registerUrl) },
-          en.tap.done,
+          ui.tap.done,
         ),
       ),
-      h("p", { class: "hint" }, en.tap.registerNote),
+      h("p", { class: "hint" }, ui.tap.registerNote),
     ];
   });
 }
 
 export function doneScreen(registerUrl: string): void {
-  showScreen("done", en.done.title, () => [
-    h("h1", {}, en.done.title),
-    h("p", { class: "lead" }, en.done.body),
+  showScreen("done", ui.done.title, () => [
+    h("h1", {}, ui.done.title),
+    h("p", { class: "lead" }, ui.done.body),
     h(
       "div",
       { class: "actions" },
       h(
         "a",
         { class: "button", href: registerUrl, target: "_blank", rel: "noopener noreferrer" },
-        en.done.register,
+        ui.done.register,
       ),
     ),
   ]);
@@ -295,42 +294,38 @@ function endScreen(
 }
 
 export function tapUnavailableScreen(handlers: Handlers): void {
-  endScreen("tap-unavailable", { title: en.tap.title, body: en.tap.undecryptable }, handlers, {
+  endScreen("tap-unavailable", { title: ui.tap.title, body: ui.tap.undecryptable }, handlers, {
     tone: "problem",
     restart: false,
   });
 }
 
 export function recoveredEarlierScreen(handlers: Handlers): void {
-  endScreen("recovered-earlier", en.recoveredEarlier, handlers, { tone: "success", restart: false });
+  endScreen("recovered-earlier", ui.recoveredEarlier, handlers, { tone: "success", restart: false });
 }
 
 export function evaluationScreen(handlers: Handlers): void {
-  endScreen("evaluation", en.evaluation, handlers, { tone: "success", restart: false });
+  endScreen("evaluation", ui.evaluation, handlers, { tone: "success", restart: false });
 }
 
 export function notEligibleScreen(handlers: Handlers): void {
-  endScreen("not-eligible", en.failures.not_eligible, handlers, { tone: "neutral", restart: false });
+  endScreen("not-eligible", ui.failures.not_eligible, handlers, { tone: "neutral", restart: false });
 }
 
 export function cancelledScreen(handlers: Handlers): void {
-  endScreen("cancelled", en.failures.cancelled, handlers, { tone: "neutral", restart: "primary" });
+  endScreen("cancelled", ui.failures.cancelled, handlers, { tone: "neutral", restart: "primary" });
 }
 
 export function lostScreen(handlers: Handlers): void {
-  endScreen("lost", en.lost, handlers, { tone: "neutral", restart: "primary" });
+  endScreen("lost", ui.lost, handlers, { tone: "neutral", restart: "primary" });
 }
 
 export function failureScreen(handlers: Handlers, failure: { code: string; message: string }): void {
-  const known: FailureScreen | undefined = Object.hasOwn(en.failures, failure.code)
-    ? en.failures[failure.code as FailureCode]
-    : undefined;
-  const text = known ?? {
-    title: en.unknownFailure.title,
-    body: failure.message,
-    next: en.unknownFailure.next,
-  };
-  const retry = !known || known.action === "retry";
+  const code = Object.hasOwn(ui.failures, failure.code) ? (failure.code as FailureCode) : undefined;
+  const text = code
+    ? ui.failures[code]
+    : { title: ui.unknownFailure.title, body: failure.message, next: ui.unknownFailure.next };
+  const retry = !code || failureAction(code) === "retry";
   endScreen(`failure:${failure.code}`, text, handlers, {
     tone: "problem",
     // Where only the helpdesk can help (the screen says so), starting again stays possible: a typo.

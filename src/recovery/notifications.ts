@@ -2,8 +2,11 @@
  * The recovery notices (NIST SP 800-63B-4: the subscriber is told of a recovery, with a way
  * to repudiate it; OWASP: notify out of band). Pure: who gets which text. The notices say
  * what happened, when, from which address and what to do if it was not them — never the
- * TAP, never anything from the identity document.
+ * TAP, never anything from the identity document. The user's notice speaks their language
+ * (./noticeStrings.ts), the admins' the tenant's.
  */
+import { directionOf, type Locale, matchLocale } from "./locale";
+import { NOTICE_STRINGS } from "./noticeStrings";
 
 export type NoticeKind = "recovered" | "failed";
 
@@ -26,59 +29,96 @@ export interface Notice {
   text: string;
 }
 
-function when(at: string): string {
-  return `${at.slice(0, 16).replace("T", " ")} UTC`;
+/** Which language a notice speaks, and which the recipient's directory entry asked for. */
+export interface NoticeLanguage {
+  /** The user's `preferredLanguage` in the directory (read at the match), if any. */
+  preferredLanguage?: string | null | undefined;
+  /** The recovery's negotiated locale (start body, Accept-Language, tenant default). */
+  recoveryLocale?: string | undefined;
 }
 
-function notYou(facts: NoticeFacts): string {
-  const contact = facts.adminAddress ? ` (${facts.adminAddress})` : "";
+/**
+ * The user's language: the directory's `preferredLanguage` (what they chose for their mail and
+ * Office), else the language of the recovery they (or someone) started, else English.
+ */
+export function userNoticeLocale(language: NoticeLanguage): Locale {
   return (
-    `If this was not you, contact your IT help desk${contact} at once: someone else may be ` +
-    `trying to take over your account. Quote the reference ${facts.recoveryId}.`
+    (language.preferredLanguage ? matchLocale(language.preferredLanguage) : undefined) ??
+    (language.recoveryLocale ? matchLocale(language.recoveryLocale) : undefined) ??
+    "en"
   );
 }
 
-/** The notice to the user (their other mail addresses; the manager in copy when configured). */
-export function userNotice(facts: NoticeFacts): Notice {
-  if (facts.kind === "recovered") {
-    return {
-      subject: "Your account was recovered",
-      text: [
-        `The sign-in methods of your account ${facts.userPrincipalName} were reset through self-service account recovery on ${when(facts.at)}, from the address ${facts.sourceAddress}.`,
-        "All your sessions were signed out, and a Temporary Access Pass was issued for registering new sign-in methods.",
-        "If this was you, there is nothing more to do.",
-        notYou(facts),
-      ].join("\n\n"),
-    };
-  }
+/**
+ * `{name}` placeholders filled. In a right-to-left language each value is wrapped in Unicode
+ * isolates (FSI … PDI: plain text has no <bdi>) so an address, a time or an id keeps its own
+ * direction and does not reorder the sentence around it.
+ */
+function fill(locale: Locale, template: string, values: Record<string, string>): string {
+  const isolate = directionOf(locale) === "rtl";
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) return whole;
+    return isolate && value !== "" ? `\u2068${value}\u2069` : value;
+  });
+}
+
+/** The moment in the language's own words, in UTC (the notice cannot know the reader's zone). */
+function when(locale: Locale, at: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "UTC",
+    timeZoneName: "short",
+  }).format(new Date(at));
+}
+
+function values(locale: Locale, facts: NoticeFacts): Record<string, string> {
   return {
-    subject: "An attempt to recover your account failed",
-    text: [
-      `Someone passed identity verification and tried to recover your account ${facts.userPrincipalName} on ${when(facts.at)}, from the address ${facts.sourceAddress}. The recovery did not complete.`,
-      "If this was you, you may try again or contact your IT help desk.",
-      notYou(facts),
-    ].join("\n\n"),
+    account: facts.userPrincipalName,
+    time: when(locale, facts.at),
+    address: facts.sourceAddress,
+    reference: facts.recoveryId,
+    userId: facts.userId,
+    code: facts.failureCode ?? "unknown",
+    contact: facts.adminAddress ? ` (${facts.adminAddress})` : "",
   };
 }
 
-/** The notice to the admin address: the same facts, with the ids an investigation starts from. */
-export function adminNotice(facts: NoticeFacts): Notice {
-  const outcome =
+/** The notice to the user (their other mail addresses; the manager in copy when configured). */
+export function userNotice(facts: NoticeFacts, locale: Locale = "en"): Notice {
+  const t = NOTICE_STRINGS[locale];
+  const v = values(locale, facts);
+  const paragraphs =
     facts.kind === "recovered"
-      ? "recovered"
-      : `failed after identity verification (${facts.failureCode ?? "unknown"})`;
+      ? [t.recovered.what, t.recovered.done, t.recovered.ifYou, t.notYou]
+      : [t.failed.what, t.failed.ifYou, t.notYou];
   return {
-    subject:
-      facts.kind === "recovered"
-        ? `Account recovered: ${facts.userPrincipalName}`
-        : `Account recovery failed after identity verification: ${facts.userPrincipalName}`,
+    subject: facts.kind === "recovered" ? t.recovered.subject : t.failed.subject,
+    text: paragraphs.map((p) => fill(locale, p, v)).join("\n\n"),
+  };
+}
+
+/**
+ * The notice to the admin address, in the tenant's language: the same facts, with the ids an
+ * investigation starts from.
+ */
+export function adminNotice(facts: NoticeFacts, locale: Locale = "en"): Notice {
+  const t = NOTICE_STRINGS[locale].admin;
+  const v = values(locale, facts);
+  const outcome = facts.kind === "recovered" ? t.outcomeRecovered : fill(locale, t.outcomeFailed, v);
+  return {
+    subject: fill(locale, facts.kind === "recovered" ? t.subjectRecovered : t.subjectFailed, v),
     text: [
-      `Account: ${facts.userPrincipalName} (object id ${facts.userId})`,
-      `Outcome: ${outcome}`,
-      `Time: ${when(facts.at)}`,
-      `Source address: ${facts.sourceAddress}`,
-      `Recovery: ${facts.recoveryId}`,
-      "The audit trail of the recovery is in the admin API. The Temporary Access Pass is never sent by mail.",
+      fill(locale, t.account, v),
+      fill(locale, t.outcome, { ...v, outcome }),
+      fill(locale, t.time, v),
+      fill(locale, t.source, v),
+      fill(locale, t.recovery, v),
+      t.footer,
     ].join("\n"),
   };
 }

@@ -91,6 +91,8 @@ export type RecoveryPatch = Partial<
 export interface StoredNoticeContacts {
   userPrincipalName: string;
   otherMails: string[];
+  /** The directory's `preferredLanguage`: the user's notice speaks it when we have it. */
+  preferredLanguage?: string | null;
   /** Read only when the manager is to be copied; null: none, or without mail. */
   managerMail?: string | null;
 }

@@ -47,10 +47,15 @@ declare global {
 }
 
 /** A new tab (own context: own sessionStorage and IndexedDB), watched for errors and CSP violations. */
-export async function openPage(browser: Browser, options: { ignore?: RegExp } = {}): Promise<WatchedPage> {
+export async function openPage(
+  browser: Browser,
+  options: { ignore?: RegExp; locale?: string } = {},
+): Promise<WatchedPage> {
+  // `locale`: the browser's language (navigator.language and the Accept-Language it sends).
   const context = await browser.newContext({
     viewport: DESKTOP,
     permissions: ["clipboard-read", "clipboard-write"],
+    ...(options.locale ? { locale: options.locale } : {}),
   });
   const page = await context.newPage();
   const seen: string[] = [];

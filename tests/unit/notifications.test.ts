@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { adminNotice, type NoticeFacts, userNotice } from "../../src/recovery/notifications";
+import {
+  adminNotice,
+  type NoticeFacts,
+  userNotice,
+  userNoticeLocale,
+} from "../../src/recovery/notifications";
 
 const FACTS: NoticeFacts = {
   kind: "recovered",
@@ -16,7 +21,7 @@ describe("the notice to the user", () => {
     const n = userNotice(FACTS);
     expect(n.subject).toBe("Your account was recovered");
     expect(n.text).toContain("adele.vance@contoso.example");
-    expect(n.text).toContain("2026-03-04 05:06 UTC");
+    expect(n.text).toContain("March 4, 2026 at 05:06 AM UTC");
     expect(n.text).toContain("203.0.113.7");
     expect(n.text).toContain(
       "If this was not you, contact your IT help desk (identity-admins@contoso.example)",
@@ -51,5 +56,49 @@ describe("the notice to the admins", () => {
       "Account recovery failed after identity verification: adele.vance@contoso.example",
     );
     expect(failed.text).toContain("Outcome: failed after identity verification (face_check_failed)");
+  });
+});
+
+describe("the notices' language", () => {
+  it("is the directory's preferredLanguage, else the recovery's locale, else English", () => {
+    expect(userNoticeLocale({ preferredLanguage: "de-DE", recoveryLocale: "fr" })).toBe("de");
+    expect(userNoticeLocale({ preferredLanguage: "ko-KR", recoveryLocale: "fr" })).toBe("fr");
+    expect(userNoticeLocale({ preferredLanguage: null, recoveryLocale: "pt-BR" })).toBe("pt-BR");
+    expect(userNoticeLocale({ preferredLanguage: "zh-TW", recoveryLocale: "ko" })).toBe("en");
+    expect(userNoticeLocale({ preferredLanguage: "not a tag", recoveryLocale: undefined })).toBe("en");
+  });
+
+  it("words the user's notice in that language, with the date in that language's form", () => {
+    const n = userNotice(FACTS, "de");
+    expect(n.subject).toBe("Ihr Konto wurde wiederhergestellt");
+    expect(n.text).toContain("4. März 2026");
+    expect(n.text).toContain("adele.vance@contoso.example");
+    expect(n.text).toContain("(identity-admins@contoso.example)");
+    expect(n.text).toContain(FACTS.recoveryId);
+    expect(n.text).not.toMatch(/\{\w+\}/);
+    const ja = userNotice({ ...FACTS, kind: "failed", failureCode: "face_check_failed" }, "ja");
+    expect(ja.subject).toBe("アカウントの回復が試みられましたが、失敗しました");
+    expect(ja.text).toContain("2026年3月4日");
+    expect(ja.text).not.toContain("face_check_failed");
+  });
+
+  it("keeps addresses, ids and times left to right inside Arabic text (Unicode isolates)", () => {
+    const n = userNotice(FACTS, "ar");
+    expect(n.subject).toBe("تم استرداد حسابك");
+    expect(n.text).toContain("\u2068adele.vance@contoso.example\u2069");
+    expect(n.text).toContain("\u2068203.0.113.7\u2069");
+    expect(n.text).toContain(`\u2068${FACTS.recoveryId}\u2069`);
+    // No isolates where the language runs left to right already.
+    expect(userNotice(FACTS, "fr").text).not.toMatch(/[\u2066-\u2069]/);
+  });
+
+  it("words the admin notice in the language it is given (the tenant's), every placeholder filled", () => {
+    for (const locale of ["en", "de", "fr", "es", "pt-BR", "ja", "zh-Hans", "ar"] as const) {
+      const n = adminNotice({ ...FACTS, kind: "failed", failureCode: "face_check_failed" }, locale);
+      expect(n.subject, locale).toContain("adele.vance@contoso.example");
+      expect(n.text, locale).toContain("face_check_failed");
+      expect(n.text, locale).toContain(FACTS.userId);
+      expect(`${n.subject}${n.text}`, locale).not.toMatch(/\{\w+\}/);
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The reference page's words live in one file (src/page/strings/en.ts) so it can be
- * translated: every failure code the API can return has its own screen there, every string
- * there is used, and the page code holds no text of its own.
+ * The reference page's words live in the strings files (src/page/strings/en.ts and one
+ * translation per language): every failure code the API can return has its own screen there,
+ * every string there is used, and the page code holds no text of its own. The page reads them
+ * through `ui` (src/page/i18n.ts), the strings of the language on show.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -41,16 +42,17 @@ describe("the reference page's strings", () => {
       readFileSync(path.resolve(PAGE, "..", "..", "dev", "build", "page.ts"), "utf8");
     const unused: string[] = [];
     for (const [section, value] of Object.entries(en)) {
-      // Looked up by the API's own codes and statuses, not by name.
-      if (section === "failures" || section === "status") continue;
+      // Looked up by the API's own codes and statuses, not by name; `lang` names the file's language.
+      if (section === "failures" || section === "status" || section === "lang") continue;
       if (typeof value !== "object") {
-        if (!source.includes(`en.${section}`)) unused.push(section);
+        if (!source.includes(`ui.${section}`) && !source.includes(`t.${section}`)) unused.push(section);
         continue;
       }
-      // A section handed to a screen whole (`en.lost`) is used whole.
-      if (new RegExp(`en\\.${section}(?![.\\w])`).test(source)) continue;
+      // A section handed to a screen whole (`ui.lost`) is used whole.
+      if (new RegExp(`ui\\.${section}(?![.\\w])`).test(source)) continue;
       for (const key of Object.keys(value)) {
-        if (!source.includes(`en.${section}.${key}`)) unused.push(`${section}.${key}`);
+        if (!source.includes(`ui.${section}.${key}`) && !source.includes(`t.${section}.${key}`))
+          unused.push(`${section}.${key}`);
       }
     }
     expect(unused).toEqual([]);
@@ -69,5 +71,16 @@ describe("the reference page's strings", () => {
       }
     }
     expect(prose).toEqual([]);
+  });
+
+  it("reach the page code only through the language on show, never as the English file itself", () => {
+    // A screen that imported strings/en directly would stay English whatever the reader chose.
+    const direct = code
+      .filter(({ file }) => file !== "i18n.ts")
+      .filter(({ text }) =>
+        /from "\.\/strings\/en"/.test(withoutComments(text).replace(/import type[^;]*;/g, "")),
+      )
+      .map(({ file }) => file);
+    expect(direct).toEqual([]);
   });
 });

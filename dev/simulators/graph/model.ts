@@ -77,6 +77,8 @@ export interface UserSeed {
   jobTitle?: string | null;
   department?: string | null;
   employeeId?: string | null;
+  /** The user's language for mail and Office (`de-DE`); null or omitted: none set. */
+  preferredLanguage?: string | null;
   createdDateTime?: string;
   /** null or omitted: the user never signed in (signInActivity fields are null). */
   lastSuccessfulSignInDateTime?: string | null;

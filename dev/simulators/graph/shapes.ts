@@ -78,6 +78,7 @@ const USER_PROPERTIES: Record<string, UserPropertyReader> = {
   jobTitle: (u) => u.seed.jobTitle ?? null,
   department: (u) => u.seed.department ?? null,
   employeeId: (u) => u.seed.employeeId ?? null,
+  preferredLanguage: (u) => u.seed.preferredLanguage ?? null,
   createdDateTime: (u) => u.seed.createdDateTime ?? null,
   businessPhones: () => [],
   mobilePhone: () => null,

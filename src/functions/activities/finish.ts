@@ -4,7 +4,7 @@
  */
 import { batchErrorCode, type MailMessage } from "../../directory/graph";
 import { DependencyError } from "../../recovery/errors";
-import { adminNotice, type NoticeFacts, userNotice } from "../../recovery/notifications";
+import { adminNotice, type NoticeFacts, userNotice, userNoticeLocale } from "../../recovery/notifications";
 import { failure } from "../../recovery/status";
 import { services } from "../../services";
 import type { StoredNoticeContacts } from "../../store/recoveries";
@@ -104,7 +104,10 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
     if (to.length + cc.length === 0) {
       await audit("notification_skipped", "failure", "user_has_no_other_address");
     } else {
-      const notice = userNotice(facts);
+      const notice = userNotice(
+        facts,
+        userNoticeLocale({ preferredLanguage: contacts.preferredLanguage, recoveryLocale: record.locale }),
+      );
       messages.push({
         recipient: "user",
         message: to.length ? { ...notice, to, cc } : { ...notice, to: cc },
@@ -112,7 +115,10 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
     }
   }
   if (adminAddress && !record.adminNotifiedAt) {
-    messages.push({ recipient: "admin", message: { ...adminNotice(facts), to: [adminAddress] } });
+    messages.push({
+      recipient: "admin",
+      message: { ...adminNotice(facts, s.config.defaultLocale), to: [adminAddress] },
+    });
   }
   if (messages.length === 0) return;
   // One round trip, the user's notice first; the admins' goes only if the user's went.
@@ -179,6 +185,7 @@ async function readNoticeContacts(userId: string, manager: boolean): Promise<Sto
   return {
     userPrincipalName: contacts.userPrincipalName,
     otherMails: contacts.otherMails,
+    preferredLanguage: contacts.preferredLanguage,
     ...(manager ? { managerMail: (await s.directory.getManagerMail(userId)) ?? null } : {}),
   };
 }

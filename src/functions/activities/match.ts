@@ -180,6 +180,7 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
         noticeContacts: {
           userPrincipalName: contacts.userPrincipalName,
           otherMails: contacts.otherMails,
+          preferredLanguage: contacts.preferredLanguage,
           ...(facts.managerMail !== undefined ? { managerMail: facts.managerMail } : {}),
         },
       }),

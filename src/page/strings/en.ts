@@ -1,8 +1,14 @@
 /**
- * Every word the reference recovery page shows, in one place, so the page can be translated
- * by copying this file. The page code holds no text of its own (a unit test checks); the
- * failure screens are keyed by the API's stable failure codes, so a code without a screen
- * does not compile.
+ * Every word the reference recovery page shows, in English: the source every translation
+ * (de.ts, fr.ts, … one file per language of src/recovery/locale.ts) copies key for key. The
+ * page code holds no text of its own (a unit test checks); the failure screens are keyed by
+ * the API's stable failure codes, so a code without a screen does not compile.
+ *
+ * Values are plain text; `{name}` is a placeholder the page fills in (numbers, times and
+ * durations already formatted for the language with Intl). A translation has the type
+ * `Translation`: a missing key, an extra key or a dropped placeholder is a compile error, and
+ * tests/unit/page-strings.test.ts says the same per language. Adding a key here means adding
+ * it to every language file.
  */
 import type { FailureCode } from "../../recovery/status";
 
@@ -18,6 +24,8 @@ export interface FailureScreen {
 export const en = {
   lang: "en",
   appName: "Account recovery",
+  /** The language switcher's label (the languages are named in themselves: ./languages.ts). */
+  language: "Language",
   noScript: "This page needs JavaScript to recover your account.",
 
   start: {
@@ -29,8 +37,7 @@ export const en = {
     submit: "Continue",
     starting: "Starting…",
     invalidUsername: "Enter the address you sign in with, for example name@company.com.",
-    rateLimited: (minutes: number) =>
-      `Too many attempts. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+    rateLimited: "Too many attempts. Try again in {duration}.",
     unavailable: "The service cannot be reached right now. Check your connection and try again.",
   },
 
@@ -54,7 +61,7 @@ export const en = {
     after:
       "When it all matches, we remove your old sign-in methods and give you a Temporary Access Pass to set up new ones.",
     checking: "Checking your account…",
-    go: (provider: string) => `Continue to ${provider}`,
+    go: "Continue to {provider}",
     goGeneric: "Continue to identity verification",
     providerNote: "You will leave this page and come back here when you are done.",
   },
@@ -63,7 +70,7 @@ export const en = {
     title: "Waiting for your verification result",
     body: "We are checking the result of your verification with our partner. This usually takes less than a minute.",
     notDone: "Did not finish at the partner?",
-    until: (time: string) => `You can go back to the partner until ${time}.`,
+    until: "You can go back to the partner until {time}.",
     goBack: "Go back to identity verification",
   },
 
@@ -73,7 +80,7 @@ export const en = {
     qrAlt: "QR code to scan with Microsoft Authenticator",
     sameDevice: "On this phone? Open Microsoft Authenticator",
     openWallet: "Open Microsoft Authenticator",
-    expiresIn: (time: string) => `This request expires in ${time}.`,
+    expiresIn: "This request expires in {remaining}.",
     expired: "This request expired. A new one is being prepared…",
     opened: "Your wallet opened the request. Complete it on your phone.",
     noQr: "Open the link below on the phone that has Microsoft Authenticator.",
@@ -92,7 +99,7 @@ export const en = {
     copy: "Copy",
     copied: "Copied to the clipboard.",
     copyFailed: "Could not copy. Select the pass and copy it yourself.",
-    expiresIn: (time: string) => `Expires in ${time}.`,
+    expiresIn: "Expires in {remaining}.",
     expired: "This pass has expired.",
     usableOnce: "It works for one sign-in.",
     usableMany: "It works for several sign-ins until it expires.",
@@ -272,11 +279,6 @@ export const en = {
     restored: "Connection restored.",
   },
 
-  time: {
-    minutesSeconds: (m: number, s: number) => `${m}:${String(s).padStart(2, "0")}`,
-    hoursMinutes: (h: number, m: number) => `${h} h ${m} min`,
-  },
-
   status: {
     pending: "Checking your account…",
     verifying_identity: "Waiting for identity verification.",
@@ -286,3 +288,24 @@ export const en = {
 } as const;
 
 export type Strings = typeof en;
+
+/** The placeholders of a text: `"in {remaining}."` → `"remaining"`. */
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
+  ? P | Placeholders<Rest>
+  : never;
+type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** Any text holding every placeholder of `S`. */
+type TextLike<S extends string> = [Placeholders<S>] extends [never]
+  ? string
+  : Intersection<Placeholders<S> extends infer P extends string ? `${string}{${P}}${string}` : never>;
+
+/**
+ * What a translation of `T` must hold: every key of the English (no more), every placeholder of
+ * each text, lists of the same length. A failure screen's `action` is behaviour, not text: it is
+ * the English file's alone.
+ */
+export type Translation<T = Strings> = T extends string
+  ? TextLike<T>
+  : T extends readonly unknown[]
+    ? { readonly [I in keyof T]: Translation<T[I]> }
+    : { readonly [K in keyof T as K extends "action" ? never : K]: Translation<T[K]> };
