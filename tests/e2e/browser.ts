@@ -114,3 +114,39 @@ export async function waitForReturn(page: Page, appUrl: string): Promise<void> {
     waitUntil: "commit",
   });
 }
+
+/** The id of the recovery {@link answerAsApi} makes the page follow. */
+export const FAKE_RECOVERY_ID = "11111111-2222-4333-8444-555555555555";
+
+/**
+ * For the screens no demo journey reaches: the page is served by the app as always, and the
+ * browser is handed the API's answers that lead there. The start answers `startAnswer` (else a
+ * 202 for {@link FAKE_RECOVERY_ID}); that recovery's status answers whatever `view()` returns
+ * at the time of the read.
+ */
+export async function answerAsApi(
+  page: Page,
+  view: () => unknown,
+  startAnswer?: { status: number; body: unknown; headers?: Record<string, string> },
+): Promise<void> {
+  const id = FAKE_RECOVERY_ID;
+  await page.route("**/api/recovery", (r) =>
+    r.fulfill({
+      status: startAnswer?.status ?? 202,
+      contentType: startAnswer && startAnswer.status >= 400 ? "application/problem+json" : "application/json",
+      headers: startAnswer?.headers ?? {},
+      body: JSON.stringify(
+        startAnswer?.body ?? {
+          recoveryId: id,
+          recoveryToken: "t".repeat(43),
+          status: "pending",
+          statusUrl: `/api/recovery/${id}`,
+          pollAfterMs: 200,
+        },
+      ),
+    }),
+  );
+  await page.route(`**/api/recovery/${id}`, (r) =>
+    r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(view()) }),
+  );
+}

@@ -14,7 +14,9 @@ import { NOTICE_STRINGS } from "../../src/recovery/noticeStrings";
 import { FAILURE_MESSAGES, type FailureCode } from "../../src/recovery/status";
 import { useStack } from "../support/stack";
 import {
+  answerAsApi,
   chromiumAvailable,
+  FAKE_RECOVERY_ID,
   launchBrowser,
   openPage,
   screenshot,
@@ -155,35 +157,12 @@ describe.skipIf(!chromiumAvailable)("the page in the reader's language", () => {
 
       /** The screens no demo journey reaches: the page is served as always, the API's answers are handed in. */
       describe("every other screen", () => {
-        const ID = "11111111-2222-4333-8444-555555555555";
+        const ID = FAKE_RECOVERY_ID;
         let view: Record<string, unknown>;
         const expiresAt = (ms = 600_000) => new Date(Date.now() + ms).toISOString();
 
-        async function fakeApi(
-          page: Page,
-          startAnswer?: { status: number; body: unknown; headers?: Record<string, string> },
-        ) {
-          await page.route("**/api/recovery", (r) =>
-            r.fulfill({
-              status: startAnswer?.status ?? 202,
-              contentType:
-                startAnswer && startAnswer.status >= 400 ? "application/problem+json" : "application/json",
-              headers: startAnswer?.headers ?? {},
-              body: JSON.stringify(
-                startAnswer?.body ?? {
-                  recoveryId: ID,
-                  recoveryToken: "t".repeat(43),
-                  status: "pending",
-                  statusUrl: `/api/recovery/${ID}`,
-                  pollAfterMs: 200,
-                },
-              ),
-            }),
-          );
-          await page.route(`**/api/recovery/${ID}`, (r) =>
-            r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(view) }),
-          );
-        }
+        const fakeApi = (page: Page, startAnswer?: Parameters<typeof answerAsApi>[2]) =>
+          answerAsApi(page, () => view, startAnswer);
 
         it("has every failure screen in the language", async () => {
           const watched = await openPage(browser, { locale: browserLocale });

@@ -12,7 +12,9 @@ import { en } from "../../src/page/strings/en";
 import { FAILURE_MESSAGES, type FailureCode } from "../../src/recovery/status";
 import { useStack } from "../support/stack";
 import {
+  answerAsApi,
   chromiumAvailable,
+  FAKE_RECOVERY_ID,
   launchBrowser,
   openPage,
   screenshot,
@@ -312,33 +314,10 @@ describe.skipIf(!chromiumAvailable)("recovering in a browser", () => {
    * browser is handed the API answers that lead there.
    */
   describe("screens for every answer the API can give", () => {
-    const ID = "11111111-2222-4333-8444-555555555555";
+    const ID = FAKE_RECOVERY_ID;
     let view: Record<string, unknown>;
-    async function fakeApi(
-      page: Page,
-      startAnswer?: { status: number; body: unknown; headers?: Record<string, string> },
-    ) {
-      await page.route("**/api/recovery", (r) =>
-        r.fulfill({
-          status: startAnswer?.status ?? 202,
-          contentType:
-            startAnswer && startAnswer.status >= 400 ? "application/problem+json" : "application/json",
-          headers: startAnswer?.headers ?? {},
-          body: JSON.stringify(
-            startAnswer?.body ?? {
-              recoveryId: ID,
-              recoveryToken: "t".repeat(43),
-              status: "pending",
-              statusUrl: `/api/recovery/${ID}`,
-              pollAfterMs: 200,
-            },
-          ),
-        }),
-      );
-      await page.route(`**/api/recovery/${ID}`, (r) =>
-        r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(view) }),
-      );
-    }
+    const fakeApi = (page: Page, startAnswer?: Parameters<typeof answerAsApi>[2]) =>
+      answerAsApi(page, () => view, startAnswer);
     const expiresAt = () => new Date(Date.now() + 600_000).toISOString();
 
     it("has a plain-language screen for every failure code, with a way forward", async () => {
