@@ -55,6 +55,8 @@ export interface AppConfig {
   trustedProxyHops: Settings["TRUSTED_PROXY_HOPS"];
   notEligibleMinDelayMs: Settings["NOT_ELIGIBLE_MIN_DELAY_MS"];
   notifications: { senderMailbox?: string; adminAddress?: string; notifyManager: Settings["NOTIFY_MANAGER"] };
+  /** Lifetime of the repudiation ("this wasn't me") link of a recovery notice. */
+  repudiationLinkLifetimeHours: Settings["REPUDIATION_LINK_LIFETIME_HOURS"];
   idvInboxSweepMinAgeSeconds: Settings["IDV_INBOX_SWEEP_MIN_AGE_SECONDS"];
   webhookInboxRetentionDays: Settings["WEBHOOK_INBOX_RETENTION_DAYS"];
   /** Preflight diagnostics: rows read at most per enumeration (a group's members, the tenant's users). */
@@ -193,6 +195,7 @@ export function loadConfig(env: Env): AppConfig {
     trustedProxyHops: s.TRUSTED_PROXY_HOPS,
     notEligibleMinDelayMs: s.NOT_ELIGIBLE_MIN_DELAY_MS,
     notifications,
+    repudiationLinkLifetimeHours: s.REPUDIATION_LINK_LIFETIME_HOURS,
     idvInboxSweepMinAgeSeconds: s.IDV_INBOX_SWEEP_MIN_AGE_SECONDS,
     webhookInboxRetentionDays: s.WEBHOOK_INBOX_RETENTION_DAYS,
     diagnosticsMaxUsers: s.DIAGNOSTICS_MAX_USERS,

@@ -323,6 +323,11 @@ export const settingsSchema = z.object({
     description: "`true`: the user's manager is copied on the notice to the user.",
     inAzure: "`true` to copy the user's manager",
   }),
+  REPUDIATION_LINK_LIFETIME_HOURS: setting(integer(1, 720).default(168), {
+    description:
+      "Hours the \"this wasn't me\" link in a recovery notice stays usable. The default (7 days) covers a notice read after a week away; past it, the user calls the help desk. Longer lets a stolen old mail lock the account out of self-service recovery for longer.",
+    inAzure: "not set",
+  }),
   WEBHOOK_INBOX_RETENTION_DAYS: setting(integer(1, 365).default(7), {
     description:
       "Days a finished IDV webhook inbox entry is kept before housekeeping deletes it; replays older than a provider's timestamp tolerance are refused anyway.",

@@ -19,6 +19,8 @@ export interface NoticeFacts {
   failureCode?: string | undefined;
   /** Who users should turn to if it was not them. */
   adminAddress?: string | undefined;
+  /** The one-time "this wasn't me" link (recovered only), and until when it works. */
+  repudiation?: { url: string; expiresAt: string } | undefined;
 }
 
 export interface Notice {
@@ -38,6 +40,12 @@ function notYou(facts: NoticeFacts): string {
   );
 }
 
+function repudiationParagraph(link: { url: string; expiresAt: string }): string {
+  return (
+    `If this was not you, open this link to undo the recovery and block self-service recovery of the account until your help desk clears it (it works once, until ${when(link.expiresAt)}): ${link.url}`
+  );
+}
+
 /** The notice to the user (their other mail addresses; the manager in copy when configured). */
 export function userNotice(facts: NoticeFacts): Notice {
   if (facts.kind === "recovered") {
@@ -47,6 +55,7 @@ export function userNotice(facts: NoticeFacts): Notice {
         `The sign-in methods of your account ${facts.userPrincipalName} were reset through self-service account recovery on ${when(facts.at)}, from the address ${facts.sourceAddress}.`,
         "All your sessions were signed out, and a Temporary Access Pass was issued for registering new sign-in methods.",
         "If this was you, there is nothing more to do.",
+        ...(facts.repudiation ? [repudiationParagraph(facts.repudiation)] : []),
         notYou(facts),
       ].join("\n\n"),
     };

@@ -34,6 +34,8 @@ export const TABLES = {
   tapHandoff: "TapHandoff",
   policies: "Policies",
   rateLimits: "RateLimits",
+  repudiationLinks: "RepudiationLinks",
+  recoveryBlocks: "RecoveryBlocks",
 } as const;
 export type TableName = keyof typeof TABLES;
 

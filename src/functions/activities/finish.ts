@@ -10,6 +10,7 @@ import { services } from "../../services";
 import type { StoredNoticeContacts } from "../../store/recoveries";
 import type { FinishInput, RecoveryInput } from "../contracts";
 import { loadRecord } from "./common";
+import { issueRepudiationLink } from "./repudiationLink";
 
 export async function finishRecovery(input: FinishInput): Promise<void> {
   const s = services();
@@ -104,7 +105,9 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
     if (to.length + cc.length === 0) {
       await audit("notification_skipped", "failure", "user_has_no_other_address");
     } else {
-      const notice = userNotice(facts);
+      // Only a recovered notice carries the "this wasn't me" link (a failed one has nothing to undo).
+      const repudiation = kind === "recovered" ? await issueRepudiationLink(record, new Date()) : undefined;
+      const notice = userNotice(repudiation ? { ...facts, repudiation } : facts);
       messages.push({
         recipient: "user",
         message: to.length ? { ...notice, to, cc } : { ...notice, to: cc },
