@@ -25,6 +25,7 @@ export const INELIGIBILITY_REASONS = [
   "name_missing",
   "namesake",
   "no_provider_for_country",
+  "recovery_blocked",
 ] as const;
 export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
 
@@ -42,11 +43,14 @@ export interface EligibilityFacts {
    */
   nameCandidates: { complete: boolean; accounts: readonly NamedAccount[] };
   country: string | undefined;
+  /** Self-service recovery of this account is blocked (a repudiated recovery; an admin lifts it). */
+  blocked: boolean;
 }
 
 export function decideEligibility(policy: PolicyDocument, facts: EligibilityFacts): EligibilityDecision {
   const { account } = facts;
   if (!account) return { eligible: false, reason: "user_not_found" };
+  if (facts.blocked) return { eligible: false, reason: "recovery_blocked" };
   if (!account.accountEnabled) return { eligible: false, reason: "account_disabled" };
   const selection = selectProfile(policy, account, facts.memberOf);
   if (selection.kind !== "selected") return { eligible: false, reason: selection.kind };
