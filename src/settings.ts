@@ -325,7 +325,7 @@ export const settingsSchema = z.object({
   }),
   REPUDIATION_LINK_LIFETIME_HOURS: setting(integer(1, 720).default(168), {
     description:
-      "Hours the \"this wasn't me\" link in a recovery notice stays usable. The default (7 days) covers a notice read after a week away; past it, the user calls the help desk. Longer lets a stolen old mail lock the account out of self-service recovery for longer.",
+      'Hours the "this wasn\'t me" link in a recovery notice stays usable. The default (7 days) covers a notice read after a week away; past it, the user calls the help desk. Longer lets a stolen old mail lock the account out of self-service recovery for longer.',
     inAzure: "not set",
   }),
   WEBHOOK_INBOX_RETENTION_DAYS: setting(integer(1, 365).default(7), {

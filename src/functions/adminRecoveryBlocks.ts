@@ -42,7 +42,8 @@ export const clearRecoveryBlockSchema = z
 function accountId(request: HttpRequest): string {
   const id = request.params.id ?? "";
   // Not an object id: no account of ours, and nothing echoed back.
-  if (!OBJECT_ID.test(id)) throw new NotFoundError("recovery_block_not_found", "No recovery block for this account.");
+  if (!OBJECT_ID.test(id))
+    throw new NotFoundError("recovery_block_not_found", "No recovery block for this account.");
   return id.toLowerCase();
 }
 
@@ -72,7 +73,8 @@ export const clearRecoveryBlock = adminHandler("write", async (request, admin) =
   const s = services();
   const now = new Date();
   const was = await s.recoveryBlocks.clear(userId, admin.oid, body.reason, now);
-  if (!was) throw new NotFoundError("recovery_block_not_found", "No recovery block in force for this account.");
+  if (!was)
+    throw new NotFoundError("recovery_block_not_found", "No recovery block in force for this account.");
   await s.audit.record({
     recoveryId: was.recoveryId,
     event: "recovery_block_cleared",
@@ -82,5 +84,14 @@ export const clearRecoveryBlock = adminHandler("write", async (request, admin) =
     sourceAddress: clientAddress(request, s.config.trustedProxyHops),
     detail: { adminOid: admin.oid, reason: body.reason, blockedAt: was.blockedAt },
   });
-  return json(200, view(userId, { ...was, state: "cleared", clearedAt: now.toISOString(), clearedBy: admin.oid, clearReason: body.reason }));
+  return json(
+    200,
+    view(userId, {
+      ...was,
+      state: "cleared",
+      clearedAt: now.toISOString(),
+      clearedBy: admin.oid,
+      clearReason: body.reason,
+    }),
+  );
 });

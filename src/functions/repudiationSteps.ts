@@ -184,7 +184,8 @@ async function alertAdmins(record: Loaded, sourceAddress: string): Promise<void>
     recoveredAt: record.tapIssuedAt ?? record.updatedAt,
     repudiatedAt: record.repudiatedAt ?? new Date().toISOString(),
     sourceAddress,
-    methodsRemoved: typeof repudiated?.detail?.methodsRemoved === "number" ? repudiated.detail.methodsRemoved : 0,
+    methodsRemoved:
+      typeof repudiated?.detail?.methodsRemoved === "number" ? repudiated.detail.methodsRemoved : 0,
     methodsKept: Array.isArray(repudiated?.detail?.remaining)
       ? (repudiated.detail.remaining as { type?: unknown }[]).map((m) => String(m.type))
       : [],
@@ -203,7 +204,10 @@ async function alertAdmins(record: Loaded, sourceAddress: string): Promise<void>
   }
   await s.recoveries.update(
     record.recoveryId,
-    (r) => (r.stage === "discovered" && !r.repudiationAlertedAt ? { ...r, repudiationAlertedAt: new Date().toISOString() } : undefined),
+    (r) =>
+      r.stage === "discovered" && !r.repudiationAlertedAt
+        ? { ...r, repudiationAlertedAt: new Date().toISOString() }
+        : undefined,
     undefined,
     [
       {

@@ -597,11 +597,20 @@ export const OPERATIONS: Operation[] = [
       "The \"this wasn't me\" page of a recovered notice's link (`?t=`): what happened, and a confirmation form. Changes nothing.",
     tags: ["page"],
     parameters: [
-      { name: "t", in: "query", required: true, description: "The link's secret.", schema: { type: "string" } },
+      {
+        name: "t",
+        in: "query",
+        required: true,
+        description: "The link's secret.",
+        schema: { type: "string" },
+      },
     ],
     responses: {
       "200": { description: "HTML page: the confirmation form, or that it was already done.", html: true },
-      "404": { description: "HTML page: the link cannot be used (the same for every such link).", html: true },
+      "404": {
+        description: "HTML page: the link cannot be used (the same for every such link).",
+        html: true,
+      },
       "503": { description: "HTML page: try again.", html: true },
     },
   },
@@ -615,9 +624,18 @@ export const OPERATIONS: Operation[] = [
     requestBody: { schema: "RepudiationForm", contentType: "application/x-www-form-urlencoded" },
     responses: {
       "200": { description: "HTML page: undone, or already undone.", html: true },
-      "403": { description: "HTML page: a cross-site request (Sec-Fetch-Site / Origin), refused.", html: true },
-      "404": { description: "HTML page: the link cannot be used (the same for every such link).", html: true },
-      "503": { description: "HTML page: not completely undone yet (the block is in force); try again.", html: true },
+      "403": {
+        description: "HTML page: a cross-site request (Sec-Fetch-Site / Origin), refused.",
+        html: true,
+      },
+      "404": {
+        description: "HTML page: the link cannot be used (the same for every such link).",
+        html: true,
+      },
+      "503": {
+        description: "HTML page: not completely undone yet (the block is in force); try again.",
+        html: true,
+      },
     },
   },
   {

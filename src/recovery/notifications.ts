@@ -41,9 +41,7 @@ function notYou(facts: NoticeFacts): string {
 }
 
 function repudiationParagraph(link: { url: string; expiresAt: string }): string {
-  return (
-    `If this was not you, open this link to undo the recovery and block self-service recovery of the account until your help desk clears it (it works once, until ${when(link.expiresAt)}): ${link.url}`
-  );
+  return `If this was not you, open this link to undo the recovery and block self-service recovery of the account until your help desk clears it (it works once, until ${when(link.expiresAt)}): ${link.url}`;
 }
 
 /** The notice to the user (their other mail addresses; the manager in copy when configured). */

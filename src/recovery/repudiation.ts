@@ -11,7 +11,13 @@ import { type MethodRef, orderForDeletion } from "./methodOrder";
 export interface LinkFacts {
   link: { recoveryId: string; userId: string; expiresAt: string } | undefined;
   recovery:
-    | { recoveryId: string; status: string; stage: string; userId?: string | undefined; repudiatedAt?: string | undefined }
+    | {
+        recoveryId: string;
+        status: string;
+        stage: string;
+        userId?: string | undefined;
+        repudiatedAt?: string | undefined;
+      }
     | undefined;
 }
 
@@ -33,7 +39,12 @@ export function judgeLink(facts: LinkFacts, now: Date): LinkDecision {
     return { kind: "invalid", reason: "mismatch" };
   if (recovery.stage !== "discovered") return { kind: "invalid", reason: "not_recovered" };
   if (recovery.repudiatedAt)
-    return { kind: "done", recoveryId: link.recoveryId, userId: link.userId, repudiatedAt: recovery.repudiatedAt };
+    return {
+      kind: "done",
+      recoveryId: link.recoveryId,
+      userId: link.userId,
+      repudiatedAt: recovery.repudiatedAt,
+    };
   if (recovery.status !== "recovered") return { kind: "invalid", reason: "not_recovered" };
   return { kind: "open", recoveryId: link.recoveryId, userId: link.userId };
 }

@@ -85,7 +85,11 @@ export class RecoveryBlockRepository {
    * it is (the first repudiation named it). A block an admin cleared is set again only by a
    * repudiation of another recovery: a second click on the old link must not undo the admin.
    */
-  async block(userId: string, recoveryId: string, now: Date): Promise<"blocked" | "already_blocked" | "cleared"> {
+  async block(
+    userId: string,
+    recoveryId: string,
+    now: Date,
+  ): Promise<"blocked" | "already_blocked" | "cleared"> {
     const table = await this.store.table("recoveryBlocks");
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const current = await this.get(userId);
