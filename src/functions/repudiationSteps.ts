@@ -77,7 +77,7 @@ export async function confirmRepudiation(
     }
     return { outcome: "invalid", view };
   }
-  if (!record || record.stage !== "discovered") return { outcome: "invalid", view };
+  if (record?.stage !== "discovered") return { outcome: "invalid", view };
   if (decision.kind === "done") {
     // The click after a confirmation whose alert did not go out (a failed send) sends it now.
     if (!record.repudiationAlertedAt) await alertAdmins(record, sourceAddress);
