@@ -18,6 +18,7 @@ export interface DirectoryAccount {
 
 export const INELIGIBILITY_REASONS = [
   "user_not_found",
+  "recovery_blocked",
   "account_disabled",
   "globally_excluded",
   "out_of_scope",
@@ -25,7 +26,6 @@ export const INELIGIBILITY_REASONS = [
   "name_missing",
   "namesake",
   "no_provider_for_country",
-  "recovery_blocked",
 ] as const;
 export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
 

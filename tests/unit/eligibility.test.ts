@@ -290,6 +290,7 @@ describe("decideEligibility", () => {
   it("lists the reasons in the order they are decided", () => {
     expect(INELIGIBILITY_REASONS).toEqual([
       "user_not_found",
+      "recovery_blocked",
       "account_disabled",
       "globally_excluded",
       "out_of_scope",
