@@ -22,8 +22,10 @@ import { useStack } from "../support/stack";
 
 const ADELE: Person = { ...DEMO_USERS.adeleVance, firstName: "Adele", lastName: "Vance" };
 const MEGAN: Person = { ...DEMO_USERS.meganBowen, firstName: "Megan", lastName: "Bowen" };
-const { seed, people } = tenantWithCopiesOfAdele(["Expired"]);
+const { seed, people } = tenantWithCopiesOfAdele(["Expired", "Twice", "Race"]);
 const LATE = people.Expired as Person;
+const TWICE = people.Twice as Person;
+const RACE = people.Race as Person;
 const TAP = "#microsoft.graph.temporaryAccessPassAuthenticationMethod";
 const PASSWORD = "#microsoft.graph.passwordAuthenticationMethod";
 
@@ -305,5 +307,62 @@ describe("repudiation of a recovery through the notice's link", () => {
     const started = await stack().startRecovery({ username: ADELE.userPrincipalName });
     const next = await stack().waitForStatus(started.body, ["not_eligible", "verifying_identity"]);
     expect(next.status).toBe("verifying_identity");
+  });
+
+  it("five confirmations at once undo the recovery once: one mark, one block, every answer says done", async () => {
+    const { recoveryId, done } = await recoverToTheEnd(stack(), TWICE);
+    expect(done.status).toBe("recovered");
+    const secret = linkSecretOf(stack(), recoveryId) ?? "";
+    const alertsBefore = mailTo(stack(), DEMO_ADMIN_ADDRESS).length;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => confirmLink(stack(), secret)));
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(a.text).toMatch(/The recovery was undone|This was already done/);
+    }
+    expect(types(TWICE.id)).toEqual([PASSWORD]);
+    const audit = await stack().auditEvents(recoveryId);
+    expect(audit.filter((e) => e.event === "recovery_repudiated")).toHaveLength(1);
+    expect((await blockRows()).filter((r) => r.partitionKey === TWICE.id)).toEqual([
+      expect.objectContaining({ state: "blocked" }),
+    ]);
+    // At least once; a duplicate that ran its own writes before the mark may send a second.
+    const alerts = mailTo(stack(), DEMO_ADMIN_ADDRESS).length - alertsBefore;
+    expect(alerts).toBeGreaterThanOrEqual(1);
+    expect(alerts).toBeLessThanOrEqual(answers.length);
+  });
+
+  it("a recovery already verifying when the account is blocked is refused before its directory writes", async () => {
+    const first = await recoverToTheEnd(stack(), RACE);
+    expect(first.done.status).toBe("recovered");
+    const secret = linkSecretOf(stack(), first.recoveryId) ?? "";
+    // A second recovery past the first one's cooldown, started (and eligible) before the repudiation.
+    const [lock] = (await stack().rows<Record<string, unknown>>("UserLocks")).filter(
+      (r) => r.partitionKey === RACE.id,
+    );
+    const { etag: _etag, timestamp: _ts, ...lockRow } = lock as Record<string, unknown>;
+    await stack().writeRow("UserLocks", {
+      ...(lockRow as { partitionKey: string; rowKey: string }),
+      cooldownUntil: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const second = await stack().startRecovery({ username: RACE.userPrincipalName });
+    const verifying = await stack().waitForStatus(second.body, ["verifying_identity"]);
+    expect((await confirmLink(stack(), secret)).status).toBe(200);
+    const passesBefore = stack().sims.graph.temporaryAccessPasses(RACE.id).length;
+
+    await stack().completeIdv(verifying.next!, "approved", {
+      firstName: RACE.firstName,
+      lastName: RACE.lastName,
+    });
+    const awaiting = await stack().waitForStatus(second.body, ["awaiting_presentation"]);
+    await stack().sims.verifiedId.present(stack().presentationRequestId(awaiting.next!), {
+      faceCheckScore: 91,
+    });
+    const ended = await stack().waitForStatus(second.body, ["recovered", "failed"]);
+    expect(ended).toMatchObject({ status: "failed", failure: { code: "not_eligible" } });
+    expect(ended.tap).toBeUndefined();
+    expect(stack().sims.graph.temporaryAccessPasses(RACE.id)).toHaveLength(passesBefore);
+    expect(types(RACE.id)).toEqual([PASSWORD]);
+    const audit = await stack().auditEvents(second.body.recoveryId);
+    expect(audit.find((e) => e.code === "recovery_blocked")).toMatchObject({ outcome: "failure" });
   });
 });
