@@ -108,6 +108,18 @@ describe("repudiation of a recovery through the notice's link", () => {
     expect(notice?.content).not.toContain("/repudiate");
     const rows = await stack().rows<{ recoveryId: string }>("RepudiationLinks");
     expect(rows.filter((r) => r.recoveryId === recoveryId)).toEqual([]);
+    // Even a link row naming it (a tampered table) does nothing: only a recovered recovery can be undone.
+    const secret = randomBytes(32).toString("base64url");
+    await stack().writeRow("RepudiationLinks", {
+      partitionKey: hashSecret(secret),
+      rowKey: "link",
+      recoveryId,
+      userId: MEGAN.id,
+      createdAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(await confirmLink(stack(), secret)).toMatchObject({ status: 404, text: invalidPage });
+    expect(await blockRows()).toEqual([]);
   });
 
   it("a cross-site confirmation is refused before the secret is read, and changes nothing", async () => {
