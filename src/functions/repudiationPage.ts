@@ -6,8 +6,8 @@
  * post only to this origin. Safe against cross-site requests: the only thing that makes a
  * confirmation act is the link's secret in the form body — no cookie, no session, no ambient
  * credential — so a forged cross-site form can do nothing a stranger without the secret could
- * not. On top, a POST whose `Sec-Fetch-Site` is present and not `same-origin`, or whose `Origin`
- * is present and not the app's, is refused before the secret is even read (defence in depth:
+ * not. On top, a POST whose `Sec-Fetch-Site` is present and not `same-origin`, or (without it)
+ * whose `Origin` is present and not the app's, is refused before the secret is read (defence in depth:
  * a secret leaked to another site cannot be replayed from a victim's browser).
  *
  * Every link that must not act (unknown, expired, of another account or recovery, of a recovery
@@ -109,10 +109,14 @@ export async function repudiationPage(request: HttpRequest, context: InvocationC
   });
 }
 
-/** A cross-site POST: refused before the body is read. */
+/**
+ * A cross-site POST: refused before the body is read. A browser that sends `Sec-Fetch-Site`
+ * (every current one) is judged by it alone: under this page's `Referrer-Policy: no-referrer`
+ * it sends `Origin: null` even for its own form. Without it, an `Origin` must be the app's.
+ */
 function isCrossSite(request: HttpRequest, appOrigin: string): boolean {
   const site = request.headers.get("sec-fetch-site");
-  if (site !== null && site !== "same-origin") return true;
+  if (site !== null) return site !== "same-origin";
   const origin = request.headers.get("origin");
   return origin !== null && origin !== appOrigin;
 }

@@ -57,16 +57,24 @@ export async function openLink(stack: TestStack, secret: string) {
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
-/** The confirmation as the page's form posts it (same origin), unless `headers` say otherwise. */
-export async function confirmLink(stack: TestStack, secret: string, headers: Record<string, string> = {}) {
+/**
+ * The confirmation as a browser posts the page's form (same origin; `Origin: null` under the
+ * page's no-referrer policy), unless `headers` say otherwise (null: the header is not sent).
+ */
+export async function confirmLink(
+  stack: TestStack,
+  secret: string,
+  headers: Record<string, string | null> = {},
+) {
+  const all: Record<string, string | null> = {
+    "content-type": "application/x-www-form-urlencoded",
+    origin: "null",
+    "sec-fetch-site": "same-origin",
+    ...headers,
+  };
   const res = await fetch(`${stack.url}/repudiate`, {
     method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      origin: stack.url,
-      "sec-fetch-site": "same-origin",
-      ...headers,
-    },
+    headers: Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== null)),
     body: new URLSearchParams({ t: secret }).toString(),
   });
   return { status: res.status, headers: res.headers, text: await res.text() };
