@@ -57,6 +57,8 @@ export interface AppConfig {
   notifications: { senderMailbox?: string; adminAddress?: string; notifyManager: Settings["NOTIFY_MANAGER"] };
   /** The tenant's language (page, notices; the admin notice always). */
   defaultLocale: Settings["DEFAULT_LOCALE"];
+  /** Lifetime of the repudiation ("this wasn't me") link of a recovery notice. */
+  repudiationLinkLifetimeHours: Settings["REPUDIATION_LINK_LIFETIME_HOURS"];
   idvInboxSweepMinAgeSeconds: Settings["IDV_INBOX_SWEEP_MIN_AGE_SECONDS"];
   webhookInboxRetentionDays: Settings["WEBHOOK_INBOX_RETENTION_DAYS"];
   /** Preflight diagnostics: rows read at most per enumeration (a group's members, the tenant's users). */
@@ -196,6 +198,7 @@ export function loadConfig(env: Env): AppConfig {
     notEligibleMinDelayMs: s.NOT_ELIGIBLE_MIN_DELAY_MS,
     notifications,
     defaultLocale: s.DEFAULT_LOCALE,
+    repudiationLinkLifetimeHours: s.REPUDIATION_LINK_LIFETIME_HOURS,
     idvInboxSweepMinAgeSeconds: s.IDV_INBOX_SWEEP_MIN_AGE_SECONDS,
     webhookInboxRetentionDays: s.WEBHOOK_INBOX_RETENTION_DAYS,
     diagnosticsMaxUsers: s.DIAGNOSTICS_MAX_USERS,

@@ -11,6 +11,7 @@ import { adminConsole, adminConsoleAsset, adminConsoleConfig } from "./functions
 import { listGroupNames } from "./functions/adminGroups";
 import { deletePolicy, getPolicy, listPolicies, putPolicy } from "./functions/adminPolicies";
 import { getRecoveryRecord, listRecoveries } from "./functions/adminRecoveries";
+import { clearRecoveryBlock, getRecoveryBlock } from "./functions/adminRecoveryBlocks";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
 import { housekeeping } from "./functions/housekeeping";
 import { sweepIdvInbox } from "./functions/idvDelivery";
@@ -20,6 +21,7 @@ import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
 import { pageAsset, recoverPage } from "./functions/recoverPage";
 import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
+import { confirmRepudiationPage, repudiationPage } from "./functions/repudiationPage";
 import { withStrictTransportSecurity } from "./http";
 
 // Parse the settings (and the policy document) now: a bad value stops the app at startup,
@@ -131,6 +133,32 @@ app.http("getRecoveryRecord", {
   methods: ["GET"],
   authLevel: "anonymous",
   handler: getRecoveryRecord,
+});
+app.http("getRecoveryBlock", {
+  route: "api/admin/accounts/{id}/recovery-block",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: getRecoveryBlock,
+});
+app.http("clearRecoveryBlock", {
+  route: "api/admin/accounts/{id}/recovery-block",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  handler: clearRecoveryBlock,
+});
+
+// "This wasn't me": the link of a recovered notice (a server-rendered page, no script).
+app.http("repudiationPage", {
+  route: "repudiate",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: repudiationPage,
+});
+app.http("confirmRepudiation", {
+  route: "repudiate",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  handler: confirmRepudiationPage,
 });
 
 // Re-delivers accepted IDV webhooks whose effect never completed (raise failed, host stopped).

@@ -14,6 +14,7 @@ import { IdvSessionRepository, PresentationRepository, WebhookInboxRepository } 
 import { PolicyRepository } from "./store/policies";
 import { RateLimitRepository } from "./store/rateLimits";
 import { RecoveryRepository } from "./store/recoveries";
+import { RecoveryBlockRepository, RepudiationLinkRepository } from "./store/repudiations";
 import { TableStore } from "./store/tables";
 import { TapHandoffRepository } from "./store/tapHandoff";
 import { UserLockRepository } from "./store/userLocks";
@@ -33,6 +34,8 @@ export interface Services {
   inbox: WebhookInboxRepository;
   presentations: PresentationRepository;
   taps: TapHandoffRepository;
+  repudiationLinks: RepudiationLinkRepository;
+  recoveryBlocks: RecoveryBlockRepository;
   directory: DirectoryGateway;
   verifiedId: VerifiedIdClient;
   didResolver: DidResolver;
@@ -63,6 +66,8 @@ export function createServices(
     inbox: new WebhookInboxRepository(tables),
     presentations: new PresentationRepository(tables),
     taps: new TapHandoffRepository(tables),
+    repudiationLinks: new RepudiationLinkRepository(tables),
+    recoveryBlocks: new RecoveryBlockRepository(tables),
     directory: DirectoryGateway.create(config.graphBaseUrl, credential, {
       batching: config.graphBatching,
       timeoutMs: config.graphTimeoutSeconds * 1000,

@@ -329,6 +329,11 @@ export const settingsSchema = z.object({
       "The tenant's language: the recovery page's when neither the start body's `locale` nor the browser's Accept-Language names a supported one, the user's notices' when neither the directory's `preferredLanguage` nor the recovery's locale does, and always the admin notice's.",
     inAzure: "not set, or your organisation's main language",
   }),
+  REPUDIATION_LINK_LIFETIME_HOURS: setting(integer(1, 720).default(168), {
+    description:
+      'Hours the "this wasn\'t me" link in a recovery notice stays usable. The default (7 days) covers a notice read after a week away; past it, the user calls the help desk. Longer lets a stolen old mail lock the account out of self-service recovery for longer.',
+    inAzure: "not set",
+  }),
   WEBHOOK_INBOX_RETENTION_DAYS: setting(integer(1, 365).default(7), {
     description:
       "Days a finished IDV webhook inbox entry is kept before housekeeping deletes it; replays older than a provider's timestamp tolerance are refused anyway.",

@@ -17,6 +17,7 @@ import { DEMO_ISSUER_DID, DEMO_PROVIDER } from "../stack";
 import { ODD_IDS } from "../support/oddIds";
 import { Environment, type HttpAnswer, sleep } from "./environment";
 import { Rng } from "./random";
+import { repudiationPhase } from "./repudiation";
 import { type CampaignUser, campaignPolicy, campaignTenant, campaignUsers, UNLIMITED_STARTS } from "./tenant";
 
 export type Plan =
@@ -762,6 +763,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     if (control) await raceCancel(control);
   }
   invariants.push(notLockedOut);
+  // Then (it undoes recoveries the invariants above checked): repudiation under duplicates and a racing start.
+  invariants.push(await repudiationPhase(env, rows, rng.fork("repudiation"), log));
   const audit = await env.auditEntries<{ partitionKey: string; event: string; code?: string }>();
   const eligibility = (id: string | undefined) =>
     audit.find((a) => a.partitionKey === id && a.event === "eligibility_checked")?.code;

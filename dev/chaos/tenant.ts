@@ -55,6 +55,8 @@ export function campaignTenant(users: readonly CampaignUser[]): TenantSeed {
       id: u.id,
       userPrincipalName: u.userPrincipalName,
       mail: u.userPrincipalName,
+      // Where the recovered notice (and its "this wasn't me" link) goes.
+      otherMails: [`${u.userPrincipalName.split("@")[0]}@home.example`],
       givenName: u.givenName,
       surname: u.surname,
       displayName: `${u.givenName} ${u.surname}`,

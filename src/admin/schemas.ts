@@ -61,6 +61,8 @@ export const recoverySummarySchema = z
     methodsRemoved: z.number().int().optional(),
     sessionsRevokedAt: z.iso.datetime().optional(),
     tapIssuedAt: z.iso.datetime().optional(),
+    /** When the user said "this wasn't me" through the notice's link (the recovery was undone). */
+    repudiatedAt: z.iso.datetime().optional(),
   })
   .strict();
 export type RecoverySummary = z.infer<typeof recoverySummarySchema>;

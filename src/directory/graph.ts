@@ -484,6 +484,24 @@ export class DirectoryGateway {
     };
   }
 
+  /**
+   * Every authentication method of the user with its creation time where its type has one
+   * (a repudiation keeps what predates the recovery). One request: the methods of one user fit
+   * one page.
+   */
+  async listMethodsWithCreation(
+    userId: string,
+  ): Promise<(AuthenticationMethod & { createdDateTime: string | null })[]> {
+    const page = await callGraph(
+      "method list",
+      () =>
+        this.client.api(`/users/${encodeURIComponent(userId)}/authentication/methods`).get() as Promise<{
+          value: { "@odata.type": string; id: string; phoneType?: string; createdDateTime?: string | null }[];
+        }>,
+    );
+    return page.value.map((m) => ({ ...toMethod(m), createdDateTime: m.createdDateTime ?? null }));
+  }
+
   /** Sends messages from `mailbox` in one serial `$batch`: a message goes only if the one before went. */
   async sendMails(mailbox: string, messages: readonly MailMessage[]): Promise<BatchResult[]> {
     const items = messages.map(

@@ -50,6 +50,7 @@ function summaryOf(r: RecoveryRecord): RecoverySummary {
       : {}),
     ...(r.stage === "discovered" && r.sessionsRevokedAt ? { sessionsRevokedAt: r.sessionsRevokedAt } : {}),
     ...(r.stage === "discovered" && r.tapIssuedAt ? { tapIssuedAt: r.tapIssuedAt } : {}),
+    ...(r.stage === "discovered" && r.repudiatedAt ? { repudiatedAt: r.repudiatedAt } : {}),
   });
 }
 

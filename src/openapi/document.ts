@@ -15,7 +15,9 @@ import {
   recoveryListSchema,
   recoveryQuerySchema,
 } from "../admin/schemas";
+import { clearRecoveryBlockSchema, recoveryBlockSchema } from "../functions/adminRecoveryBlocks";
 import { startSchema } from "../functions/recoveryApi";
+import { repudiationFormSchema } from "../functions/repudiationPage";
 import type { ProblemCode, UnauthorizedCode } from "../recovery/errors";
 import { globalExclusionsSchema, policyProfileSchema } from "../recovery/policy";
 import { callbackSchema } from "../verified-id/callback";
@@ -56,6 +58,9 @@ const COMPONENTS: Record<string, { schema: z.ZodType; io: "input" | "output" }> 
   AdminConsoleConfig: { schema: adminConsoleConfigSchema, io: "output" },
   GroupNames: { schema: groupNamesSchema, io: "output" },
   OpenApiDocument: { schema: openApiDocumentSchema, io: "output" },
+  RecoveryBlock: { schema: recoveryBlockSchema, io: "output" },
+  ClearRecoveryBlock: { schema: clearRecoveryBlockSchema, io: "input" },
+  RepudiationForm: { schema: repudiationFormSchema, io: "input" },
 };
 export type ComponentName = keyof typeof COMPONENTS;
 
@@ -82,7 +87,7 @@ interface Operation {
   tags: string[];
   security?: Array<Record<string, string[]>>;
   parameters?: unknown[];
-  requestBody?: { schema: ComponentName; example?: unknown; required?: boolean };
+  requestBody?: { schema: ComponentName; example?: unknown; required?: boolean; contentType?: string };
   responses: Record<string, Answer | Answer[]>;
 }
 
@@ -446,6 +451,54 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get",
+    path: "/api/admin/accounts/{id}/recovery-block",
+    operationId: "getRecoveryBlock",
+    summary:
+      "The self-service recovery block of an account (set when a user repudiated a recovery): in force or cleared, by whom and why.",
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: [pathParam("id", "The account's object id.")],
+    responses: {
+      "200": {
+        description: "The block.",
+        schema: "RecoveryBlock",
+        example: {
+          userId: "3f1c2a4e-8b7d-4c1e-9a2f-1b2c3d4e5f60",
+          state: "blocked",
+          recoveryId: "0b7c6d5e-4f3a-4b2c-9d1e-0f9e8d7c6b5a",
+          blockedAt: "2026-12-05T01:00:00.000Z",
+        },
+      },
+      "404": { description: "The account never had a block.", codes: ["recovery_block_not_found"] },
+      ...adminAnswers("read"),
+      ...internal,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/admin/accounts/{id}/recovery-block",
+    operationId: "clearRecoveryBlock",
+    summary:
+      'Lifts the block (`{"action":"clear","reason"}`), audited in the repudiated recovery\'s trail with the admin\'s object id.',
+    tags: ["admin"],
+    security: ADMIN,
+    parameters: [pathParam("id", "The account's object id.")],
+    requestBody: {
+      schema: "ClearRecoveryBlock",
+      example: { action: "clear", reason: "INC-4711: user seen in person, methods re-registered" },
+    },
+    responses: {
+      "200": { description: "The block, now cleared.", schema: "RecoveryBlock" },
+      "400": { description: "Invalid body.", codes: ["invalid_request"] },
+      "404": { description: "No block in force for this account.", codes: ["recovery_block_not_found"] },
+      "413": { description: "Body too large.", codes: ["payload_too_large"] },
+      "415": { description: "Not JSON.", codes: ["unsupported_media_type"] },
+      ...adminAnswers("write"),
+      ...internal,
+    },
+  },
+  {
+    method: "get",
     path: "/api/admin/groups",
     operationId: "listGroupNames",
     summary:
@@ -536,6 +589,55 @@ export const OPERATIONS: Operation[] = [
       },
     }),
   ),
+  {
+    method: "get",
+    path: "/repudiate",
+    operationId: "repudiationPage",
+    summary:
+      "The \"this wasn't me\" page of a recovered notice's link (`?t=`): what happened, and a confirmation form. Changes nothing.",
+    tags: ["page"],
+    parameters: [
+      {
+        name: "t",
+        in: "query",
+        required: true,
+        description: "The link's secret.",
+        schema: { type: "string" },
+      },
+    ],
+    responses: {
+      "200": { description: "HTML page: the confirmation form, or that it was already done.", html: true },
+      "404": {
+        description: "HTML page: the link cannot be used (the same for every such link).",
+        html: true,
+      },
+      "503": { description: "HTML page: try again.", html: true },
+    },
+  },
+  {
+    method: "post",
+    path: "/repudiate",
+    operationId: "confirmRepudiation",
+    summary:
+      "Confirms a repudiation: deletes the TAP and the methods registered since the recovery, revokes the sessions, blocks self-service recovery of the account, alerts the admin address.",
+    tags: ["page"],
+    requestBody: { schema: "RepudiationForm", contentType: "application/x-www-form-urlencoded" },
+    responses: {
+      "200": { description: "HTML page: undone, or already undone.", html: true },
+      "403": {
+        description: "HTML page: a cross-site request (Sec-Fetch-Site / Origin), refused.",
+        html: true,
+      },
+      "404": {
+        description: "HTML page: the link cannot be used (the same for every such link).",
+        html: true,
+      },
+      "503": {
+        description: "HTML page: not completely undone yet (the block is in force); try again.",
+        html: true,
+      },
+    },
+  },
   {
     method: "get",
     path: "/admin",
@@ -683,7 +785,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
             requestBody: {
               required: op.requestBody.required ?? true,
               content: {
-                "application/json": {
+                [op.requestBody.contentType ?? "application/json"]: {
                   schema: ref(op.requestBody.schema),
                   ...(op.requestBody.example !== undefined ? { example: op.requestBody.example } : {}),
                 },

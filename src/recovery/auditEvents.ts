@@ -36,6 +36,9 @@ export const AUDIT_EVENTS = [
   "notification_skipped",
   "notification_attempt_failed",
   "policy_changed",
+  "recovery_repudiated",
+  "recovery_block_cleared",
+  "repudiation_refused",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];
 

@@ -18,6 +18,7 @@ export interface DirectoryAccount {
 
 export const INELIGIBILITY_REASONS = [
   "user_not_found",
+  "recovery_blocked",
   "account_disabled",
   "globally_excluded",
   "out_of_scope",
@@ -42,11 +43,14 @@ export interface EligibilityFacts {
    */
   nameCandidates: { complete: boolean; accounts: readonly NamedAccount[] };
   country: string | undefined;
+  /** Self-service recovery of this account is blocked (a repudiated recovery; an admin lifts it). */
+  blocked: boolean;
 }
 
 export function decideEligibility(policy: PolicyDocument, facts: EligibilityFacts): EligibilityDecision {
   const { account } = facts;
   if (!account) return { eligible: false, reason: "user_not_found" };
+  if (facts.blocked) return { eligible: false, reason: "recovery_blocked" };
   if (!account.accountEnabled) return { eligible: false, reason: "account_disabled" };
   const selection = selectProfile(policy, account, facts.memberOf);
   if (selection.kind !== "selected") return { eligible: false, reason: selection.kind };

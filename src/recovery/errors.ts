@@ -45,6 +45,7 @@ export const NOT_FOUND_CODES = [
   "policy_not_found",
   "unknown_provider",
   "asset_not_found",
+  "recovery_block_not_found",
 ] as const;
 /** 409, ConflictError. */
 export const CONFLICT_CODES = ["not_cancellable", "last_profile"] as const;

@@ -8,7 +8,8 @@
 import type { Locale } from "./locale";
 
 export interface NoticeStrings {
-  recovered: { subject: string; what: string; done: string; ifYou: string };
+  /** `undo`: the one-time "this wasn't me" link (`{link}`) and until when it works (`{expires}`). */
+  recovered: { subject: string; what: string; done: string; ifYou: string; undo: string };
   failed: { subject: string; what: string; ifYou: string };
   /** `{contact}`: " (address)" when an admin address is configured, else empty. */
   notYou: string;
@@ -32,6 +33,7 @@ const en: NoticeStrings = {
     what: "The sign-in methods of your account {account} were reset through self-service account recovery on {time}, from the address {address}.",
     done: "All your sessions were signed out, and a Temporary Access Pass was issued for registering new sign-in methods.",
     ifYou: "If this was you, there is nothing more to do.",
+    undo: "If this was not you, open this link to undo the recovery and block self-service recovery of the account until your IT help desk clears it (it works once, until {expires}):\n{link}",
   },
   failed: {
     subject: "An attempt to recover your account failed",
@@ -61,6 +63,7 @@ const de: NoticeStrings = {
     what: "Die Anmeldemethoden Ihres Kontos {account} wurden am {time} über die Self-Service-Kontowiederherstellung zurückgesetzt, von der Adresse {address} aus.",
     done: "Alle Ihre Sitzungen wurden abgemeldet, und ein Temporary Access Pass zum Einrichten neuer Anmeldemethoden wurde ausgestellt.",
     ifYou: "Wenn Sie das waren, müssen Sie nichts weiter tun.",
+    undo: "Wenn Sie das nicht waren, öffnen Sie diesen Link, um die Wiederherstellung rückgängig zu machen und die Self-Service-Wiederherstellung des Kontos zu sperren, bis Ihr IT-Helpdesk sie wieder freigibt (er funktioniert einmal, bis {expires}):\n{link}",
   },
   failed: {
     subject: "Ein Versuch, Ihr Konto wiederherzustellen, ist fehlgeschlagen",
@@ -90,6 +93,7 @@ const fr: NoticeStrings = {
     what: "Les méthodes de connexion de votre compte {account} ont été réinitialisées par la récupération de compte en libre-service le {time}, depuis l’adresse {address}.",
     done: "Toutes vos sessions ont été fermées et un Temporary Access Pass a été émis pour enregistrer de nouvelles méthodes de connexion.",
     ifYou: "Si c’était vous, vous n’avez rien d’autre à faire.",
+    undo: "Si ce n’était pas vous, ouvrez ce lien pour annuler la récupération et bloquer la récupération en libre-service du compte jusqu’à ce que votre support informatique la rétablisse (il ne fonctionne qu’une fois, jusqu’au {expires}) :\n{link}",
   },
   failed: {
     subject: "Une tentative de récupération de votre compte a échoué",
@@ -119,6 +123,7 @@ const es: NoticeStrings = {
     what: "Los métodos de inicio de sesión de su cuenta {account} se restablecieron mediante la recuperación de cuentas autoservicio el {time}, desde la dirección {address}.",
     done: "Se cerraron todas sus sesiones y se emitió un Temporary Access Pass para registrar nuevos métodos de inicio de sesión.",
     ifYou: "Si fue usted, no tiene que hacer nada más.",
+    undo: "Si no fue usted, abra este enlace para deshacer la recuperación y bloquear la recuperación autoservicio de la cuenta hasta que su servicio de asistencia técnica la desbloquee (funciona una sola vez, hasta el {expires}):\n{link}",
   },
   failed: {
     subject: "Un intento de recuperar su cuenta ha fallado",
@@ -149,6 +154,7 @@ const ptBR: NoticeStrings = {
     what: "Os métodos de entrada da sua conta {account} foram redefinidos pela recuperação de conta por autoatendimento em {time}, a partir do endereço {address}.",
     done: "Todas as suas sessões foram encerradas e um Temporary Access Pass foi emitido para registrar novos métodos de entrada.",
     ifYou: "Se foi você, não é preciso fazer mais nada.",
+    undo: "Se não foi você, abra este link para desfazer a recuperação e bloquear a recuperação por autoatendimento da conta até que o suporte técnico a libere (ele funciona uma única vez, até {expires}):\n{link}",
   },
   failed: {
     subject: "Uma tentativa de recuperar sua conta falhou",
@@ -178,6 +184,7 @@ const ja: NoticeStrings = {
     what: "アカウント {account} のサインイン方法が、{time} にアドレス {address} から、セルフサービスのアカウント回復によってリセットされました。",
     done: "すべてのセッションからサインアウトされ、新しいサインイン方法を登録するための Temporary Access Pass が発行されました。",
     ifYou: "ご自身による操作であれば、これ以上の対応は必要ありません。",
+    undo: "ご自身による操作でない場合は、このリンクを開いて回復を取り消してください。IT ヘルプデスクが解除するまで、このアカウントのセルフサービス回復はブロックされます（リンクは {expires} まで、1 回だけ使用できます）:\n{link}",
   },
   failed: {
     subject: "アカウントの回復が試みられましたが、失敗しました",
@@ -207,6 +214,7 @@ const zhHans: NoticeStrings = {
     what: "您的帐户 {account} 的登录方式已于 {time} 通过自助帐户恢复重置，操作来自地址 {address}。",
     done: "您的所有会话均已注销，并已颁发一个 Temporary Access Pass，用于注册新的登录方式。",
     ifYou: "如果是您本人操作，则无需执行任何其他操作。",
+    undo: "如果不是您本人操作，请打开此链接撤销此次恢复，并在 IT 技术支持解除之前阻止此帐户的自助恢复（此链接仅可使用一次，有效期至 {expires}）：\n{link}",
   },
   failed: {
     subject: "有人尝试恢复您的帐户，但未成功",
@@ -235,6 +243,7 @@ const ar: NoticeStrings = {
     what: "أُعيد تعيين طرق تسجيل الدخول لحسابك {account} عبر الاسترداد الذاتي للحساب في {time}، من العنوان {address}.",
     done: "سُجّل خروجك من جميع جلساتك، وأُصدر Temporary Access Pass لتسجيل طرق تسجيل دخول جديدة.",
     ifYou: "إن كنت أنت من قام بذلك، فلا حاجة إلى أي إجراء آخر.",
+    undo: "إن لم تكن أنت من قام بذلك، فافتح هذا الرابط للتراجع عن الاسترداد وحظر الاسترداد الذاتي لهذا الحساب إلى أن يرفع مكتب دعم تقنية المعلومات الحظر (يعمل الرابط مرة واحدة فقط، حتى {expires}):\n{link}",
   },
   failed: {
     subject: "فشلت محاولة لاسترداد حسابك",

@@ -22,6 +22,8 @@ export interface NoticeFacts {
   failureCode?: string | undefined;
   /** Who users should turn to if it was not them. */
   adminAddress?: string | undefined;
+  /** The one-time "this wasn't me" link (recovered only), and until when it works. */
+  repudiation?: { url: string; expiresAt: string } | undefined;
 }
 
 export interface Notice {
@@ -59,7 +61,9 @@ function fill(locale: Locale, template: string, values: Record<string, string>):
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = values[name];
     if (value === undefined) return whole;
-    return isolate && value !== "" ? `\u2068${value}\u2069` : value;
+    // The link stands on its own line, unwrapped: a mail client would take an isolate next to
+    // it for part of the address.
+    return isolate && value !== "" && name !== "link" ? `\u2068${value}\u2069` : value;
   });
 }
 
@@ -85,6 +89,8 @@ function values(locale: Locale, facts: NoticeFacts): Record<string, string> {
     userId: facts.userId,
     code: facts.failureCode ?? "unknown",
     contact: facts.adminAddress ? ` (${facts.adminAddress})` : "",
+    link: facts.repudiation?.url ?? "",
+    expires: facts.repudiation ? when(locale, facts.repudiation.expiresAt) : "",
   };
 }
 
@@ -94,7 +100,14 @@ export function userNotice(facts: NoticeFacts, locale: Locale = "en"): Notice {
   const v = values(locale, facts);
   const paragraphs =
     facts.kind === "recovered"
-      ? [t.recovered.what, t.recovered.done, t.recovered.ifYou, t.notYou]
+      ? [
+          t.recovered.what,
+          t.recovered.done,
+          t.recovered.ifYou,
+          // Only a recovered notice carries the link (a failed recovery has nothing to undo).
+          ...(facts.repudiation ? [t.recovered.undo] : []),
+          t.notYou,
+        ]
       : [t.failed.what, t.failed.ifYou, t.notYou];
   return {
     subject: facts.kind === "recovered" ? t.recovered.subject : t.failed.subject,

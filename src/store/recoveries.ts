@@ -76,6 +76,9 @@ export interface DiscoveredRecovery extends RecoveryCommon {
   /** When the notice to the user / to the admin address was accepted by Graph (each sent once). */
   userNotifiedAt?: string | undefined;
   adminNotifiedAt?: string | undefined;
+  /** When the user repudiated the recovery ("this wasn't me"), and when the admin address was alerted. */
+  repudiatedAt?: string | undefined;
+  repudiationAlertedAt?: string | undefined;
 }
 
 export type RecoveryRecord = StartedRecovery | DiscoveredRecovery;

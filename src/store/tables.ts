@@ -33,6 +33,8 @@ export const TABLES = {
   presentations: "Presentations",
   policies: "Policies",
   rateLimits: "RateLimits",
+  repudiationLinks: "RepudiationLinks",
+  recoveryBlocks: "RecoveryBlocks",
 } as const;
 export type TableName = keyof typeof TABLES;
 

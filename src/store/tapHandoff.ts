@@ -96,6 +96,36 @@ export class TapHandoffRepository {
     return expired ? undefined : tap;
   }
 
+  /**
+   * Withdraws the sealed TAP nobody has taken yet (a repudiated recovery): replaces the row, by
+   * its etag, with one that holds no TAP, so no later status read hands it out. False when there
+   * was none to withdraw (taken, expired and purged, or never issued).
+   */
+  async withdraw(recoveryId: string, now: Date): Promise<boolean> {
+    const table = await this.store.table("recoveries");
+    for (;;) {
+      const row = await getOptional<PartitionRow>(table, recoveryId, TAP_ROW);
+      if (!row || typeof row.jwe !== "string") return false;
+      try {
+        await table.updateEntity(
+          {
+            partitionKey: recoveryId,
+            rowKey: TAP_ROW,
+            expiresAt: row.expiresAt,
+            withdrawnAt: now.toISOString(),
+          },
+          "Replace",
+          { etag: row.etag },
+        );
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        if (!isConcurrencyConflict(err)) throw err;
+        // A status read took it, or another withdrawal ran, meanwhile: look again.
+      }
+    }
+  }
+
   async exists(recoveryId: string): Promise<boolean> {
     const table = await this.store.table("recoveries");
     return (await getOptional(table, recoveryId, TAP_ROW)) !== undefined;

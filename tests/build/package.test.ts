@@ -207,6 +207,12 @@ describe("the deployment package", () => {
       // The one admin API route the console added (issue 20: "any API the console needs is added
       // to the admin API under the same auth"): group display names for the policy forms.
       "GET /api/admin/groups",
+      // Issue 21 (repudiation): the "this wasn't me" page of a notice's link, and the admin's
+      // read and lift of the block it sets (DESIGN §1 names both; §4 has no row for them yet).
+      "GET /repudiate",
+      "POST /repudiate",
+      "GET /api/admin/accounts/{}/recovery-block",
+      "POST /api/admin/accounts/{}/recovery-block",
     ]);
     expect(httpRouteKeys().filter((key) => !design.has(key))).toEqual([]);
   });

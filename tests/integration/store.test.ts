@@ -147,6 +147,22 @@ describe("table repositories", () => {
     expect(await handedOut(new AuditRepository(tables), recoveryId)).toHaveLength(1);
   });
 
+  it("a withdrawn sealed TAP (a repudiated recovery) is never handed out; a second withdrawal finds none", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const taps = new TapHandoffRepository(tables);
+    const recoveryId = await openRecovery(recoveries);
+    const now = new Date();
+    await storeTap(recoveries, sealed(recoveryId, new Date(now.getTime() + 60_000).toISOString()));
+    // A status read holding the row as read before the withdrawal loses to it.
+    const { record, rows } = await recoveries.getWith(recoveryId, [TAP_ROW]);
+    const held = sealedTapOf(recoveryId, rows.get(TAP_ROW));
+    expect(await taps.withdraw(recoveryId, now)).toBe(true);
+    expect(await taps.take(held!, record!, now)).toBeUndefined();
+    expect(await readTap(recoveries, taps, recoveryId, now)).toBeUndefined();
+    expect(await taps.withdraw(recoveryId, now)).toBe(false);
+    expect(await handedOut(new AuditRepository(tables), recoveryId)).toHaveLength(0);
+  });
+
   it("an expired sealed TAP is deleted and never returned", async () => {
     const recoveries = new RecoveryRepository(tables);
     const taps = new TapHandoffRepository(tables);

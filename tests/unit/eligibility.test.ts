@@ -60,6 +60,7 @@ function facts(overrides: Partial<EligibilityFacts> = {}): EligibilityFacts {
     memberOf: new Set(["g-all"]),
     nameCandidates: NONE,
     country: "FR",
+    blocked: false,
     ...overrides,
   };
 }
@@ -92,6 +93,13 @@ describe("decideEligibility", () => {
     expect(decideEligibility(policy, facts({ account: undefined }))).toEqual({
       eligible: false,
       reason: "user_not_found",
+    });
+  });
+
+  it("an account whose self-service recovery is blocked (a repudiated recovery) is recovery_blocked", () => {
+    expect(decideEligibility(policy, facts({ blocked: true }))).toEqual({
+      eligible: false,
+      reason: "recovery_blocked",
     });
   });
 
@@ -282,6 +290,7 @@ describe("decideEligibility", () => {
   it("lists the reasons in the order they are decided", () => {
     expect(INELIGIBILITY_REASONS).toEqual([
       "user_not_found",
+      "recovery_blocked",
       "account_disabled",
       "globally_excluded",
       "out_of_scope",

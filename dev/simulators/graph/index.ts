@@ -14,7 +14,7 @@ import { close, createRouter, HttpError, listen, readBody, readJson, sendEmpty, 
 import { type BatchItem, runBatch } from "./batch";
 import { badRequest, GraphFailure, graphErrorBody, invalidJson, methodNotAllowed } from "./errors";
 import { type FailureRule, Faults, type NetworkFaultRule, type ThrottleRule } from "./faults";
-import type { IssuedTemporaryAccessPass, Revocations, SentMail, TenantSeed } from "./model";
+import type { IssuedTemporaryAccessPass, MethodSeed, Revocations, SentMail, TenantSeed } from "./model";
 import { type GraphRequest, type GraphResponse, routeGraphRequest } from "./routes";
 import { type Json, type JsonObject, renderMethod } from "./shapes";
 import { Tenant } from "./tenant";
@@ -81,6 +81,11 @@ export interface GraphSimulator {
   methods(userIdOrUpn: string): JsonObject[];
   /** Every pass issued to the user, oldest first, plaintext included. Throws for an unknown user. */
   temporaryAccessPasses(userIdOrUpn: string): IssuedTemporaryAccessPass[];
+  /**
+   * Registers a method for the user as the user would (security info page), created now by the
+   * simulator's clock unless the seed says when. Throws for an unknown user.
+   */
+  registerMethod(userIdOrUpn: string, method: MethodSeed): void;
   revocations(userIdOrUpn: string): Revocations;
   /** Every message accepted by sendMail, oldest first. */
   readonly sentMail: readonly SentMail[];
@@ -343,6 +348,13 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     },
     methods: (idOrUpn) => requireUser(idOrUpn).methods.map((m) => renderMethod(m, tenant, true)),
     temporaryAccessPasses: (idOrUpn) => requireUser(idOrUpn).issuedPasses.map((p) => ({ ...p })),
+    registerMethod(idOrUpn, method) {
+      const user = requireUser(idOrUpn);
+      user.methods = [
+        ...user.methods,
+        { ...method, createdDateTime: method.createdDateTime ?? clock().toISOString() },
+      ];
+    },
     get sentMail() {
       return tenant.sentMail.map((m) => structuredClone(m));
     },

@@ -33,8 +33,11 @@ export async function discoverAccount(
           ...new Set([...referencedGroups(policy), ...tapPolicyGroups(tapPolicy)]),
         ])
       : undefined;
+  // A repudiated recovery blocks the account until an admin clears it (store/repudiations).
+  const blocked = account ? await s.recoveryBlocks.isBlocked(account.id) : false;
   const decision = decideEligibility(policy, {
     account,
+    blocked,
     memberOf: facts?.memberOf ?? new Set(),
     nameCandidates: facts?.candidates ?? { complete: true, accounts: [] },
     country: record.country,

@@ -10,6 +10,7 @@ import { services } from "../../services";
 import type { StoredNoticeContacts } from "../../store/recoveries";
 import type { FinishInput, RecoveryInput } from "../contracts";
 import { loadRecord } from "./common";
+import { issueRepudiationLink } from "./repudiationLink";
 
 export async function finishRecovery(input: FinishInput): Promise<void> {
   const s = services();
@@ -104,8 +105,10 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
     if (to.length + cc.length === 0) {
       await audit("notification_skipped", "failure", "user_has_no_other_address");
     } else {
+      // Only a recovered notice carries the "this wasn't me" link (a failed one has nothing to undo).
+      const repudiation = kind === "recovered" ? await issueRepudiationLink(record, new Date()) : undefined;
       const notice = userNotice(
-        facts,
+        repudiation ? { ...facts, repudiation } : facts,
         userNoticeLocale({ preferredLanguage: contacts.preferredLanguage, recoveryLocale: record.locale }),
       );
       messages.push({

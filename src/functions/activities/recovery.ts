@@ -17,6 +17,7 @@ import {
   TAP_HANDOFF_KEY_SECRET,
 } from "../../tap/seal";
 import type { RecoverAccountInput, RecoveryPlan, StepVerdict } from "../contracts";
+import { undoRecoveryWrites } from "../repudiationSteps";
 import { etagToHandOn, openDiscovered } from "./common";
 import { planRecovery } from "./recoveryPlan";
 
@@ -34,6 +35,25 @@ async function tapBlocked(record: RecoveryRecord, detail: Record<string, unknown
     record,
   );
   return { ok: false, code: "tap_policy_blocked" };
+}
+
+/** Ends the step because self-service recovery of the account was blocked (a repudiation) meanwhile. */
+async function refusedAsBlocked(record: RecoveryRecord, when: string): Promise<StepVerdict> {
+  await services().audit.record(
+    {
+      recoveryId: record.recoveryId,
+      event: "eligibility_checked",
+      onceKey: "recovery_blocked",
+      outcome: "failure",
+      code: "recovery_blocked",
+      detail: {
+        reason: "recovery_blocked",
+        explanation: `self-service recovery of the account was blocked, found ${when}`,
+      },
+    },
+    record,
+  );
+  return { ok: false, code: "not_eligible" };
 }
 
 /** The same read the match makes for this step, made by the step itself (a re-run, or a changed policy). */
@@ -157,6 +177,9 @@ export async function recoverAccount(input: RecoverAccountInput): Promise<StepVe
   if (!prepared.tap.covered) {
     return tapBlocked(record, { reason: prepared.tap.reason, before: "method reset" });
   }
+  // A repudiation of an earlier recovery may have blocked the account since discovery.
+  if (await s.recoveryBlocks.isBlocked(userId))
+    return refusedAsBlocked(record, "before the directory writes");
   const written = await s.directory.applyRecovery(userId, {
     deletions: prepared.methods,
     revoke: !record.sessionsRevokedAt,
@@ -253,6 +276,12 @@ export async function recoverAccount(input: RecoverAccountInput): Promise<StepVe
     unsealed = reasonOf(err);
   }
 
+  if (tap && (await s.recoveryBlocks.isBlocked(userId))) {
+    // Blocked while the writes ran: the repudiation that blocked (it blocks before it reads the
+    // methods) may have listed them before this TAP existed, so this step undoes its own writes.
+    await undoRecoveryWrites(userId, record.createdAt);
+    return refusedAsBlocked(record, "after the directory writes, which were undone");
+  }
   if (tap && tapExpiresAt) {
     if (unsealed !== undefined)
       return tapNotHandedOut(after.stage === "discovered" ? after : record, unsealed);

@@ -1,0 +1,152 @@
+/**
+ * The "this wasn't me" page: `GET /repudiate?t=<link secret>` shows what happened and asks for
+ * confirmation; `POST /repudiate` (form field `t`) confirms (functions/repudiationSteps).
+ *
+ * Server-rendered, without any script or style, under a CSP that allows none and lets the form
+ * post only to this origin. Safe against cross-site requests: the only thing that makes a
+ * confirmation act is the link's secret in the form body — no cookie, no session, no ambient
+ * credential — so a forged cross-site form can do nothing a stranger without the secret could
+ * not. On top, a POST whose `Sec-Fetch-Site` is present and not `same-origin`, or (without it)
+ * whose `Origin` is present and not the app's, is refused before the secret is read (defence in depth:
+ * a secret leaked to another site cannot be replayed from a victim's browser).
+ *
+ * Every link that must not act (unknown, expired, of another account or recovery, of a recovery
+ * that did not end recovered) gets the same answer, so the page tells a stranger nothing.
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { z } from "zod";
+import { clientAddress, readRawBody } from "../http";
+import { toRecoveryError } from "../recovery/errors";
+import { services } from "../services";
+import { confirmRepudiation, type LinkView, viewLink } from "./repudiationSteps";
+import { repudiationText as t } from "./repudiationText";
+
+/** The confirmation form's body (application/x-www-form-urlencoded). */
+export const repudiationFormSchema = z.object({ t: z.string() }).strict();
+
+const PAGE_CSP = [
+  "default-src 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join("; ");
+
+const HEADERS: Record<string, string> = {
+  "Content-Type": "text/html; charset=utf-8",
+  "Content-Security-Policy": PAGE_CSP,
+  "Cache-Control": "no-store",
+  "Referrer-Policy": "no-referrer",
+  "X-Content-Type-Options": "nosniff",
+  "Cross-Origin-Opener-Policy": "same-origin",
+};
+
+function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+}
+
+const when = (at: string) => `${at.slice(0, 16).replace("T", " ")} UTC`;
+
+/** One page: a title and paragraphs (text, escaped here), and optionally the confirmation form. */
+function page(status: number, title: string, paragraphs: readonly string[], form?: string): HttpResponseInit {
+  const body = [
+    "<!doctype html>",
+    `<html lang="${t.lang}">`,
+    '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head>`,
+    "<body><main>",
+    `<h1>${escapeHtml(title)}</h1>`,
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    form ?? "",
+    "</main></body></html>",
+  ].join("\n");
+  return { status, headers: HEADERS, body };
+}
+
+const invalidPage = () => page(404, t.invalidTitle, [t.invalidBody]);
+
+function openPage(view: LinkView, token: string): HttpResponseInit {
+  if (!view.shown) return invalidPage();
+  const form = [
+    '<form method="post" action="repudiate">',
+    `<input type="hidden" name="t" value="${escapeHtml(token)}">`,
+    `<button type="submit">${escapeHtml(t.confirm)}</button>`,
+    "</form>",
+  ].join("\n");
+  return page(
+    200,
+    t.title,
+    [t.openBody(view.shown.userPrincipalName, when(view.shown.recoveredAt)), t.openAsk, t.openIfYou],
+    form,
+  );
+}
+
+/** Any failure is a page, never a stack: a 503 when the directory or the store did not answer. */
+async function answer(context: InvocationContext, run: () => Promise<HttpResponseInit>) {
+  try {
+    return await run();
+  } catch (err) {
+    const mapped = toRecoveryError(err);
+    context.error(`repudiation: ${mapped.code}: ${mapped.message}`);
+    return page(503, t.unavailableTitle, [t.unavailableBody]);
+  }
+}
+
+export async function repudiationPage(request: HttpRequest, context: InvocationContext) {
+  return answer(context, async () => {
+    const token = request.query.get("t") ?? "";
+    const view = await viewLink(token, new Date());
+    switch (view.decision.kind) {
+      case "invalid":
+        return invalidPage();
+      case "done":
+        return page(200, t.alreadyTitle, [t.alreadyBody]);
+      case "open":
+        return openPage(view, token);
+    }
+  });
+}
+
+/**
+ * A cross-site POST: refused before the body is read. A browser that sends `Sec-Fetch-Site`
+ * (every current one) is judged by it alone: under this page's `Referrer-Policy: no-referrer`
+ * it sends `Origin: null` even for its own form. Without it, an `Origin` must be the app's.
+ */
+function isCrossSite(request: HttpRequest, appOrigin: string): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null) return site !== "same-origin";
+  const origin = request.headers.get("origin");
+  return origin !== null && origin !== appOrigin;
+}
+
+export async function confirmRepudiationPage(request: HttpRequest, context: InvocationContext) {
+  return answer(context, async () => {
+    const s = services();
+    if (isCrossSite(request, new URL(s.config.publicBaseUrl).origin))
+      return page(403, t.refusedTitle, [t.refusedBody]);
+    const type = request.headers.get("content-type") ?? "";
+    if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return invalidPage();
+    let raw: string;
+    try {
+      raw = await readRawBody(request, 1024);
+    } catch {
+      return invalidPage();
+    }
+    const token = new URLSearchParams(raw).get("t") ?? "";
+    const { outcome } = await confirmRepudiation(
+      token,
+      clientAddress(request, s.config.trustedProxyHops),
+      new Date(),
+    );
+    switch (outcome) {
+      case "invalid":
+        return invalidPage();
+      case "already_repudiated":
+        return page(200, t.alreadyTitle, [t.alreadyBody]);
+      case "repudiated":
+        return page(200, t.doneTitle, [t.doneBody]);
+    }
+  });
+}

@@ -1,0 +1,232 @@
+/**
+ * What a "this wasn't me" link does (NIST SP 800-63B-4: the subscriber can repudiate a
+ * recovery). Reading a link changes nothing; confirming it, in this order:
+ *
+ * 1. blocks self-service recovery of the account (before anything else, so that a recovery
+ *    starting meanwhile is refused at discovery or at its own directory writes);
+ * 2. deletes every Temporary Access Pass and every method registered since the recovery
+ *    (recovery/repudiation `methodsToRemove`), and revokes every sign-in session;
+ * 3. takes the sealed TAP hand-off if the client never fetched it;
+ * 4. marks the recovery repudiated, with its audit entry, in one write;
+ * 5. alerts the admin address.
+ *
+ * Every step is safe to repeat: a confirmation that fails half-way (Graph down) leaves the
+ * block in force and the record unmarked, and the next click does the rest. Two confirmations
+ * at once both run the directory writes (a method already gone is 404, counted as gone) and
+ * only the one whose write marks the record sends the alert.
+ */
+import type { MethodDeletion } from "../directory/graph";
+import { DependencyError } from "../recovery/errors";
+import { hashSecret } from "../recovery/opaqueSecrets";
+import { judgeLink, type LinkDecision, methodsToRemove } from "../recovery/repudiation";
+import { repudiationAlert } from "../recovery/repudiationNotice";
+import { services } from "../services";
+import type { Loaded } from "../store/recoveries";
+import { DELETABLE } from "./activities/recoveryPlan";
+
+/** A link's secret: 32 random bytes, base64url (recovery/opaqueSecrets). Anything else is no link. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export interface LinkView {
+  decision: LinkDecision;
+  /** For an open or done link: what the page shows (what the notice said already). */
+  shown?: { userPrincipalName: string; recoveredAt: string };
+  record?: Loaded;
+}
+
+/** Reads what a presented link is, changing nothing. */
+export async function viewLink(token: string, now: Date): Promise<LinkView> {
+  const s = services();
+  if (!TOKEN.test(token)) return { decision: { kind: "invalid", reason: "unknown" } };
+  const link = await s.repudiationLinks.find(hashSecret(token));
+  const record = link ? await s.recoveries.get(link.recoveryId) : undefined;
+  const decision = judgeLink({ link, recovery: record }, now);
+  if (decision.kind === "invalid" || !record || record.stage !== "discovered")
+    return { decision, ...(record ? { record } : {}) };
+  return {
+    decision,
+    record,
+    shown: {
+      userPrincipalName: record.noticeContacts?.userPrincipalName ?? record.username,
+      recoveredAt: record.tapIssuedAt ?? record.updatedAt,
+    },
+  };
+}
+
+export type ConfirmOutcome = "repudiated" | "already_repudiated" | "invalid";
+
+/** Confirms a link: undoes its recovery and blocks the account (see the module header). */
+export async function confirmRepudiation(
+  token: string,
+  sourceAddress: string,
+  now: Date,
+): Promise<{ outcome: ConfirmOutcome; view: LinkView }> {
+  const s = services();
+  const view = await viewLink(token, now);
+  const { decision, record } = view;
+  if (decision.kind === "invalid") {
+    // A link we know but that must not act is audited in its recovery; an unknown one has nowhere to go.
+    if (record && decision.reason !== "unknown") {
+      await s.audit.record({
+        recoveryId: record.recoveryId,
+        event: "repudiation_refused",
+        outcome: "failure",
+        code: decision.reason,
+        sourceAddress,
+      });
+    }
+    return { outcome: "invalid", view };
+  }
+  if (record?.stage !== "discovered") return { outcome: "invalid", view };
+  if (decision.kind === "done") {
+    // The click after a confirmation whose alert did not go out (a failed send) sends it now.
+    if (!record.repudiationAlertedAt) await alertAdmins(record, sourceAddress);
+    return { outcome: "already_repudiated", view };
+  }
+
+  const userId = record.userId;
+  await s.recoveryBlocks.block(userId, record.recoveryId, now);
+  const undone = await undoRecoveryWrites(userId, record.createdAt);
+  await s.taps.withdraw(record.recoveryId, now);
+
+  let marked = false;
+  const at = now.toISOString();
+  const after = await s.recoveries.update(
+    record.recoveryId,
+    (r) => {
+      if (r.stage !== "discovered" || r.repudiatedAt) return undefined;
+      marked = true;
+      return { ...r, repudiatedAt: at };
+    },
+    record,
+    (next) =>
+      next
+        ? [
+            {
+              recoveryId: record.recoveryId,
+              event: "recovery_repudiated" as const,
+              onceKey: "recovery_repudiated",
+              outcome: "success" as const,
+              code: "recovery_blocked",
+              sourceAddress,
+              detail: {
+                methodsRemoved: undone.removed.length,
+                removedTypes: undone.removed.map(shortType),
+                remaining: undone.kept.map((m) => ({ type: shortType(m), id: m.id })),
+                sessionsRevoked: true,
+                blocked: true,
+              },
+            },
+          ]
+        : [],
+  );
+  if (!marked) return { outcome: "already_repudiated", view };
+  await alertAdmins(after, sourceAddress);
+  return { outcome: "repudiated", view };
+}
+
+const shortType = (m: { odataType: string }) => m.odataType.replace("#microsoft.graph.", "");
+
+/**
+ * Deletes every TAP and every method registered since `since`, and revokes the sign-in
+ * sessions, in one serial `$batch` (the recovery's own write path, docs/facts.md §8 order).
+ * A deletion refused is tried again on a fresh list (twice more): Graph refuses the default
+ * MFA phone while other methods exist, which a concurrent confirmation deleting the same
+ * methods can make true for a moment. Throws (503, the caller may try again) unless every
+ * deletion and the revocation went through.
+ */
+export async function undoRecoveryWrites(
+  userId: string,
+  since: string,
+): Promise<{ removed: { odataType: string; id: string }[]; kept: { odataType: string; id: string }[] }> {
+  const s = services();
+  const removed = new Map<string, { odataType: string; id: string }>();
+  let failures: string[] = [];
+  for (let round = 1; round <= 3; round++) {
+    const methods = await s.directory.listMethodsWithCreation(userId);
+    const doomed = methodsToRemove(methods, since, DELETABLE);
+    const written = await s.directory.applyRecovery(userId, { deletions: doomed, revoke: true });
+    const refused: MethodDeletion[] = written.deletions.filter(
+      (d) => d.outcome !== "deleted" && d.outcome !== "already_gone",
+    );
+    for (const d of written.deletions)
+      if (d.outcome === "deleted" || d.outcome === "already_gone")
+        removed.set(d.method.id, { odataType: d.method.odataType, id: d.method.id });
+    failures = [
+      ...refused.map((d) => `method deletion ${d.status}`),
+      ...(written.revoke ? [`session revocation ${written.revoke.status}`] : []),
+    ];
+    if (failures.length === 0) {
+      return {
+        removed: [...removed.values()],
+        kept: methods.filter((m) => !removed.has(m.id)).map((m) => ({ odataType: m.odataType, id: m.id })),
+      };
+    }
+  }
+  throw new DependencyError(
+    "directory_error",
+    `the directory refused the repudiation's writes (${failures.join(", ")})`,
+    true,
+  );
+}
+
+/** Sends the alert to the admin address (when notices are configured) and records that it went. */
+async function alertAdmins(record: Loaded, sourceAddress: string): Promise<void> {
+  const s = services();
+  if (record.stage !== "discovered") return;
+  const { senderMailbox, adminAddress } = s.config.notifications;
+  if (!senderMailbox || !adminAddress) {
+    await s.audit.record({
+      recoveryId: record.recoveryId,
+      event: "notification_skipped",
+      onceKey: "notification_skipped_admin_repudiated",
+      outcome: "failure",
+      code: senderMailbox ? "no_admin_address" : "no_sender_mailbox",
+    });
+    return;
+  }
+  const audit = await s.audit.list(record.recoveryId);
+  const repudiated = audit.find((e) => e.event === "recovery_repudiated");
+  const notice = repudiationAlert({
+    recoveryId: record.recoveryId,
+    userId: record.userId,
+    userPrincipalName: record.noticeContacts?.userPrincipalName ?? record.username,
+    recoveredAt: record.tapIssuedAt ?? record.updatedAt,
+    repudiatedAt: record.repudiatedAt ?? new Date().toISOString(),
+    sourceAddress,
+    methodsRemoved:
+      typeof repudiated?.detail?.methodsRemoved === "number" ? repudiated.detail.methodsRemoved : 0,
+    methodsKept: Array.isArray(repudiated?.detail?.remaining)
+      ? (repudiated.detail.remaining as { type?: unknown }[]).map((m) => String(m.type))
+      : [],
+  });
+  const [answer] = await s.directory.sendMails(senderMailbox, [{ ...notice, to: [adminAddress] }]);
+  const status = answer?.status ?? 0;
+  if (status < 200 || status >= 300) {
+    await s.audit.record({
+      recoveryId: record.recoveryId,
+      event: "notification_attempt_failed",
+      outcome: "failure",
+      code: "admin_repudiated",
+      detail: { error: `Graph sendMail failed (${status})` },
+    });
+    throw new DependencyError("directory_error", `the admin alert could not be sent (${status})`, true);
+  }
+  await s.recoveries.update(
+    record.recoveryId,
+    (r) =>
+      r.stage === "discovered" && !r.repudiationAlertedAt
+        ? { ...r, repudiationAlertedAt: new Date().toISOString() }
+        : undefined,
+    undefined,
+    [
+      {
+        recoveryId: record.recoveryId,
+        event: "notification_sent",
+        onceKey: "notification_sent_admin_repudiated",
+        outcome: "success",
+        code: "admin_repudiated",
+      },
+    ],
+  );
+}
