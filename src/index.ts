@@ -14,6 +14,7 @@ import { getRecoveryRecord, listRecoveries } from "./functions/adminRecoveries";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
 import { housekeeping } from "./functions/housekeeping";
 import { sweepIdvInbox } from "./functions/idvDelivery";
+import { renewHandoff } from "./functions/idvHandoffRenewal";
 import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
 import { openApiDocument } from "./functions/openApi";
 import { recoveryOrchestrator } from "./functions/orchestrator";
@@ -57,6 +58,12 @@ app.http("cancelRecovery", {
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: cancelRecovery,
+});
+app.http("renewIdvHandoff", {
+  route: "api/recovery/{recoveryId}/idv-handoff",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  handler: renewHandoff,
 });
 
 // Identity verification providers and the Verified ID service

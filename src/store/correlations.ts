@@ -21,6 +21,10 @@ export interface IdvSession {
   returnValueHash?: string | undefined;
   /** When the browser came back with that value and it was consumed (once). */
   returnedAt?: string | undefined;
+  /** When the latest hand-off was signed (the user asked for a fresh one); unset: at `createdAt`. */
+  handoffAt?: string | undefined;
+  /** How many fresh hand-offs the user asked for (src/functions/idvHandoff.ts). */
+  handoffsRenewed?: number | undefined;
 }
 
 export interface InboxEntry {
@@ -85,12 +89,22 @@ export class IdvSessionRepository {
   }
 
   /**
-   * A re-run of the hand-off (the activity ran again) made a new one-time return value: the
-   * session keeps the latest one, as long as no return was consumed yet.
+   * A new hand-off (the activity ran again, or the user asked for a fresh one) made a new
+   * one-time return value: the session keeps only the latest one, with the time it was signed,
+   * as long as no return was consumed and no result stored yet. The earlier value stops working.
    */
-  async replaceReturnValue(session: WithEtag<IdvSession>, returnValueHash: string): Promise<boolean> {
-    if (session.returnedAt) return false;
-    return this.replaceGuarded(session, { returnValueHash });
+  async replaceReturnValue(
+    session: WithEtag<IdvSession>,
+    returnValueHash: string,
+    handoffAt: string,
+    renewal = false,
+  ): Promise<boolean> {
+    if (session.returnedAt || (renewal && session.result)) return false;
+    return this.replaceGuarded(session, {
+      returnValueHash,
+      handoffAt,
+      ...(renewal ? { handoffsRenewed: (session.handoffsRenewed ?? 0) + 1 } : {}),
+    });
   }
 
   /** Consumes the session's one-time return value; false when it was consumed (or changed) meanwhile. */

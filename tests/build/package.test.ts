@@ -207,6 +207,8 @@ describe("the deployment package", () => {
       // The one admin API route the console added (issue 20: "any API the console needs is added
       // to the admin API under the same auth"): group display names for the policy forms.
       "GET /api/admin/groups",
+      // Issue 17: "go back to the provider" needs a fresh hand-off once the first JWT expired.
+      "POST /api/recovery/{}/idv-handoff",
     ]);
     expect(httpRouteKeys().filter((key) => !design.has(key))).toEqual([]);
   });

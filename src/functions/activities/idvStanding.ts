@@ -117,7 +117,8 @@ export async function credentialFreshness(
       { source: "service", value: outcome.credentials[0]?.issuanceDate },
       ...(own?.ok ? [{ source: "receipt" as const, value: own.issuanceDate }] : []),
     ],
-    handoffAt: session?.createdAt,
+    // The latest hand-off (a renewal moves it later): the rule can only get stricter.
+    handoffAt: session?.handoffAt ?? session?.createdAt,
     maxAgeMinutes: profile.credentialMaxAgeMinutes,
     now,
   });
