@@ -1,38 +1,40 @@
 /**
  * `POST /api/recovery/{recoveryId}/idv-handoff`: a fresh hand-off to the IDV provider
  * (src/functions/idvHandoff.ts) when the user comes back without having finished and asks to go
- * back to the provider while the IDV deadline lasts: the first JWT lives
- * `HANDOFF_TOKEN_LIFETIME_MINUTES` (15), the IDV deadline is longer (30), so "go back" with the
- * first link can meet an expired token.
+ * back while the IDV deadline lasts. The first JWT lives `HANDOFF_TOKEN_LIFETIME_MINUTES` (15),
+ * the IDV deadline is longer (30), so "go back" with the first link can meet an expired token;
+ * and a provider may take a RequestId for one verification only (our simulator does: one
+ * completion per RequestId), so a declined or abandoned one cannot be resumed.
  *
- * A renewal keeps the recovery's IDV session (the same RequestId): the provider's webhooks, the
- * stored result and the record all name that session, so a decline the provider reports for it
- * still ends the recovery, and nothing about the workflow changes. What changes is the JWT (new
- * `jti`, `iat`, `exp`), the return value (the session keeps only the newest hash, so only the
- * newest hand-off's return moves the recovery on) and the session's `handoffAt`, which the
- * freshness rule (src/recovery/freshness.ts) compares the credential with: the latest hand-off,
- * never an earlier one, so a renewal can only make the rule stricter.
+ * So a renewal is a new IDV session (a new RequestId, a new JWT, a new one-time return value),
+ * chained to the one it replaces (`previousSessionId`):
+ *  1. the new session row is written (it acts on nothing until the record names it);
+ *  2. the replaced session is marked `supersededAt`, etag-guarded, refused when a return was
+ *     consumed or a result stored first (the workflow then moves on with that hand-off): from
+ *     here its return value no longer acts;
+ *  3. the record is switched to the new session and link, etag-guarded and audited with it
+ *     (`identity_verification_handoff_renewed`): of two racing renewals one shows its link, the
+ *     other answers that one.
+ * A return is accepted only for the session the record names (src/functions/idvReturn.ts), so
+ * only the newest hand-off's return moves the recovery on. Freshness compares the credential
+ * with the record's session's creation, the latest hand-off: a renewal can only make the rule
+ * stricter. A decline the provider reports for a replaced session still ends the recovery (the
+ * raised event, and src/functions/activities/idvStanding.ts follows the chain back).
  *
- * Guards: only the recovery's own token; only while the record is `verifying_identity` within
- * its IDV deadline, with no return consumed and no provider result stored; a second request
- * within RENEWAL_REPEAT_MS of the latest hand-off answers that hand-off and signs nothing (a
- * double click, a retried request); at most MAX_RENEWALS per recovery (then 429). The record's
- * write is etag-guarded and audited with it (`identity_verification_handoff_renewed`); of two
- * racing renewals one writes, the other answers what it wrote.
+ * When a renewal is allowed is decided in src/recovery/handoffRenewal.ts (waiting at the
+ * provider before the deadline, no return or result in, a repeat within 30 s answered again, at
+ * most 5). A host that stops between the steps leaves a clear state: after 1 an unused row; after
+ * 2 the link shown is dead and the user asks again (or the recovery times out `idv_timeout`).
  */
+import { randomUUID } from "node:crypto";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { json, respond } from "../http";
-import { ConflictError, DependencyError, TooManyRequestsError } from "../recovery/errors";
-import { isTerminal } from "../recovery/status";
+import { ConflictError, TooManyRequestsError } from "../recovery/errors";
+import { decideRenewal, waitsAtProvider } from "../recovery/handoffRenewal";
 import { services } from "../services";
-import type { DiscoveredRecovery, RecoveryRecord } from "../store/recoveries";
+import type { RecoveryRecord } from "../store/recoveries";
 import { signHandoff } from "./idvHandoff";
 import { authorizedRecord } from "./recoveryApi";
-
-/** A second request this soon after the latest hand-off answers that one (double clicks, retries). */
-export const RENEWAL_REPEAT_MS = 30_000;
-/** Fresh hand-offs one recovery may ask for: more is no longer a user who lost a tab. */
-export const MAX_RENEWALS = 5;
 
 /** What a renewal answers: the hand-off to follow now, and whether this request made it. */
 interface RenewalAnswer {
@@ -46,26 +48,13 @@ interface RenewalAnswer {
 function unavailable(status: string): ConflictError {
   return new ConflictError(
     "handoff_unavailable",
-    status === "verifying_identity"
-      ? "The recovery no longer waits for the identity verification provider."
-      : `A recovery in status ${status} does not wait for the identity verification provider.`,
-  );
-}
-
-/** The record still waits at the provider, with `sessionId` as its session, before its deadline. */
-function waiting(r: RecoveryRecord, sessionId: string, now: number): r is DiscoveredRecovery {
-  return (
-    r.stage === "discovered" &&
-    !isTerminal(r.status) &&
-    r.status === "verifying_identity" &&
-    r.idvSessionId === sessionId &&
-    r.next?.type === "redirect" &&
-    now < Date.parse(r.expiresAt)
+    `The recovery (${status}) does not wait for the identity verification provider.`,
   );
 }
 
 function answer(r: RecoveryRecord, renewed: boolean): HttpResponseInit {
-  if (r.next?.type !== "redirect") throw unavailable(r.status);
+  if (r.next?.type !== "redirect" || !waitsAtProvider(r, r.idvSessionId, Date.now()))
+    throw unavailable(r.status);
   const body: RenewalAnswer = {
     recoveryId: r.recoveryId,
     status: "verifying_identity",
@@ -84,30 +73,46 @@ export async function renewHandoff(
   return respond(context, async () => {
     const s = services();
     const record = await authorizedRecord(request);
-    const sessionId = record.stage === "discovered" ? record.idvSessionId : undefined;
-    if (!sessionId || !waiting(record, sessionId, Date.now())) throw unavailable(record.status);
-    const session = await s.idvSessions.get(record.provider, sessionId);
-    // A return consumed or a result stored: the workflow is moving on (or ending) already.
-    if (!session || session.recoveryId !== record.recoveryId || session.returnedAt || session.result)
-      throw unavailable(record.status);
-    const latest = Date.parse(session.handoffAt ?? session.createdAt);
-    if (Date.now() - latest < RENEWAL_REPEAT_MS) return answer(record, false);
-    if ((session.handoffsRenewed ?? 0) >= MAX_RENEWALS) {
-      context.warn(`hand-off renewal for ${record.recoveryId} refused: ${MAX_RENEWALS} renewals made`);
-      throw new TooManyRequestsError((Date.parse(record.expiresAt) - Date.now()) / 1000);
+    if (record.stage !== "discovered" || !record.idvSessionId) throw unavailable(record.status);
+    const replacedId = record.idvSessionId;
+    const replaced = await s.idvSessions.get(record.provider, replacedId);
+    const decision = decideRenewal(record, replaced, Date.now());
+    if (decision.kind === "unavailable" || !replaced) throw unavailable(record.status);
+    if (decision.kind === "repeat") return answer(record, false);
+    if (decision.kind === "limited") {
+      context.warn(`hand-off renewal for ${record.recoveryId} refused: too many renewals`);
+      throw new TooManyRequestsError(decision.retryAfterSeconds);
     }
+    const sessionId = randomUUID();
+    const renewal = (replaced.handoffsRenewed ?? 0) + 1;
     const handoff = await signHandoff(record.recoveryId, record.provider, sessionId);
+    // 1. The new session: it acts on nothing until the record names it.
+    await s.idvSessions.create({
+      provider: record.provider,
+      sessionId,
+      recoveryId: record.recoveryId,
+      createdAt: handoff.signedAt.toISOString(),
+      returnValueHash: handoff.returnValueHash,
+      previousSessionId: replacedId,
+      handoffsRenewed: renewal,
+    });
+    // 2. The replaced session's return value stops acting — unless it acted first.
+    if (!(await s.idvSessions.supersede(replaced, new Date().toISOString()))) {
+      const reread = await s.idvSessions.get(record.provider, replacedId);
+      if (!reread || !(await s.idvSessions.supersede(reread, new Date().toISOString())))
+        throw unavailable(record.status);
+    }
+    // 3. The record names the new session and shows its link.
     const shownBefore = record.next?.url;
     let shown = false;
-    // The record first, etag-guarded: of two racing renewals one shows its link, the other
-    // answers that one. Only then the session learns the new value (and forgets the old one).
     const after = await s.recoveries.update(
       record.recoveryId,
       (r) => {
         shown = false;
-        if (!waiting(r, sessionId, Date.now()) || r.next?.url !== shownBefore) return undefined;
+        // Closed or moved on meanwhile, or another renewal showed its link first: leave it.
+        if (!waitsAtProvider(r, replacedId, Date.now()) || r.next?.url !== shownBefore) return undefined;
         shown = true;
-        return { ...r, next: { type: "redirect", url: handoff.url } };
+        return { ...r, idvSessionId: sessionId, next: { type: "redirect", url: handoff.url } };
       },
       record,
       (next) =>
@@ -116,49 +121,19 @@ export async function renewHandoff(
               {
                 recoveryId: record.recoveryId,
                 event: "identity_verification_handoff_renewed",
+                onceKey: `identity_verification_handoff_renewed_${sessionId}`,
                 outcome: "info",
                 detail: {
                   provider: record.provider,
                   sessionId,
-                  renewal: (session.handoffsRenewed ?? 0) + 1,
-                  handoffAt: handoff.signedAt.toISOString(),
+                  replacedSessionId: replacedId,
+                  renewal,
+                  expiresAt: handoff.expiresAt.toISOString(),
                 },
               },
             ]
           : [],
     );
-    if (!shown) {
-      if (!waiting(after, sessionId, Date.now())) throw unavailable(after.status);
-      return answer(after, false);
-    }
-    // A failed session write leaves the new link dead and the old value working, with its own
-    // hand-off time: never a value the session does not pair with its hand-off time.
-    let current = session;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      if (
-        await s.idvSessions.replaceReturnValue(
-          current,
-          handoff.returnValueHash,
-          handoff.signedAt.toISOString(),
-          true,
-        )
-      ) {
-        return answer(after, true);
-      }
-      const reread = await s.idvSessions.get(record.provider, sessionId);
-      if (!reread || reread.returnedAt || reread.result) throw unavailable("verifying_identity");
-      // A later renewal replaced this one on the record meanwhile: its session write is its own.
-      const latestRecord = await s.recoveries.get(record.recoveryId);
-      if (!latestRecord || latestRecord.next?.url !== handoff.url) {
-        if (latestRecord && waiting(latestRecord, sessionId, Date.now())) return answer(latestRecord, false);
-        throw unavailable(latestRecord?.status ?? "verifying_identity");
-      }
-      current = reread;
-    }
-    throw new DependencyError(
-      "idv_error",
-      `idv session ${sessionId}: the hand-off could not be renewed`,
-      true,
-    );
+    return answer(after, shown);
   });
 }

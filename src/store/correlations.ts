@@ -21,10 +21,14 @@ export interface IdvSession {
   returnValueHash?: string | undefined;
   /** When the browser came back with that value and it was consumed (once). */
   returnedAt?: string | undefined;
-  /** When the latest hand-off was signed (the user asked for a fresh one); unset: at `createdAt`. */
-  handoffAt?: string | undefined;
-  /** How many fresh hand-offs the user asked for (src/functions/idvHandoff.ts). */
+  /**
+   * A fresh hand-off the user asked for (src/functions/idvHandoffRenewal.ts) is a new session:
+   * the one it replaced, and how many renewals led to it.
+   */
+  previousSessionId?: string | undefined;
   handoffsRenewed?: number | undefined;
+  /** When a fresh hand-off replaced this session: its return value no longer acts. */
+  supersededAt?: string | undefined;
 }
 
 export interface InboxEntry {
@@ -89,28 +93,29 @@ export class IdvSessionRepository {
   }
 
   /**
-   * A new hand-off (the activity ran again, or the user asked for a fresh one) made a new
-   * one-time return value: the session keeps only the latest one, with the time it was signed,
-   * as long as no return was consumed and no result stored yet. The earlier value stops working.
+   * A re-run of the hand-off (the activity ran again) made a new one-time return value: the
+   * session keeps the latest one, as long as no return was consumed yet.
    */
-  async replaceReturnValue(
-    session: WithEtag<IdvSession>,
-    returnValueHash: string,
-    handoffAt: string,
-    renewal = false,
-  ): Promise<boolean> {
-    if (session.returnedAt || (renewal && session.result)) return false;
-    return this.replaceGuarded(session, {
-      returnValueHash,
-      handoffAt,
-      ...(renewal ? { handoffsRenewed: (session.handoffsRenewed ?? 0) + 1 } : {}),
-    });
+  async replaceReturnValue(session: WithEtag<IdvSession>, returnValueHash: string): Promise<boolean> {
+    if (session.returnedAt) return false;
+    return this.replaceGuarded(session, { returnValueHash });
   }
 
   /** Consumes the session's one-time return value; false when it was consumed (or changed) meanwhile. */
   async consumeReturn(session: WithEtag<IdvSession>, at: string): Promise<boolean> {
-    if (session.returnedAt || !session.returnValueHash) return false;
+    if (session.returnedAt || session.supersededAt || !session.returnValueHash) return false;
     return this.replaceGuarded(session, { returnedAt: at });
+  }
+
+  /**
+   * A fresh hand-off replaces this session: from now on its return value does not act. False
+   * when a return was consumed or a result stored first (the workflow moves on with this one),
+   * or the row changed meanwhile. A session replaced already stays replaced (true).
+   */
+  async supersede(session: WithEtag<IdvSession>, at: string): Promise<boolean> {
+    if (session.returnedAt || session.result) return false;
+    if (session.supersededAt) return true;
+    return this.replaceGuarded(session, { supersededAt: at });
   }
 
   private async replaceGuarded(session: WithEtag<IdvSession>, change: Partial<IdvSession>): Promise<boolean> {

@@ -23,14 +23,7 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
   // A re-run after the browser already came back with the earlier link: that hand-off stands.
   if (existing?.returnedAt) return;
   // A re-run: the link shown from now on carries the new value, so the session must know it.
-  if (
-    existing &&
-    !(await s.idvSessions.replaceReturnValue(
-      existing,
-      handoff.returnValueHash,
-      handoff.signedAt.toISOString(),
-    ))
-  ) {
+  if (existing && !(await s.idvSessions.replaceReturnValue(existing, handoff.returnValueHash))) {
     throw new DependencyError(
       "idv_error",
       `idv session ${input.sessionId}: the return value could not be replaced`,
