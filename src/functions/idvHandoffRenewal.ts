@@ -53,8 +53,8 @@ function unavailable(status: string): ConflictError {
 }
 
 function answer(r: RecoveryRecord, renewed: boolean): HttpResponseInit {
-  if (r.next?.type !== "redirect" || !waitsAtProvider(r, r.idvSessionId, Date.now()))
-    throw unavailable(r.status);
+  const sessionId = r.stage === "discovered" ? r.idvSessionId : undefined;
+  if (r.next?.type !== "redirect" || !waitsAtProvider(r, sessionId, Date.now())) throw unavailable(r.status);
   const body: RenewalAnswer = {
     recoveryId: r.recoveryId,
     status: "verifying_identity",
