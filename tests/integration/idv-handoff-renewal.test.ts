@@ -12,6 +12,8 @@ import { describe, expect, it } from "vitest";
 import { demoPolicy } from "../../dev/seed/demo-policy";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { newCredentialId } from "../../dev/simulators/wallet";
+import { DEMO_PROVIDER } from "../../dev/stack";
+import { hashSecret, newOpaqueSecret } from "../../src/recovery/opaqueSecrets";
 import { type RecoveryStart, useStack } from "../support/stack";
 
 const PROVIDER = "au10tix";
@@ -19,7 +21,8 @@ const ISSUER = "did:web:au10tix.idv.demo.example";
 
 function policy() {
   const doc = demoPolicy("production");
-  doc.profiles[0]!.providers = { default: PROVIDER, byCountry: {} };
+  // NL: the generic provider, results `either` (webhooks and returns).
+  doc.profiles[0]!.providers = { default: PROVIDER, byCountry: { NL: DEMO_PROVIDER } };
   doc.profiles[0]!.cooldownMinutes = 0;
   return doc;
 }
@@ -64,8 +67,11 @@ describe("going back to the provider with a fresh hand-off", { timeout: 120_000 
     };
   }
 
-  async function startAt(who: Person): Promise<{ start: RecoveryStart; first: Handoff }> {
-    const started = await stack().startRecovery({ username: who.user.userPrincipalName });
+  async function startAt(who: Person, country?: "NL"): Promise<{ start: RecoveryStart; first: Handoff }> {
+    const started = await stack().startRecovery({
+      username: who.user.userPrincipalName,
+      ...(country ? { country } : {}),
+    });
     expect(started.status).toBe(202);
     const verifying = await stack().waitForStatus(started.body, ["verifying_identity"]);
     return { start: started.body, first: handoffOf(verifying.next!.url) };
@@ -212,6 +218,96 @@ describe("going back to the provider with a fresh hand-off", { timeout: 120_000 
     const trail = await events(adele.start.recoveryId);
     expect(trail.filter((e) => e === "identity_verification_handoff_renewed")).toHaveLength(1);
     expect(trail.filter((e) => e === "identity_verification_returned")).toHaveLength(1);
+  });
+
+  /** The stored row of a session, without the table's own fields (to write it back changed). */
+  async function sessionRow(recoveryId: string, sessionId: string) {
+    const row = (await sessions(recoveryId)).find((r) => r.rowKey === sessionId);
+    if (!row) throw new Error(`no session ${sessionId}`);
+    const { etag: _e, timestamp: _t, ...rest } = row as SessionRow & { etag?: string; timestamp?: string };
+    return rest;
+  }
+
+  it("a host stopped between a renewal's steps leaves no value acting but the record's own", async () => {
+    // A renewal that lost its race, or stopped after writing its session: a row of this
+    // recovery with a value, that the record does not name.
+    const adele = await startAt(ADELE);
+    const unshown = newOpaqueSecret();
+    const orphan = "00000000-0000-4000-8000-0000000000aa";
+    await stack().writeRow("IdvSessions", {
+      partitionKey: PROVIDER,
+      rowKey: orphan,
+      recoveryId: adele.start.recoveryId,
+      createdAt: new Date().toISOString(),
+      returnValueHash: hashSecret(unshown),
+      previousSessionId: adele.first.sessionId,
+      handoffsRenewed: 1,
+    });
+    const orphanReturn = new URL(adele.first.returnUrl);
+    orphanReturn.searchParams.set("session", orphan);
+    orphanReturn.searchParams.set("returnValue", unshown);
+    expect((await follow(orphanReturn.toString())).status).toBe(302);
+    expect((await sessionRow(adele.start.recoveryId, orphan)).returnedAt).toBeUndefined();
+    // A renewal that stopped after marking the record's session replaced, before naming the new one.
+    await stack().writeRow("IdvSessions", {
+      ...(await sessionRow(adele.start.recoveryId, adele.first.sessionId)),
+      supersededAt: new Date().toISOString(),
+    });
+    expect((await follow(adele.first.returnUrl)).status).toBe(302);
+    expect((await sessions(adele.start.recoveryId)).every((r) => r.returnedAt === undefined)).toBe(true);
+    expect(await events(adele.start.recoveryId)).not.toContain("identity_verification_returned");
+    expect((await state(adele.start)).status).toBe("verifying_identity");
+    // The user asks again: a fresh hand-off, and its return moves the recovery on.
+    const renewed = await renew(adele.start.recoveryId, adele.start.recoveryToken);
+    expect(renewed).toMatchObject({ status: 200, body: { renewed: true } });
+    expect((await follow(handoffOf((renewed.body.next as { url: string }).url).returnUrl)).status).toBe(302);
+    await stack().waitForStatus(adele.start, ["awaiting_presentation"]);
+    await cancel(adele.start);
+  });
+
+  it("either mode: the replaced session's webhook approval moves nothing, its decline still ends the recovery", async () => {
+    const megan = await startAt(MEGAN, "NL");
+    const renewed = await renew(megan.start.recoveryId, megan.start.recoveryToken);
+    expect(renewed.status).toBe(200);
+    const approval = await stack().sims.idv.sendWebhook({
+      result: { sessionId: megan.first.sessionId, status: "approved" },
+    });
+    expect(approval.status).toBe(200);
+    // Then the newest session's decline: the workflow hears that alone (an approval raised
+    // before it would have sent the workflow to the presentation step, audited unconfirmed).
+    const declined = await stack().sims.idv.sendWebhook({
+      result: {
+        sessionId: handoffOf((renewed.body.next as { url: string }).url).sessionId,
+        status: "declined",
+      },
+    });
+    expect(declined.status).toBe(200);
+    expect((await stack().waitForStatus(megan.start, ["failed"])).failure?.code).toBe("idv_declined");
+    const trail = await events(megan.start.recoveryId);
+    expect(trail).not.toContain("identity_verification_unconfirmed");
+    expect(trail).not.toContain("presentation_requested");
+    const adele = await startAt(ADELE, "NL");
+    expect((await renew(adele.start.recoveryId, adele.start.recoveryToken)).status).toBe(200);
+    const decline = await stack().sims.idv.sendWebhook({
+      result: { sessionId: adele.first.sessionId, status: "declined" },
+    });
+    expect(decline.status).toBe(200);
+    expect((await stack().waitForStatus(adele.start, ["failed"])).failure?.code).toBe("idv_declined");
+  });
+
+  it("a decline stored for the replaced session (its event lost) ends the recovery before the presentation", async () => {
+    const megan = await startAt(MEGAN, "NL");
+    const renewed = await renew(megan.start.recoveryId, megan.start.recoveryToken);
+    const fresh = handoffOf((renewed.body.next as { url: string }).url);
+    await stack().writeRow("IdvSessions", {
+      ...(await sessionRow(megan.start.recoveryId, megan.first.sessionId)),
+      result: JSON.stringify({ sessionId: megan.first.sessionId, decision: "declined", reasons: [] }),
+      resultAt: new Date().toISOString(),
+      resultEventId: "lost-event",
+    });
+    expect((await follow(fresh.returnUrl)).status).toBe(302);
+    const done = await stack().waitForStatus(megan.start, ["failed", "awaiting_presentation"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "idv_declined" } });
   });
 
   it("a double click makes one fresh hand-off: both answers name it, a repeat right after too", async () => {
