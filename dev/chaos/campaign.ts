@@ -687,9 +687,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const returnCtx = { env, persist, killHost, sleep, rng: rng.fork("returns") };
   const returnLoop = Promise.all(
     returnRuns.map((run) =>
-      driveReturnCase(returnCtx, run).catch((err: unknown) => {
-        run.note = `driver error: ${err instanceof Error ? err.message : String(err)}`;
-      }),
+      driveReturnCase(returnCtx, run)
+        .catch((err: unknown) => {
+          run.note = `driver error: ${err instanceof Error ? err.message : String(err)}`;
+        })
+        .then(() =>
+          log(`return case ${run.name} driven after ${((Date.now() - began) / 1000).toFixed(1)} s`),
+        ),
     ),
   );
   const concurrency = options.concurrency ?? 16;
