@@ -403,7 +403,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const INFRA_SPACING_MS = 10_000;
   let lastInfraFault = 0;
   let azuriteRestarts = 0;
-  const killHost = async () => {
+  // One outage at a time: the return-only cases kill the host too, beside the fault loop.
+  let infraChain: Promise<void> = Promise.resolve();
+  const oneAtATime = (outage: () => Promise<void>) => {
+    const run = infraChain.then(outage);
+    infraChain = run.catch(() => undefined);
+    return run;
+  };
+  const killHost = () => oneAtATime(killHostNow);
+  const restartAzurite = () => oneAtATime(restartAzuriteNow);
+  async function killHostNow() {
     hostKills++;
     infraDown++;
     infraEpoch++;
@@ -411,8 +420,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     await env.killAndRestartHost(faultRng.int(0, 1500));
     infraDown--;
     lastInfraFault = Date.now();
-  };
-  const restartAzurite = async () => {
+  }
+  async function restartAzuriteNow() {
     azuriteRestarts++;
     infraDown++;
     infraEpoch++;
@@ -420,7 +429,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     await env.restartAzurite(faultRng.int(0, 1000));
     infraDown--;
     lastInfraFault = Date.now();
-  };
+  }
   const injectFaults = async () => {
     while (running) {
       await sleep(faultRng.int(...(options.faultIntervalMs ?? [500, 2000])));
