@@ -693,7 +693,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const faultLoop = injectFaults();
   const probeLoop = probe();
   const raceLoops = Promise.all([races(0), races(1)]);
-  const returnCtx = { env, persist, killHost, sleep, rng: rng.fork("returns") };
+  const returnCtx = {
+    env,
+    persist,
+    killHost: async () => {
+      await killHost();
+      faults.host_killed++;
+    },
+    sleep,
+    rng: rng.fork("returns"),
+  };
   const returnLoop = Promise.all(
     returnRuns.map((run) =>
       driveReturnCase(returnCtx, run)
