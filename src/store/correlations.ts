@@ -103,7 +103,8 @@ export class IdvSessionRepository {
 
   /** Consumes the session's one-time return value; false when it was consumed (or changed) meanwhile. */
   async consumeReturn(session: WithEtag<IdvSession>, at: string): Promise<boolean> {
-    if (session.returnedAt || session.supersededAt || !session.returnValueHash) return false;
+    // A session superseded meanwhile changed its etag: this write then fails (judgeReturn refuses one read superseded).
+    if (session.returnedAt || !session.returnValueHash) return false;
     return this.replaceGuarded(session, { returnedAt: at });
   }
 
