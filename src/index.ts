@@ -15,6 +15,7 @@ import { clearRecoveryBlock, getRecoveryBlock } from "./functions/adminRecoveryB
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
 import { housekeeping } from "./functions/housekeeping";
 import { sweepIdvInbox } from "./functions/idvDelivery";
+import { renewHandoff } from "./functions/idvHandoffRenewal";
 import { ACTIVITIES, ORCHESTRATOR } from "./functions/names";
 import { openApiDocument } from "./functions/openApi";
 import { recoveryOrchestrator } from "./functions/orchestrator";
@@ -59,6 +60,12 @@ app.http("cancelRecovery", {
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: cancelRecovery,
+});
+app.http("renewIdvHandoff", {
+  route: "api/recovery/{recoveryId}/idv-handoff",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  handler: renewHandoff,
 });
 
 // Identity verification providers and the Verified ID service

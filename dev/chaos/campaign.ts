@@ -18,6 +18,13 @@ import { ODD_IDS } from "../support/oddIds";
 import { Environment, type HttpAnswer, sleep } from "./environment";
 import { Rng } from "./random";
 import { repudiationPhase } from "./repudiation";
+import {
+  driveReturnCase,
+  judgeReturnCases,
+  planReturnCases,
+  type ReturnCaseVerdict,
+  returnCaseUsersNeeded,
+} from "./returnCases";
 import { type CampaignUser, campaignPolicy, campaignTenant, campaignUsers, UNLIMITED_STARTS } from "./tenant";
 
 export type Plan =
@@ -119,6 +126,8 @@ export interface CampaignOptions {
   faultIntervalMs?: [number, number];
   log?: (line: string) => void;
   echoHost?: boolean;
+  /** Rounds of the return-only cases (dev/chaos/returnCases.ts), each case once a round; default 1. */
+  returnEpisodes?: number;
 }
 
 export interface InvariantResult {
@@ -136,6 +145,8 @@ export interface CampaignReport {
   offPlan: string[];
   faults: Record<FaultKind, number>;
   invariants: InvariantResult[];
+  /** The return-only cases (issue 17), each with its outcome. */
+  returnCases: ReturnCaseVerdict[];
   ok: boolean;
 }
 
@@ -176,6 +187,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     .slice(options.recoveries)
     .map((u) => ({ ...u, evaluation: false }));
   const raceRng = rng.fork("races");
+  // Users of the return-only cases (a provider without webhooks), one per case and round.
+  const returnEpisodes = options.returnEpisodes ?? 1;
+  const returnUsers = campaignUsers(
+    options.recoveries + RACE_USERS + returnCaseUsersNeeded(returnEpisodes),
+    0,
+  ).slice(options.recoveries + RACE_USERS);
+  const returnRuns = planReturnCases(returnUsers, returnEpisodes);
   const driven: Driven[] = users.map((user, index) => ({
     index,
     user,
@@ -201,7 +219,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const maxAzuriteRestarts = options.maxAzuriteRestarts ?? Math.max(1, Math.ceil(options.recoveries / 40));
 
   const env = await Environment.start({
-    tenant: campaignTenant([...users, ...raceUsers]),
+    tenant: campaignTenant([...users, ...raceUsers, ...returnUsers]),
     policy: campaignPolicy(),
     settings: {
       ...UNLIMITED_STARTS,
@@ -210,6 +228,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     },
     // Like a provider that keeps trying for a while: covers a host restart.
     idvRetryDelaysMs: [500, 1500, 3000, 6000],
+    // The named providers as Microsoft integrates them: no webhook (the return-only cases).
+    namedProviderWebhooks: false,
     ...(options.echoHost ? { echoHost: true } : {}),
   });
   log(`environment up: host ${env.url}, tables ${env.tablePrefix}*, task hub ${env.taskHub}`);
@@ -384,7 +404,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const INFRA_SPACING_MS = 10_000;
   let lastInfraFault = 0;
   let azuriteRestarts = 0;
-  const killHost = async () => {
+  // One outage at a time: the return-only cases kill the host too, beside the fault loop.
+  let infraChain: Promise<void> = Promise.resolve();
+  const oneAtATime = (outage: () => Promise<void>) => {
+    const run = infraChain.then(outage);
+    infraChain = run.catch(() => undefined);
+    return run;
+  };
+  const killHost = () => oneAtATime(killHostNow);
+  const restartAzurite = () => oneAtATime(restartAzuriteNow);
+  async function killHostNow() {
     hostKills++;
     infraDown++;
     infraEpoch++;
@@ -392,8 +421,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     await env.killAndRestartHost(faultRng.int(0, 1500));
     infraDown--;
     lastInfraFault = Date.now();
-  };
-  const restartAzurite = async () => {
+  }
+  async function restartAzuriteNow() {
     azuriteRestarts++;
     infraDown++;
     infraEpoch++;
@@ -401,7 +430,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     await env.restartAzurite(faultRng.int(0, 1000));
     infraDown--;
     lastInfraFault = Date.now();
-  };
+  }
   const injectFaults = async () => {
     while (running) {
       await sleep(faultRng.int(...(options.faultIntervalMs ?? [500, 2000])));
@@ -665,6 +694,27 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const faultLoop = injectFaults();
   const probeLoop = probe();
   const raceLoops = Promise.all([races(0), races(1)]);
+  const returnCtx = {
+    env,
+    persist,
+    killHost: async () => {
+      await killHost();
+      faults.host_killed++;
+    },
+    sleep,
+    rng: rng.fork("returns"),
+  };
+  const returnLoop = Promise.all(
+    returnRuns.map((run) =>
+      driveReturnCase(returnCtx, run)
+        .catch((err: unknown) => {
+          run.note = `driver error: ${err instanceof Error ? err.message : String(err)}`;
+        })
+        .then(() =>
+          log(`return case ${run.name} driven after ${((Date.now() - began) / 1000).toFixed(1)} s`),
+        ),
+    ),
+  );
   const concurrency = options.concurrency ?? 16;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, driven.length) }, async () => {
@@ -676,6 +726,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       }
     }),
   );
+  await returnLoop;
   running = false;
   await Promise.all([faultLoop, probeLoop, raceLoops]);
   // A quick run may end before its share of outages: they hit the wind-down instead, while
@@ -725,6 +776,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
           lateDeliveries.push(`late callback for ${d.recoveryId} answered ${record.status}`);
       }
     }
+  }
+  for (const run of returnRuns) {
+    if (!run.late) continue;
+    await run.late().catch((err: unknown) => {
+      run.note = `late return: ${err instanceof Error ? err.message : String(err)}`;
+    });
+    faults.delivered_after_deadline++;
   }
   await idv.settled();
   await sleep(1_000);
@@ -784,6 +842,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       );
     }
   }
+  const returnCases = judgeReturnCases(returnRuns, rows, audit);
+  invariants.push({
+    name: "return-only cases end as scripted",
+    checked: returnCases.length,
+    violations: returnCases.filter((c) => !c.ok).map((c) => `${c.name} ${c.recoveryId}: ${c.why.join("; ")}`),
+  });
+  faults.return_forged += returnRuns.reduce((n, r) => n + r.refusedReturns, 0);
+  faults.delivered_while_host_down += returnRuns.reduce((n, r) => n + r.whileDown, 0);
   await env.stop();
   return {
     seed: options.seed,
@@ -793,6 +859,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     offPlan,
     faults,
     invariants,
+    returnCases,
     ok: invariants.every((i) => i.violations.length === 0),
   };
 }
@@ -1030,6 +1097,12 @@ export function formatReport(report: CampaignReport): string {
       .map(([s, n]) => `${s} ${n}`)
       .join(", ")}`,
   );
+  if (report.returnCases.length > 0) {
+    const held = report.returnCases.filter((c) => c.ok).length;
+    lines.push(`return-only cases: ${held} of ${report.returnCases.length} as scripted`);
+    for (const c of report.returnCases)
+      lines.push(`  ${c.ok ? "ok" : "FAILED"} ${c.name} → ${c.status}${c.code ? ` (${c.code})` : ""}`);
+  }
   if (report.offPlan.length > 0) {
     lines.push(`off plan (${report.offPlan.length}; faults may legitimately change an ending):`);
     for (const line of report.offPlan.slice(0, 40)) lines.push(`  ${line}`);

@@ -32,6 +32,8 @@ export interface EnvironmentOptions {
   /** Extra app settings (win over the defaults). */
   settings?: Record<string, string>;
   idvRetryDelaysMs?: number[];
+  /** false: the named providers send no webhook and run in `return` mode (Microsoft's contract). */
+  namedProviderWebhooks?: boolean;
   /** Echo the host's output to this process's stdout. */
   echoHost?: boolean;
 }
@@ -71,6 +73,9 @@ export class Environment {
       tenant: options.tenant,
       secrets,
       ...(options.idvRetryDelaysMs ? { idvRetryDelaysMs: options.idvRetryDelaysMs } : {}),
+      ...(options.namedProviderWebhooks === undefined
+        ? {}
+        : { namedProviderWebhooks: options.namedProviderWebhooks }),
     });
     const settings = {
       ...appSettings({

@@ -2,7 +2,8 @@
  * `npm run chaos`: fault campaigns against the local deployment. Settings (environment):
  * CHAOS_SEED (default: random, printed first so a failure can be replayed), CHAOS_RUNS
  * (campaigns, each with the next seed; default 1), CHAOS_RECOVERIES (per campaign; default
- * 200), CHAOS_CONCURRENCY (default 16), CHAOS_ECHO_HOST=1 to show the host's output.
+ * 200), CHAOS_CONCURRENCY (default 16), CHAOS_RETURN_EPISODES (rounds of the return-only
+ * cases, each case once a round; default 1), CHAOS_ECHO_HOST=1 to show the host's output.
  * Exits 1 when an invariant was violated.
  */
 import { formatReport, runCampaign } from "./campaign";
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const runs = intFromEnv("CHAOS_RUNS", 1);
   const recoveries = intFromEnv("CHAOS_RECOVERIES", 200);
   const concurrency = intFromEnv("CHAOS_CONCURRENCY", 16);
+  const returnEpisodes = intFromEnv("CHAOS_RETURN_EPISODES", 1);
   console.log(`CHAOS_SEED=${seed} CHAOS_RUNS=${runs} CHAOS_RECOVERIES=${recoveries}`);
   let failed = 0;
   for (let run = 0; run < runs; run++) {
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
       seed: runSeed,
       recoveries,
       concurrency,
+      returnEpisodes,
       log: (line) => console.log(`  ${line}`),
       echoHost: process.env.CHAOS_ECHO_HOST === "1",
     });

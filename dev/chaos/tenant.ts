@@ -102,7 +102,12 @@ export const UNLIMITED_STARTS = {
 
 export function campaignPolicy() {
   const policy = demoPolicy("production");
-  const pilot = policy.profiles[0]!;
+  // Australia goes to AU10TIX, run without webhooks: the return-only cases (returnCases.ts).
+  const first = policy.profiles[0]!;
+  const pilot = {
+    ...first,
+    providers: { ...first.providers, byCountry: { ...first.providers.byCountry, AU: "au10tix" } },
+  };
   return {
     ...policy,
     profiles: [

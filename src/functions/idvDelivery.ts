@@ -118,6 +118,9 @@ async function applyIdvEvent(
   const provider = s.config.providers.get(entry.provider);
   if (result.decision === "approved" && provider && !webhookApprovalAdvances(resultsModeOf(provider)))
     return "accepted";
+  // An approval for a hand-off the user replaced with a fresh one (idvHandoffRenewal.ts): the
+  // recovery waits for the newest; a decline for it still ends the recovery (below).
+  if (result.decision === "approved" && session.supersededAt) return "accepted";
   return (await raiseToRecovery(context, entry.recoveryId, EVENTS.idvResult, event, record))
     ? "accepted"
     : "late";

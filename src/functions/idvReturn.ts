@@ -63,7 +63,9 @@ async function applyReturn(
   if (
     record?.status !== "verifying_identity" ||
     record.stage !== "discovered" ||
-    record.provider !== providerName
+    record.provider !== providerName ||
+    // The session the record names now: a fresh hand-off's replaced an earlier one.
+    record.idvSessionId !== presented.sessionId
   )
     return "not_waiting";
   const provider = s.config.providers.get(providerName);

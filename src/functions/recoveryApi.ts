@@ -178,7 +178,7 @@ function visibleStatus(record: RecoveryRecord, now: number): RecoveryRecord["sta
 }
 
 /** The recovery the caller's bearer token opens. Wrong token and unknown id look the same. */
-async function authorizedRecord(request: HttpRequest): Promise<Loaded> {
+export async function authorizedRecord(request: HttpRequest): Promise<Loaded> {
   return (await authorizedRecovery(request, false)).record;
 }
 

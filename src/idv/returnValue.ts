@@ -83,6 +83,8 @@ export function judgeReturn(
   presented: PresentedReturn,
 ): "first" | "again" | "refused" {
   if (!session || session.recoveryId !== presented.recoveryId || !session.returnValueHash) return "refused";
+  // A fresh hand-off replaced this one (the user went back to the provider): only the newest acts.
+  if (session.supersededAt) return "refused";
   if (!secretMatchesHash(presented.value, session.returnValueHash)) return "refused";
   return session.returnedAt ? "again" : "first";
 }

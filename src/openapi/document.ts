@@ -23,6 +23,7 @@ import { globalExclusionsSchema, policyProfileSchema } from "../recovery/policy"
 import { callbackSchema } from "../verified-id/callback";
 import {
   cancelResponseSchema,
+  handoffRenewalResponseSchema,
   healthSchema,
   idvWebhookBodySchema,
   jwksSchema,
@@ -42,6 +43,7 @@ const COMPONENTS: Record<string, { schema: z.ZodType; io: "input" | "output" }> 
   StartResponse: { schema: startResponseSchema, io: "output" },
   RecoveryState: { schema: statusResponseSchema, io: "output" },
   CancelResponse: { schema: cancelResponseSchema, io: "output" },
+  HandoffRenewal: { schema: handoffRenewalResponseSchema, io: "output" },
   IdvWebhook: { schema: idvWebhookBodySchema, io: "input" },
   WebhookAck: { schema: webhookAckSchema, io: "output" },
   VerifiedIdCallback: { schema: callbackSchema, io: "input" },
@@ -215,6 +217,50 @@ export const OPERATIONS: Operation[] = [
       "404": { description: "Unknown recovery, or not this token.", codes: ["recovery_not_found"] },
       "409": { description: "Past the point of cancelling.", codes: ["not_cancellable"] },
       ...internal,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/recovery/{recoveryId}/idv-handoff",
+    operationId: "renewIdvHandoff",
+    summary:
+      "Go back to the identity verification provider: a fresh hand-off (new token, new one-time return value; the earlier return value stops working) while the recovery waits for the provider.",
+    tags: ["front end"],
+    security: [{ recoveryToken: [] }],
+    parameters: [pathParam("recoveryId", "From the start answer.")],
+    responses: {
+      "200": {
+        description:
+          "The hand-off to follow now. `renewed: false`: one was signed moments ago and is answered again.",
+        schema: "HandoffRenewal",
+        example: {
+          recoveryId: EXAMPLE_ID,
+          status: "verifying_identity",
+          next: { type: "redirect", url: "https://idv.example/verify?token=eyJ..." },
+          expiresAt: "2026-01-01T12:30:00.000Z",
+          renewed: true,
+        },
+      },
+      "401": { description: "No recoveryToken.", codes: ["missing_recovery_token"] },
+      "404": { description: "Unknown recovery, or not this token.", codes: ["recovery_not_found"] },
+      "409": {
+        description:
+          "The recovery does not wait for the provider (any more): another status, past the IDV deadline, a return or a result already in.",
+        codes: ["handoff_unavailable"],
+      },
+      "429": {
+        description: "Too many fresh hand-offs for this recovery (Retry-After).",
+        codes: ["rate_limited"],
+      },
+      ...internal,
+      "502": {
+        description: "The hand-off signing key or the provider is not configured.",
+        codes: ["secret_missing", "idv_error"],
+      },
+      "503": {
+        description: "Secrets or storage briefly unavailable.",
+        codes: ["secrets_unavailable", "idv_error"],
+      },
     },
   },
   {

@@ -80,6 +80,18 @@ export const cancelResponseSchema = z
   .object({ recoveryId: z.uuid(), status: z.literal("cancelled") })
   .strict();
 
+/** `POST /api/recovery/{recoveryId}/idv-handoff`: the hand-off to follow now (src/functions/idvHandoffRenewal.ts). */
+export const handoffRenewalResponseSchema = z
+  .object({
+    recoveryId: z.uuid(),
+    status: z.literal("verifying_identity"),
+    next: z.object({ type: z.literal("redirect"), url: z.url() }).strict(),
+    expiresAt: z.iso.datetime(),
+    /** false: a hand-off signed moments ago was answered again (a double click), nothing new signed. */
+    renewed: z.boolean(),
+  })
+  .strict();
+
 export const webhookAckSchema = z
   .object({ status: z.enum(["accepted", "duplicate", "ignored", "queued", "late"]) })
   .strict();

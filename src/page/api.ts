@@ -1,5 +1,6 @@
 /**
- * The public HTTP contract (DESIGN §4), as the reference page uses it: start, read, cancel.
+ * The public HTTP contract (DESIGN §4), as the reference page uses it: start, read, cancel,
+ * and a fresh hand-off to the provider.
  * Every answer is sorted into what the page must do — a value, a refusal with its stable
  * code, or "unreachable" (network loss, 5xx, a proxy's HTML), which the page retries.
  */
@@ -58,6 +59,17 @@ export function startRecovery(body: {
 
 export function readRecovery(recoveryId: string, token: string): Promise<ApiResult<RecoveryView>> {
   return call(`/api/recovery/${encodeURIComponent(recoveryId)}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
+/** "Go back to the provider": a fresh hand-off (POST /api/recovery/{id}/idv-handoff). */
+export function renewHandoff(
+  recoveryId: string,
+  token: string,
+): Promise<ApiResult<{ next: { type: "redirect"; url: string }; renewed: boolean }>> {
+  return call(`/api/recovery/${encodeURIComponent(recoveryId)}/idv-handoff`, {
+    method: "POST",
     headers: { authorization: `Bearer ${token}` },
   });
 }

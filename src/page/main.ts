@@ -6,7 +6,7 @@
  * connection while polling shows "reconnecting" and retries with backoff until it is back.
  */
 import { TERMINAL_STATUSES } from "../recovery/status";
-import { cancelRecovery, type RecoveryView, readRecovery, startRecovery } from "./api";
+import { cancelRecovery, type RecoveryView, readRecovery, renewHandoff, startRecovery } from "./api";
 import { announce, byId } from "./dom";
 import { fillText, formatMinutes, initialLocale, locale, ui, useLocale } from "./i18n";
 import { mountLanguageSwitcher } from "./languageSwitcher";
@@ -30,8 +30,38 @@ const handlers: screens.Handlers = {
   onLeaveForProvider: () => {
     if (session) saveSession({ ...session, leftForProvider: true });
   },
+  onGoBackToProvider: (event) => {
+    event.preventDefault();
+    void goBackToProvider();
+  },
   onSavedTap: (registerUrl) => screens.doneScreen(registerUrl),
 };
+
+/**
+ * Back to the provider with a fresh hand-off: the first link's token lives 15 minutes, the
+ * recovery waits 30. One request however often the link is clicked; a recovery that moved on
+ * meanwhile (409) shows where it is; any other refusal leaves the link to try again.
+ */
+let goingBack = false;
+async function goBackToProvider(): Promise<void> {
+  if (!session || goingBack) return;
+  const current = session;
+  const status = document.getElementById("go-back-status");
+  goingBack = true;
+  if (status) status.textContent = ui.verifying.goingBack;
+  const answer = await renewHandoff(current.recoveryId, current.recoveryToken);
+  goingBack = false;
+  if (answer.kind === "ok") {
+    saveSession({ ...current, leftForProvider: true });
+    window.location.assign(answer.value.next.url);
+    return;
+  }
+  if (answer.kind === "refused" && answer.status === 409) {
+    if (status) status.textContent = "";
+    return void poll();
+  }
+  if (status) status.textContent = ui.verifying.goBackFailed;
+}
 
 async function start(input: string): Promise<void> {
   const username = input.trim();

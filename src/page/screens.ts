@@ -13,6 +13,8 @@ export interface Handlers {
   onCancel: () => void;
   onRestart: () => void;
   onLeaveForProvider: () => void;
+  /** "Go back to the partner": a fresh hand-off (the first one's token may have expired). */
+  onGoBackToProvider: (event: Event) => void;
   onSavedTap: (registerUrl: string) => void;
 }
 
@@ -140,9 +142,15 @@ export function verifyingScreen(handlers: Handlers, providerUrl: string, until?:
       {},
       ui.verifying.notDone,
       " ",
-      h("a", { href: providerUrl, onclick: () => handlers.onLeaveForProvider() }, ui.verifying.goBack),
+      h(
+        "a",
+        { href: providerUrl, id: "go-back", onclick: (e: Event) => handlers.onGoBackToProvider(e) },
+        ui.verifying.goBack,
+      ),
+      ui.verifying.goBackEnd,
       ...(time ? [" ", ...fill(ui.verifying.until, { time })] : []),
     ),
+    h("p", { id: "go-back-status", role: "status", class: "hint" }),
     h("div", { class: "secondary-actions" }, cancelButton(handlers)),
   ]);
 }

@@ -10,6 +10,7 @@ export const AUDIT_EVENTS = [
   "eligibility_checked",
   "recovery_superseded",
   "identity_verification_started",
+  "identity_verification_handoff_renewed",
   "identity_verification_update",
   "identity_verification_completed",
   "identity_verification_unconfirmed",

@@ -48,7 +48,7 @@ export const NOT_FOUND_CODES = [
   "recovery_block_not_found",
 ] as const;
 /** 409, ConflictError. */
-export const CONFLICT_CODES = ["not_cancellable", "last_profile"] as const;
+export const CONFLICT_CODES = ["not_cancellable", "last_profile", "handoff_unavailable"] as const;
 /** 502 (lasting) or 503 (transient), DependencyError. */
 export const DEPENDENCY_CODES = [
   "directory_error",

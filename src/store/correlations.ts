@@ -21,6 +21,14 @@ export interface IdvSession {
   returnValueHash?: string | undefined;
   /** When the browser came back with that value and it was consumed (once). */
   returnedAt?: string | undefined;
+  /**
+   * A fresh hand-off the user asked for (src/functions/idvHandoffRenewal.ts) is a new session:
+   * the one it replaced, and how many renewals led to it.
+   */
+  previousSessionId?: string | undefined;
+  handoffsRenewed?: number | undefined;
+  /** When a fresh hand-off replaced this session: its return value no longer acts. */
+  supersededAt?: string | undefined;
 }
 
 export interface InboxEntry {
@@ -95,8 +103,20 @@ export class IdvSessionRepository {
 
   /** Consumes the session's one-time return value; false when it was consumed (or changed) meanwhile. */
   async consumeReturn(session: WithEtag<IdvSession>, at: string): Promise<boolean> {
+    // A session superseded meanwhile changed its etag: this write then fails (judgeReturn refuses one read superseded).
     if (session.returnedAt || !session.returnValueHash) return false;
     return this.replaceGuarded(session, { returnedAt: at });
+  }
+
+  /**
+   * A fresh hand-off replaces this session: from now on its return value does not act. False
+   * when a return was consumed or a result stored first (the workflow moves on with this one),
+   * or the row changed meanwhile. A session replaced already stays replaced (true).
+   */
+  async supersede(session: WithEtag<IdvSession>, at: string): Promise<boolean> {
+    if (session.returnedAt || session.result) return false;
+    if (session.supersededAt) return true;
+    return this.replaceGuarded(session, { supersededAt: at });
   }
 
   private async replaceGuarded(session: WithEtag<IdvSession>, change: Partial<IdvSession>): Promise<boolean> {

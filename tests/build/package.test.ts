@@ -213,6 +213,8 @@ describe("the deployment package", () => {
       "POST /repudiate",
       "GET /api/admin/accounts/{}/recovery-block",
       "POST /api/admin/accounts/{}/recovery-block",
+      // Issue 17: "go back to the provider" needs a fresh hand-off once the first JWT expired.
+      "POST /api/recovery/{}/idv-handoff",
     ]);
     expect(httpRouteKeys().filter((key) => !design.has(key))).toEqual([]);
   });

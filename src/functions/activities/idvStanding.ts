@@ -37,6 +37,29 @@ export async function idvSessionOf(record: DiscoveredRecovery): Promise<IdvSessi
   return session?.recoveryId === record.recoveryId ? session : undefined;
 }
 
+function decisionOf(session: IdvSession): unknown {
+  return session.result ? (JSON.parse(session.result) as { decision?: unknown }).decision : undefined;
+}
+
+/**
+ * A session a fresh hand-off replaced (src/functions/idvHandoffRenewal.ts) whose provider
+ * reported a decline (or expiry, error) since: that still ends the recovery, as it would have
+ * on the current session. Follows the renewals back (at most a few: they are limited).
+ */
+async function earlierSettled(
+  record: DiscoveredRecovery,
+  session: IdvSession,
+): Promise<IdvSession | undefined> {
+  let previous = session.previousSessionId;
+  for (let hops = 0; previous && hops < 10; hops++) {
+    const earlier = await services().idvSessions.get(record.provider, previous);
+    if (earlier?.recoveryId !== record.recoveryId) return undefined;
+    if (SETTLING.has(decisionOf(earlier) as IdvDecision)) return earlier;
+    previous = earlier.previousSessionId;
+  }
+  return undefined;
+}
+
 export async function idvStanding(record: DiscoveredRecovery): Promise<IdvStanding> {
   const s = services();
   const session = await idvSessionOf(record);
@@ -49,15 +72,18 @@ export async function idvStanding(record: DiscoveredRecovery): Promise<IdvStandi
       explanation: "the recovery has no identity verification session of its own",
     };
   }
-  const decision = session.result
-    ? (JSON.parse(session.result) as { decision?: unknown }).decision
-    : undefined;
-  if (typeof decision === "string" && SETTLING.has(decision as IdvDecision)) {
+  const decision = decisionOf(session);
+  const settled = SETTLING.has(decision as IdvDecision) ? session : await earlierSettled(record, session);
+  if (settled) {
+    const final = decisionOf(settled) as Exclude<IdvDecision, "approved">;
     return {
       ok: false,
-      code: idvFailureCode(decision as Exclude<IdvDecision, "approved">),
+      code: idvFailureCode(final),
       reason: "idv_result_not_approved",
-      explanation: `the provider's stored result is ${decision}`,
+      explanation:
+        settled === session
+          ? `the provider's stored result is ${final}`
+          : `the provider's stored result for an earlier hand-off (${settled.sessionId}) is ${final}`,
       session,
     };
   }
@@ -123,6 +149,8 @@ export function credentialFreshness(
       { source: "service", value: outcome.credentials[0]?.issuanceDate },
       ...(own?.ok ? [{ source: "receipt" as const, value: own.issuanceDate }] : []),
     ],
+    // The latest hand-off (a fresh one the user asked for is a new session, and its renewal
+    // moves this time on): a renewal can only make the rule stricter.
     handoffAt: record.idvHandoffAt,
     maxAgeMinutes: profile.credentialMaxAgeMinutes,
     now,

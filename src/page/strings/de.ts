@@ -52,6 +52,10 @@ export const de = {
     notDone: "Beim Partner nicht fertig geworden?",
     until: "Sie können bis {time} zum Partner zurückkehren.",
     goBack: "Zurück zur Identitätsprüfung",
+    goBackEnd: ".",
+    goingBack: "Ein neuer Link zum Partner wird geöffnet …",
+    goBackFailed:
+      "Wir konnten keinen neuen Link zum Partner öffnen. Versuchen Sie es gleich noch einmal, oder brechen Sie ab.",
   },
 
   present: {

@@ -72,6 +72,10 @@ export const en = {
     notDone: "Did not finish at the partner?",
     until: "You can go back to the partner until {time}.",
     goBack: "Go back to identity verification",
+    /** Ends the sentence the link above is (the link text carries no full stop of its own). */
+    goBackEnd: ".",
+    goingBack: "Opening a new link to the partner…",
+    goBackFailed: "We could not open a new link to the partner. Try again in a moment, or cancel.",
   },
 
   present: {

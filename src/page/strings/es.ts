@@ -52,6 +52,10 @@ export const es = {
     notDone: "¿No terminó con el socio?",
     until: "Puede volver con el socio hasta las {time}.",
     goBack: "Volver a la verificación de identidad",
+    goBackEnd: ".",
+    goingBack: "Abriendo un nuevo enlace con el socio…",
+    goBackFailed:
+      "No pudimos abrir un nuevo enlace con el socio. Vuelva a intentarlo en un momento o cancele.",
   },
 
   present: {

@@ -51,6 +51,10 @@ export const fr = {
     notDone: "Vous n’avez pas terminé chez le partenaire ?",
     until: "Vous pouvez retourner chez le partenaire jusqu’à {time}.",
     goBack: "Retourner à la vérification d’identité",
+    goBackEnd: ".",
+    goingBack: "Ouverture d’un nouveau lien vers le partenaire…",
+    goBackFailed:
+      "Nous n’avons pas pu ouvrir un nouveau lien vers le partenaire. Réessayez dans un instant ou annulez.",
   },
 
   present: {

@@ -51,6 +51,10 @@ export const ptBR = {
     notDone: "Não terminou no parceiro?",
     until: "Você pode voltar ao parceiro até {time}.",
     goBack: "Voltar para a verificação de identidade",
+    goBackEnd: ".",
+    goingBack: "Abrindo um novo link para o parceiro…",
+    goBackFailed:
+      "Não foi possível abrir um novo link para o parceiro. Tente novamente em instantes ou cancele.",
   },
 
   present: {

@@ -50,6 +50,9 @@ export const zhHans = {
     notDone: "在合作伙伴处没有完成？",
     until: "在 {time} 之前，您可以返回合作伙伴处。",
     goBack: "返回身份验证",
+    goBackEnd: "。",
+    goingBack: "正在打开指向合作伙伴的新链接…",
+    goBackFailed: "无法打开指向合作伙伴的新链接。请稍后重试，或取消。",
   },
 
   present: {
