@@ -11,6 +11,7 @@ import { adminConsole, adminConsoleAsset, adminConsoleConfig } from "./functions
 import { listGroupNames } from "./functions/adminGroups";
 import { deletePolicy, getPolicy, listPolicies, putPolicy } from "./functions/adminPolicies";
 import { getRecoveryRecord, listRecoveries } from "./functions/adminRecoveries";
+import { createVerification, getVerification, listVerifications } from "./functions/adminVerifications";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
 import { housekeeping } from "./functions/housekeeping";
 import { sweepIdvInbox } from "./functions/idvDelivery";
@@ -20,6 +21,7 @@ import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
 import { pageAsset, recoverPage } from "./functions/recoverPage";
 import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
+import { startVerification } from "./functions/verificationStart";
 import { withStrictTransportSecurity } from "./http";
 
 // Parse the settings (and the policy document) now: a bad value stops the app at startup,
@@ -57,6 +59,13 @@ app.http("cancelRecovery", {
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: cancelRecovery,
+});
+app.http("startVerification", {
+  route: "api/verification",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  extraInputs: [durableClient],
+  handler: startVerification,
 });
 
 // Identity verification providers and the Verified ID service
@@ -131,6 +140,25 @@ app.http("getRecoveryRecord", {
   methods: ["GET"],
   authLevel: "anonymous",
   handler: getRecoveryRecord,
+});
+// Helpdesk verifications (role Recovery.Helpdesk).
+app.http("createVerification", {
+  route: "api/admin/verifications",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  handler: createVerification,
+});
+app.http("listVerifications", {
+  route: "api/admin/verifications",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: listVerifications,
+});
+app.http("getVerification", {
+  route: "api/admin/verifications/{id}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: getVerification,
 });
 
 // Re-delivers accepted IDV webhooks whose effect never completed (raise failed, host stopped).

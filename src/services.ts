@@ -17,6 +17,7 @@ import { RecoveryRepository } from "./store/recoveries";
 import { TableStore } from "./store/tables";
 import { TapHandoffRepository } from "./store/tapHandoff";
 import { UserLockRepository } from "./store/userLocks";
+import { VerificationRepository } from "./store/verifications";
 import { DidResolver } from "./verified-id/didWeb";
 import { VerifiedIdClient } from "./verified-id/requestService";
 
@@ -38,6 +39,7 @@ export interface Services {
   didResolver: DidResolver;
   secrets: SecretProvider;
   adapters: ReadonlyMap<string, IdvAdapter>;
+  verifications: VerificationRepository;
 }
 
 export function createServices(
@@ -74,6 +76,7 @@ export function createServices(
         ? new KeyVaultSecretProvider(config.secrets.vaultUrl, credential)
         : new EnvSecretProvider(env),
     adapters,
+    verifications: new VerificationRepository(tables),
   };
 }
 

@@ -21,6 +21,8 @@ export type DiscoveryResult =
       mode: "evaluation" | "production";
       idvTimeoutMinutes: number;
       presentationTimeoutMinutes: number;
+      /** A helpdesk verification: the flow stops at the verdict (`verified`), as Evaluation does. */
+      verification?: true;
       etag?: string;
     };
 

@@ -212,6 +212,9 @@ export function* recoveryOrchestrator(
         notify,
       );
     }
+    // A helpdesk verification ends at the verdict: the directory is never touched.
+    if (discovery.verification)
+      return yield* finish(context, { recoveryId, status: "verified", etag: match.etag }, notify);
     if (discovery.mode === "evaluation")
       return yield* finish(context, { recoveryId, status: "evaluation_passed", etag: match.etag }, notify);
 

@@ -36,6 +36,9 @@ export const AUDIT_EVENTS = [
   "notification_skipped",
   "notification_attempt_failed",
   "policy_changed",
+  "verification_created",
+  "verification_link_sent",
+  "verification_link_refused",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];
 

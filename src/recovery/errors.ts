@@ -45,9 +45,12 @@ export const NOT_FOUND_CODES = [
   "policy_not_found",
   "unknown_provider",
   "asset_not_found",
+  "verification_not_found",
+  // A helpdesk verification link that is forged, used or expired: one answer for all three.
+  "verification_link_invalid",
 ] as const;
 /** 409, ConflictError. */
-export const CONFLICT_CODES = ["not_cancellable", "last_profile"] as const;
+export const CONFLICT_CODES = ["not_cancellable", "last_profile", "verification_not_deliverable"] as const;
 /** 502 (lasting) or 503 (transient), DependencyError. */
 export const DEPENDENCY_CODES = [
   "directory_error",

@@ -14,6 +14,8 @@ export const RECOVERY_STATUSES = [
   "expired",
   "not_eligible",
   "cancelled",
+  // A helpdesk verification (src/recovery/verification.ts) that passed: nothing in the directory changed.
+  "verified",
 ] as const;
 export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
 
@@ -24,6 +26,7 @@ export const TERMINAL_STATUSES: ReadonlySet<RecoveryStatus> = new Set([
   "expired",
   "not_eligible",
   "cancelled",
+  "verified",
 ]);
 
 /** Statuses in which the user may still cancel: nothing in the directory has changed yet. */

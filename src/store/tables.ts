@@ -34,6 +34,7 @@ export const TABLES = {
   tapHandoff: "TapHandoff",
   policies: "Policies",
   rateLimits: "RateLimits",
+  verifications: "Verifications",
 } as const;
 export type TableName = keyof typeof TABLES;
 

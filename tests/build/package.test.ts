@@ -207,6 +207,10 @@ describe("the deployment package", () => {
       // The one admin API route the console added (issue 20: "any API the console needs is added
       // to the admin API under the same auth"): group display names for the policy forms.
       "GET /api/admin/groups",
+      // Issue 21 (helpdesk verification): the verification list/export beside DESIGN's create and
+      // verdict routes, and the caller's start from the one-time link on the reference page.
+      "GET /api/admin/verifications",
+      "POST /api/verification",
     ]);
     expect(httpRouteKeys().filter((key) => !design.has(key))).toEqual([]);
   });

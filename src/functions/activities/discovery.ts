@@ -101,6 +101,7 @@ export async function discoverAccount(
         idvTimeoutMinutes: (profile.idvTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
         presentationTimeoutMinutes:
           (profile.presentationTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
+        ...(record.verificationId ? { verification: true as const } : {}),
       };
     }
     reason = lock.reason;
