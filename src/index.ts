@@ -21,7 +21,7 @@ import { recoveryOrchestrator } from "./functions/orchestrator";
 import { health, jwks } from "./functions/publicApi";
 import { pageAsset, recoverPage } from "./functions/recoverPage";
 import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
-import { startVerification } from "./functions/verificationStart";
+import { continueRecovery, startVerification } from "./functions/verificationStart";
 import { withStrictTransportSecurity } from "./http";
 
 // Parse the settings (and the policy document) now: a bad value stops the app at startup,
@@ -66,6 +66,13 @@ app.http("startVerification", {
   authLevel: "anonymous",
   extraInputs: [durableClient],
   handler: startVerification,
+});
+app.http("continueRecovery", {
+  route: "api/recovery/{recoveryId}/continue",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  extraInputs: [durableClient],
+  handler: continueRecovery,
 });
 
 // Identity verification providers and the Verified ID service
@@ -236,3 +243,6 @@ df.app.activity(ACTIVITIES.confirmIdentityVerification, {
 df.app.activity(ACTIVITIES.recoverAccount, { handler: activities.recoverAccount });
 df.app.activity(ACTIVITIES.finishRecovery, { handler: activities.finishRecovery });
 df.app.activity(ACTIVITIES.notifyRecoveryOutcome, { handler: activities.notifyRecoveryOutcome });
+df.app.activity(ACTIVITIES.offerRecoveryAfterVerification, {
+  handler: activities.offerRecoveryAfterVerification,
+});

@@ -151,9 +151,11 @@ async function viewOf(v: VerificationRecord, now: Date): Promise<VerificationVie
     return verificationSchema.parse({ ...base, state });
   }
   const { etag: _etag, ...r } = recovery;
-  const detail = detailOf(r, await s.audit.list(r.recoveryId));
+  const audit = await s.audit.list(r.recoveryId);
+  const detail = detailOf(r, audit);
   const done = isTerminal(r.status);
-  const verified = r.status === "verified";
+  // A caller offered a recovery (the profile allows it) was verified first, whatever came after.
+  const verified = r.status === "verified" || audit.some((e) => e.event === "verification_passed");
   return verificationSchema.parse({
     ...base,
     state: verified ? "verified" : done ? "not_verified" : "in_progress",

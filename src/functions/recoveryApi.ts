@@ -194,7 +194,7 @@ function visibleStatus(record: RecoveryRecord, now: number): RecoveryRecord["sta
 }
 
 /** The recovery the caller's bearer token opens. Wrong token and unknown id look the same. */
-async function authorizedRecord(request: HttpRequest): Promise<Loaded> {
+export async function authorizedRecord(request: HttpRequest): Promise<Loaded> {
   const token = bearerToken(request);
   if (!token) {
     throw new UnauthorizedError("missing_recovery_token", "Send the recoveryToken as a Bearer token.", {

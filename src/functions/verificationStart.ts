@@ -12,16 +12,18 @@
  */
 import { randomUUID } from "node:crypto";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
 import { z } from "zod";
-import { clientAddress, readJson, respond } from "../http";
-import { NotFoundError } from "../recovery/errors";
+import { clientAddress, json, readJson, respond } from "../http";
+import { ConflictError, NotFoundError } from "../recovery/errors";
 import { hashSecret, secretMatchesHash } from "../recovery/opaqueSecrets";
 import { parseVerificationCode } from "../recovery/verification";
 import { services } from "../services";
 import type { RedeemRefusal } from "../store/verifications";
 import { assertUsableClientKey, clientJwkSchema } from "../tap/seal";
 import { verificationAuditPartition } from "./adminVerifications";
-import { beginRecovery, enforceStartLimits, startSchema } from "./recoveryApi";
+import { EVENTS } from "./names";
+import { authorizedRecord, beginRecovery, enforceStartLimits, startSchema } from "./recoveryApi";
 
 export const verificationStartSchema = z
   .object({
@@ -92,6 +94,42 @@ export async function startVerification(
       },
       recoveryId,
     );
+  });
+}
+
+/**
+ * `POST /api/recovery/{recoveryId}/continue` (bearer recoveryToken): the caller of a verified
+ * helpdesk verification chooses to recover, while the offer stands (`next: continue_recovery`).
+ * Only the caller's page holds the recovery token, so only the caller can choose; the TAP then
+ * comes to that page, sealed to the key it sent when it opened the link. Repeating it while
+ * the recovery runs changes nothing; anything else is 409 `not_continuable`.
+ */
+export async function continueRecovery(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    const record = await authorizedRecord(request);
+    const offer = record.next?.type === "continue_recovery" ? record.next : undefined;
+    if (
+      !record.verificationId ||
+      record.status !== "validating" ||
+      !offer ||
+      Date.now() >= Date.parse(offer.expiresAt)
+    ) {
+      throw new ConflictError("not_continuable", "This verification offers no recovery now.");
+    }
+    await services().audit.record(
+      {
+        recoveryId: record.recoveryId,
+        event: "recovery_continued",
+        onceKey: "recovery_continued",
+        outcome: "info",
+      },
+      record,
+    );
+    await df.getClient(context).raiseEvent(record.recoveryId, EVENTS.recoveryContinued, {});
+    return json(202, { recoveryId: record.recoveryId, status: record.status });
   });
 }
 

@@ -29,6 +29,7 @@ import { globalExclusionsSchema, policyProfileSchema } from "../recovery/policy"
 import { callbackSchema } from "../verified-id/callback";
 import {
   cancelResponseSchema,
+  continueResponseSchema,
   healthSchema,
   idvWebhookBodySchema,
   jwksSchema,
@@ -64,6 +65,7 @@ const COMPONENTS: Record<string, { schema: z.ZodType; io: "input" | "output" }> 
   AdminConsoleConfig: { schema: adminConsoleConfigSchema, io: "output" },
   GroupNames: { schema: groupNamesSchema, io: "output" },
   OpenApiDocument: { schema: openApiDocumentSchema, io: "output" },
+  ContinueResponse: { schema: continueResponseSchema, io: "output" },
   VerificationStartRequest: { schema: verificationStartSchema, io: "input" },
   CreateVerificationRequest: { schema: createVerificationSchema, io: "input" },
   CreatedVerification: { schema: createdVerificationSchema, io: "output" },
@@ -230,6 +232,24 @@ export const OPERATIONS: Operation[] = [
       "404": { description: "Unknown recovery, or not this token.", codes: ["recovery_not_found"] },
       ...internal,
       "502": { description: "The TAP hand-off key is not configured.", codes: ["secret_missing"] },
+    },
+  },
+  {
+    method: "post",
+    path: "/api/recovery/{recoveryId}/continue",
+    operationId: "continueRecovery",
+    summary:
+      "A verified helpdesk verification whose profile allows it (`next: continue_recovery`): recover now; the TAP comes to this client only.",
+    tags: ["front end"],
+    security: [{ recoveryToken: [] }],
+    parameters: [pathParam("recoveryId", "From the start answer.")],
+    responses: {
+      "202": { description: "The recovery goes on; poll the status.", schema: "ContinueResponse" },
+      "401": { description: "No recoveryToken.", codes: ["missing_recovery_token"] },
+      "404": { description: "Unknown recovery, or not this token.", codes: ["recovery_not_found"] },
+      "409": { description: "No recovery is offered now.", codes: ["not_continuable"] },
+      ...internal,
+      "503": { description: "The workflow could not be reached.", codes: ["workflow_unavailable"] },
     },
   },
   {

@@ -39,6 +39,8 @@ export const AUDIT_EVENTS = [
   "verification_created",
   "verification_link_sent",
   "verification_link_refused",
+  "verification_passed",
+  "recovery_continued",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];
 

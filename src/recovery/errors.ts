@@ -50,7 +50,12 @@ export const NOT_FOUND_CODES = [
   "verification_link_invalid",
 ] as const;
 /** 409, ConflictError. */
-export const CONFLICT_CODES = ["not_cancellable", "last_profile", "verification_not_deliverable"] as const;
+export const CONFLICT_CODES = [
+  "not_cancellable",
+  "last_profile",
+  "verification_not_deliverable",
+  "not_continuable",
+] as const;
 /** 502 (lasting) or 503 (transient), DependencyError. */
 export const DEPENDENCY_CODES = [
   "directory_error",

@@ -84,4 +84,6 @@ export function failure(code: FailureCode): Failure {
 /** What the front end should do next. */
 export type NextStep =
   | { type: "redirect"; url: string }
-  | { type: "present_credential"; url: string; qrCode?: string; expiresAt: string };
+  | { type: "present_credential"; url: string; qrCode?: string; expiresAt: string }
+  /** A verified helpdesk verification whose profile allows it: POST `url` (bearer) to recover now. */
+  | { type: "continue_recovery"; url: string; expiresAt: string };

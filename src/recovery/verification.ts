@@ -10,6 +10,13 @@ import { isRecoveryId } from "./status";
 
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * How long a verified caller may take to choose to recover (profiles that allow it): the caller is
+ * on the phone and decides now. Well inside the user lock's margin after the presentation
+ * (src/recovery/userLock.ts LOCK_MARGIN_MINUTES), so the lock outlives the wait and the recovery.
+ */
+export const RECOVERY_OFFER_MINUTES = 10;
+
 export function verificationCode(verificationId: string, secret: string): string {
   return `${verificationId}.${secret}`;
 }

@@ -211,6 +211,7 @@ describe("the deployment package", () => {
       // verdict routes, and the caller's start from the one-time link on the reference page.
       "GET /api/admin/verifications",
       "POST /api/verification",
+      "POST /api/recovery/{}/continue",
     ]);
     expect(httpRouteKeys().filter((key) => !design.has(key))).toEqual([]);
   });
