@@ -289,7 +289,15 @@ describe("helpdesk verification", () => {
       expect(done.status).toBe("verified");
       expect(done.tap).toBeUndefined();
       expect(done.failure).toBeUndefined();
+      expect(done.next).toBeUndefined();
       await stack().waitForWorkflowEnd(started.recoveryId);
+      // The profile does not allow a recovery after verification (the default): none is offered.
+      const cont = await fetch(`${stack().url}/api/recovery/${started.recoveryId}/continue`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${started.recoveryToken}` },
+      });
+      expect(cont.status).toBe(409);
+      expect(await cont.json()).toMatchObject({ code: "not_continuable" });
 
       const seen = await verdict(stack(), id);
       expect(seen.status).toBe(200);
@@ -396,9 +404,12 @@ describe("helpdesk verification", () => {
         verdict: {
           verified: false,
           failure: { code: "face_check_failed" },
-          faceCheck: { score: 41, threshold: 70 },
+          faceCheck: { threshold: 70 },
         },
       });
+      // The Request Service fails a presentation below the threshold without its score (null then).
+      const score = seen.body.verdict?.faceCheck?.score;
+      expect(score === null || (score ?? 100) < 70).toBe(true);
     });
 
     it("for an account that is not eligible: the agent sees not_eligible, the caller only not_eligible", async () => {
