@@ -14,6 +14,10 @@ export interface Handlers {
   onRestart: () => void;
   onLeaveForProvider: () => void;
   onSavedTap: (registerUrl: string) => void;
+  /** A helpdesk verification's caller chose to recover (the profile offered it). */
+  onContinueRecovery: () => void;
+  /** Whether this journey is a helpdesk verification (what the explanation promises differs). */
+  isVerification: () => boolean;
 }
 
 function cancelButton(handlers: Handlers): HTMLElement {
@@ -102,7 +106,7 @@ export function explainScreen(handlers: Handlers, providerUrl: string | undefine
     h("h1", {}, en.explain.title),
     h("p", { class: "lead" }, en.explain.intro),
     steps(),
-    h("p", {}, en.explain.after),
+    h("p", {}, handlers.isVerification() ? en.verification.after : en.explain.after),
     h(
       "div",
       { class: "actions", id: "provider-actions", hidden: !providerUrl },
@@ -336,4 +340,36 @@ export function failureScreen(handlers: Handlers, failure: { code: string; messa
     // Where only the helpdesk can help (the screen says so), starting again stays possible: a typo.
     restart: retry ? "primary" : "secondary",
   });
+}
+
+export function verificationLinkInvalidScreen(handlers: Handlers): void {
+  endScreen("verification-invalid", en.verification.invalid, handlers, { tone: "neutral", restart: false });
+}
+
+export function verifiedScreen(handlers: Handlers): void {
+  endScreen("verified", en.verification.verified, handlers, { tone: "success", restart: false });
+}
+
+/** A verified caller may recover now (the profile allows it), until `expiresAt`. */
+export function recoveryOfferScreen(handlers: Handlers, expiresAt: string): void {
+  showScreen("recovery-offer", en.verification.offer.title, () => [
+    h("div", { class: "banner success" }, h("h1", {}, en.verification.offer.title)),
+    h("p", { class: "lead" }, en.verification.offer.body),
+    h(
+      "div",
+      { class: "actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "button",
+          id: "continue-recovery",
+          onclick: () => handlers.onContinueRecovery(),
+        },
+        en.verification.offer.recover,
+      ),
+    ),
+    countdown(expiresAt, en.verification.offer.until, en.verification.offer.expired),
+    h("p", { class: "hint" }, en.verification.offer.decline),
+  ]);
 }
