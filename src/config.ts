@@ -43,6 +43,7 @@ export interface AppConfig {
   policy: PolicyDocument;
   secrets: { kind: "env" } | { kind: "keyvault"; vaultUrl: string };
   handoffTokenLifetimeMinutes: Settings["HANDOFF_TOKEN_LIFETIME_MINUTES"];
+  helpdeskVerificationLinkMinutes: Settings["HELPDESK_VERIFICATION_LINK_MINUTES"];
   /** Seconds per minute of the workflow's human waits: 60, except in local conformance runs. */
   workflowMinuteSeconds: Settings["DEV_WORKFLOW_MINUTE_SECONDS"];
   policyCacheSeconds: Settings["POLICY_CACHE_SECONDS"];
@@ -186,6 +187,7 @@ export function loadConfig(env: Env): AppConfig {
     policy,
     secrets,
     handoffTokenLifetimeMinutes: s.HANDOFF_TOKEN_LIFETIME_MINUTES,
+    helpdeskVerificationLinkMinutes: s.HELPDESK_VERIFICATION_LINK_MINUTES,
     workflowMinuteSeconds: s.DEV_WORKFLOW_MINUTE_SECONDS,
     policyCacheSeconds: s.POLICY_CACHE_SECONDS,
     rateLimits: {

@@ -12,6 +12,7 @@ import { listGroupNames } from "./functions/adminGroups";
 import { deletePolicy, getPolicy, listPolicies, putPolicy } from "./functions/adminPolicies";
 import { getRecoveryRecord, listRecoveries } from "./functions/adminRecoveries";
 import { clearRecoveryBlock, getRecoveryBlock } from "./functions/adminRecoveryBlocks";
+import { createVerification, getVerification, listVerifications } from "./functions/adminVerifications";
 import { idvReturn, idvWebhook, verifiedIdCallback } from "./functions/callbacks";
 import { housekeeping } from "./functions/housekeeping";
 import { sweepIdvInbox } from "./functions/idvDelivery";
@@ -23,6 +24,7 @@ import { health, jwks } from "./functions/publicApi";
 import { pageAsset, recoverPage } from "./functions/recoverPage";
 import { cancelRecovery, getRecovery, startRecovery } from "./functions/recoveryApi";
 import { confirmRepudiationPage, repudiationPage } from "./functions/repudiationPage";
+import { continueRecovery, startVerification } from "./functions/verificationStart";
 import { withStrictTransportSecurity } from "./http";
 
 // Parse the settings (and the policy document) now: a bad value stops the app at startup,
@@ -66,6 +68,20 @@ app.http("renewIdvHandoff", {
   methods: ["POST"],
   authLevel: "anonymous",
   handler: renewHandoff,
+});
+app.http("startVerification", {
+  route: "api/verification",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  extraInputs: [durableClient],
+  handler: startVerification,
+});
+app.http("continueRecovery", {
+  route: "api/recovery/{recoveryId}/continue",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  extraInputs: [durableClient],
+  handler: continueRecovery,
 });
 
 // Identity verification providers and the Verified ID service
@@ -167,6 +183,25 @@ app.http("confirmRepudiation", {
   authLevel: "anonymous",
   handler: confirmRepudiationPage,
 });
+// Helpdesk verifications (role Recovery.Helpdesk).
+app.http("createVerification", {
+  route: "api/admin/verifications",
+  methods: ["POST"],
+  authLevel: "anonymous",
+  handler: createVerification,
+});
+app.http("listVerifications", {
+  route: "api/admin/verifications",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: listVerifications,
+});
+app.http("getVerification", {
+  route: "api/admin/verifications/{id}",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: getVerification,
+});
 
 // Re-delivers accepted IDV webhooks whose effect never completed (raise failed, host stopped).
 app.timer("sweepIdvInbox", {
@@ -243,3 +278,6 @@ df.app.activity(ACTIVITIES.confirmIdentityVerification, {
 df.app.activity(ACTIVITIES.recoverAccount, { handler: activities.recoverAccount });
 df.app.activity(ACTIVITIES.finishRecovery, { handler: activities.finishRecovery });
 df.app.activity(ACTIVITIES.notifyRecoveryOutcome, { handler: activities.notifyRecoveryOutcome });
+df.app.activity(ACTIVITIES.offerRecoveryAfterVerification, {
+  handler: activities.offerRecoveryAfterVerification,
+});

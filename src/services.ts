@@ -18,6 +18,7 @@ import { RecoveryBlockRepository, RepudiationLinkRepository } from "./store/repu
 import { TableStore } from "./store/tables";
 import { TapHandoffRepository } from "./store/tapHandoff";
 import { UserLockRepository } from "./store/userLocks";
+import { VerificationRepository } from "./store/verifications";
 import { DidResolver } from "./verified-id/didWeb";
 import { VerifiedIdClient } from "./verified-id/requestService";
 
@@ -41,6 +42,7 @@ export interface Services {
   didResolver: DidResolver;
   secrets: SecretProvider;
   adapters: ReadonlyMap<string, IdvAdapter>;
+  verifications: VerificationRepository;
 }
 
 export function createServices(
@@ -79,6 +81,7 @@ export function createServices(
         ? new KeyVaultSecretProvider(config.secrets.vaultUrl, credential)
         : new EnvSecretProvider(env),
     adapters,
+    verifications: new VerificationRepository(tables),
   };
 }
 

@@ -305,6 +305,11 @@ export const settingsSchema = z.object({
     description: "Lifetime of the one-time JWT that sends the user to the IDV provider.",
     inAzure: "not set",
   }),
+  HELPDESK_VERIFICATION_LINK_MINUTES: setting(integer(5, 1440).default(30), {
+    description:
+      "How long a helpdesk verification link (`POST /api/admin/verifications`) can be opened; it works once, and the verification itself then runs on the profile's timeouts.",
+    inAzure: "not set",
+  }),
   NOTIFY_SENDER_MAILBOX: setting(
     matching(MAIL_ADDRESS, "must be a mail address", "mail address").optional(),
     {

@@ -6,6 +6,8 @@
  * host is down; the host killed (SIGKILL) and restarted; Azurite restarted on its data.
  * Malformed client requests are mixed in, and start-then-cancel races on users of their own
  * (cancel at once, after a read, once verifying; a second start superseding the first).
+ * Some users are verified through a helpdesk link instead (issue 21): the agent's link opened
+ * by the caller, sometimes after a forged link and sometimes a second time.
  * Afterwards the invariants are checked from the stores and the simulators' logs, not from
  * what the app says about itself.
  *
@@ -34,7 +36,8 @@ export type Plan =
   | "fail_face_check"
   | "cancel"
   | "abandon_idv"
-  | "abandon_presentation";
+  | "abandon_presentation"
+  | "verify";
 
 const PLAN_WEIGHTS: Record<Exclude<Plan, "evaluate">, number> = {
   recover: 45,
@@ -43,6 +46,7 @@ const PLAN_WEIGHTS: Record<Exclude<Plan, "evaluate">, number> = {
   cancel: 12,
   abandon_idv: 12,
   abandon_presentation: 11,
+  verify: 8,
 };
 
 /** The end each plan should reach when nothing gets in the way. */
@@ -54,6 +58,7 @@ const EXPECTED: Record<Plan, { status: string; code?: string }> = {
   cancel: { status: "cancelled" },
   abandon_idv: { status: "expired", code: "idv_timeout" },
   abandon_presentation: { status: "expired", code: "presentation_timeout" },
+  verify: { status: "verified" },
 };
 
 export type FaultKind =
@@ -73,7 +78,9 @@ export type FaultKind =
   | "malformed_request"
   | "start_cancel_race"
   | "return_forged"
-  | "return_duplicated";
+  | "return_duplicated"
+  | "verification_link_forged"
+  | "verification_link_reused";
 
 const FAULT_WEIGHTS: Record<
   Exclude<
@@ -84,6 +91,8 @@ const FAULT_WEIGHTS: Record<
     | "start_cancel_race"
     | "return_forged"
     | "return_duplicated"
+    | "verification_link_forged"
+    | "verification_link_reused"
   >,
   number
 > = {
@@ -200,6 +209,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     plan: user.evaluation ? "evaluate" : planRng.weighted(PLAN_WEIGHTS),
     seen: [],
   }));
+  // Every campaign verifies at least one caller through a helpdesk link.
+  const firstRecover = driven.find((d) => d.plan === "recover");
+  if (firstRecover && !driven.some((d) => d.plan === "verify")) firstRecover.plan = "verify";
   const faults = Object.fromEntries(
     [
       ...Object.keys(FAULT_WEIGHTS),
@@ -209,6 +221,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       "start_cancel_race",
       "return_forged",
       "return_duplicated",
+      "verification_link_forged",
+      "verification_link_reused",
     ].map((k) => [k, 0]),
   ) as Record<FaultKind, number>;
   const maxHostKills = options.maxHostKills ?? Math.max(1, Math.ceil(options.recoveries / 20));
@@ -346,11 +360,43 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     }
   };
 
+  /**
+   * A helpdesk agent's link for the user, opened by the caller (issue 21): sometimes a forged
+   * code first, sometimes the real one a second time — each must be a 404 that starts nothing.
+   */
+  const openVerificationLink = async (d: Driven, myRng: Rng): Promise<HttpAnswer> => {
+    const token = await env.sims.entra.mint({ roles: ["Recovery.Helpdesk"] });
+    const created = await persist(() =>
+      env.request("POST", "/api/admin/verifications", {
+        token,
+        body: { username: d.user.userPrincipalName, reason: `chaos campaign #${d.index}` },
+      }),
+    );
+    const link = (created.body as { link?: string } | undefined)?.link;
+    if (created.status !== 201 || !link) return created;
+    const code = new URL(link).hash.slice("#verification=".length);
+    const probe = async (fault: "verification_link_forged" | "verification_link_reused", sent: string) => {
+      faults[fault]++;
+      const answer = await persist(() => env.request("POST", "/api/verification", { body: { code: sent } }));
+      if (answer.status !== 404)
+        badInput.push(
+          `${fault} #${d.index} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
+        );
+    };
+    if (myRng.chance(0.3)) await probe("verification_link_forged", `${code.split(".")[0]}.${"A".repeat(43)}`);
+    const opened = await persist(() =>
+      env.request("POST", "/api/verification", { body: { code, country: "nl" } }),
+    );
+    if (opened.status === 202 && myRng.chance(0.3)) await probe("verification_link_reused", code);
+    return opened;
+  };
+
   const drive = async (d: Driven): Promise<void> => {
     const myRng = driverRng.fork(String(d.index));
     let startAttempts = 0;
     const started = await persist(() => {
       startAttempts++;
+      if (d.plan === "verify") return openVerificationLink(d, myRng);
       return env.request("POST", "/api/recovery", {
         body: { username: d.user.userPrincipalName, country: "nl" },
       });
@@ -1029,6 +1075,26 @@ async function checkInvariants(
       );
   }
 
+  // 4b. A helpdesk verification writes nothing to the directory either (issue 21).
+  const verification: InvariantResult = {
+    name: "helpdesk verification: no directory write",
+    checked: 0,
+    violations: [],
+  };
+  for (const d of driven.filter((x) => x.plan === "verify")) {
+    verification.checked++;
+    const writes = requests.filter(
+      (r) =>
+        r.method !== "GET" &&
+        !reads.test(r.path) &&
+        (r.path.includes(d.user.id) || r.path.toLowerCase().includes(d.user.userPrincipalName)),
+    );
+    if (writes.length > 0)
+      verification.violations.push(
+        `${d.user.userPrincipalName}: ${writes.map((w) => `${w.method} ${w.path}`).join(", ")}`,
+      );
+  }
+
   // 5. No TAP in plaintext anywhere but the answer to its creation.
   const plaintext: InvariantResult = { name: "no TAP in plaintext anywhere", checked: 0, violations: [] };
   const places: [string, string][] = [
@@ -1073,7 +1139,7 @@ async function checkInvariants(
         `user ${lock.partitionKey}: lock held by ${lock.recoveryId} (${holder?.status ?? "no such recovery"})`,
       );
   }
-  return [terminal, taps, callbacks, evaluation, plaintext, noServerError, locks];
+  return [terminal, taps, callbacks, evaluation, verification, plaintext, noServerError, locks];
 }
 
 /** The report as the table `npm run chaos` prints. */

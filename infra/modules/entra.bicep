@@ -1,7 +1,7 @@
 // The Entra side, through the Microsoft Graph Bicep extension (declarative, so a re-run
 // changes nothing that is already right):
-//  - the admin API's app registration with the app roles Recovery.Admin and
-//    Recovery.Reader, and its service principal (assignment required: only users or apps
+//  - the admin API's app registration with the app roles Recovery.Admin,
+//    Recovery.Reader and Recovery.Helpdesk, and its service principal (assignment required: only users or apps
 //    given a role get a token for it); the same registration is the admin console's
 //    single-page app (SPA platform, redirect URI {PUBLIC_BASE_URL}/admin: authorization code
 //    with PKCE, no secret), which asks for tokens for itself ({clientId}/.default);
@@ -57,6 +57,11 @@ var adminRoles = [
     value: 'Recovery.Reader'
     displayName: 'Recovery reader'
     description: 'Read policy profiles, diagnostics, recoveries and their audit trail.'
+  }
+  {
+    value: 'Recovery.Helpdesk'
+    displayName: 'Recovery helpdesk agent'
+    description: 'Have a caller verified by the recovery flow (helpdesk verification links) and read the verdicts: never a Temporary Access Pass.'
   }
 ]
 

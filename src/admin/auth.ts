@@ -6,7 +6,8 @@
  * app (client id or identifier URI; an `aud` array only when ours is its only member or `azp`
  * is our own client), expiry with 60 s of skew, a lifetime (`exp - iat`) no Entra token
  * exceeds (28 h), and the app role: any of
- * `Recovery.Admin` / `Recovery.Reader` to read, `Recovery.Admin` to write.
+ * `Recovery.Admin` / `Recovery.Reader` to read, `Recovery.Admin` to write, and
+ * `Recovery.Helpdesk` (alone: an admin is not a helpdesk agent) for helpdesk verifications.
  *
  * Only v2 issuers are accepted: the app registration asks for v2 tokens, so a v1 token
  * (`https://sts.windows.net/{tenant}/`) for it would be a misconfiguration to surface, not to
@@ -28,9 +29,16 @@ import {
 
 export const ADMIN_ROLE = "Recovery.Admin";
 export const READER_ROLE = "Recovery.Reader";
+export const HELPDESK_ROLE = "Recovery.Helpdesk";
 
-/** What a route needs: `read` (Admin or Reader) or `write` (Admin). */
-export type AdminAccess = "read" | "write";
+/** What a route needs: `read` (Admin or Reader), `write` (Admin) or `helpdesk` (Helpdesk only). */
+export type AdminAccess = "read" | "write" | "helpdesk";
+
+const ROLES_FOR: Record<AdminAccess, readonly string[]> = {
+  read: [ADMIN_ROLE, READER_ROLE],
+  write: [ADMIN_ROLE],
+  helpdesk: [HELPDESK_ROLE],
+};
 
 export interface AdminPrincipal {
   /** The admin's object id (`oid`): what the audit records. */
@@ -120,7 +128,7 @@ export class AdminTokenVerifier {
     const oid = typeof payload.oid === "string" ? payload.oid : "";
     if (!/^[0-9a-f-]{36}$/i.test(oid)) throw invalidToken("invalid_token", "The token has no valid oid.");
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r) => typeof r === "string") : [];
-    const allowed = access === "write" ? [ADMIN_ROLE] : [ADMIN_ROLE, READER_ROLE];
+    const allowed = ROLES_FOR[access];
     if (!roles.some((r) => allowed.includes(r))) {
       throw new ForbiddenError(`This operation needs the app role ${allowed.join(" or ")}.`);
     }

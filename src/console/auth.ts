@@ -24,6 +24,7 @@ export interface ConsoleConfig {
 
 export const ADMIN_ROLE = "Recovery.Admin";
 export const READER_ROLE = "Recovery.Reader";
+export const HELPDESK_ROLE = "Recovery.Helpdesk";
 
 export interface SignedIn {
   account: AccountInfo;
@@ -33,6 +34,10 @@ export interface SignedIn {
   canWrite: boolean;
   /** Recovery.Admin or Recovery.Reader: may read. */
   canRead: boolean;
+  /** Recovery.Helpdesk: may verify callers (and only that: it is not a reading role). */
+  isHelpdesk: boolean;
+  /** The object id (`oid` of the ID token): the agent's own verifications are listed by it. */
+  oid: string;
 }
 
 /** The access token could not be renewed without the person (expired session, revoked refresh token). */
@@ -80,6 +85,8 @@ export class Auth {
       roles,
       canWrite: roles.includes(ADMIN_ROLE),
       canRead: roles.includes(ADMIN_ROLE) || roles.includes(READER_ROLE),
+      isHelpdesk: roles.includes(HELPDESK_ROLE),
+      oid: typeof claims.oid === "string" ? claims.oid : account.localAccountId,
     };
   }
 

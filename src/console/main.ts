@@ -13,6 +13,7 @@ import { showDiagnostics } from "./views/diagnostics";
 import { showOverview } from "./views/overview";
 import { showPolicies } from "./views/policies";
 import { showRecoveries, showRecovery } from "./views/recoveries";
+import { showVerification, showVerifications } from "./views/verifications";
 
 const VIEWS = [
   { route: "#/overview", label: "Overview" },
@@ -20,6 +21,8 @@ const VIEWS = [
   { route: "#/policies", label: "Policies" },
   { route: "#/diagnostics", label: "Diagnostics" },
 ] as const;
+/** The helpdesk agent's view (role Recovery.Helpdesk), listed only for holders of that role. */
+const HELPDESK_VIEW = { route: "#/verify", label: "Verify a caller" } as const;
 
 let auth: Auth;
 let user: SignedIn | undefined;
@@ -42,7 +45,7 @@ function signInScreen(reason?: { title: string; detail: string }): void {
     h(
       "p",
       {},
-      "Use your work account. The console shows recoveries, policies and diagnostics to holders of the app role Recovery.Admin (read and change) or Recovery.Reader (read only).",
+      "Use your work account. The console shows recoveries, policies and diagnostics to holders of the app role Recovery.Admin (read and change) or Recovery.Reader (read only), and the caller verification to holders of Recovery.Helpdesk.",
     ),
     button,
   );
@@ -56,10 +59,17 @@ function currentRoute(): string {
 function shell(signedIn: SignedIn): void {
   const nav = byId("nav");
   nav.hidden = false;
+  const views = [...(signedIn.canRead ? VIEWS : []), ...(signedIn.isHelpdesk ? [HELPDESK_VIEW] : [])];
   nav.replaceChildren(
-    h("ul", {}, ...VIEWS.map((v) => h("li", {}, h("a", { href: v.route, "data-route": v.route }, v.label)))),
+    h("ul", {}, ...views.map((v) => h("li", {}, h("a", { href: v.route, "data-route": v.route }, v.label)))),
   );
-  const role = signedIn.canWrite ? "Admin" : signedIn.canRead ? "Reader (read only)" : "no console role";
+  const role = signedIn.canWrite
+    ? "Admin"
+    : signedIn.canRead
+      ? "Reader (read only)"
+      : signedIn.isHelpdesk
+        ? "Helpdesk"
+        : "no console role";
   byId("who").replaceChildren(
     h("span", { class: "name" }, signedIn.name),
     h("span", { class: "role" }, role),
@@ -70,7 +80,7 @@ function shell(signedIn: SignedIn): void {
 async function route(): Promise<void> {
   navigate();
   if (!user) return;
-  const hash = location.hash || "#/overview";
+  const hash = location.hash || (user.canRead || !user.isHelpdesk ? "#/overview" : HELPDESK_VIEW.route);
   const [path = "", query = ""] = hash.slice(1).split("?");
   const params = new URLSearchParams(query);
   for (const a of Array.from(byId("nav").querySelectorAll("a"))) {
@@ -78,13 +88,34 @@ async function route(): Promise<void> {
     if (active) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+  const verification = /^\/verify(?:\/([0-9a-f-]{36}))?$/i.exec(path);
+  if (verification) {
+    try {
+      if (verification[1]) await showVerification(user, verification[1]);
+      else await showVerifications(user);
+    } catch (err) {
+      if (err instanceof SessionExpiredError || (err instanceof ApiError && err.status === 401)) return;
+      const e = explain(err);
+      showView(
+        currentNavigation(),
+        "Error",
+        h("h1", {}, "Something went wrong"),
+        alertBox(e.title, e.detail),
+      );
+    }
+    return;
+  }
+  if (!user.canRead && user.isHelpdesk) {
+    location.hash = HELPDESK_VIEW.route;
+    return;
+  }
   if (!user.canRead) {
     showView(
       currentNavigation(),
       "No access",
       h("h1", {}, "You have no role in this console"),
       alertBox(
-        "Your account has neither Recovery.Admin nor Recovery.Reader",
+        "Your account has neither Recovery.Admin, Recovery.Reader nor Recovery.Helpdesk",
         "Ask an administrator to assign you an app role on the admin API's enterprise application, then sign in again.",
       ),
     );

@@ -23,6 +23,13 @@ export type DiscoveryResult =
       mode: "evaluation" | "production";
       idvTimeoutMinutes: number;
       presentationTimeoutMinutes: number;
+      /**
+       * A helpdesk verification: the flow stops at the verdict (`verified`), as Evaluation does;
+       * with `offerRecovery` (a Production profile that allows it) the caller may go on to recover.
+       */
+      verification?: { offerRecovery: boolean };
+      /** How long a verified caller has to choose to recover (workflow minutes). */
+      recoveryOfferMinutes?: number;
       etag?: string;
     };
 
@@ -86,6 +93,12 @@ export interface RecoverAccountInput {
   recoveryId: string;
   /** The match's plan; used by the step's first run only (a re-run reads afresh). */
   plan?: RecoveryPlan | undefined;
+}
+
+export interface OfferRecoveryInput {
+  recoveryId: string;
+  etag?: string | undefined;
+  deadline: string;
 }
 
 export interface FinishInput {

@@ -12,6 +12,7 @@ export const ACTIVITIES = {
   recoverAccount: "recoverAccount",
   finishRecovery: "finishRecovery",
   notifyRecoveryOutcome: "notifyRecoveryOutcome",
+  offerRecoveryAfterVerification: "offerRecoveryAfterVerification",
 } as const;
 
 export const EVENTS = {
@@ -19,4 +20,6 @@ export const EVENTS = {
   /** The browser came back from the provider with the hand-off's one-time value (results `return`/`either`). */
   idvReturned: "IdvReturned",
   presentationResult: "PresentationResult",
+  /** The caller of a verified helpdesk verification chose to recover (POST /api/recovery/{id}/continue). */
+  recoveryContinued: "RecoveryContinued",
 } as const;

@@ -215,6 +215,29 @@ export function* recoveryOrchestrator(
         notify,
       );
     }
+    // A helpdesk verification ends at the verdict: the directory is never touched — unless its
+    // profile lets the verified caller go on to recover, and the caller chooses to in time.
+    let plan = match.plan;
+    if (discovery.verification) {
+      if (!discovery.verification.offerRecovery)
+        return yield* finish(context, { recoveryId, status: "verified", etag: match.etag }, notify);
+      const offerDeadline = addMinutes(context.df.currentUtcDateTime, discovery.recoveryOfferMinutes ?? 10);
+      const offered = (yield context.df.callActivityWithRetry(
+        ACTIVITIES.offerRecoveryAfterVerification,
+        retry,
+        {
+          recoveryId,
+          etag: match.etag,
+          deadline: offerDeadline.toISOString(),
+        },
+      )) as StepVerdict;
+      if (!offered.ok)
+        return yield* finish(context, { recoveryId, status: "failed", failureCode: offered.code }, notify);
+      const chosen = yield* waitForFirstEvent(context, [EVENTS.recoveryContinued], offerDeadline);
+      if (!chosen) return yield* finish(context, { recoveryId, status: "verified" }, notify);
+      // Time passed since the match read the directory: the recovery step reads it again.
+      plan = undefined;
+    }
     if (discovery.mode === "evaluation")
       return yield* finish(context, { recoveryId, status: "evaluation_passed", etag: match.etag }, notify);
 
@@ -222,7 +245,7 @@ export function* recoveryOrchestrator(
     context.df.setCustomStatus({ step });
     // Method reset, session revocation and the TAP: one step, one Graph round trip (in that order).
     // The match's plan (what it read for this step) comes along, so the step need not read again.
-    const recoverInput: RecoverAccountInput = { recoveryId, ...(match.plan ? { plan: match.plan } : {}) };
+    const recoverInput: RecoverAccountInput = { recoveryId, ...(plan ? { plan } : {}) };
     const recovered = (yield context.df.callActivityWithRetry(
       ACTIVITIES.recoverAccount,
       retry,

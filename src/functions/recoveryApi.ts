@@ -73,66 +73,98 @@ export async function startRecovery(
   return respond(context, async () => {
     const body = await readJson(request, startSchema);
     if (body.tapEncryptionKey) await assertUsableClientKey(body.tapEncryptionKey);
-    const s = services();
-    const address = clientAddress(request, s.config.trustedProxyHops);
+    const address = clientAddress(request, services().config.trustedProxyHops);
     await enforceStartLimits(address, body.username, context);
-    const recoveryId = randomUUID();
-    const recoveryToken = newOpaqueSecret();
-    const now = new Date();
-    const record: RecoveryRecord = {
-      stage: "started",
-      recoveryId,
-      tokenHash: hashSecret(recoveryToken),
-      status: "pending",
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + DISCOVERY_WINDOW_MS).toISOString(),
-      username: body.username.toLowerCase(),
-      country: body.country,
-      // The language the page and the notices speak for this recovery, chosen once here.
-      locale: negotiateLocale({
-        requested: body.locale,
-        acceptLanguage: request.headers.get("accept-language"),
-        tenantDefault: s.config.defaultLocale,
-      }),
+    return beginRecovery(context, {
+      ...body,
       clientAddress: address,
-      tapEncryptionKey: body.tapEncryptionKey ? JSON.stringify(body.tapEncryptionKey) : undefined,
-    };
-    // Audited with the record, before the workflow starts (one transaction): a start whose
-    // record and audit entry cannot be written fails having started nothing, so the client's
-    // retry is not refused as recovery_in_progress.
-    const etag = await s.recoveries.create(record, [
-      {
-        recoveryId,
-        event: "recovery_started",
-        outcome: "info",
-        detail: {
-          clientAddress: record.clientAddress,
-          country: body.country ?? null,
-          tapSealedForClient: !!body.tapEncryptionKey,
-        },
-      },
-    ]);
-    try {
-      const input: RecoveryInput = { recoveryId, ...(etag ? { etag } : {}) };
-      await df.getClient(context).startNew(ORCHESTRATOR, { instanceId: recoveryId, input });
-    } catch (err) {
-      await s.recoveries.update(recoveryId, (r) => ({
-        ...r,
-        status: "failed",
-        failure: { code: "internal_error", message: "The recovery could not be started." },
-      }));
-      throw new DependencyError("workflow_unavailable", "The workflow could not be started", true, {
-        cause: err,
-      });
-    }
-    const statusUrl = `/api/recovery/${recoveryId}`;
-    return json(
-      202,
-      { recoveryId, recoveryToken, status: record.status, statusUrl, pollAfterMs: POLL_AFTER_MS },
-      { Location: statusUrl },
-    );
+      acceptLanguage: request.headers.get("accept-language"),
+    });
   });
+}
+
+/** What a recovery starts with, checked and rate-limited by the caller. */
+export interface RecoveryStartRequest {
+  username: string;
+  country?: string | undefined;
+  /** The locale the client asked for (the start body's); negotiated with `acceptLanguage`. */
+  locale?: string | undefined;
+  /** The browser's Accept-Language, the negotiation's second source (after `locale`). */
+  acceptLanguage?: string | null | undefined;
+  tapEncryptionKey?: object | undefined;
+  clientAddress: string;
+  /** A helpdesk verification's link was redeemed for this start (src/functions/verificationStart.ts). */
+  verification?: { verificationId: string; agentId: string; reason: string } | undefined;
+}
+
+/**
+ * Writes the record with its `recovery_started` entry and starts the workflow; the 202 the
+ * client gets. A verification's start is the same recovery, marked with its verification id.
+ */
+export async function beginRecovery(
+  context: InvocationContext,
+  body: RecoveryStartRequest,
+  recoveryId: string = randomUUID(),
+): Promise<HttpResponseInit> {
+  const s = services();
+  const recoveryToken = newOpaqueSecret();
+  const now = new Date();
+  const record: RecoveryRecord = {
+    stage: "started",
+    recoveryId,
+    tokenHash: hashSecret(recoveryToken),
+    status: "pending",
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + DISCOVERY_WINDOW_MS).toISOString(),
+    username: body.username.toLowerCase(),
+    country: body.country,
+    // The language the page and the notices speak for this recovery, chosen once here.
+    locale: negotiateLocale({
+      requested: body.locale,
+      acceptLanguage: body.acceptLanguage,
+      tenantDefault: s.config.defaultLocale,
+    }),
+    clientAddress: body.clientAddress,
+    tapEncryptionKey: body.tapEncryptionKey ? JSON.stringify(body.tapEncryptionKey) : undefined,
+    ...(body.verification ? { verificationId: body.verification.verificationId } : {}),
+  };
+  // Audited with the record, before the workflow starts (one transaction): a start whose
+  // record and audit entry cannot be written fails having started nothing, so the client's
+  // retry is not refused as recovery_in_progress.
+  const etag = await s.recoveries.create(record, [
+    {
+      recoveryId,
+      event: "recovery_started",
+      outcome: "info",
+      detail: {
+        clientAddress: record.clientAddress,
+        country: body.country ?? null,
+        tapSealedForClient: !!body.tapEncryptionKey,
+        // A helpdesk verification names who asked for it and why (src/functions/adminVerifications.ts).
+        ...(body.verification ? { ...body.verification } : {}),
+      },
+    },
+  ]);
+  try {
+    const input: RecoveryInput = { recoveryId, ...(etag ? { etag } : {}) };
+    await df.getClient(context).startNew(ORCHESTRATOR, { instanceId: recoveryId, input });
+  } catch (err) {
+    await s.recoveries.update(recoveryId, (r) => ({
+      ...r,
+      status: "failed",
+      failure: { code: "internal_error", message: "The recovery could not be started." },
+    }));
+    throw new DependencyError("workflow_unavailable", "The workflow could not be started", true, {
+      cause: err,
+    });
+  }
+  const statusUrl = `/api/recovery/${recoveryId}`;
+  return json(
+    202,
+    { recoveryId, recoveryToken, status: record.status, statusUrl, pollAfterMs: POLL_AFTER_MS },
+    { Location: statusUrl },
+  );
 }
 
 /**
@@ -143,7 +175,7 @@ export async function startRecovery(
  * cannot spend it for everyone: the all-addresses ceiling is set well above it and bounds only
  * a flood from many addresses at once.
  */
-async function enforceStartLimits(address: string, username: string, context: InvocationContext) {
+export async function enforceStartLimits(address: string, username: string, context: InvocationContext) {
   const { config, rateLimits } = services();
   const rule = (limit: number) => ({ limit, windowSeconds: config.rateLimits.windowSeconds });
   const from = addressKey(address);

@@ -15,14 +15,23 @@ import {
   recoveryListSchema,
   recoveryQuerySchema,
 } from "../admin/schemas";
+import {
+  createdVerificationSchema,
+  createVerificationSchema,
+  verificationListSchema,
+  verificationQuerySchema,
+  verificationSchema,
+} from "../admin/verificationSchemas";
 import { clearRecoveryBlockSchema, recoveryBlockSchema } from "../functions/adminRecoveryBlocks";
 import { startSchema } from "../functions/recoveryApi";
 import { repudiationFormSchema } from "../functions/repudiationPage";
+import { verificationStartSchema } from "../functions/verificationStart";
 import type { ProblemCode, UnauthorizedCode } from "../recovery/errors";
 import { globalExclusionsSchema, policyProfileSchema } from "../recovery/policy";
 import { callbackSchema } from "../verified-id/callback";
 import {
   cancelResponseSchema,
+  continueResponseSchema,
   handoffRenewalResponseSchema,
   healthSchema,
   idvWebhookBodySchema,
@@ -63,6 +72,12 @@ const COMPONENTS: Record<string, { schema: z.ZodType; io: "input" | "output" }> 
   RecoveryBlock: { schema: recoveryBlockSchema, io: "output" },
   ClearRecoveryBlock: { schema: clearRecoveryBlockSchema, io: "input" },
   RepudiationForm: { schema: repudiationFormSchema, io: "input" },
+  ContinueResponse: { schema: continueResponseSchema, io: "output" },
+  VerificationStartRequest: { schema: verificationStartSchema, io: "input" },
+  CreateVerificationRequest: { schema: createVerificationSchema, io: "input" },
+  CreatedVerification: { schema: createdVerificationSchema, io: "output" },
+  Verification: { schema: verificationSchema, io: "output" },
+  VerificationList: { schema: verificationListSchema, io: "output" },
 };
 export type ComponentName = keyof typeof COMPONENTS;
 
@@ -100,10 +115,15 @@ const ADMIN_TOKEN_CODES: readonly UnauthorizedCode[] = [
   "invalid_issuer",
   "invalid_audience",
 ];
-const adminAnswers = (access: "read" | "write"): Record<string, Answer> => ({
+const ROLE_TEXT = {
+  read: "Recovery.Admin or Recovery.Reader",
+  write: "Recovery.Admin",
+  helpdesk: "Recovery.Helpdesk",
+} as const;
+const adminAnswers = (access: "read" | "write" | "helpdesk"): Record<string, Answer> => ({
   "401": { description: "No valid Entra access token for this API.", codes: ADMIN_TOKEN_CODES },
   "403": {
-    description: `The token lacks the app role (${access === "write" ? "Recovery.Admin" : "Recovery.Admin or Recovery.Reader"}).`,
+    description: `The token lacks the app role (${ROLE_TEXT[access]}).`,
     codes: ["forbidden"],
   },
   "503": {
@@ -175,6 +195,28 @@ export const OPERATIONS: Operation[] = [
     },
   },
   {
+    method: "post",
+    path: "/api/verification",
+    operationId: "startVerification",
+    summary:
+      "Start a helpdesk verification with the code of its one-time link (the page reads it from #verification=…); answered like a recovery start.",
+    tags: ["front end"],
+    requestBody: { schema: "VerificationStartRequest" },
+    responses: {
+      "202": { description: "Started; poll statusUrl with the recoveryToken.", schema: "StartResponse" },
+      "400": { description: "Malformed body.", codes: ["invalid_request", "invalid_tap_encryption_key"] },
+      "404": {
+        description: "The link is forged, used or expired (one answer for all).",
+        codes: ["verification_link_invalid"],
+      },
+      "413": { description: "Body too large.", codes: ["payload_too_large"] },
+      "415": { description: "Not JSON.", codes: ["unsupported_media_type"] },
+      "429": { description: "Rate limited per address or account (Retry-After).", codes: ["rate_limited"] },
+      ...internal,
+      "503": { description: "The workflow could not be started.", codes: ["workflow_unavailable"] },
+    },
+  },
+  {
     method: "get",
     path: "/api/recovery/{recoveryId}",
     operationId: "getRecovery",
@@ -197,6 +239,24 @@ export const OPERATIONS: Operation[] = [
       "404": { description: "Unknown recovery, or not this token.", codes: ["recovery_not_found"] },
       ...internal,
       "502": { description: "The TAP hand-off key is not configured.", codes: ["secret_missing"] },
+    },
+  },
+  {
+    method: "post",
+    path: "/api/recovery/{recoveryId}/continue",
+    operationId: "continueRecovery",
+    summary:
+      "A verified helpdesk verification whose profile allows it (`next: continue_recovery`): recover now; the TAP comes to this client only.",
+    tags: ["front end"],
+    security: [{ recoveryToken: [] }],
+    parameters: [pathParam("recoveryId", "From the start answer.")],
+    responses: {
+      "202": { description: "The recovery goes on; poll the status.", schema: "ContinueResponse" },
+      "401": { description: "No recoveryToken.", codes: ["missing_recovery_token"] },
+      "404": { description: "Unknown recovery, or not this token.", codes: ["recovery_not_found"] },
+      "409": { description: "No recovery is offered now.", codes: ["not_continuable"] },
+      ...internal,
+      "503": { description: "The workflow could not be reached.", codes: ["workflow_unavailable"] },
     },
   },
   {
@@ -496,6 +556,75 @@ export const OPERATIONS: Operation[] = [
     },
   },
   {
+    method: "post",
+    path: "/api/admin/verifications",
+    operationId: "createVerification",
+    summary:
+      "A helpdesk verification for an account: a one-time link (shown once; with notify also mailed to the account's other mail addresses) that runs the recovery flow's proofing and changes nothing.",
+    tags: ["helpdesk"],
+    security: ADMIN,
+    requestBody: {
+      schema: "CreateVerificationRequest",
+      example: { username: "adele.vance@contoso.example", reason: "Ticket 4711: caller lost her phone" },
+    },
+    responses: {
+      "201": { description: "Created; the link is not shown again.", schema: "CreatedVerification" },
+      "400": { description: "Malformed body.", codes: ["invalid_request"] },
+      "409": {
+        description: "notify: no sender mailbox, or the account has no other mail address.",
+        codes: ["verification_not_deliverable"],
+      },
+      "413": { description: "Body too large.", codes: ["payload_too_large"] },
+      "415": { description: "Not JSON.", codes: ["unsupported_media_type"] },
+      ...adminAnswers("helpdesk"),
+      ...internal,
+      "502": {
+        description: "The directory could not be read or the mail not sent.",
+        codes: ["directory_error"],
+      },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/admin/verifications",
+    operationId: "listVerifications",
+    summary:
+      "Helpdesk verifications by creation time and agent, paged; `format=jsonl` or Accept: application/x-ndjson answers JSON Lines (X-Continuation-Token).",
+    tags: ["helpdesk"],
+    security: ADMIN,
+    parameters: queryParameters(verificationQuerySchema),
+    responses: {
+      "200": [
+        { description: "One page.", schema: "VerificationList" },
+        {
+          description: "One page as JSON Lines (export).",
+          schema: "Verification",
+          contentType: "application/x-ndjson",
+          itemSchema: "Verification",
+        },
+      ],
+      "400": { description: "Bad filter or continuation token.", codes: ["invalid_request"] },
+      ...adminAnswers("helpdesk"),
+      ...internal,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/admin/verifications/{id}",
+    operationId: "getVerification",
+    summary:
+      "A verification's verdict: verified or not, the failure code, the Face Check score against the threshold, the match explanation, the provider. Never a TAP.",
+    tags: ["helpdesk"],
+    security: ADMIN,
+    parameters: [pathParam("id", "Verification id.")],
+    responses: {
+      "200": { description: "The verification.", schema: "Verification" },
+      "404": { description: "No such verification.", codes: ["verification_not_found"] },
+      ...adminAnswers("helpdesk"),
+      ...internal,
+    },
+  },
+  {
     method: "get",
     path: "/api/admin/accounts/{id}/recovery-block",
     operationId: "getRecoveryBlock",
@@ -743,8 +872,8 @@ export const OPERATIONS: Operation[] = [
   },
 ];
 
-function queryParameters(): unknown[] {
-  const schema = z.toJSONSchema(recoveryQuerySchema, { io: "input", unrepresentable: "any" }) as {
+function queryParameters(query: z.ZodType = recoveryQuerySchema): unknown[] {
+  const schema = z.toJSONSchema(query, { io: "input", unrepresentable: "any" }) as {
     properties: Record<string, JsonSchema>;
   };
   return Object.entries(schema.properties).map(([name, s]) => ({
@@ -865,7 +994,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
           type: "openIdConnect",
           openIdConnectUrl: `${options.authorityHost}/${options.tenantId}/v2.0/.well-known/openid-configuration`,
           description:
-            "An Entra v2 access token for the admin API app registration (aud = ADMIN_API_CLIENT_ID) with the app role Recovery.Admin, or Recovery.Reader for reads.",
+            "An Entra v2 access token for the admin API app registration (aud = ADMIN_API_CLIENT_ID) with the app role Recovery.Admin, or Recovery.Reader for reads, or Recovery.Helpdesk for the helpdesk verifications.",
         },
         verifiedIdApiKey: {
           type: "apiKey",

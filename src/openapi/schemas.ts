@@ -38,6 +38,7 @@ const nextStepSchema = z.discriminatedUnion("type", [
       expiresAt: z.iso.datetime(),
     })
     .strict(),
+  z.object({ type: z.literal("continue_recovery"), url: z.string(), expiresAt: z.iso.datetime() }).strict(),
 ]);
 
 export const statusResponseSchema = z
@@ -121,4 +122,9 @@ export const openApiDocumentSchema = z
     paths: z.record(z.string(), z.record(z.string(), z.unknown())),
     components: z.record(z.string(), z.unknown()),
   })
+  .strict();
+
+/** `POST /api/recovery/{id}/continue`: the recovery goes on (its status as it stood). */
+export const continueResponseSchema = z
+  .object({ recoveryId: z.uuid(), status: z.enum(RECOVERY_STATUSES) })
   .strict();

@@ -80,3 +80,24 @@ export function cancelRecovery(recoveryId: string, token: string): Promise<ApiRe
     headers: { authorization: `Bearer ${token}` },
   });
 }
+
+/** A helpdesk verification from the code of its one-time link (answered like a start). */
+export function startVerification(body: {
+  code: string;
+  locale?: string;
+  tapEncryptionKey?: JsonWebKey;
+}): Promise<ApiResult<StartAnswer>> {
+  return call("/api/verification", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/** A verified helpdesk verification's caller chooses to recover (`next: continue_recovery`). */
+export function continueRecovery(recoveryId: string, token: string): Promise<ApiResult<unknown>> {
+  return call(`/api/recovery/${encodeURIComponent(recoveryId)}/continue`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}` },
+  });
+}

@@ -6,7 +6,15 @@
  * connection while polling shows "reconnecting" and retries with backoff until it is back.
  */
 import { TERMINAL_STATUSES } from "../recovery/status";
-import { cancelRecovery, type RecoveryView, readRecovery, renewHandoff, startRecovery } from "./api";
+import {
+  cancelRecovery,
+  continueRecovery,
+  type RecoveryView,
+  readRecovery,
+  renewHandoff,
+  startRecovery,
+  startVerification,
+} from "./api";
 import { announce, byId } from "./dom";
 import { fillText, formatMinutes, initialLocale, locale, ui, useLocale } from "./i18n";
 import { mountLanguageSwitcher } from "./languageSwitcher";
@@ -35,6 +43,8 @@ const handlers: screens.Handlers = {
     void goBackToProvider();
   },
   onSavedTap: (registerUrl) => screens.doneScreen(registerUrl),
+  onContinueRecovery: () => void chooseRecovery(),
+  isVerification: () => session?.verification === true,
 };
 
 /**
@@ -66,17 +76,7 @@ async function goBackToProvider(): Promise<void> {
 async function start(input: string): Promise<void> {
   const username = input.trim();
   if (!USERNAME.test(username)) return screens.startScreen(handlers, ui.start.invalidUsername, username);
-  // Without WebCrypto (an old browser, or http on a non-local host) or IndexedDB (some private
-  // modes) the page sends no key: the TAP then comes sealed to the server's key and opened by
-  // it, as for any client that sends none. A key that could not be kept would lose the TAP.
-  const made = globalThis.crypto?.subtle ? await createTapKey().catch(() => undefined) : undefined;
-  const kept = made
-    ? await saveTapKey("", made.privateKey).then(
-        () => true,
-        () => false,
-      )
-    : false;
-  const key = kept ? made : undefined;
+  const key = await makeTapKey();
   const answer = await startRecovery({
     username,
     // The language the person is reading: the notices follow it unless the directory names theirs.
@@ -93,12 +93,69 @@ async function start(input: string): Promise<void> {
         : ui.start.invalidUsername;
     return screens.startScreen(handlers, message, username);
   }
-  const { recoveryId, recoveryToken, pollAfterMs } = answer.value;
-  session = { recoveryId, recoveryToken, pollAfterMs };
+  await begin(answer.value, key, false);
+}
+
+/**
+ * Without WebCrypto (an old browser, or http on a non-local host) or IndexedDB (some private
+ * modes) the page sends no key: the TAP then comes sealed to the server's key and opened by
+ * it, as for any client that sends none. A key that could not be kept would lose the TAP.
+ */
+async function makeTapKey(): Promise<Awaited<ReturnType<typeof createTapKey>> | undefined> {
+  const made = globalThis.crypto?.subtle ? await createTapKey().catch(() => undefined) : undefined;
+  const kept = made
+    ? await saveTapKey("", made.privateKey).then(
+        () => true,
+        () => false,
+      )
+    : false;
+  return kept ? made : undefined;
+}
+
+async function begin(
+  started: { recoveryId: string; recoveryToken: string; pollAfterMs: number },
+  key: Awaited<ReturnType<typeof makeTapKey>>,
+  verification: boolean,
+): Promise<void> {
+  const { recoveryId, recoveryToken, pollAfterMs } = started;
+  session = { recoveryId, recoveryToken, pollAfterMs, ...(verification ? { verification: true } : {}) };
   saveSession(session);
   if (key) await saveTapKey(recoveryId, key.privateKey).catch(() => undefined);
   stopped = false;
   screens.explainScreen(handlers, undefined);
+  await poll();
+}
+
+/** A helpdesk verification's link: its code (from the fragment, never sent in a URL) starts it once. */
+async function startFromLink(code: string): Promise<void> {
+  screens.validatingScreen();
+  const key = await makeTapKey();
+  const answer = await startVerification({
+    code,
+    locale,
+    ...(key ? { tapEncryptionKey: key.publicJwk } : {}),
+  });
+  if (answer.kind === "ok") return begin(answer.value, key, true);
+  if (answer.kind === "refused" && answer.code === "rate_limited") {
+    const minutes = Math.max(1, Math.ceil((answer.retryAfterSeconds ?? 60) / 60));
+    return screens.startScreen(
+      handlers,
+      fillText(ui.start.rateLimited, { duration: formatMinutes(minutes) }),
+    );
+  }
+  if (answer.kind === "unreachable") return screens.startScreen(handlers, ui.start.unavailable);
+  return screens.verificationLinkInvalidScreen(handlers);
+}
+
+async function chooseRecovery(): Promise<void> {
+  if (!session) return;
+  const button = document.getElementById("continue-recovery");
+  if (button) {
+    button.setAttribute("disabled", "");
+    button.textContent = ui.verification.offer.recovering;
+  }
+  await continueRecovery(session.recoveryId, session.recoveryToken);
+  // Accepted or not (the offer ran out), the poll shows where it is.
   await poll();
 }
 
@@ -148,12 +205,16 @@ async function show(view: RecoveryView): Promise<void> {
       if (next?.type !== "present_credential") return screens.validatingScreen();
       return screens.presentScreen(handlers, next, !!view.presentationRetrievedAt);
     case "validating":
+      if (next?.type === "continue_recovery") return screens.recoveryOfferScreen(handlers, next.expiresAt);
       return screens.validatingScreen();
     case "recovered":
       return showTap(view);
     case "evaluation_passed":
       end();
       return screens.evaluationScreen(handlers);
+    case "verified":
+      end();
+      return screens.verifiedScreen(handlers);
     case "not_eligible":
       end();
       return screens.notEligibleScreen(handlers);
@@ -234,12 +295,17 @@ function restart(): void {
 }
 
 async function boot(): Promise<void> {
+  // A helpdesk verification link: the code leaves the address bar (and the history) at once.
+  const link = /^#verification=([^&]+)$/.exec(location.hash);
+  if (link?.[1]) history.replaceState(null, "", location.pathname + location.search);
   // A language that does not load (offline) leaves the page in English rather than blank.
   await useLocale(initialLocale()).catch(() => useLocale("en"));
   mountLanguageSwitcher();
   const returnedFor = new URLSearchParams(location.search).get("recoveryId");
   session = loadSession();
-  if (session && (!returnedFor || returnedFor === session.recoveryId)) {
+  if (link?.[1]) {
+    void startFromLink(link[1]);
+  } else if (session && (!returnedFor || returnedFor === session.recoveryId)) {
     if (returnedFor) session = { ...session, leftForProvider: true };
     saveSession(session);
     screens.explainScreen(handlers, undefined);

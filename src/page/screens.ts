@@ -16,6 +16,10 @@ export interface Handlers {
   /** "Go back to the partner": a fresh hand-off (the first one's token may have expired). */
   onGoBackToProvider: (event: Event) => void;
   onSavedTap: (registerUrl: string) => void;
+  /** A helpdesk verification's caller chose to recover (the profile offered it). */
+  onContinueRecovery: () => void;
+  /** Whether this journey is a helpdesk verification (what the explanation promises differs). */
+  isVerification: () => boolean;
 }
 
 function cancelButton(handlers: Handlers): HTMLElement {
@@ -106,7 +110,7 @@ export function explainScreen(handlers: Handlers, providerUrl: string | undefine
     h("h1", {}, ui.explain.title),
     h("p", { class: "lead" }, ui.explain.intro),
     steps(),
-    h("p", {}, ui.explain.after),
+    h("p", {}, handlers.isVerification() ? ui.verification.after : ui.explain.after),
     h(
       "div",
       { class: "actions", id: "provider-actions", hidden: !providerUrl },
@@ -339,4 +343,36 @@ export function failureScreen(handlers: Handlers, failure: { code: string; messa
     // Where only the helpdesk can help (the screen says so), starting again stays possible: a typo.
     restart: retry ? "primary" : "secondary",
   });
+}
+
+export function verificationLinkInvalidScreen(handlers: Handlers): void {
+  endScreen("verification-invalid", ui.verification.invalid, handlers, { tone: "neutral", restart: false });
+}
+
+export function verifiedScreen(handlers: Handlers): void {
+  endScreen("verified", ui.verification.verified, handlers, { tone: "success", restart: false });
+}
+
+/** A verified caller may recover now (the profile allows it), until `expiresAt`. */
+export function recoveryOfferScreen(handlers: Handlers, expiresAt: string): void {
+  showScreen("recovery-offer", ui.verification.offer.title, () => [
+    h("div", { class: "banner success" }, h("h1", {}, ui.verification.offer.title)),
+    h("p", { class: "lead" }, ui.verification.offer.body),
+    h(
+      "div",
+      { class: "actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "button",
+          id: "continue-recovery",
+          onclick: () => handlers.onContinueRecovery(),
+        },
+        ui.verification.offer.recover,
+      ),
+    ),
+    countdown(expiresAt, ui.verification.offer.until, ui.verification.offer.expired),
+    h("p", { class: "hint" }, ui.verification.offer.decline),
+  ]);
 }

@@ -11,6 +11,8 @@ export interface Session {
   pollAfterMs: number;
   /** Set when the user followed the link to the identity provider. */
   leftForProvider?: boolean;
+  /** A helpdesk verification (opened from its link), not a recovery the user started. */
+  verification?: boolean;
 }
 
 export function loadSession(): Session | undefined {
@@ -24,6 +26,7 @@ export function loadSession(): Session | undefined {
       recoveryToken: s.recoveryToken,
       pollAfterMs: typeof s.pollAfterMs === "number" ? s.pollAfterMs : 2000,
       ...(s.leftForProvider ? { leftForProvider: true } : {}),
+      ...(s.verification ? { verification: true } : {}),
     };
   } catch {
     return undefined;

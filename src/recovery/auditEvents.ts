@@ -40,6 +40,11 @@ export const AUDIT_EVENTS = [
   "recovery_repudiated",
   "recovery_block_cleared",
   "repudiation_refused",
+  "verification_created",
+  "verification_link_sent",
+  "verification_link_refused",
+  "verification_passed",
+  "recovery_continued",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];
 

@@ -46,9 +46,18 @@ export const NOT_FOUND_CODES = [
   "unknown_provider",
   "asset_not_found",
   "recovery_block_not_found",
+  "verification_not_found",
+  // A helpdesk verification link that is forged, used or expired: one answer for all three.
+  "verification_link_invalid",
 ] as const;
 /** 409, ConflictError. */
-export const CONFLICT_CODES = ["not_cancellable", "last_profile", "handoff_unavailable"] as const;
+export const CONFLICT_CODES = [
+  "not_cancellable",
+  "last_profile",
+  "handoff_unavailable",
+  "verification_not_deliverable",
+  "not_continuable",
+] as const;
 /** 502 (lasting) or 503 (transient), DependencyError. */
 export const DEPENDENCY_CODES = [
   "directory_error",

@@ -60,6 +60,15 @@ export const policyProfileSchema = z
     tapLifetimeMinutes: z.number().int().min(10).max(43_200).default(60),
     tapUsableOnce: z.boolean().default(true),
     cooldownMinutes: z.number().int().min(0).max(43_200).default(1440),
+    /**
+     * Helpdesk verifications (src/recovery/verification.ts): with `allowRecoveryAfterVerification`
+     * (Production only), a caller the verification found verified may go on to a normal recovery
+     * from the same page; the TAP goes to the caller's browser only, never to the agent.
+     */
+    helpdesk: z
+      .object({ allowRecoveryAfterVerification: z.boolean().default(false) })
+      .strict()
+      .default({ allowRecoveryAfterVerification: false }),
     // Namesake disambiguation beyond the name (optional; the defaults keep the name match alone):
     // credential claims bound to directory attributes, and Entra's claim-validation callout
     // (onVerifiedIdClaimValidation, docs/facts.md §12), failing closed on any error.

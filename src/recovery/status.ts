@@ -14,6 +14,8 @@ export const RECOVERY_STATUSES = [
   "expired",
   "not_eligible",
   "cancelled",
+  // A helpdesk verification (src/recovery/verification.ts) that passed: nothing in the directory changed.
+  "verified",
 ] as const;
 export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
 
@@ -24,6 +26,7 @@ export const TERMINAL_STATUSES: ReadonlySet<RecoveryStatus> = new Set([
   "expired",
   "not_eligible",
   "cancelled",
+  "verified",
 ]);
 
 /** Statuses in which the user may still cancel: nothing in the directory has changed yet. */
@@ -81,4 +84,6 @@ export function failure(code: FailureCode): Failure {
 /** What the front end should do next. */
 export type NextStep =
   | { type: "redirect"; url: string }
-  | { type: "present_credential"; url: string; qrCode?: string; expiresAt: string };
+  | { type: "present_credential"; url: string; qrCode?: string; expiresAt: string }
+  /** A verified helpdesk verification whose profile allows it: POST `url` (bearer) to recover now. */
+  | { type: "continue_recovery"; url: string; expiresAt: string };

@@ -42,6 +42,11 @@ interface RecoveryCommon {
   userId?: string | undefined;
   next?: NextStep | undefined;
   failure?: Failure | undefined;
+  /**
+   * Set when a helpdesk verification link started it (src/store/verifications.ts): the flow runs
+   * to the verdict and stops there (`verified`), changing nothing in the directory.
+   */
+  verificationId?: string | undefined;
 }
 
 /** A recovery discovery has not (or not yet) found eligible. */

@@ -35,6 +35,7 @@ export const TABLES = {
   rateLimits: "RateLimits",
   repudiationLinks: "RepudiationLinks",
   recoveryBlocks: "RecoveryBlocks",
+  verifications: "Verifications",
 } as const;
 export type TableName = keyof typeof TABLES;
 

@@ -215,6 +215,11 @@ describe("the deployment package", () => {
       "POST /api/admin/accounts/{}/recovery-block",
       // Issue 17: "go back to the provider" needs a fresh hand-off once the first JWT expired.
       "POST /api/recovery/{}/idv-handoff",
+      // Issue 21 (helpdesk verification): the verification list/export beside DESIGN's create and
+      // verdict routes, and the caller's start from the one-time link on the reference page.
+      "GET /api/admin/verifications",
+      "POST /api/verification",
+      "POST /api/recovery/{}/continue",
     ]);
     expect(httpRouteKeys().filter((key) => !design.has(key))).toEqual([]);
   });

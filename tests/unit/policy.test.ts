@@ -50,11 +50,24 @@ describe("policy document schema", () => {
           tapLifetimeMinutes: 60,
           tapUsableOnce: true,
           cooldownMinutes: 1440,
+          helpdesk: { allowRecoveryAfterVerification: false },
           bindings: [],
         },
       ],
       globalExclusions: { groups: [], users: [] },
     });
+  });
+
+  it("takes helpdesk.allowRecoveryAfterVerification as a boolean only, off by default", () => {
+    const base = { id: "p", displayName: "P", includeGroups: ["g"] };
+    const on = policy({ profiles: [{ ...base, helpdesk: { allowRecoveryAfterVerification: true } }] });
+    expect(on.profiles[0]?.helpdesk).toEqual({ allowRecoveryAfterVerification: true });
+    for (const bad of [{ allowRecoveryAfterVerification: "yes" }, { allowRecovery: true }, true, null]) {
+      expect(
+        () => policy({ profiles: [{ ...base, helpdesk: bad as never }] }),
+        JSON.stringify(bad),
+      ).toThrow();
+    }
   });
 
   it("bounds nameMatchMaxExtraWords to a whole number from 0 to 4", () => {

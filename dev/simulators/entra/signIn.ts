@@ -25,8 +25,8 @@ export interface DemoAccount {
   roles: string[];
 }
 
-/** The console's demo people: an admin, a reader, and a member of the tenant without a console role. */
-export const DEMO_CONSOLE_ACCOUNTS: Record<"admin" | "reader" | "noRole", DemoAccount> = {
+/** The console's demo people: an admin, a reader, a helpdesk agent, and a member of the tenant without a console role. */
+export const DEMO_CONSOLE_ACCOUNTS: Record<"admin" | "reader" | "helpdesk" | "noRole", DemoAccount> = {
   admin: {
     label: "Demo Admin (Recovery.Admin)",
     oid: "00000000-0000-4000-8000-0000000ad111",
@@ -40,6 +40,13 @@ export const DEMO_CONSOLE_ACCOUNTS: Record<"admin" | "reader" | "noRole", DemoAc
     name: "Demo Reader",
     preferredUsername: "demo.reader@contoso.example",
     roles: ["Recovery.Reader"],
+  },
+  helpdesk: {
+    label: "Demo Helpdesk agent (Recovery.Helpdesk)",
+    oid: "00000000-0000-4000-8000-0000000ad444",
+    name: "Demo Helpdesk",
+    preferredUsername: "demo.helpdesk@contoso.example",
+    roles: ["Recovery.Helpdesk"],
   },
   noRole: {
     label: "Demo User (no console role)",

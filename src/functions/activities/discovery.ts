@@ -6,6 +6,7 @@ import { decideEligibility } from "../../recovery/eligibility";
 import { referencedGroups } from "../../recovery/policy";
 import { tapCoverage, tapPolicyGroups } from "../../recovery/tapPolicy";
 import { lockDeadline } from "../../recovery/userLock";
+import { RECOVERY_OFFER_MINUTES } from "../../recovery/verification";
 import { services } from "../../services";
 import type { NewAuditEvent } from "../../store/audit";
 import type { DiscoveredRecovery } from "../../store/recoveries";
@@ -106,6 +107,15 @@ export async function discoverAccount(
         idvTimeoutMinutes: (profile.idvTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
         presentationTimeoutMinutes:
           (profile.presentationTimeoutMinutes * s.config.workflowMinuteSeconds) / 60,
+        ...(record.verificationId
+          ? {
+              verification: {
+                offerRecovery:
+                  profile.mode === "production" && profile.helpdesk.allowRecoveryAfterVerification,
+              },
+              recoveryOfferMinutes: (RECOVERY_OFFER_MINUTES * s.config.workflowMinuteSeconds) / 60,
+            }
+          : {}),
       };
     }
     reason = lock.reason;

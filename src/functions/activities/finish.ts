@@ -32,7 +32,10 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
         recoveryId: input.recoveryId,
         event: "recovery_finished",
         onceKey: "recovery_finished",
-        outcome: input.status === "recovered" || input.status === "evaluation_passed" ? "success" : "failure",
+        outcome:
+          input.status === "recovered" || input.status === "evaluation_passed" || input.status === "verified"
+            ? "success"
+            : "failure",
         code: input.failureCode ?? input.status,
         ...(input.detail ? { detail: { detail: input.detail } } : {}),
       },

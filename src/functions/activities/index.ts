@@ -10,3 +10,4 @@ export { confirmIdentityVerification } from "./idvStanding";
 export { matchDirectoryProfile } from "./match";
 export { checkPresentedCredential, requestPresentation } from "./presentation";
 export { recoverAccount } from "./recovery";
+export { offerRecoveryAfterVerification } from "./verification";

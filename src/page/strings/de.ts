@@ -112,6 +112,30 @@ export const de = {
     next: "Ihr Administrator testet die Kontowiederherstellung. Wenden Sie sich an Ihren Helpdesk, um wieder Zugang zu erhalten.",
   },
 
+  verification: {
+    after:
+      "Wenn alles übereinstimmt, sieht Ihr Helpdesk, dass Ihre Identität bestätigt wurde. An Ihrem Konto wird nichts geändert.",
+    invalid: {
+      title: "Dieser Bestätigungslink kann nicht verwendet werden",
+      body: "Er wurde möglicherweise bereits verwendet oder ist abgelaufen. Links funktionieren nur einmal und nur kurze Zeit.",
+      next: "Bitten Sie Ihren Helpdesk um einen neuen Link.",
+    },
+    verified: {
+      title: "Ihre Identität wurde bestätigt",
+      body: "Ihr Helpdesk sieht jetzt, dass Ihre Identität bestätigt wurde. An Ihrem Konto wurde nichts geändert.",
+      next: "Sagen Sie der Person am Helpdesk, dass Sie fertig sind. Sie können diese Seite schließen.",
+    },
+    offer: {
+      title: "Ihre Identität wurde bestätigt",
+      body: "Ihr Helpdesk sieht jetzt, dass Ihre Identität bestätigt wurde. Sie können Ihr Konto jetzt auch wiederherstellen: Wir entfernen Ihre bisherigen Anmeldemethoden, melden Sie überall ab und zeigen Ihnen einen Temporary Access Pass an – hier, nur auf dieser Seite.",
+      recover: "Mein Konto jetzt wiederherstellen",
+      until: "Diese Auswahl läuft in {remaining} ab.",
+      expired: "Diese Auswahl ist abgelaufen.",
+      recovering: "Wird wiederhergestellt …",
+      decline: "Wenn Sie nur nachweisen mussten, wer Sie sind, können Sie diese Seite schließen.",
+    },
+  },
+
   lost: {
     title: "Diese Wiederherstellung kann hier nicht fortgesetzt werden",
     body: "Diese Wiederherstellung wurde in einem anderen Browser oder Tab gestartet oder ist beendet. Zu Ihrer Sicherheit kann sie nur dort fortgesetzt werden, wo sie begonnen wurde.",

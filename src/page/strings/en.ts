@@ -132,6 +132,31 @@ export const en = {
     next: "Your administrator is testing account recovery. Contact your helpdesk to regain access.",
   },
 
+  /** A helpdesk verification, opened from the link the helpdesk gave or mailed (#verification=…). */
+  verification: {
+    after:
+      "When it all matches, your helpdesk sees that your identity was verified. Nothing is changed on your account.",
+    invalid: {
+      title: "This verification link cannot be used",
+      body: "It may have been used already, or it has expired. Links work once and only for a short time.",
+      next: "Ask your helpdesk for a new link.",
+    },
+    verified: {
+      title: "Your identity was verified",
+      body: "Your helpdesk can now see that you were verified. Nothing was changed on your account.",
+      next: "Tell the helpdesk agent you are done. You can close this page.",
+    },
+    offer: {
+      title: "Your identity was verified",
+      body: "Your helpdesk can now see that you were verified. You can also recover your account now: we remove your old sign-in methods, sign you out everywhere, and show you a Temporary Access Pass here, on this page only.",
+      recover: "Recover my account now",
+      until: "This choice expires in {remaining}.",
+      expired: "This choice has expired.",
+      recovering: "Recovering…",
+      decline: "If you only needed to prove who you are, you can close this page.",
+    },
+  },
+
   lost: {
     title: "We cannot continue this recovery here",
     body: "This recovery was started in another browser or tab, or it has ended. For your security it can only continue where it started.",

@@ -113,6 +113,30 @@ export const es = {
     next: "Su administrador está probando la recuperación de cuentas. Póngase en contacto con su servicio de asistencia para recuperar el acceso.",
   },
 
+  verification: {
+    after:
+      "Si todo coincide, su servicio de asistencia técnica verá que su identidad se verificó. No se cambia nada en su cuenta.",
+    invalid: {
+      title: "Este enlace de verificación no se puede usar",
+      body: "Puede que ya se haya usado o que haya caducado. Los enlaces funcionan una sola vez y durante poco tiempo.",
+      next: "Pida un enlace nuevo a su servicio de asistencia técnica.",
+    },
+    verified: {
+      title: "Su identidad se verificó",
+      body: "Su servicio de asistencia técnica ya puede ver que su identidad se verificó. No se cambió nada en su cuenta.",
+      next: "Diga a la persona del servicio de asistencia que ha terminado. Puede cerrar esta página.",
+    },
+    offer: {
+      title: "Su identidad se verificó",
+      body: "Su servicio de asistencia técnica ya puede ver que su identidad se verificó. También puede recuperar su cuenta ahora: quitamos sus métodos de inicio de sesión anteriores, cerramos todas sus sesiones y le mostramos un Temporary Access Pass aquí, solo en esta página.",
+      recover: "Recuperar mi cuenta ahora",
+      until: "Esta opción caduca en {remaining}.",
+      expired: "Esta opción ha caducado.",
+      recovering: "Recuperando…",
+      decline: "Si solo necesitaba demostrar quién es, puede cerrar esta página.",
+    },
+  },
+
   lost: {
     title: "No podemos continuar esta recuperación aquí",
     body: "Esta recuperación se inició en otro navegador o pestaña, o ya ha terminado. Por su seguridad, solo puede continuar donde se inició.",

@@ -112,6 +112,30 @@ export const fr = {
     next: "Votre administrateur teste la récupération de compte. Contactez votre support informatique pour retrouver l’accès.",
   },
 
+  verification: {
+    after:
+      "Si tout correspond, votre support informatique voit que votre identité a été vérifiée. Rien n’est modifié sur votre compte.",
+    invalid: {
+      title: "Ce lien de vérification ne peut pas être utilisé",
+      body: "Il a peut-être déjà été utilisé, ou il a expiré. Les liens ne fonctionnent qu’une fois et pendant peu de temps.",
+      next: "Demandez un nouveau lien à votre support informatique.",
+    },
+    verified: {
+      title: "Votre identité a été vérifiée",
+      body: "Votre support informatique voit maintenant que votre identité a été vérifiée. Rien n’a été modifié sur votre compte.",
+      next: "Dites à la personne du support que vous avez terminé. Vous pouvez fermer cette page.",
+    },
+    offer: {
+      title: "Votre identité a été vérifiée",
+      body: "Votre support informatique voit maintenant que votre identité a été vérifiée. Vous pouvez aussi récupérer votre compte dès maintenant : nous supprimons vos anciennes méthodes de connexion, vous déconnectons partout et vous affichons un Temporary Access Pass ici, sur cette page uniquement.",
+      recover: "Récupérer mon compte maintenant",
+      until: "Ce choix expire dans {remaining}.",
+      expired: "Ce choix a expiré.",
+      recovering: "Récupération…",
+      decline: "Si vous deviez seulement prouver votre identité, vous pouvez fermer cette page.",
+    },
+  },
+
   lost: {
     title: "Impossible de poursuivre cette récupération ici",
     body: "Cette récupération a été lancée dans un autre navigateur ou onglet, ou elle est terminée. Pour votre sécurité, elle ne peut se poursuivre que là où elle a commencé.",

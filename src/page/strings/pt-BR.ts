@@ -111,6 +111,30 @@ export const ptBR = {
     next: "Seu administrador está testando a recuperação de conta. Entre em contato com o suporte técnico para recuperar o acesso.",
   },
 
+  verification: {
+    after:
+      "Se tudo corresponder, o suporte técnico verá que sua identidade foi verificada. Nada é alterado na sua conta.",
+    invalid: {
+      title: "Este link de verificação não pode ser usado",
+      body: "Ele pode já ter sido usado ou ter expirado. Os links funcionam uma única vez e por pouco tempo.",
+      next: "Peça um novo link ao suporte técnico.",
+    },
+    verified: {
+      title: "Sua identidade foi verificada",
+      body: "O suporte técnico agora pode ver que sua identidade foi verificada. Nada foi alterado na sua conta.",
+      next: "Avise o atendente do suporte técnico que você terminou. Você pode fechar esta página.",
+    },
+    offer: {
+      title: "Sua identidade foi verificada",
+      body: "O suporte técnico agora pode ver que sua identidade foi verificada. Você também pode recuperar sua conta agora: removemos seus métodos de entrada antigos, encerramos todas as suas sessões e mostramos um Temporary Access Pass aqui, somente nesta página.",
+      recover: "Recuperar minha conta agora",
+      until: "Esta opção expira em {remaining}.",
+      expired: "Esta opção expirou.",
+      recovering: "Recuperando…",
+      decline: "Se você só precisava comprovar quem é, pode fechar esta página.",
+    },
+  },
+
   lost: {
     title: "Não podemos continuar esta recuperação aqui",
     body: "Esta recuperação foi iniciada em outro navegador ou guia, ou já terminou. Para sua segurança, ela só pode continuar onde começou.",

@@ -1,0 +1,229 @@
+/**
+ * Helpdesk-assisted verification, the agent's side (app role `Recovery.Helpdesk` only: an admin
+ * or reader without it is refused). `POST /api/admin/verifications` makes a one-time link for an
+ * account, shown once to the agent and, with `notify`, mailed to the account's other mail
+ * addresses (`otherMails`: never the account's own mailbox, which whoever holds the account
+ * can read). `GET /api/admin/verifications/{id}` is the verdict of the flow the link started;
+ * `GET /api/admin/verifications` lists them (paged; JSON Lines like the recovery export).
+ *
+ * The verdict is built from the started recovery's record and audit trail (src/functions/
+ * adminRecoveries.ts `detailOf`), field by field: never a TAP, a token or document data.
+ */
+import { randomUUID } from "node:crypto";
+import type { HttpRequest } from "@azure/functions";
+import { adminHandler } from "../admin/auth";
+import {
+  createdVerificationSchema,
+  createVerificationSchema,
+  type VerificationQuery,
+  type VerificationView,
+  verificationQuerySchema,
+  verificationSchema,
+} from "../admin/verificationSchemas";
+import { json, readJson } from "../http";
+import { ConflictError, InvalidRequestError, NotFoundError } from "../recovery/errors";
+import { hashSecret, newOpaqueSecret } from "../recovery/opaqueSecrets";
+import { isRecoveryId, isTerminal } from "../recovery/status";
+import { verificationCode, verificationLink, verificationNotice } from "../recovery/verification";
+import { services } from "../services";
+import { isConcurrencyConflict, statusOf } from "../store/tables";
+import type { VerificationRecord } from "../store/verifications";
+import { describeIssue } from "../zodText";
+import { detailOf, JSON_LINES, jsonLine } from "./adminRecoveries";
+
+/** The audit partition of a verification's own entries (the Audit table: not a recovery id). */
+export function verificationAuditPartition(verificationId: string): string {
+  return `verification-${verificationId}`;
+}
+
+export const createVerification = adminHandler("helpdesk", async (request, principal) => {
+  const body = await readJson(request, createVerificationSchema);
+  const s = services();
+  const now = new Date();
+  const verificationId = randomUUID();
+  const secret = newOpaqueSecret();
+  const expiresAt = new Date(now.getTime() + s.config.helpdeskVerificationLinkMinutes * 60_000).toISOString();
+  const link = verificationLink(s.config.publicBaseUrl, verificationCode(verificationId, secret));
+  const username = body.username.toLowerCase();
+  // With notify, where the link goes is settled before anything is stored: a link that cannot
+  // be sent is refused having created nothing.
+  let delivery: { userId: string; upn: string; to: string[]; mailbox: string } | undefined;
+  if (body.notify) {
+    const mailbox = s.config.notifications.senderMailbox;
+    if (!mailbox) {
+      throw new ConflictError(
+        "verification_not_deliverable",
+        "No sender mailbox is configured (NOTIFY_SENDER_MAILBOX): give the caller the link yourself.",
+      );
+    }
+    const { account } = await s.directory.findAccount(username);
+    const contacts = account ? await s.directory.getMailContacts(account.id) : undefined;
+    const to = [...new Set((contacts?.otherMails ?? []).map((m) => m.trim()).filter((m) => m.includes("@")))];
+    if (!account || !contacts || to.length === 0) {
+      throw new ConflictError(
+        "verification_not_deliverable",
+        "The account has no other mail address (otherMails) to send the link to.",
+      );
+    }
+    delivery = { userId: account.id, upn: contacts.userPrincipalName, to, mailbox };
+  }
+  const record: VerificationRecord = {
+    verificationId,
+    username,
+    reason: body.reason,
+    agentId: principal.oid,
+    ...(principal.name ? { agentName: principal.name.slice(0, 256) } : {}),
+    createdAt: now.toISOString(),
+    expiresAt,
+    linkHash: hashSecret(secret),
+  };
+  await s.verifications.create(record);
+  const partition = verificationAuditPartition(verificationId);
+  await s.audit.record(
+    {
+      recoveryId: partition,
+      event: "verification_created",
+      outcome: "info",
+      userId: delivery?.userId ?? "",
+      sourceAddress: "",
+      detail: {
+        verificationId,
+        username,
+        agentId: principal.oid,
+        reason: body.reason,
+        expiresAt,
+        notify: body.notify,
+      },
+    },
+    {},
+  );
+  let linkSent = false;
+  if (delivery) {
+    const notice = verificationNotice({
+      userPrincipalName: delivery.upn,
+      link,
+      expiresAt,
+      adminAddress: s.config.notifications.adminAddress,
+    });
+    const [answer] = await s.directory.sendMails(delivery.mailbox, [{ ...notice, to: delivery.to }]);
+    linkSent = (answer?.status ?? 0) >= 200 && (answer?.status ?? 0) < 300;
+    if (linkSent) await s.verifications.markSent(verificationId, new Date().toISOString());
+    await s.audit.record(
+      {
+        recoveryId: partition,
+        event: "verification_link_sent",
+        outcome: linkSent ? "success" : "failure",
+        code: linkSent ? "sent" : `graph_${answer?.status ?? 0}`,
+        userId: delivery.userId,
+        sourceAddress: "",
+        detail: {
+          verificationId,
+          agentId: principal.oid,
+          reason: body.reason,
+          recipients: delivery.to.length,
+        },
+      },
+      {},
+    );
+  }
+  const answer = createdVerificationSchema.parse({ verificationId, link, expiresAt, linkSent });
+  return json(201, answer, { Location: `/api/admin/verifications/${verificationId}` });
+});
+
+/** What the agent sees of a verification: the link's state, then the verdict of its flow. */
+async function viewOf(v: VerificationRecord, now: Date): Promise<VerificationView> {
+  const s = services();
+  const base = {
+    verificationId: v.verificationId,
+    username: v.username,
+    reason: v.reason,
+    agentId: v.agentId,
+    ...(v.agentName ? { agentName: v.agentName } : {}),
+    createdAt: v.createdAt,
+    expiresAt: v.expiresAt,
+    ...(v.linkSentAt ? { linkSentAt: v.linkSentAt } : {}),
+    ...(v.redeemedAt ? { redeemedAt: v.redeemedAt } : {}),
+    ...(v.recoveryId ? { recoveryId: v.recoveryId } : {}),
+  };
+  const recovery = v.recoveryId ? await s.recoveries.get(v.recoveryId) : undefined;
+  if (!recovery) {
+    const state = now.getTime() >= Date.parse(v.expiresAt) || v.redeemedAt ? "link_expired" : "link_open";
+    return verificationSchema.parse({ ...base, state });
+  }
+  const { etag: _etag, ...r } = recovery;
+  const audit = await s.audit.list(r.recoveryId);
+  const detail = detailOf(r, audit);
+  const done = isTerminal(r.status);
+  // A caller offered a recovery (the profile allows it) was verified first, whatever came after.
+  const verified = r.status === "verified" || audit.some((e) => e.event === "verification_passed");
+  return verificationSchema.parse({
+    ...base,
+    state: verified ? "verified" : done ? "not_verified" : "in_progress",
+    verdict: {
+      verified,
+      status: r.status,
+      ...(detail.failure ? { failure: detail.failure } : {}),
+      ...(detail.failureReason ? { failureReason: detail.failureReason } : {}),
+      ...(detail.faceCheck ? { faceCheck: detail.faceCheck } : {}),
+      ...(detail.match ? { match: detail.match } : {}),
+      ...(detail.provider ? { provider: detail.provider } : {}),
+      ...(detail.profileId ? { profileId: detail.profileId } : {}),
+      ...(detail.userId ? { userId: detail.userId } : {}),
+      startedAt: r.createdAt,
+      ...(done ? { finishedAt: r.updatedAt } : {}),
+    },
+  });
+}
+
+export const getVerification = adminHandler("helpdesk", async (request) => {
+  const id = request.params.id ?? "";
+  const record = isRecoveryId(id) ? await services().verifications.get(id) : undefined;
+  if (!record) throw new NotFoundError("verification_not_found", `No verification ${id}.`);
+  const { etag: _etag, ...v } = record;
+  return json(200, await viewOf(v, new Date()));
+});
+
+function parseQuery(request: HttpRequest): VerificationQuery {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of request.query.entries()) raw[k] = v;
+  const parsed = verificationQuerySchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidRequestError("invalid_request", describeIssue(parsed.error));
+  if (parsed.data.from && parsed.data.to && Date.parse(parsed.data.from) >= Date.parse(parsed.data.to)) {
+    throw new InvalidRequestError("invalid_request", "from: must be before to");
+  }
+  return parsed.data;
+}
+
+export const listVerifications = adminHandler("helpdesk", async (request) => {
+  const query = parseQuery(request);
+  const s = services();
+  let page: Awaited<ReturnType<typeof s.verifications.list>>;
+  try {
+    page = await s.verifications.list(query);
+  } catch (err) {
+    const status = statusOf(err);
+    if (query.continuationToken && (status === 400 || isConcurrencyConflict(err) || status === undefined)) {
+      throw new InvalidRequestError("invalid_request", "continuationToken: not a token of this list");
+    }
+    throw err;
+  }
+  const now = new Date();
+  const items = await Promise.all(page.items.map((v) => viewOf(v, now)));
+  const accept = request.headers.get("accept") ?? "";
+  if (query.format === "jsonl" || /application\/(x-ndjson|jsonl)\b/i.test(accept)) {
+    return {
+      status: 200,
+      headers: {
+        "Content-Type": JSON_LINES,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        ...(page.continuationToken ? { "X-Continuation-Token": page.continuationToken } : {}),
+      },
+      body: items.map((i) => `${jsonLine(i)}\n`).join(""),
+    };
+  }
+  return json(200, {
+    items,
+    ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+  });
+});
