@@ -235,6 +235,21 @@ export function* recoveryOrchestrator(
         return yield* finish(context, { recoveryId, status: "failed", failureCode: offered.code }, notify);
       const chosen = yield* waitForFirstEvent(context, [EVENTS.recoveryContinued], offerDeadline);
       if (!chosen) return yield* finish(context, { recoveryId, status: "verified" }, notify);
+      // The offer lasted minutes: a decline the provider reported meanwhile (a return came
+      // first, the webhook after) still ends the flow before the directory is touched, as it
+      // does between the match and the recovery step of a self-service recovery.
+      const stillStanding = (yield context.df.callActivityWithRetry(
+        ACTIVITIES.confirmIdentityVerification,
+        retry,
+        { recoveryId },
+      )) as StepVerdict;
+      if (!stillStanding.ok) {
+        return yield* finish(
+          context,
+          { recoveryId, status: "failed", failureCode: stillStanding.code },
+          notify,
+        );
+      }
       // Time passed since the match read the directory: the recovery step reads it again.
       plan = undefined;
     }

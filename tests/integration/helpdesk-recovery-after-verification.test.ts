@@ -5,10 +5,12 @@
  * no admin answer (the agent's verdict, the list, the export, the recovery detail) ever holds it.
  * Unhappy paths first: a continue out of turn, without the token, or after the offer ran out.
  */
-import { compactDecrypt, importJWK, type JWK } from "jose";
+import { compactDecrypt, decodeJwt, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { demoPolicy } from "../../dev/seed/demo-policy";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { newCredentialId } from "../../dev/simulators/wallet";
+import { DEMO_ISSUER_DID } from "../../dev/stack";
 import { ecJwkPair } from "../../src/tap/ecKeys";
 import type { RecoveryStart, TestStack } from "../support/stack";
 import { useStack } from "../support/stack";
@@ -40,7 +42,7 @@ describe("recovery after a helpdesk verification", () => {
   const stack = useStack({ policy: policyAllowingRecovery() });
 
   /** An agent's link, opened by the caller's page with its TAP key, through to the verdict. */
-  async function verify(tapEncryptionKey?: object) {
+  async function verify(tapEncryptionKey?: object, options: { returnOnly?: boolean } = {}) {
     const token = await stack().sims.entra.mint({ roles: ["Recovery.Helpdesk"], oid: AGENT_OID });
     const created = await stack().admin("POST", "/api/admin/verifications", {
       token,
@@ -64,7 +66,24 @@ describe("recovery after a helpdesk verification", () => {
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ code: "not_continuable" });
 
-    await stack().completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    let sessionId: string | undefined;
+    if (options.returnOnly) {
+      // The browser comes back with the hand-off's one-time value and no webhook has reported:
+      // the provider's decision is still to come (an `either` provider).
+      const claims = decodeJwt(new URL(verifying.next!.url).searchParams.get("token")!);
+      sessionId = claims.RequestId as string;
+      expect((await fetch(claims.redirectUrl as string, { redirect: "manual" })).status).toBe(302);
+      stack().sims.wallet.issue({
+        id: newCredentialId(),
+        type: "VerifiedIdentity",
+        issuer: DEMO_ISSUER_DID,
+        claims: { firstName: "Adele", lastName: "Vance" },
+        issuanceDate: new Date().toISOString(),
+        expirationDate: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+    } else {
+      await stack().completeIdv(verifying.next!, "approved", { firstName: "Adele", lastName: "Vance" });
+    }
     const awaiting = await stack().waitForStatus(start, ["awaiting_presentation"]);
     await stack().sims.verifiedId.present(stack().presentationRequestId(awaiting.next!), {
       faceCheckScore: 90,
@@ -77,7 +96,7 @@ describe("recovery after a helpdesk verification", () => {
         offered.next?.type === "continue_recovery" ||
         ["verified", "failed", "recovered"].includes(offered.status)
       )
-        return { verificationId, start, offered, token };
+        return { verificationId, start, offered, token, sessionId };
       if (Date.now() > deadline) throw new Error(`no verdict: ${JSON.stringify(offered)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -114,6 +133,31 @@ describe("recovery after a helpdesk verification", () => {
     await stack().waitForWorkflowEnd(start.recoveryId);
     expect(stack().sims.graph.methods(ADELE.id)).toHaveLength(methods);
     expect(stack().sims.graph.temporaryAccessPasses(ADELE.id)).toHaveLength(0);
+  });
+
+  it("a provider's decline reported during the offer ends the flow when the caller chooses to recover: nothing changes", async () => {
+    const methods = stack().sims.graph.methods(ADELE.id).length;
+    const { start, offered, sessionId } = await verify(undefined, { returnOnly: true });
+    expect(offered.next?.type).toBe("continue_recovery");
+    const decline = await stack().sims.idv.sendWebhook({
+      result: { sessionId: sessionId!, status: "declined" },
+    });
+    expect(decline.status).toBe(200);
+
+    expect((await continueRecovery(stack(), start)).status).toBe(202);
+    const done = await stack().waitForStatus(start, ["recovered", "failed", "verified"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "idv_declined" } });
+    expect(done.tap).toBeUndefined();
+    expect(stack().sims.graph.methods(ADELE.id)).toHaveLength(methods);
+    expect(
+      stack()
+        .sims.graph.temporaryAccessPasses(ADELE.id)
+        .filter((p) => p.active),
+    ).toEqual([]);
+    const events = (await stack().auditEvents(start.recoveryId)).map((e) => e.event);
+    expect(events).toContain("identity_verification_withdrawn");
+    expect(events).not.toContain("temporary_access_pass_issued");
+    await stack().waitForWorkflowEnd(start.recoveryId);
   });
 
   it("recovers when the caller chooses to: the TAP only in the caller's answer, sealed to the caller's key", async () => {
