@@ -17,9 +17,11 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { z } from "zod";
 import { clientAddress, readRawBody } from "../http";
 import { toRecoveryError } from "../recovery/errors";
+import { directionOf, isLanguageTag, type Locale, negotiateLocale } from "../recovery/locale";
+import { fillNotice, noticeTime } from "../recovery/notifications";
 import { services } from "../services";
 import { confirmRepudiation, type LinkView, viewLink } from "./repudiationSteps";
-import { repudiationText as t } from "./repudiationText";
+import { REPUDIATION_TEXT, type RepudiationText } from "./repudiationText";
 
 /** The confirmation form's body (application/x-www-form-urlencoded). */
 export const repudiationFormSchema = z.object({ t: z.string() }).strict();
@@ -47,13 +49,30 @@ function escapeHtml(value: string): string {
   );
 }
 
-const when = (at: string) => `${at.slice(0, 16).replace("T", " ")} UTC`;
+/**
+ * The page's language: the notice's (`lang` in the link, and in the form's action), else the
+ * browser's Accept-Language, else the tenant's. A `lang` that is no language tag is ignored.
+ */
+function pageLocale(request: HttpRequest): Locale {
+  const lang = request.query.get("lang") ?? undefined;
+  return negotiateLocale({
+    requested: lang && isLanguageTag(lang) ? lang : undefined,
+    acceptLanguage: request.headers.get("accept-language"),
+    tenantDefault: services().config.defaultLocale,
+  });
+}
 
 /** One page: a title and paragraphs (text, escaped here), and optionally the confirmation form. */
-function page(status: number, title: string, paragraphs: readonly string[], form?: string): HttpResponseInit {
+function page(
+  locale: Locale,
+  status: number,
+  title: string,
+  paragraphs: readonly string[],
+  form?: string,
+): HttpResponseInit {
   const body = [
     "<!doctype html>",
-    `<html lang="${t.lang}">`,
+    `<html lang="${locale}" dir="${directionOf(locale)}">`,
     '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head>`,
     "<body><main>",
@@ -65,12 +84,27 @@ function page(status: number, title: string, paragraphs: readonly string[], form
   return { status, headers: HEADERS, body };
 }
 
-const invalidPage = () => page(404, t.invalidTitle, [t.invalidBody]);
+/** The page in one language: its words, and the page builder bound to that language. */
+function inLanguage(locale: Locale) {
+  const t: RepudiationText = REPUDIATION_TEXT[locale];
+  return {
+    locale,
+    t,
+    page: (status: number, title: string, paragraphs: readonly string[], form?: string) =>
+      page(locale, status, title, paragraphs, form),
+    invalidPage: () => page(locale, 404, t.invalidTitle, [t.invalidBody]),
+  };
+}
+type Language = ReturnType<typeof inLanguage>;
 
-function openPage(view: LinkView, token: string): HttpResponseInit {
+function openPage(
+  { locale, t, page, invalidPage }: Language,
+  view: LinkView,
+  token: string,
+): HttpResponseInit {
   if (!view.shown) return invalidPage();
   const form = [
-    '<form method="post" action="repudiate">',
+    `<form method="post" action="repudiate?lang=${locale}">`,
     `<input type="hidden" name="t" value="${escapeHtml(token)}">`,
     `<button type="submit">${escapeHtml(t.confirm)}</button>`,
     "</form>",
@@ -78,24 +112,38 @@ function openPage(view: LinkView, token: string): HttpResponseInit {
   return page(
     200,
     t.title,
-    [t.openBody(view.shown.userPrincipalName, when(view.shown.recoveredAt)), t.openAsk, t.openIfYou],
+    [
+      fillNotice(locale, t.openBody, {
+        account: view.shown.userPrincipalName,
+        time: noticeTime(locale, view.shown.recoveredAt),
+      }),
+      t.openAsk,
+      t.openIfYou,
+    ],
     form,
   );
 }
 
 /** Any failure is a page, never a stack: a 503 when the directory or the store did not answer. */
-async function answer(context: InvocationContext, run: () => Promise<HttpResponseInit>) {
+async function answer(
+  request: HttpRequest,
+  context: InvocationContext,
+  run: (language: Language) => Promise<HttpResponseInit>,
+) {
+  let language = inLanguage("en");
   try {
-    return await run();
+    language = inLanguage(pageLocale(request));
+    return await run(language);
   } catch (err) {
     const mapped = toRecoveryError(err);
     context.error(`repudiation: ${mapped.code}: ${mapped.message}`);
-    return page(503, t.unavailableTitle, [t.unavailableBody]);
+    return language.page(503, language.t.unavailableTitle, [language.t.unavailableBody]);
   }
 }
 
 export async function repudiationPage(request: HttpRequest, context: InvocationContext) {
-  return answer(context, async () => {
+  return answer(request, context, async (language) => {
+    const { t, page, invalidPage } = language;
     const token = request.query.get("t") ?? "";
     const view = await viewLink(token, new Date());
     switch (view.decision.kind) {
@@ -104,7 +152,7 @@ export async function repudiationPage(request: HttpRequest, context: InvocationC
       case "done":
         return page(200, t.alreadyTitle, [t.alreadyBody]);
       case "open":
-        return openPage(view, token);
+        return openPage(language, view, token);
     }
   });
 }
@@ -122,7 +170,7 @@ function isCrossSite(request: HttpRequest, appOrigin: string): boolean {
 }
 
 export async function confirmRepudiationPage(request: HttpRequest, context: InvocationContext) {
-  return answer(context, async () => {
+  return answer(request, context, async ({ t, page, invalidPage }) => {
     const s = services();
     if (isCrossSite(request, new URL(s.config.publicBaseUrl).origin))
       return page(403, t.refusedTitle, [t.refusedBody]);

@@ -56,7 +56,7 @@ export function userNoticeLocale(language: NoticeLanguage): Locale {
  * isolates (FSI … PDI: plain text has no <bdi>) so an address, a time or an id keeps its own
  * direction and does not reorder the sentence around it.
  */
-function fill(locale: Locale, template: string, values: Record<string, string>): string {
+export function fillNotice(locale: Locale, template: string, values: Record<string, string>): string {
   const isolate = directionOf(locale) === "rtl";
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = values[name];
@@ -68,7 +68,7 @@ function fill(locale: Locale, template: string, values: Record<string, string>):
 }
 
 /** The moment in the language's own words, in UTC (the notice cannot know the reader's zone). */
-function when(locale: Locale, at: string): string {
+export function noticeTime(locale: Locale, at: string): string {
   return new Intl.DateTimeFormat(locale, {
     year: "numeric",
     month: "long",
@@ -83,14 +83,14 @@ function when(locale: Locale, at: string): string {
 function values(locale: Locale, facts: NoticeFacts): Record<string, string> {
   return {
     account: facts.userPrincipalName,
-    time: when(locale, facts.at),
+    time: noticeTime(locale, facts.at),
     address: facts.sourceAddress,
     reference: facts.recoveryId,
     userId: facts.userId,
     code: facts.failureCode ?? "unknown",
     contact: facts.adminAddress ? ` (${facts.adminAddress})` : "",
     link: facts.repudiation?.url ?? "",
-    expires: facts.repudiation ? when(locale, facts.repudiation.expiresAt) : "",
+    expires: facts.repudiation ? noticeTime(locale, facts.repudiation.expiresAt) : "",
   };
 }
 
@@ -111,7 +111,7 @@ export function userNotice(facts: NoticeFacts, locale: Locale = "en"): Notice {
       : [t.failed.what, t.failed.ifYou, t.notYou];
   return {
     subject: facts.kind === "recovered" ? t.recovered.subject : t.failed.subject,
-    text: paragraphs.map((p) => fill(locale, p, v)).join("\n\n"),
+    text: paragraphs.map((p) => fillNotice(locale, p, v)).join("\n\n"),
   };
 }
 
@@ -122,15 +122,15 @@ export function userNotice(facts: NoticeFacts, locale: Locale = "en"): Notice {
 export function adminNotice(facts: NoticeFacts, locale: Locale = "en"): Notice {
   const t = NOTICE_STRINGS[locale].admin;
   const v = values(locale, facts);
-  const outcome = facts.kind === "recovered" ? t.outcomeRecovered : fill(locale, t.outcomeFailed, v);
+  const outcome = facts.kind === "recovered" ? t.outcomeRecovered : fillNotice(locale, t.outcomeFailed, v);
   return {
-    subject: fill(locale, facts.kind === "recovered" ? t.subjectRecovered : t.subjectFailed, v),
+    subject: fillNotice(locale, facts.kind === "recovered" ? t.subjectRecovered : t.subjectFailed, v),
     text: [
-      fill(locale, t.account, v),
-      fill(locale, t.outcome, { ...v, outcome }),
-      fill(locale, t.time, v),
-      fill(locale, t.source, v),
-      fill(locale, t.recovery, v),
+      fillNotice(locale, t.account, v),
+      fillNotice(locale, t.outcome, { ...v, outcome }),
+      fillNotice(locale, t.time, v),
+      fillNotice(locale, t.source, v),
+      fillNotice(locale, t.recovery, v),
       t.footer,
     ].join("\n"),
   };

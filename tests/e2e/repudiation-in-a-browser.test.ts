@@ -6,7 +6,10 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
-import { repudiationText as t } from "../../src/functions/repudiationText";
+import { REPUDIATION_TEXT } from "../../src/functions/repudiationText";
+
+const t = REPUDIATION_TEXT.en;
+
 import { linkSecretOf, type Person, recoverToTheEnd } from "../support/repudiation";
 import { useStack } from "../support/stack";
 import { chromiumAvailable, launchBrowser, openPage, screenshot } from "./browser";
@@ -53,7 +56,7 @@ describe.skipIf(!chromiumAvailable)("repudiating a recovery in a browser", () =>
     expect(focused).toBe(t.confirm);
     await Promise.all([
       page.waitForLoadState("load"),
-      page.waitForURL(/\/repudiate$/),
+      page.waitForURL(/\/repudiate\?lang=en$/),
       page.keyboard.press("Enter"),
     ]);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(t.doneTitle);

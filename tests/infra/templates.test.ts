@@ -407,7 +407,7 @@ describe.skipIf(!found.ok && !inCi)("infra templates, compiled by Bicep", () => 
     ]);
   });
 
-  it("create the admin API with its two app roles and grant the identity exactly the Graph permissions the diagnostics expect", () => {
+  it("create the admin API with its three app roles and grant the identity exactly the Graph permissions the diagnostics expect", () => {
     const entra = moduleDeployment(main, "entra");
     const imports = (entra.template.imports ?? entra.template.extensions) as Record<string, unknown>;
     expect(Object.values(imports)).toEqual([expect.objectContaining({ version: "1.0.0" })]);
@@ -432,11 +432,18 @@ describe.skipIf(!found.ok && !inCi)("infra templates, compiled by Bicep", () => 
       appRoleAssignmentRequired: true,
     });
     const app = evaluated("entra", "adminApi").value("properties") as {
-      appRoles: Array<{ value: string }>;
+      appRoles: Array<{ value: string; id: string; allowedMemberTypes: string[] }>;
       api: unknown;
       spa: { redirectUris: unknown[] };
     };
-    expect(app.appRoles.map((r) => r.value)).toEqual(["Recovery.Admin", "Recovery.Reader"]);
+    expect(app.appRoles.map((r) => r.value)).toEqual([
+      "Recovery.Admin",
+      "Recovery.Reader",
+      "Recovery.Helpdesk",
+    ]);
+    // Each role its own id (an id shared by two roles would grant both), and for users.
+    expect(new Set(app.appRoles.map((r) => r.id)).size).toBe(3);
+    for (const role of app.appRoles) expect(role.allowedMemberTypes).toContain("User");
     expect(app.api).toEqual({ requestedAccessTokenVersion: 2 });
     // The admin console signs in as this registration: SPA platform, redirect URI {origin}/admin.
     expect(app.spa.redirectUris).toHaveLength(1);

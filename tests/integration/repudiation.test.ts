@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ADMIN_ADDRESS, DEMO_USERS } from "../../dev/seed/demo-tenant";
+import { REPUDIATION_TEXT } from "../../src/functions/repudiationText";
 import { hashSecret } from "../../src/recovery/opaqueSecrets";
 import {
   confirmLink,
@@ -66,6 +67,25 @@ describe("repudiation of a recovery through the notice's link", () => {
       }),
     ]);
     expect(JSON.stringify(await stack().dumpTables())).not.toContain(adele.secret);
+  });
+
+  it("the link names the notice's language and the page speaks it; else the browser's; a bad lang is ignored", async () => {
+    const notice = mailTo(stack(), "adele.vance.home@example.net").at(-1);
+    expect(notice?.content).toMatch(new RegExp(`/repudiate\\?t=${adele.secret}&lang=en\\b`));
+    const at = (query: string, headers: Record<string, string> = {}) =>
+      fetch(`${stack().url}/repudiate?t=${adele.secret}${query}`, { headers }).then((r) => r.text());
+    const german = await at("&lang=de");
+    expect(german).toContain('<html lang="de" dir="ltr">');
+    expect(german).toContain(REPUDIATION_TEXT.de.title);
+    expect(german).toContain('action="repudiate?lang=de"');
+    const arabic = await at("", { "accept-language": "ar;q=0.9, en;q=0.1" });
+    expect(arabic).toContain('<html lang="ar" dir="rtl">');
+    expect(arabic).toContain(REPUDIATION_TEXT.ar.confirm);
+    for (const bad of ["&lang=%3Cscript%3E", "&lang=xx-!!", "&lang=tlh"]) {
+      expect(await at(bad, { "accept-language": "fr" })).toContain('<html lang="fr" dir="ltr">');
+    }
+    // Opening in any language changes nothing.
+    expect(await blockRows()).toEqual([]);
   });
 
   it("a forged, malformed or missing secret answers the same page as any unusable link, and changes nothing", async () => {
@@ -153,7 +173,7 @@ describe("repudiation of a recovery through the notice's link", () => {
     const page = await openLink(stack(), adele.secret);
     expect(page.status).toBe(200);
     expect(page.text).toContain(ADELE.userPrincipalName);
-    expect(page.text).toContain('<form method="post" action="repudiate">');
+    expect(page.text).toContain('<form method="post" action="repudiate?lang=en">');
     expect(page.text).not.toMatch(/<script|<style|style=/i);
     expect(page.headers.get("content-security-policy")).toBe(
       "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",

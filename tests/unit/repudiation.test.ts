@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DELETABLE } from "../../src/functions/activities/recoveryPlan";
+import { REPUDIATION_TEXT } from "../../src/functions/repudiationText";
 import { SUPPORTED_LOCALES } from "../../src/recovery/locale";
 import { userNotice } from "../../src/recovery/notifications";
 import { judgeLink, type ListedMethod, methodsToRemove } from "../../src/recovery/repudiation";
@@ -109,6 +110,19 @@ describe("the recovered notice", () => {
         locale,
       ).text;
       expect(text.split("\n"), locale).toContain(url);
+    }
+  });
+});
+
+describe("the repudiation page's words", () => {
+  it("every language has the English placeholders and keeps the Temporary Access Pass's name", () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const locale of SUPPORTED_LOCALES) {
+      const t = REPUDIATION_TEXT[locale];
+      for (const key of Object.keys(REPUDIATION_TEXT.en) as (keyof typeof t)[]) {
+        expect(placeholders(t[key]), `${locale}.${key}`).toEqual(placeholders(REPUDIATION_TEXT.en[key]));
+      }
+      expect(t.openAsk, locale).toContain("Temporary Access Pass");
     }
   });
 });

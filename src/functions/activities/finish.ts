@@ -109,11 +109,14 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
       await audit("notification_skipped", "failure", "user_has_no_other_address");
     } else {
       // Only a recovered notice carries the "this wasn't me" link (a failed one has nothing to undo).
-      const repudiation = kind === "recovered" ? await issueRepudiationLink(record, new Date()) : undefined;
-      const notice = userNotice(
-        repudiation ? { ...facts, repudiation } : facts,
-        userNoticeLocale({ preferredLanguage: contacts.preferredLanguage, recoveryLocale: record.locale }),
-      );
+      const locale = userNoticeLocale({
+        preferredLanguage: contacts.preferredLanguage,
+        recoveryLocale: record.locale,
+      });
+      const link = kind === "recovered" ? await issueRepudiationLink(record, new Date()) : undefined;
+      // The page the link opens speaks the notice's language (`lang`: not secret, not trusted).
+      const repudiation = link && { ...link, url: `${link.url}&lang=${encodeURIComponent(locale)}` };
+      const notice = userNotice(repudiation ? { ...facts, repudiation } : facts, locale);
       messages.push({
         recipient: "user",
         message: to.length ? { ...notice, to, cc } : { ...notice, to: cc },
