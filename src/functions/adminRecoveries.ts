@@ -9,11 +9,9 @@
  * the hand-off URL (it carries a signed token), the presentation correlation state, the
  * client's TAP key and the TAP itself are never part of it.
  */
-import type { HttpRequest } from "@azure/functions";
 import { adminHandler } from "../admin/auth";
 import {
   type RecoveryDetail,
-  type RecoveryQuery,
   type RecoverySummary,
   recoveryDetailSchema,
   recoveryQuerySchema,
@@ -21,15 +19,13 @@ import {
 } from "../admin/schemas";
 import { json } from "../http";
 import type { AuditEventType } from "../recovery/auditEvents";
-import { InvalidRequestError, NotFoundError } from "../recovery/errors";
+import { NotFoundError } from "../recovery/errors";
 import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
 import type { AuditEvent } from "../store/audit";
 import type { RecoveryRecord } from "../store/recoveries";
-import { isConcurrencyConflict, statusOf } from "../store/tables";
-import { describeIssue } from "../zodText";
+import { jsonLinesAnswer, parseListQuery, readListPage, wantsJsonLines } from "./adminLists";
 
-export const JSON_LINES = "application/x-ndjson";
 const AUDIT_READS_IN_FLIGHT = 20;
 
 function summaryOf(r: RecoveryRecord): RecoverySummary {
@@ -115,72 +111,22 @@ export function detailOf(r: RecoveryRecord, audit: AuditEvent[]): RecoveryDetail
   });
 }
 
-function parseQuery(request: HttpRequest): RecoveryQuery {
-  const raw: Record<string, string> = {};
-  for (const [k, v] of request.query.entries()) raw[k] = v;
-  const parsed = recoveryQuerySchema.safeParse(raw);
-  if (!parsed.success) throw new InvalidRequestError("invalid_request", describeIssue(parsed.error));
-  if (parsed.data.from && parsed.data.to && Date.parse(parsed.data.from) >= Date.parse(parsed.data.to)) {
-    throw new InvalidRequestError("invalid_request", "from: must be before to");
-  }
-  return parsed.data;
-}
-
-/**
- * One JSON Lines line. JSON.stringify leaves NEL (U+0085) and the line and paragraph separators
- * (U+2028, U+2029) raw inside strings, and line-oriented readers (Python's splitlines, many
- * editors and log tools) break lines there: they are written as \u escapes, which is the same
- * JSON. (They can only occur inside strings, so the replacement cannot touch the structure.)
- */
-export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u0085\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}
-
-function wantsJsonLines(request: HttpRequest, query: RecoveryQuery): boolean {
-  if (query.format === "jsonl") return true;
-  const accept = request.headers.get("accept") ?? "";
-  return /application\/(x-ndjson|jsonl)\b/i.test(accept);
-}
-
 export const listRecoveries = adminHandler("read", async (request) => {
-  const query = parseQuery(request);
+  const query = parseListQuery(request, recoveryQuerySchema);
   const s = services();
-  let page: Awaited<ReturnType<typeof s.recoveries.list>>;
-  try {
-    page = await s.recoveries.list(query);
-  } catch (err) {
-    // A continuation token the table service cannot use (tampered, from another filter).
-    const status = statusOf(err);
-    if (query.continuationToken && (status === 400 || isConcurrencyConflict(err) || status === undefined)) {
-      throw new InvalidRequestError("invalid_request", "continuationToken: not a token of this list");
-    }
-    throw err;
-  }
-  const next = page.continuationToken ? { continuationToken: page.continuationToken } : {};
-  if (wantsJsonLines(request, query)) {
+  const page = await readListPage(query.continuationToken, () => s.recoveries.list(query));
+  if (wantsJsonLines(request, query.format)) {
     // One audit query per record (its own partition), 20 in flight rather than one after another.
-    const lines: string[] = [];
+    const details: unknown[] = [];
     for (let i = 0; i < page.items.length; i += AUDIT_READS_IN_FLIGHT) {
       const chunk = page.items.slice(i, i + AUDIT_READS_IN_FLIGHT);
-      const details = await Promise.all(
-        chunk.map(async (r) => detailOf(r, await s.audit.list(r.recoveryId))),
+      details.push(
+        ...(await Promise.all(chunk.map(async (r) => detailOf(r, await s.audit.list(r.recoveryId))))),
       );
-      for (const d of details) lines.push(jsonLine(d));
     }
-    return {
-      status: 200,
-      headers: {
-        "Content-Type": JSON_LINES,
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-        ...(page.continuationToken ? { "X-Continuation-Token": page.continuationToken } : {}),
-      },
-      body: lines.map((l) => `${l}\n`).join(""),
-    };
+    return jsonLinesAnswer(details, page.continuationToken);
   }
+  const next = page.continuationToken ? { continuationToken: page.continuationToken } : {};
   return json(200, { items: page.items.map(summaryOf), ...next });
 });
 

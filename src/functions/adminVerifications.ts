@@ -10,26 +10,23 @@
  * adminRecoveries.ts `detailOf`), field by field: never a TAP, a token or document data.
  */
 import { randomUUID } from "node:crypto";
-import type { HttpRequest } from "@azure/functions";
 import { adminHandler } from "../admin/auth";
 import {
   createdVerificationSchema,
   createVerificationSchema,
-  type VerificationQuery,
   type VerificationView,
   verificationQuerySchema,
   verificationSchema,
 } from "../admin/verificationSchemas";
 import { json, readJson } from "../http";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../recovery/errors";
+import { ConflictError, NotFoundError } from "../recovery/errors";
 import { hashSecret, newOpaqueSecret } from "../recovery/opaqueSecrets";
 import { isRecoveryId, isTerminal } from "../recovery/status";
 import { verificationCode, verificationLink, verificationNotice } from "../recovery/verification";
 import { services } from "../services";
-import { isConcurrencyConflict, statusOf } from "../store/tables";
 import type { VerificationRecord } from "../store/verifications";
-import { describeIssue } from "../zodText";
-import { detailOf, JSON_LINES, jsonLine } from "./adminRecoveries";
+import { jsonLinesAnswer, parseListQuery, readListPage, wantsJsonLines } from "./adminLists";
+import { detailOf } from "./adminRecoveries";
 
 /** The audit partition of a verification's own entries (the Audit table: not a recovery id). */
 export function verificationAuditPartition(verificationId: string): string {
@@ -183,45 +180,13 @@ export const getVerification = adminHandler("helpdesk", async (request) => {
   return json(200, await viewOf(v, new Date()));
 });
 
-function parseQuery(request: HttpRequest): VerificationQuery {
-  const raw: Record<string, string> = {};
-  for (const [k, v] of request.query.entries()) raw[k] = v;
-  const parsed = verificationQuerySchema.safeParse(raw);
-  if (!parsed.success) throw new InvalidRequestError("invalid_request", describeIssue(parsed.error));
-  if (parsed.data.from && parsed.data.to && Date.parse(parsed.data.from) >= Date.parse(parsed.data.to)) {
-    throw new InvalidRequestError("invalid_request", "from: must be before to");
-  }
-  return parsed.data;
-}
-
 export const listVerifications = adminHandler("helpdesk", async (request) => {
-  const query = parseQuery(request);
+  const query = parseListQuery(request, verificationQuerySchema);
   const s = services();
-  let page: Awaited<ReturnType<typeof s.verifications.list>>;
-  try {
-    page = await s.verifications.list(query);
-  } catch (err) {
-    const status = statusOf(err);
-    if (query.continuationToken && (status === 400 || isConcurrencyConflict(err) || status === undefined)) {
-      throw new InvalidRequestError("invalid_request", "continuationToken: not a token of this list");
-    }
-    throw err;
-  }
+  const page = await readListPage(query.continuationToken, () => s.verifications.list(query));
   const now = new Date();
   const items = await Promise.all(page.items.map((v) => viewOf(v, now)));
-  const accept = request.headers.get("accept") ?? "";
-  if (query.format === "jsonl" || /application\/(x-ndjson|jsonl)\b/i.test(accept)) {
-    return {
-      status: 200,
-      headers: {
-        "Content-Type": JSON_LINES,
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-        ...(page.continuationToken ? { "X-Continuation-Token": page.continuationToken } : {}),
-      },
-      body: items.map((i) => `${jsonLine(i)}\n`).join(""),
-    };
-  }
+  if (wantsJsonLines(request, query.format)) return jsonLinesAnswer(items, page.continuationToken);
   return json(200, {
     items,
     ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
