@@ -66,19 +66,28 @@ export function currentNavigation(): number {
   return generation;
 }
 
+/** The navigation whose view last took the focus (its first render). */
+let focusedFor = 0;
+
 /**
- * Replaces the view and moves focus to its heading (keyboard and screen-reader users land on
- * it) — unless the admin navigated elsewhere since the view started (`nav` is stale).
+ * Replaces the view — unless the admin navigated elsewhere since the view started (`nav` is
+ * stale) — and moves focus to its heading, where keyboard and screen-reader users land: always
+ * on a navigation's first render; on a later one (the data after "Loading…") only if the focus
+ * was in the view just replaced or nowhere, so a view that finishes loading never takes the
+ * focus from where the admin has moved it meanwhile (say, to the next link in the menu).
  */
 export function showView(nav: number, title: string, ...nodes: Array<Node | null>): void {
   if (nav !== generation) return;
   const main = byId("main");
+  const active = document.activeElement;
+  const focusElsewhere = active !== null && active !== document.body && !main.contains(active);
   main.replaceChildren(...nodes.filter((n): n is Node => n !== null));
   document.title = `${title} – Account recovery admin`;
   const heading = main.querySelector("h1");
-  if (heading) {
+  if (heading && (focusedFor !== nav || !focusElsewhere)) {
     heading.setAttribute("tabindex", "-1");
     heading.focus();
+    focusedFor = nav;
   }
 }
 

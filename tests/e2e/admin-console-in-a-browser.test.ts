@@ -182,6 +182,31 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
     await expectNoProblems(watched);
     await watched.close();
   });
+  it("a view that finishes loading leaves the focus where the admin moved it meanwhile", async () => {
+    const watched = await openPage(browser);
+    const { page } = watched;
+    // The overview's reads wait until released: it stays at "Loading…" while the admin moves on.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route("**/api/admin/recoveries?*", async (r) => {
+      await held;
+      await r.continue();
+    });
+    await signIn(watched, "admin");
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    const policies = page.getByRole("link", { name: "Policies", exact: true });
+    await policies.focus();
+    release();
+    await page.getByRole("figure", { name: "Failures by code" }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Policies");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Policies" }).waitFor();
+    await expectNoProblems(watched);
+    await watched.close();
+  });
+
   it("edits a profile: the shared schema refuses a bad value in the browser, a concurrent edit is a 412 shown and re-applied, the last profile is not deleted", async () => {
     // Chromium logs every non-2xx fetch; the 412 and the 409 are the answers this test provokes.
     const watched = await openPage(browser, { ignore: /status of (412|409) / });
