@@ -23,19 +23,37 @@ export const policyListSchema = z
   .strict();
 
 /** Query of the recovery list and export. */
+/** What every admin list's query shares: its time window, its paging token, the export format. */
+export const listQueryFields = {
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  continuationToken: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_-]{1,4096}$/)
+    .optional(),
+  format: z.enum(["json", "jsonl"]).default("json"),
+};
+
+/** One page of an admin list: its items and, when there are more, the token for the next. */
+export function listPageSchema<T extends z.ZodType>(item: T) {
+  return z
+    .object({
+      items: z.array(item),
+      /** Present when there are more: pass it back as `continuationToken`. */
+      continuationToken: z.string().optional(),
+    })
+    .strict();
+}
+
 export const recoveryQuerySchema = z
   .object({
     status: z.enum(RECOVERY_STATUSES).optional(),
-    /** Recoveries started at or after this instant. */
-    from: z.iso.datetime({ offset: true }).optional(),
-    /** Recoveries started before this instant. */
-    to: z.iso.datetime({ offset: true }).optional(),
+    /** Recoveries started at or after this instant (`from`), before this instant (`to`). */
+    from: listQueryFields.from,
+    to: listQueryFields.to,
     top: z.coerce.number().int().min(1).max(1000).default(100),
-    continuationToken: z
-      .string()
-      .regex(/^[A-Za-z0-9+/=_-]{1,4096}$/)
-      .optional(),
-    format: z.enum(["json", "jsonl"]).default("json"),
+    continuationToken: listQueryFields.continuationToken,
+    format: listQueryFields.format,
   })
   .strict();
 export type RecoveryQuery = z.infer<typeof recoveryQuerySchema>;
@@ -67,13 +85,7 @@ export const recoverySummarySchema = z
   .strict();
 export type RecoverySummary = z.infer<typeof recoverySummarySchema>;
 
-export const recoveryListSchema = z
-  .object({
-    items: z.array(recoverySummarySchema),
-    /** Present when there are more: pass it back as `continuationToken`. */
-    continuationToken: z.string().optional(),
-  })
-  .strict();
+export const recoveryListSchema = listPageSchema(recoverySummarySchema);
 
 export const auditEntrySchema = z
   .object({

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { startSchema } from "../functions/recoveryApi";
 import { RECOVERY_STATUSES } from "../recovery/status";
+import { listPageSchema, listQueryFields } from "./schemas";
 
 /** Printable text on one line: no control, format, separator, surrogate or unassigned code point. */
 const REASON_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u;
@@ -92,26 +93,18 @@ export const verificationSchema = z
   .strict();
 export type VerificationView = z.infer<typeof verificationSchema>;
 
-export const verificationListSchema = z
-  .object({
-    items: z.array(verificationSchema),
-    continuationToken: z.string().optional(),
-  })
-  .strict();
+export const verificationListSchema = listPageSchema(verificationSchema);
 
 /** Query of the verification list and export. */
 export const verificationQuerySchema = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: listQueryFields.from,
+    to: listQueryFields.to,
     /** Only this agent's verifications (object id). */
     agentId: z.uuid().optional(),
     top: z.coerce.number().int().min(1).max(200).default(50),
-    continuationToken: z
-      .string()
-      .regex(/^[A-Za-z0-9+/=_-]{1,4096}$/)
-      .optional(),
-    format: z.enum(["json", "jsonl"]).default("json"),
+    continuationToken: listQueryFields.continuationToken,
+    format: listQueryFields.format,
   })
   .strict();
 export type VerificationQuery = z.infer<typeof verificationQuerySchema>;

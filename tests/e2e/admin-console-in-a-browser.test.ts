@@ -10,13 +10,14 @@
  * sign-in back. Every page is watched for console errors and CSP violations, and each view
  * leaves a screenshot at desktop and phone width in test-results/screenshots/ (admin-*).
  */
-import type { Browser, Locator } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TENANT_ID, DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { DEMO_CONSOLE_ACCOUNTS } from "../../dev/simulators/entra";
 import type { RecoveryStart } from "../support/stack";
 import { useStack } from "../support/stack";
-import { chromiumAvailable, launchBrowser, openPage, screenshot, type WatchedPage } from "./browser";
+import { chromiumAvailable, openPage, screenshot, type WatchedPage } from "./browser";
+import { launchConsoleBrowser, press, signInToConsole } from "./console";
 
 const ADELE = { firstName: "Adele", lastName: "Vance" };
 
@@ -27,9 +28,7 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
   let failed: RecoveryStart;
 
   beforeAll(async () => {
-    const certificate = stack().sims.entraCertificate;
-    if (!certificate) throw new Error("the stack's Entra simulator serves no https");
-    browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${certificate.spkiSha256}`]);
+    browser = await launchConsoleBrowser(stack());
     // Data to look at: one recovery that succeeded and one whose face did not match.
     recovered = await recover(DEMO_USERS.adeleVance.userPrincipalName, 92.5);
     await stack().waitForStatus(recovered, ["recovered"]);
@@ -59,23 +58,8 @@ describe.skipIf(!chromiumAvailable)("the admin console in a browser", () => {
     return start.body;
   }
 
-  /** Keyboard only: focus the control (as Tab would) and press Enter. */
-  async function press(target: Locator, key = "Enter"): Promise<void> {
-    await target.focus();
-    await target.press(key);
-  }
-
-  async function signIn(watched: WatchedPage, account: keyof typeof DEMO_CONSOLE_ACCOUNTS): Promise<void> {
-    const { page } = watched;
-    await page.goto(`${stack().url}/admin`);
-    await page.getByRole("heading", { name: "Sign in to the admin console" }).waitFor();
-    await press(page.getByRole("button", { name: "Sign in with Microsoft Entra" }));
-    // The Entra simulator's sign-in page (https, its own origin)
-    await page.waitForURL((url) => url.origin === new URL(stack().sims.entra.url).origin);
-    await press(page.getByRole("button", { name: DEMO_CONSOLE_ACCOUNTS[account].label }));
-    await page.waitForURL((url) => url.origin === stack().url && url.pathname === "/admin");
-    await page.getByRole("button", { name: "Sign out" }).waitFor();
-  }
+  const signIn = (watched: WatchedPage, account: Parameters<typeof signInToConsole>[2]) =>
+    signInToConsole(stack(), watched, account);
 
   async function expectNoProblems(watched: WatchedPage): Promise<void> {
     expect(await watched.problems()).toEqual([]);

@@ -7,60 +7,30 @@
  * helpdesk role sees neither the view's entry nor its form. Every page is watched for console
  * errors and CSP violations; each screen leaves desktop and phone screenshots (helpdesk-*).
  */
-import type { Browser, Locator } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoPolicy } from "../../dev/seed/demo-policy";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
-import { DEMO_CONSOLE_ACCOUNTS } from "../../dev/simulators/entra";
 import { en } from "../../src/page/strings/en";
+import { policyAllowingRecoveryAfterVerification } from "../support/helpdesk";
 import { useStack } from "../support/stack";
-import {
-  chromiumAvailable,
-  launchBrowser,
-  openPage,
-  screenshot,
-  type WatchedPage,
-  waitForReturn,
-} from "./browser";
+import { chromiumAvailable, openPage, screenshot, type WatchedPage, waitForReturn } from "./browser";
+import { launchConsoleBrowser, press, signInToConsole } from "./console";
 
 const ADELE = DEMO_USERS.adeleVance;
 
-function policyAllowingRecovery() {
-  const policy = demoPolicy("production");
-  return {
-    ...policy,
-    profiles: policy.profiles.map((p) => ({ ...p, helpdesk: { allowRecoveryAfterVerification: true } })),
-  };
-}
-
 describe.skipIf(!chromiumAvailable)("helpdesk verification in a browser", () => {
-  const stack = useStack({ policy: policyAllowingRecovery(), entraTls: true });
+  const stack = useStack({ policy: policyAllowingRecoveryAfterVerification(), entraTls: true });
   let browser: Browser;
 
   beforeAll(async () => {
-    const certificate = stack().sims.entraCertificate;
-    if (!certificate) throw new Error("the stack's Entra simulator serves no https");
-    browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${certificate.spkiSha256}`]);
+    browser = await launchConsoleBrowser(stack());
   });
   afterAll(async () => {
     await browser?.close();
   });
 
-  async function press(target: Locator, key = "Enter"): Promise<void> {
-    await target.focus();
-    await target.press(key);
-  }
-
-  async function signIn(watched: WatchedPage, account: keyof typeof DEMO_CONSOLE_ACCOUNTS): Promise<void> {
-    const { page } = watched;
-    await page.goto(`${stack().url}/admin`);
-    await page.getByRole("heading", { name: "Sign in to the admin console" }).waitFor();
-    await press(page.getByRole("button", { name: "Sign in with Microsoft Entra" }));
-    await page.waitForURL((url) => url.origin === new URL(stack().sims.entra.url).origin);
-    await press(page.getByRole("button", { name: DEMO_CONSOLE_ACCOUNTS[account].label }));
-    await page.waitForURL((url) => url.origin === stack().url && url.pathname === "/admin");
-    await page.getByRole("button", { name: "Sign out" }).waitFor();
-  }
+  const signIn = (watched: WatchedPage, account: Parameters<typeof signInToConsole>[2]) =>
+    signInToConsole(stack(), watched, account);
 
   it("does not offer the view to an admin without the helpdesk role", async () => {
     const watched = await openPage(browser);

@@ -5,26 +5,19 @@
  * no admin answer (the agent's verdict, the list, the export, the recovery detail) ever holds it.
  * Unhappy paths first: a continue out of turn, without the token, or after the offer ran out.
  */
-import { compactDecrypt, decodeJwt, importJWK, type JWK } from "jose";
+import { compactDecrypt, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { demoPolicy } from "../../dev/seed/demo-policy";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { newCredentialId } from "../../dev/simulators/wallet";
 import { DEMO_ISSUER_DID } from "../../dev/stack";
 import { ecJwkPair } from "../../src/tap/ecKeys";
+import { follow, handoffOf } from "../support/handoff";
+import { policyAllowingRecoveryAfterVerification } from "../support/helpdesk";
 import type { RecoveryStart, TestStack } from "../support/stack";
 import { useStack } from "../support/stack";
 
 const ADELE = DEMO_USERS.adeleVance;
 const AGENT_OID = "00000000-0000-4000-8000-00000000a9e8";
-
-function policyAllowingRecovery() {
-  const policy = demoPolicy("production");
-  return {
-    ...policy,
-    profiles: policy.profiles.map((p) => ({ ...p, helpdesk: { allowRecoveryAfterVerification: true } })),
-  };
-}
 
 async function continueRecovery(
   stack: TestStack,
@@ -39,7 +32,7 @@ async function continueRecovery(
 }
 
 describe("recovery after a helpdesk verification", () => {
-  const stack = useStack({ policy: policyAllowingRecovery() });
+  const stack = useStack({ policy: policyAllowingRecoveryAfterVerification() });
 
   /** An agent's link, opened by the caller's page with its TAP key, through to the verdict. */
   async function verify(tapEncryptionKey?: object, options: { returnOnly?: boolean } = {}) {
@@ -70,9 +63,9 @@ describe("recovery after a helpdesk verification", () => {
     if (options.returnOnly) {
       // The browser comes back with the hand-off's one-time value and no webhook has reported:
       // the provider's decision is still to come (an `either` provider).
-      const claims = decodeJwt(new URL(verifying.next!.url).searchParams.get("token")!);
-      sessionId = claims.RequestId as string;
-      expect((await fetch(claims.redirectUrl as string, { redirect: "manual" })).status).toBe(302);
+      const handoff = handoffOf(verifying.next!.url);
+      sessionId = handoff.sessionId;
+      expect((await follow(handoff.returnUrl)).status).toBe(302);
       stack().sims.wallet.issue({
         id: newCredentialId(),
         type: "VerifiedIdentity",

@@ -7,13 +7,12 @@
  * click, the credential's freshness against the newest hand-off, and the way back after a decline.
  * The provider is AU10TIX's simulator without webhooks (`results: "return"`).
  */
-import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { demoPolicy } from "../../dev/seed/demo-policy";
-import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { newCredentialId } from "../../dev/simulators/wallet";
 import { DEMO_PROVIDER } from "../../dev/stack";
 import { hashSecret, newOpaqueSecret } from "../../src/recovery/opaqueSecrets";
+import { ADELE, follow, type Handoff, handoffOf, MEGAN, type Person } from "../support/handoff";
 import { type RecoveryStart, useStack } from "../support/stack";
 
 const PROVIDER = "au10tix";
@@ -25,22 +24,6 @@ function policy() {
   doc.profiles[0]!.providers = { default: PROVIDER, byCountry: { NL: DEMO_PROVIDER } };
   doc.profiles[0]!.cooldownMinutes = 0;
   return doc;
-}
-
-interface Person {
-  user: { userPrincipalName: string };
-  names: { firstName: string; lastName: string };
-}
-const ADELE: Person = { user: DEMO_USERS.adeleVance, names: { firstName: "Adele", lastName: "Vance" } };
-const MEGAN: Person = { user: DEMO_USERS.meganBowen, names: { firstName: "Megan", lastName: "Bowen" } };
-
-interface Handoff {
-  /** The provider page with our hand-off token. */
-  url: string;
-  /** The token's redirectUrl: the return with its one-time value. */
-  returnUrl: string;
-  sessionId: string;
-  jti: string;
 }
 
 interface SessionRow {
@@ -56,16 +39,6 @@ interface SessionRow {
 
 describe("going back to the provider with a fresh hand-off", { timeout: 120_000 }, () => {
   const stack = useStack({ mode: "production", policy: policy(), namedProviderWebhooks: false });
-
-  function handoffOf(url: string): Handoff {
-    const claims = decodeJwt(new URL(url).searchParams.get("token")!);
-    return {
-      url,
-      returnUrl: claims.redirectUrl as string,
-      sessionId: claims.RequestId as string,
-      jti: claims.jti as string,
-    };
-  }
 
   async function startAt(who: Person, country?: "NL"): Promise<{ start: RecoveryStart; first: Handoff }> {
     const started = await stack().startRecovery({
@@ -83,12 +56,6 @@ describe("going back to the provider with a fresh hand-off", { timeout: 120_000 
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & { code?: string } };
-  }
-
-  async function follow(url: string) {
-    const res = await fetch(url, { redirect: "manual" });
-    await res.text();
-    return { status: res.status, location: res.headers.get("location") };
   }
 
   async function sessions(recoveryId: string): Promise<SessionRow[]> {
@@ -194,7 +161,8 @@ describe("going back to the provider with a fresh hand-off", { timeout: 120_000 
 
     // The replaced value, as it was and sent twice: the same answer, nothing consumed, nothing moves.
     for (let i = 0; i < 2; i++) {
-      expect(await follow(adele.first.returnUrl)).toEqual({
+      const { status, location } = await follow(adele.first.returnUrl);
+      expect({ status, location }).toEqual({
         status: 302,
         location: `${stack().url}/recover?recoveryId=${adele.start.recoveryId}`,
       });

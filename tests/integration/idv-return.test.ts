@@ -10,12 +10,11 @@
  * cannot present an old one.
  */
 import { randomBytes } from "node:crypto";
-import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { demoPolicy } from "../../dev/seed/demo-policy";
-import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { newCredentialId } from "../../dev/simulators/wallet";
 import { DEMO_PROVIDER } from "../../dev/stack";
+import { ADELE, follow, handoffOf, MEGAN, type Person } from "../support/handoff";
 import { type RecoveryStart, useStack } from "../support/stack";
 
 const RETURN_PROVIDER = "au10tix";
@@ -26,13 +25,6 @@ function policy() {
   doc.profiles[0]!.cooldownMinutes = 0;
   return doc;
 }
-
-interface Person {
-  user: { userPrincipalName: string };
-  names: { firstName: string; lastName: string };
-}
-const ADELE: Person = { user: DEMO_USERS.adeleVance, names: { firstName: "Adele", lastName: "Vance" } };
-const MEGAN: Person = { user: DEMO_USERS.meganBowen, names: { firstName: "Megan", lastName: "Bowen" } };
 
 describe("IDV results by the browser's return", { timeout: 120_000 }, () => {
   const stack = useStack({ mode: "production", policy: policy(), namedProviderWebhooks: false });
@@ -63,19 +55,8 @@ describe("IDV results by the browser's return", { timeout: 120_000 }, () => {
     const started = await stack().startRecovery({ username: who.user.userPrincipalName, country });
     expect(started.status).toBe(202);
     const verifying = await stack().waitForStatus(started.body, ["verifying_identity"]);
-    const url = verifying.next!.url;
-    const claims = decodeJwt(new URL(url).searchParams.get("token")!);
-    return {
-      start: started.body,
-      url,
-      returnUrl: claims.redirectUrl as string,
-      sessionId: claims.RequestId as string,
-    };
-  }
-
-  async function follow(url: string): Promise<{ status: number; location: string | null; body: string }> {
-    const res = await fetch(url, { redirect: "manual" });
-    return { status: res.status, location: res.headers.get("location"), body: await res.text() };
+    const { url, returnUrl, sessionId } = handoffOf(verifying.next!.url);
+    return { start: started.body, url, returnUrl, sessionId };
   }
 
   function withParam(url: string, name: string, value: string | null): string {
