@@ -6,7 +6,7 @@
  * differ from what this makes, so a setting changed in the schema alone cannot ship with
  * stale documentation.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SETTINGS, type SettingReference } from "../src/settings";
 import { repoRoot } from "./support/repoRoot";

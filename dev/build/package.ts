@@ -14,7 +14,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
-import { repoRoot } from "../stack";
+import { repoRoot } from "../support/repoRoot";
 import { buildConsole, CONSOLE_ASSETS_DIR } from "./console";
 import { buildPage, PAGE_ASSETS_DIR } from "./page";
 

@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { repoRoot } from "../stack";
+import { repoRoot } from "../support/repoRoot";
 import {
   type Bicep,
   type BicepRun,

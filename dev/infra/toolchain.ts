@@ -18,7 +18,7 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { repoRoot } from "../stack";
+import { repoRoot } from "../support/repoRoot";
 import { graphStandIn } from "./graphStandIn";
 
 export const CACHE_DIR = path.join(repoRoot, ".cache");
