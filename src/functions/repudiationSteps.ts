@@ -22,7 +22,7 @@ import { judgeLink, type LinkDecision, methodsToRemove } from "../recovery/repud
 import { repudiationAlert } from "../recovery/repudiationNotice";
 import { services } from "../services";
 import type { Loaded } from "../store/recoveries";
-import { DELETABLE } from "./activities/recoveryPlan";
+import { undoRecoveryWrites } from "./activities/undoRecovery";
 
 /** A link's secret: 32 random bytes, base64url (recovery/opaqueSecrets). Anything else is no link. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -126,49 +126,6 @@ export async function confirmRepudiation(
 }
 
 const shortType = (m: { odataType: string }) => m.odataType.replace("#microsoft.graph.", "");
-
-/**
- * Deletes every TAP and every method registered since `since`, and revokes the sign-in
- * sessions, in one serial `$batch` (the recovery's own write path, docs/facts.md §8 order).
- * A deletion refused is tried again on a fresh list (twice more): Graph refuses the default
- * MFA phone while other methods exist, which a concurrent confirmation deleting the same
- * methods can make true for a moment. Throws (503, the caller may try again) unless every
- * deletion and the revocation went through.
- */
-export async function undoRecoveryWrites(
-  userId: string,
-  since: string,
-): Promise<{ removed: { odataType: string; id: string }[]; kept: { odataType: string; id: string }[] }> {
-  const s = services();
-  const removed = new Map<string, { odataType: string; id: string }>();
-  let failures: string[] = [];
-  for (let round = 1; round <= 3; round++) {
-    const methods = await s.directory.listMethodsWithCreation(userId);
-    const doomed = methodsToRemove(methods, since, DELETABLE);
-    const written = await s.directory.applyRecovery(userId, { deletions: doomed, revoke: true });
-    const refused: MethodDeletion[] = written.deletions.filter(
-      (d) => d.outcome !== "deleted" && d.outcome !== "already_gone",
-    );
-    for (const d of written.deletions)
-      if (d.outcome === "deleted" || d.outcome === "already_gone")
-        removed.set(d.method.id, { odataType: d.method.odataType, id: d.method.id });
-    failures = [
-      ...refused.map((d) => `method deletion ${d.status}`),
-      ...(written.revoke ? [`session revocation ${written.revoke.status}`] : []),
-    ];
-    if (failures.length === 0) {
-      return {
-        removed: [...removed.values()],
-        kept: methods.filter((m) => !removed.has(m.id)).map((m) => ({ odataType: m.odataType, id: m.id })),
-      };
-    }
-  }
-  throw new DependencyError(
-    "directory_error",
-    `the directory refused the repudiation's writes (${failures.join(", ")})`,
-    true,
-  );
-}
 
 /** Sends the alert to the admin address (when notices are configured) and records that it went. */
 async function alertAdmins(record: Loaded, sourceAddress: string): Promise<void> {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ADMIN_ADDRESS, DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { REPUDIATION_TEXT } from "../../src/functions/repudiationText";
 import { hashSecret } from "../../src/recovery/opaqueSecrets";
+import { waitingTaps } from "../support/recoveryRows";
 import {
   confirmLink,
   linkSecretOf,
@@ -20,13 +21,15 @@ import {
   tenantWithCopiesOfAdele,
 } from "../support/repudiation";
 import { useStack } from "../support/stack";
+import { waitFor } from "../support/waitFor";
 
 const ADELE: Person = { ...DEMO_USERS.adeleVance, firstName: "Adele", lastName: "Vance" };
 const MEGAN: Person = { ...DEMO_USERS.meganBowen, firstName: "Megan", lastName: "Bowen" };
-const { seed, people } = tenantWithCopiesOfAdele(["Expired", "Twice", "Race"]);
+const { seed, people } = tenantWithCopiesOfAdele(["Expired", "Twice", "Race", "Retried"]);
 const LATE = people.Expired as Person;
 const TWICE = people.Twice as Person;
 const RACE = people.Race as Person;
+const RETRIED = people.Retried as Person;
 const TAP = "#microsoft.graph.temporaryAccessPassAuthenticationMethod";
 const PASSWORD = "#microsoft.graph.passwordAuthenticationMethod";
 
@@ -398,5 +401,58 @@ describe("repudiation of a recovery through the notice's link", () => {
     expect(types(RACE.id)).toEqual([PASSWORD]);
     const audit = await stack().auditEvents(second.body.recoveryId);
     expect(audit.find((e) => e.code === "recovery_blocked")).toMatchObject({ outcome: "failure" });
+  });
+
+  it("a block set while the recovery step writes ends it refused, even when undoing its writes fails at first: the step's retry hands out no TAP", async () => {
+    const graph = stack().sims.graph;
+    const started = await stack().startRecovery({ username: RETRIED.userPrincipalName });
+    const verifying = await stack().waitForStatus(started.body, ["verifying_identity"]);
+    await stack().completeIdv(verifying.next!, "approved", {
+      firstName: RETRIED.firstName,
+      lastName: RETRIED.lastName,
+    });
+    const awaiting = await stack().waitForStatus(started.body, ["awaiting_presentation"]);
+    // The TAP's creation is throttled once: the step waits inside its writes (5 s, real time)...
+    const tapPath = "/authentication/temporaryAccessPassMethods";
+    graph.throttle({ method: "POST", path: tapPath, times: 1, retryAfterSeconds: 5 });
+    await stack().sims.verifiedId.present(stack().presentationRequestId(awaiting.next!), {
+      faceCheckScore: 91,
+    });
+    await waitFor(
+      () => graph.requests.some((r) => r.path.endsWith(tapPath) && r.status === 429),
+      "the step's throttled TAP creation",
+    );
+    // ...meanwhile a repudiation blocks the account, and the directory will refuse the step's
+    // first attempt to undo its writes (the method list answers 503 on every try of that run).
+    await stack().writeRow("RecoveryBlocks", {
+      partitionKey: RETRIED.id,
+      rowKey: "block",
+      state: "blocked",
+      recoveryId: "00000000-0000-4000-8000-00000000dead",
+      blockedAt: new Date().toISOString(),
+    });
+    graph.failNext({
+      method: "GET",
+      path: /\/authentication\/methods$/,
+      times: 4,
+      status: 503,
+      code: "serviceUnavailable",
+      retryAfterSeconds: 0.1,
+    });
+    // The durable retry policy waits 2 s, 4 s, ... before running the step again: move the clock.
+    const deadline = Date.now() + 60_000;
+    let state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
+    while (!["recovered", "failed"].includes(state.body.status) && Date.now() < deadline) {
+      await stack().advanceClock(10_000);
+      await new Promise((r) => setTimeout(r, 100));
+      state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
+    }
+    expect(state.body).toMatchObject({ status: "failed", failure: { code: "not_eligible" } });
+    expect(state.body.tap).toBeUndefined();
+    expect(graph.temporaryAccessPasses(RETRIED.id).filter((p) => p.active)).toEqual([]);
+    expect(types(RETRIED.id)).toEqual([PASSWORD]);
+    const audit = await stack().auditEvents(started.body.recoveryId);
+    expect(audit.find((e) => e.code === "recovery_blocked")).toMatchObject({ outcome: "failure" });
+    expect(await waitingTaps(stack())).toBe(0);
   });
 });

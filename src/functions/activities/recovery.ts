@@ -17,9 +17,9 @@ import {
   TAP_HANDOFF_KEY_SECRET,
 } from "../../tap/seal";
 import type { RecoverAccountInput, RecoveryPlan, StepVerdict } from "../contracts";
-import { undoRecoveryWrites } from "../repudiationSteps";
 import { etagToHandOn, openDiscovered } from "./common";
 import { planRecovery } from "./recoveryPlan";
+import { undoRecoveryWrites } from "./undoRecovery";
 
 /** Ends the step without a TAP (and, before the reset, without touching any method). */
 async function tapBlocked(record: RecoveryRecord, detail: Record<string, unknown>): Promise<StepVerdict> {
@@ -54,6 +54,17 @@ async function refusedAsBlocked(record: RecoveryRecord, when: string): Promise<S
     record,
   );
   return { ok: false, code: "not_eligible" };
+}
+
+/**
+ * Undoes what this recovery's step wrote (every TAP and method registered since the recovery
+ * started, the sessions revoked again), withdraws its sealed TAP so no status read hands it out,
+ * and refuses. A failing undo throws (transient): the retry comes back through the block check.
+ */
+async function undoOwnWrites(record: DiscoveredRecovery, when: string): Promise<StepVerdict> {
+  await undoRecoveryWrites(record.userId, record.createdAt);
+  await services().taps.withdraw(record.recoveryId, new Date());
+  return refusedAsBlocked(record, when);
 }
 
 /** The same read the match makes for this step, made by the step itself (a re-run, or a changed policy). */
@@ -145,11 +156,19 @@ export async function recoverAccount(input: RecoverAccountInput): Promise<StepVe
   const s = services();
   const recoveryId = input.recoveryId;
   const record = await openDiscovered(recoveryId);
+  const userId = record.userId;
+  // A repudiation of an earlier recovery may have blocked the account since discovery, or while
+  // an earlier run of this step wrote (that run then failed undoing its writes): checked first,
+  // on every run, so that no re-run takes the "TAP already issued" way out below.
+  if (await s.recoveryBlocks.isBlocked(userId)) {
+    if (record.methodsRemoved === undefined && !record.sessionsRevokedAt && !record.tapIssuedAt)
+      return refusedAsBlocked(record, "before the directory writes");
+    return undoOwnWrites(record, "by a re-run after the directory writes, which were undone");
+  }
   if (record.tapIssuedAt) {
     if (await s.taps.exists(recoveryId)) return { ok: true, ...etagToHandOn(record) };
     return tapNotHandedOut(record, "an earlier run issued it but did not store it");
   }
-  const userId = record.userId;
   let recipient: SealRecipient;
   try {
     recipient = await sealingRecipient(record);
@@ -177,9 +196,6 @@ export async function recoverAccount(input: RecoverAccountInput): Promise<StepVe
   if (!prepared.tap.covered) {
     return tapBlocked(record, { reason: prepared.tap.reason, before: "method reset" });
   }
-  // A repudiation of an earlier recovery may have blocked the account since discovery.
-  if (await s.recoveryBlocks.isBlocked(userId))
-    return refusedAsBlocked(record, "before the directory writes");
   const written = await s.directory.applyRecovery(userId, {
     deletions: prepared.methods,
     revoke: !record.sessionsRevokedAt,
@@ -279,8 +295,7 @@ export async function recoverAccount(input: RecoverAccountInput): Promise<StepVe
   if (tap && (await s.recoveryBlocks.isBlocked(userId))) {
     // Blocked while the writes ran: the repudiation that blocked (it blocks before it reads the
     // methods) may have listed them before this TAP existed, so this step undoes its own writes.
-    await undoRecoveryWrites(userId, record.createdAt);
-    return refusedAsBlocked(record, "after the directory writes, which were undone");
+    return undoOwnWrites(record, "after the directory writes, which were undone");
   }
   if (tap && tapExpiresAt) {
     if (unsealed !== undefined)
