@@ -151,8 +151,11 @@ async function viewOf(v: VerificationRecord, now: Date): Promise<VerificationVie
   const audit = await s.audit.list(r.recoveryId);
   const detail = detailOf(r, audit);
   const done = isTerminal(r.status);
-  // A caller offered a recovery (the profile allows it) was verified first, whatever came after.
-  const verified = r.status === "verified" || audit.some((e) => e.event === "verification_passed");
+  // A caller offered a recovery (the profile allows it) was verified first, whatever came after
+  // — unless the provider withdrew the verification (a decline reported during the offer).
+  const withdrawn = audit.some((e) => e.event === "identity_verification_withdrawn");
+  const verified =
+    !withdrawn && (r.status === "verified" || audit.some((e) => e.event === "verification_passed"));
   return verificationSchema.parse({
     ...base,
     state: verified ? "verified" : done ? "not_verified" : "in_progress",

@@ -234,10 +234,9 @@ export function* recoveryOrchestrator(
       if (!offered.ok)
         return yield* finish(context, { recoveryId, status: "failed", failureCode: offered.code }, notify);
       const chosen = yield* waitForFirstEvent(context, [EVENTS.recoveryContinued], offerDeadline);
-      if (!chosen) return yield* finish(context, { recoveryId, status: "verified" }, notify);
       // The offer lasted minutes: a decline the provider reported meanwhile (a return came
-      // first, the webhook after) still ends the flow before the directory is touched, as it
-      // does between the match and the recovery step of a self-service recovery.
+      // first, the webhook after) ends the flow failed, whether the caller chose to recover
+      // (before the directory is touched) or let the offer run out (not "verified").
       const stillStanding = (yield context.df.callActivityWithRetry(
         ACTIVITIES.confirmIdentityVerification,
         retry,
@@ -250,6 +249,7 @@ export function* recoveryOrchestrator(
           notify,
         );
       }
+      if (!chosen) return yield* finish(context, { recoveryId, status: "verified" }, notify);
       // Time passed since the match read the directory: the recovery step reads it again.
       plan = undefined;
     }

@@ -130,7 +130,9 @@ describe("recovery after a helpdesk verification", () => {
 
   it("a provider's decline reported during the offer ends the flow when the caller chooses to recover: nothing changes", async () => {
     const methods = stack().sims.graph.methods(ADELE.id).length;
-    const { start, offered, sessionId } = await verify(undefined, { returnOnly: true });
+    const { verificationId, start, offered, sessionId, token } = await verify(undefined, {
+      returnOnly: true,
+    });
     expect(offered.next?.type).toBe("continue_recovery");
     const decline = await stack().sims.idv.sendWebhook({
       result: { sessionId: sessionId!, status: "declined" },
@@ -151,6 +153,33 @@ describe("recovery after a helpdesk verification", () => {
     expect(events).toContain("identity_verification_withdrawn");
     expect(events).not.toContain("temporary_access_pass_issued");
     await stack().waitForWorkflowEnd(start.recoveryId);
+    // The agent is not told "verified" for a verification the provider withdrew.
+    const seen = await stack().admin("GET", `/api/admin/verifications/${verificationId}`, { token });
+    expect(seen.json()).toMatchObject({
+      state: "not_verified",
+      verdict: { verified: false, status: "failed", failure: { code: "idv_declined" } },
+    });
+  });
+
+  it("a provider's decline reported during an offer that runs out ends the flow failed, not verified", async () => {
+    const methods = stack().sims.graph.methods(ADELE.id).length;
+    const { verificationId, start, offered, sessionId, token } = await verify(undefined, {
+      returnOnly: true,
+    });
+    expect(offered.next?.type).toBe("continue_recovery");
+    const decline = await stack().sims.idv.sendWebhook({
+      result: { sessionId: sessionId!, status: "declined" },
+    });
+    expect(decline.status).toBe(200);
+
+    // The caller does not choose in time (10 minutes).
+    await stack().advanceClock(11 * 60_000);
+    const done = await stack().waitForStatus(start, ["verified", "recovered", "failed"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "idv_declined" } });
+    await stack().waitForWorkflowEnd(start.recoveryId);
+    expect(stack().sims.graph.methods(ADELE.id)).toHaveLength(methods);
+    const seen = await stack().admin("GET", `/api/admin/verifications/${verificationId}`, { token });
+    expect(seen.json()).toMatchObject({ state: "not_verified", verdict: { verified: false } });
   });
 
   it("recovers when the caller chooses to: the TAP only in the caller's answer, sealed to the caller's key", async () => {
