@@ -68,6 +68,9 @@ function strip<T>(entity: Record<string, unknown>): T {
   return rest as T;
 }
 
+/** Writes a result tries over a row others change meanwhile (return, renewal: a few at most). */
+const RESULT_ATTEMPTS = 5;
+
 export class IdvSessionRepository {
   constructor(private readonly store: TableStore) {}
 
@@ -135,34 +138,45 @@ export class IdvSessionRepository {
     }
   }
 
-  /** Records the first result of a session; false when one was already recorded. */
+  /**
+   * Records the first result of a session; false when one was already recorded. Another change
+   * to the row meanwhile (a return consumed, a fresh hand-off superseding it) is not a result:
+   * the row is read again and the result written over that version, so a decline racing a
+   * return or a renewal is never lost.
+   */
   async recordResult(
     session: WithEtag<IdvSession>,
     result: string,
     eventId: string,
     at: string,
   ): Promise<boolean> {
-    if (session.result) return false;
     const table = await this.store.table("idvSessions");
-    const { etag, ...rest } = session;
-    try {
-      await table.updateEntity(
-        {
-          partitionKey: rest.provider,
-          rowKey: rest.sessionId,
-          ...rest,
-          result,
-          resultAt: at,
-          resultEventId: eventId,
-        },
-        "Replace",
-        { etag },
-      );
-      return true;
-    } catch (err) {
-      if (isConcurrencyConflict(err)) return false;
-      throw err;
+    let current: WithEtag<IdvSession> | undefined = session;
+    for (let attempt = 0; attempt < RESULT_ATTEMPTS && current; attempt++) {
+      if (current.result) return false;
+      const { etag, ...rest } = current;
+      try {
+        await table.updateEntity(
+          {
+            partitionKey: rest.provider,
+            rowKey: rest.sessionId,
+            ...rest,
+            result,
+            resultAt: at,
+            resultEventId: eventId,
+          },
+          "Replace",
+          { etag },
+        );
+        return true;
+      } catch (err) {
+        if (!isConcurrencyConflict(err)) throw err;
+      }
+      current = await this.get(session.provider, session.sessionId);
     }
+    if (current && !current.result)
+      throw new Error(`idv session ${session.sessionId}: too many concurrent changes to record its result`);
+    return false;
   }
 }
 

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { AuditRepository } from "../../src/store/audit";
-import { PresentationRepository } from "../../src/store/correlations";
+import { IdvSessionRepository, PresentationRepository } from "../../src/store/correlations";
 import { RecoveryRepository } from "../../src/store/recoveries";
 import { TableStore } from "../../src/store/tables";
 import {
@@ -130,6 +130,38 @@ describe("table repositories", () => {
   }
   const handedOut = async (audit: AuditRepository, id: string) =>
     (await audit.list(id)).filter((e) => e.event === "temporary_access_pass_handed_out");
+
+  it("an IDV result written over a session read before a return or a renewal changed it is still recorded, once", async () => {
+    const sessions = new IdvSessionRepository(tables);
+    const session = {
+      provider: "demo-idv",
+      sessionId: randomUUID(),
+      recoveryId: randomUUID(),
+      createdAt: "2026-01-01T00:00:00.000Z",
+      returnValueHash: "h",
+    };
+    await sessions.create(session);
+    // The webhook read the row; a fresh hand-off superseded it before the webhook wrote.
+    const readByWebhook = await sessions.get(session.provider, session.sessionId);
+    const readByRenewal = await sessions.get(session.provider, session.sessionId);
+    expect(await sessions.supersede(readByRenewal!, "2026-01-01T00:01:00.000Z")).toBe(true);
+    const declined = JSON.stringify({ decision: "declined" });
+    expect(await sessions.recordResult(readByWebhook!, declined, "evt-1", "2026-01-01T00:02:00.000Z")).toBe(
+      true,
+    );
+    const stored = await sessions.get(session.provider, session.sessionId);
+    expect(stored).toMatchObject({
+      result: declined,
+      resultEventId: "evt-1",
+      supersededAt: "2026-01-01T00:01:00.000Z",
+    });
+    // A second event for the same session changes nothing: the first result stands.
+    const approved = JSON.stringify({ decision: "approved" });
+    expect(await sessions.recordResult(readByWebhook!, approved, "evt-2", "2026-01-01T00:03:00.000Z")).toBe(
+      false,
+    );
+    expect(await sessions.get(session.provider, session.sessionId)).toMatchObject({ resultEventId: "evt-1" });
+  });
 
   it("two concurrent reads of a sealed TAP: exactly one gets it (one hand-out entry), then it is gone", async () => {
     const recoveries = new RecoveryRepository(tables);
