@@ -46,6 +46,20 @@ export type RenewalDecision =
   | { kind: "limited"; retryAfterSeconds: number }
   | { kind: "renew" };
 
+/**
+ * A re-run of the workflow's first hand-off (its activity ran again after a host stop) that a
+ * fresh hand-off replaced meanwhile: the record names another session, or this one is marked
+ * superseded. Such a re-run must change nothing — pointing the record back at the replaced
+ * session would make its return and its stored result act again, against an earlier hand-off.
+ */
+export function replacedSince(
+  record: { idvSessionId?: string | undefined },
+  sessionId: string,
+  existing: { supersededAt?: string | undefined } | undefined,
+): boolean {
+  return (record.idvSessionId !== undefined && record.idvSessionId !== sessionId) || !!existing?.supersededAt;
+}
+
 /** The record still waits at the provider with `sessionId` as its session, before its IDV deadline. */
 export function waitsAtProvider(
   record: RenewalRecordView,

@@ -11,6 +11,7 @@ import {
   RENEWAL_REPEAT_MS,
   type RenewalRecordView,
   type RenewalSessionView,
+  replacedSince,
   waitsAtProvider,
 } from "../../src/recovery/handoffRenewal";
 import { RECOVERY_STATUSES } from "../../src/recovery/status";
@@ -95,5 +96,19 @@ describe("fresh hand-off decision", () => {
     expect(waitsAtProvider(record(), "s1", NOW)).toBe(true);
     expect(waitsAtProvider(record(), "s2", NOW)).toBe(false);
     expect(waitsAtProvider(record(), undefined, NOW)).toBe(false);
+  });
+});
+
+describe("a re-run of the first hand-off after a fresh one", () => {
+  it("changes nothing once the record names another session or the session is superseded", () => {
+    expect(replacedSince({ idvSessionId: "s2" }, "s1", undefined)).toBe(true);
+    expect(replacedSince({ idvSessionId: "s1" }, "s1", { supersededAt: "2026-12-05T10:00:00.000Z" })).toBe(
+      true,
+    );
+  });
+  it("goes on for the first run and a re-run of the current session", () => {
+    expect(replacedSince({}, "s1", undefined)).toBe(false);
+    expect(replacedSince({ idvSessionId: "s1" }, "s1", undefined)).toBe(false);
+    expect(replacedSince({ idvSessionId: "s1" }, "s1", {})).toBe(false);
   });
 });

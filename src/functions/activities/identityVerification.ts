@@ -2,6 +2,7 @@
  * Identity verification: the provider session and the signed one-time hand-off link.
  */
 import { DependencyError } from "../../recovery/errors";
+import { replacedSince } from "../../recovery/handoffRenewal";
 import { services } from "../../services";
 import type { StartIdvInput } from "../contracts";
 import { signHandoff } from "../idvHandoff";
@@ -10,6 +11,8 @@ import { openDiscovered } from "./common";
 export async function startIdentityVerification(input: StartIdvInput): Promise<void> {
   const s = services();
   const record = await openDiscovered(input.recoveryId);
+  // A re-run after the user asked for a fresh hand-off: the newest one stands.
+  if (replacedSince(record, input.sessionId, undefined)) return;
   const providerName = record.provider;
   const handoff = await signHandoff(input.recoveryId, providerName, input.sessionId);
   // The mapping webhooks are correlated through: the provider's session id → this recovery.
@@ -21,7 +24,7 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
     returnValueHash: handoff.returnValueHash,
   });
   // A re-run after the browser already came back with the earlier link: that hand-off stands.
-  if (existing?.returnedAt) return;
+  if (existing?.returnedAt || replacedSince(record, input.sessionId, existing)) return;
   // A re-run: the link shown from now on carries the new value, so the session must know it.
   if (existing && !(await s.idvSessions.replaceReturnValue(existing, handoff.returnValueHash))) {
     throw new DependencyError(
