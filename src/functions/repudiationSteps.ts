@@ -85,7 +85,25 @@ export async function confirmRepudiation(
   }
 
   const userId = record.userId;
-  await s.recoveryBlocks.block(userId, record.recoveryId, now);
+  const blocked = await s.recoveryBlocks.block(userId, record.recoveryId, now);
+  // An admin lifted the block this link set (after a confirmation that stopped half-way, say):
+  // the link does not set it again nor undo what the owner has registered since.
+  if (blocked === "cleared") return { outcome: "already_repudiated", view };
+  if (blocked === "blocked") {
+    // In the trail at once: if the directory writes below fail (the page says to try again),
+    // the block in force is not silent.
+    await s.audit.record(
+      {
+        recoveryId: record.recoveryId,
+        event: "recovery_block_set",
+        onceKey: "recovery_block_set",
+        outcome: "info",
+        code: "recovery_blocked",
+        sourceAddress,
+      },
+      record,
+    );
+  }
   const undone = await undoRecoveryWrites(userId, record.createdAt);
   await s.taps.withdraw(record.recoveryId, now);
 

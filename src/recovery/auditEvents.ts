@@ -37,6 +37,7 @@ export const AUDIT_EVENTS = [
   "notification_skipped",
   "notification_attempt_failed",
   "policy_changed",
+  "recovery_block_set",
   "recovery_repudiated",
   "recovery_block_cleared",
   "repudiation_refused",

@@ -25,11 +25,20 @@ import { waitFor } from "../support/waitFor";
 
 const ADELE: Person = { ...DEMO_USERS.adeleVance, firstName: "Adele", lastName: "Vance" };
 const MEGAN: Person = { ...DEMO_USERS.meganBowen, firstName: "Megan", lastName: "Bowen" };
-const { seed, people } = tenantWithCopiesOfAdele(["Expired", "Twice", "Race", "Retried"]);
+const { seed, people } = tenantWithCopiesOfAdele([
+  "Expired",
+  "Twice",
+  "Race",
+  "Retried",
+  "Halfway",
+  "Lifted",
+]);
 const LATE = people.Expired as Person;
 const TWICE = people.Twice as Person;
 const RACE = people.Race as Person;
 const RETRIED = people.Retried as Person;
+const HALFWAY = people.Halfway as Person;
+const LIFTED = people.Lifted as Person;
 const TAP = "#microsoft.graph.temporaryAccessPassAuthenticationMethod";
 const PASSWORD = "#microsoft.graph.passwordAuthenticationMethod";
 
@@ -454,5 +463,65 @@ describe("repudiation of a recovery through the notice's link", () => {
     const audit = await stack().auditEvents(started.body.recoveryId);
     expect(audit.find((e) => e.code === "recovery_blocked")).toMatchObject({ outcome: "failure" });
     expect(await waitingTaps(stack())).toBe(0);
+  });
+
+  /** A recovered person's link, confirmed while the directory refuses the undo's method list. */
+  async function confirmHalfway(person: Person): Promise<{ recoveryId: string; secret: string }> {
+    const { recoveryId, done } = await recoverToTheEnd(stack(), person);
+    expect(done.status).toBe("recovered");
+    const secret = linkSecretOf(stack(), recoveryId) ?? "";
+    stack().sims.graph.failNext({
+      method: "GET",
+      path: /\/authentication\/methods$/,
+      times: 4,
+      status: 503,
+      code: "serviceUnavailable",
+      retryAfterSeconds: 0.1,
+    });
+    const first = await confirmLink(stack(), secret);
+    expect(first.status).toBe(503);
+    expect(first.text).toContain(REPUDIATION_TEXT.en.unavailableTitle);
+    return { recoveryId, secret };
+  }
+
+  it("a confirmation the directory stops half-way leaves the block in force and said in the trail; the next click does the rest", async () => {
+    const { recoveryId, secret } = await confirmHalfway(HALFWAY);
+    const block = await stack().admin("GET", `/api/admin/accounts/${HALFWAY.id}/recovery-block`);
+    expect(block.json()).toMatchObject({ state: "blocked", recoveryId });
+    let events = (await stack().auditEvents(recoveryId)).map((e) => e.event);
+    expect(events).toContain("recovery_block_set");
+    expect(events).not.toContain("recovery_repudiated");
+    expect(types(HALFWAY.id)).toContain(TAP);
+
+    const second = await confirmLink(stack(), secret);
+    expect(second.status).toBe(200);
+    expect(second.text).toContain(REPUDIATION_TEXT.en.doneTitle);
+    expect(types(HALFWAY.id)).toEqual([PASSWORD]);
+    events = (await stack().auditEvents(recoveryId)).map((e) => e.event);
+    expect(events.filter((e) => e === "recovery_block_set")).toHaveLength(1);
+    expect(events).toContain("recovery_repudiated");
+  });
+
+  it("after an admin lifted the block a half-way confirmation set, the old link undoes nothing and sets no block again", async () => {
+    const { secret } = await confirmHalfway(LIFTED);
+    const path = `/api/admin/accounts/${LIFTED.id}/recovery-block`;
+    const lift = await stack().admin("POST", path, {
+      body: { action: "clear", reason: "INC-4712: owner verified at the desk" },
+    });
+    expect(lift.status).toBe(200);
+    // The owner registers a method with the help desk's help.
+    stack().sims.graph.registerMethod(LIFTED.id, {
+      type: "microsoftAuthenticator",
+      id: "b1a1c0de-0000-4000-8000-0000000000f1",
+      displayName: "Owner's new phone",
+      deviceTag: "SoftwareTokenActivated",
+      phoneAppVersion: "6.2401.0119",
+    } as never);
+    const before = types(LIFTED.id);
+    const again = await confirmLink(stack(), secret);
+    expect(again.status).toBe(200);
+    expect(again.text).toContain(REPUDIATION_TEXT.en.alreadyTitle);
+    expect(types(LIFTED.id)).toEqual(before);
+    expect((await stack().admin("GET", path)).json()).toMatchObject({ state: "cleared" });
   });
 });
