@@ -354,8 +354,9 @@ export async function cancelRecovery(
     } catch (err) {
       context.warn(`terminate ${record.recoveryId}: ${(err as Error).message}`);
     }
-    // Discovery names the user on the record before it takes the lock, so a cancel that sees no
-    // userId here ran before any lock existed (discovery then finds the record closed and stops).
+    // Discovery names the user on the record with a write guarded by the version it read before
+    // taking the lock, so a cancel that sees no userId here made that write fail: discovery then
+    // finds the record closed and releases the lock itself.
     // A release that fails is repaired: the next start and housekeeping free a closed recovery's lock.
     if (after.userId) {
       try {

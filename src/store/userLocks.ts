@@ -4,10 +4,11 @@
  * etag-guarded (409/412 mean "read again and decide again"), so concurrent starts, a cancel
  * racing discovery, webhooks and housekeeping running at once leave one consistent holder.
  *
- * The lock cannot be orphaned: the recovery names its user before it takes the lock (so a
- * cancel from then on knows which lock to release), it checks its record is still open after
- * taking it (a cancel that released before the take is caught), and a lock whose recovery is
- * closed, gone or past its deadline is free to the next start and repaired by housekeeping.
+ * The lock cannot be orphaned: after taking it, the recovery names its user on its record in a
+ * write guarded by the etag of the version it decided on (a cancel since fails the write, the
+ * record is found closed and the lock released; a cancel after it knows which lock to release),
+ * and a lock whose recovery is closed, gone or past its deadline is free to the next start and
+ * repaired by housekeeping.
  */
 
 import { RecoveryStateError } from "../recovery/errors";
@@ -94,13 +95,12 @@ export class UserLockRepository {
     expiresAt: Date,
     opening?: LockOpening,
   ): Promise<LockOutcome> {
-    // 1. The recovery names its user first, while still open: a cancel from here on releases.
-    const named = await this.recoveries.update(
-      recoveryId,
-      (r) => (isTerminal(r.status) || r.userId === userId ? undefined : { ...r, userId }),
-      opening?.known,
-    );
-    if (isTerminal(named.status)) return { acquired: false, reason: "recovery_closed" };
+    // 1. Decided for the record as the caller read it, open. The write of step 3 that names the
+    // user on it is etag-guarded from this version: a cancel from here on fails it, and the lock
+    // is released (a cancel that sees no user on the record has no lock to release itself).
+    const named =
+      opening?.known?.recoveryId === recoveryId ? opening.known : await this.recoveries.get(recoveryId);
+    if (!named || isTerminal(named.status)) return { acquired: false, reason: "recovery_closed" };
 
     // 2. Decide against the lock as it stands, write with its etag.
     const table = await this.store.table("userLocks");
@@ -146,17 +146,16 @@ export class UserLockRepository {
     if (!taken) return { acquired: false, reason: "recovery_in_progress" };
     if (displaced && displaced.reason !== "closed") await this.closeDisplaced(displaced);
 
-    // 3. Still open after the take? A cancel that ran between 1 and 2 released nothing yet.
-    // With an opening, its etag-guarded write from the record of step 1 is the check.
-    const after = opening
-      ? await this.recoveries.update(
-          recoveryId,
-          (r) => (isTerminal(r.status) ? undefined : opening.change(r)),
-          named,
-          // Recorded only with the write: a recovery found closed here records why it stopped instead.
-          (next) => (next ? (opening.events ?? []) : []),
-        )
-      : await this.recoveries.get(recoveryId);
+    // 3. Still open after the take? One etag-guarded write from the record of step 1 names the user
+    // (and, with an opening, writes what the caller decided): a cancel since fails it, the record is
+    // read again and found closed, and the lock is released.
+    const after = await this.recoveries.update(
+      recoveryId,
+      (r) => (isTerminal(r.status) ? undefined : (opening?.change ?? ((o) => o))({ ...r, userId })),
+      named,
+      // Recorded only with the write: a recovery found closed here records why it stopped instead.
+      (next) => (next ? (opening?.events ?? []) : []),
+    );
     if (!after || isTerminal(after.status)) {
       await this.release(userId, recoveryId, undefined);
       return { acquired: false, reason: "recovery_closed" };
