@@ -37,6 +37,8 @@ export interface StartIdvInput {
   recoveryId: string;
   sessionId: string;
   deadline: string;
+  /** The version discovery left (used by a first run only: a re-run reads the record). */
+  etag?: string | undefined;
 }
 
 export interface IdvResultEvent {

@@ -114,6 +114,7 @@ export function* recoveryOrchestrator(
       recoveryId,
       sessionId: context.df.newGuid(`${recoveryId}/idv`),
       deadline: idvDeadline.toISOString(),
+      ...(discovery.etag ? { etag: discovery.etag } : {}),
     });
     // A signed webhook's result, or (results `return`/`either`) the browser's valid return: the
     // activity that follows checks that the proof the provider's mode accepts is stored.

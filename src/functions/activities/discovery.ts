@@ -11,7 +11,7 @@ import { services } from "../../services";
 import type { NewAuditEvent } from "../../store/audit";
 import type { DiscoveredRecovery } from "../../store/recoveries";
 import type { DiscoveryResult, RecoveryInput } from "../contracts";
-import { openRecord } from "./common";
+import { etagToHandOn, openRecord } from "./common";
 
 /**
  * Decides eligibility in two Graph round trips: the account lookup, then one `$batch` with
@@ -116,6 +116,7 @@ export async function discoverAccount(
               recoveryOfferMinutes: (RECOVERY_OFFER_MINUTES * s.config.workflowMinuteSeconds) / 60,
             }
           : {}),
+        ...etagToHandOn(lock.record),
       };
     }
     reason = lock.reason;

@@ -10,10 +10,11 @@ import { openDiscovered } from "./common";
 
 export async function startIdentityVerification(input: StartIdvInput): Promise<void> {
   const s = services();
-  const record = await openDiscovered(input.recoveryId);
+  // The version discovery left, when this process holds it (a first run: nothing to know since).
+  const handedOn = await openDiscovered(input.recoveryId, input.etag);
   // A re-run after the user asked for a fresh hand-off: the newest one stands.
-  if (replacedSince(record, input.sessionId, undefined)) return;
-  const providerName = record.provider;
+  if (replacedSince(handedOn, input.sessionId, undefined)) return;
+  const providerName = handedOn.provider;
   const handoff = await signHandoff(input.recoveryId, providerName, input.sessionId);
   // The mapping webhooks are correlated through: the provider's session id → this recovery.
   const existing = await s.idvSessions.create({
@@ -23,6 +24,9 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
     createdAt: handoff.signedAt.toISOString(),
     returnValueHash: handoff.returnValueHash,
   });
+  // A re-run (the session exists): its decisions are taken on the record as stored, not on a
+  // version handed on before an earlier run or a renewal (in another process) changed it.
+  const record = existing ? await openDiscovered(input.recoveryId) : handedOn;
   // A re-run after the browser already came back with the earlier link: that hand-off stands.
   if (existing?.returnedAt || replacedSince(record, input.sessionId, existing)) return;
   // A re-run: the link shown from now on carries the new value, so the session must know it.
