@@ -43,7 +43,9 @@ class InterleavedRecoveries extends RecoveryRepository {
   override get(recoveryId: string): Promise<(RecoveryRecord & { etag: string }) | undefined> {
     return this.around(() => super.get(recoveryId));
   }
-  override update(...args: Parameters<RecoveryRepository["update"]>): ReturnType<RecoveryRepository["update"]> {
+  override update(
+    ...args: Parameters<RecoveryRepository["update"]>
+  ): ReturnType<RecoveryRepository["update"]> {
     return this.around(() => super.update(...args));
   }
 }
