@@ -12,7 +12,8 @@ import { InvalidRequestError, NotFoundError, UnauthorizedError } from "../recove
 import { secretMatchesHash } from "../recovery/opaqueSecrets";
 import { services } from "../services";
 import type { InboxEntry } from "../store/correlations";
-import type { RecoveryRecord } from "../store/recoveries";
+import { presentationKeys, presentationOf } from "../store/presentations";
+import { type RecoveryRecord, subjectOf } from "../store/recoveries";
 import { callbackSchema, type PresentationOutcome, toPresentationOutcome } from "../verified-id/callback";
 import { presentationNonce, validatePresentation } from "../verified-id/vpValidation";
 import { describeIssue } from "../zodText";
@@ -91,11 +92,20 @@ export async function verifiedIdCallback(
     const parsed = callbackSchema.safeParse(parseJsonText(await readRawBody(request, CALLBACK_LIMIT_BYTES)));
     if (!parsed.success) throw new InvalidRequestError("invalid_payload", describeIssue(parsed.error));
     const callback = parsed.data;
-    const pending = await s.presentations.get(callback.state);
+    // The request and its recovery's record, in one read of the recovery's partition.
+    const keys = presentationKeys(callback.state);
+    const read = keys ? await s.recoveries.getWith(keys.recoveryId, [keys.rowKey]) : undefined;
+    const found = keys ? presentationOf(read?.rows.get(keys.rowKey)) : undefined;
+    const pending = found && s.presentations.remember(found);
+    const record = read?.record;
     // Unknown state, wrong key or a requestId that is not the one we created: all alike.
     const authentic =
-      !!pending && secretMatchesHash(apiKey, pending.apiKeyHash) && pending.requestId === callback.requestId;
-    if (!pending || !authentic)
+      !!pending &&
+      !!record &&
+      pending.state === callback.state &&
+      secretMatchesHash(apiKey, pending.apiKeyHash) &&
+      pending.requestId === callback.requestId;
+    if (!pending || !record || !authentic)
       return problem(new UnauthorizedError("invalid_callback", "Unknown or unauthenticated callback."));
 
     if (callback.requestStatus === "request_retrieved") {
@@ -104,7 +114,7 @@ export async function verifiedIdCallback(
         await s.recoveries.advance(
           pending.recoveryId,
           { presentationRetrievedAt: new Date().toISOString() },
-          undefined,
+          read?.record,
           [{ recoveryId: pending.recoveryId, event: "presentation_retrieved", outcome: "info" }],
         );
       }
@@ -119,49 +129,49 @@ export async function verifiedIdCallback(
           state: callback.state,
           requestStatus: pending.requestStatus,
         };
-        await raise(context, pending.recoveryId, EVENTS.presentationResult, again);
+        await raise(context, pending.recoveryId, EVENTS.presentationResult, again, record);
       }
       return json(200, { status: "duplicate" });
     }
     const outcome: PresentationOutcome = toPresentationOutcome(callback);
-    // Read once for the receipt's check, the audit entry's subject and the raise.
-    const record = await s.recoveries.get(pending.recoveryId);
     // The raw VP is validated now and never stored: it carries the portrait.
     const vpToken = callback.receipt?.vp_token;
     if (outcome.requestStatus === "presentation_verified" && vpToken) {
       outcome.selfValidation = await validateReceipt(vpToken, callback.state, record);
     }
-    const stored = await s.presentations.replace(pending, {
-      ...stripEtag(pending),
-      status: "completed",
-      requestStatus: outcome.requestStatus,
-      outcome: JSON.stringify(outcome),
-    });
-    if (!stored) return json(200, { status: "duplicate" });
-    await s.audit.record(
+    // The outcome and its audit entry: one write.
+    const stored = await s.presentations.replace(
+      pending,
       {
-        recoveryId: pending.recoveryId,
-        event: "presentation_completed",
-        outcome: outcome.requestStatus === "presentation_verified" ? "success" : "failure",
-        code:
-          outcome.requestStatus === "presentation_verified"
-            ? "presentation_verified"
-            : (outcome.error?.code ?? "presentation_error"),
-        detail: {
-          faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null,
-          selfValidation: outcome.selfValidation
-            ? outcome.selfValidation.ok
-              ? "valid"
-              : outcome.selfValidation.reason
-            : null,
-        },
+        ...stripEtag(pending),
+        status: "completed",
+        requestStatus: outcome.requestStatus,
+        outcome: JSON.stringify(outcome),
       },
-      record,
+      [
+        {
+          recoveryId: pending.recoveryId,
+          event: "presentation_completed",
+          outcome: outcome.requestStatus === "presentation_verified" ? "success" : "failure",
+          code:
+            outcome.requestStatus === "presentation_verified"
+              ? "presentation_verified"
+              : (outcome.error?.code ?? "presentation_error"),
+          detail: {
+            faceCheckScore: outcome.credentials[0]?.faceCheckScore ?? null,
+            selfValidation: outcome.selfValidation
+              ? outcome.selfValidation.ok
+                ? "valid"
+                : outcome.selfValidation.reason
+              : null,
+          },
+        },
+      ],
+      subjectOf(record),
     );
+    if (!stored) return json(200, { status: "duplicate" });
     const event: PresentationResultEvent = { state: callback.state, requestStatus: outcome.requestStatus };
-    const live = record
-      ? await raise(context, pending.recoveryId, EVENTS.presentationResult, event, record)
-      : false;
+    const live = await raise(context, pending.recoveryId, EVENTS.presentationResult, event, record);
     return json(200, { status: live ? "accepted" : "late" });
   });
 }

@@ -9,6 +9,7 @@ import { hashSecret, newOpaqueSecret } from "../recovery/opaqueSecrets";
 import type { PolicyProfile } from "../recovery/policy";
 import { isTerminal, type NextStep } from "../recovery/status";
 import { services } from "../services";
+import { newPresentationState, presentationRow } from "../store/presentations";
 import type { DiscoveredRecovery, Loaded } from "../store/recoveries";
 import type { PresentationOutcome } from "../verified-id/callback";
 
@@ -33,7 +34,7 @@ export async function openPresentationRequest(
   const provider = s.config.providers.get(record.provider);
   if (!provider)
     throw new DependencyError("verified_id_error", `provider ${record.provider} not configured`, false);
-  const state = newOpaqueSecret();
+  const state = newPresentationState(recoveryId);
   const apiKey = newOpaqueSecret();
   let created: Awaited<ReturnType<typeof s.verifiedId.createPresentationRequest>>;
   try {
@@ -69,23 +70,15 @@ export async function openPresentationRequest(
     throw err;
   }
   const requestExpires = new Date(created.expiry * 1000);
-  await s.presentations.create({
-    state,
-    recoveryId,
-    requestId: created.requestId,
-    apiKeyHash: hashSecret(apiKey),
-    createdAt: new Date().toISOString(),
-    expiresAt: requestExpires.toISOString(),
-    status: "pending",
-  });
   const next: NextStep = {
     type: "present_credential",
     url: created.url,
     ...(created.qrCode ? { qrCode: created.qrCode } : {}),
     expiresAt: (requestExpires < deadline ? requestExpires : deadline).toISOString(),
   };
-  // Audited with the write that shows the request to the user (one transaction): a re-run after
-  // the status moved returns early, and the entry is there.
+  // Stored and audited with the write that shows the request to the user (one transaction): a
+  // re-run after the status moved returns early, and the entry is there; a request that is not
+  // shown (closed meanwhile, another renewal won) is not stored, and its callback is unknown.
   const shown = await s.recoveries.update(
     recoveryId,
     (r) => {
@@ -115,6 +108,17 @@ export async function openPresentationRequest(
         outcome: "info",
         detail: { requestId: created.requestId, faceCheckThreshold: faceCheckThresholdOf(profile) ?? null },
       },
+    ],
+    [
+      presentationRow({
+        state,
+        recoveryId,
+        requestId: created.requestId,
+        apiKeyHash: hashSecret(apiKey),
+        createdAt: new Date().toISOString(),
+        expiresAt: requestExpires.toISOString(),
+        status: "pending",
+      }),
     ],
   );
   return { ok: true, state, record: shown };

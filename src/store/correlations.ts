@@ -2,8 +2,8 @@
  * Correlation of external callbacks with recoveries, through mappings WE stored when we
  * started the external step — never by trusting an id in a URL or body alone:
  *  - IDV sessions: (provider, sessionId) → recoveryId, plus the result once received;
- *  - webhook inbox: (provider, webhook id) → the accepted webhook, persisted before the 2xx;
- *  - presentation requests: state → recoveryId, requestId, api-key hash, callback outcome.
+ *  - webhook inbox: (provider, webhook id) → the accepted webhook, persisted before the 2xx.
+ * (Presentation requests live in their recovery's partition: store/presentations.ts.)
  */
 import { getOptional, isConcurrencyConflict, odata, purgeRows, type TableStore } from "./tables";
 
@@ -46,19 +46,6 @@ export interface InboxEntry {
   disposition?: string | undefined;
   /** Failed re-deliveries by the sweeper. */
   attempts?: number | undefined;
-}
-
-export interface PresentationRequest {
-  state: string;
-  recoveryId: string;
-  requestId: string;
-  apiKeyHash: string;
-  createdAt: string;
-  expiresAt: string;
-  status: "pending" | "retrieved" | "completed";
-  requestStatus?: "presentation_verified" | "presentation_error" | undefined;
-  /** JSON of the normalized callback (credential summary, error), without photos. */
-  outcome?: string | undefined;
 }
 
 export type WithEtag<T> = T & { etag: string };
@@ -244,65 +231,5 @@ export class WebhookInboxRepository {
       if (entries.length >= limit) break;
     }
     return entries.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-  }
-}
-
-/** How many completed presentation requests a process keeps (see `PresentationRepository.completed`). */
-const COMPLETED_KEPT = 500;
-
-export class PresentationRepository {
-  /**
-   * Completed requests this process wrote or read, by state (bounded, oldest out first). A
-   * completed request never changes again (a later callback for it is a duplicate, a renewal
-   * makes a new request), so the steps that read its outcome (the verdict, the match) may take
-   * it from here.
-   */
-  private readonly completed = new Map<string, WithEtag<PresentationRequest>>();
-
-  constructor(private readonly store: TableStore) {}
-
-  private remember(request: WithEtag<PresentationRequest>): void {
-    if (request.status !== "completed") return;
-    this.completed.delete(request.state);
-    this.completed.set(request.state, request);
-    if (this.completed.size > COMPLETED_KEPT) {
-      const [oldest] = this.completed.keys();
-      if (oldest !== undefined) this.completed.delete(oldest);
-    }
-  }
-
-  async create(request: PresentationRequest): Promise<void> {
-    const table = await this.store.table("presentations");
-    await table.createEntity({ partitionKey: request.state, rowKey: "request", ...request });
-  }
-
-  async get(state: string): Promise<WithEtag<PresentationRequest> | undefined> {
-    const done = this.completed.get(state);
-    if (done) return { ...done };
-    const table = await this.store.table("presentations");
-    const e = await getOptional<Record<string, unknown>>(table, state, "request");
-    if (!e) return undefined;
-    const request = { ...strip<PresentationRequest>(e), etag: e.etag };
-    this.remember(request);
-    return request;
-  }
-
-  /** Etag-guarded replace; false when another writer got there first. */
-  async replace(request: WithEtag<PresentationRequest>, next: PresentationRequest): Promise<boolean> {
-    const table = await this.store.table("presentations");
-    try {
-      const written = await table.updateEntity(
-        { partitionKey: next.state, rowKey: "request", ...next },
-        "Replace",
-        {
-          etag: request.etag,
-        },
-      );
-      if (written.etag) this.remember({ ...next, etag: written.etag });
-      return true;
-    } catch (err) {
-      if (isConcurrencyConflict(err)) return false;
-      throw err;
-    }
   }
 }

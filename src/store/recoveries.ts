@@ -178,7 +178,7 @@ export type AuditOfChange =
 export type PartitionRow = Record<string, unknown> & { rowKey: string; etag?: string };
 
 /** The user and address a recovery's audit entries name. */
-function subjectOf(r: RecoveryRecord) {
+export function subjectOf(r: RecoveryRecord) {
   return { userId: r.userId, clientAddress: r.clientAddress };
 }
 

@@ -30,7 +30,6 @@ export const TABLES = {
   audit: "Audit",
   idvSessions: "IdvSessions",
   webhookInbox: "WebhookInbox",
-  presentations: "Presentations",
   policies: "Policies",
   rateLimits: "RateLimits",
   repudiationLinks: "RepudiationLinks",

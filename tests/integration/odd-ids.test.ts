@@ -10,7 +10,7 @@ import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { ODD_IDS } from "../../dev/support/oddIds";
 import { useStack } from "../support/stack";
 
-const TABLES = ["Recoveries", "Presentations", "Audit", "WebhookInbox", "IdvSessions", "UserLocks"];
+const TABLES = ["Recoveries", "Audit", "WebhookInbox", "IdvSessions", "UserLocks"];
 
 describe("ids of every odd shape", () => {
   const stack = useStack({ mode: "evaluation" });

@@ -29,7 +29,11 @@ describe("a presentation callback whose event was lost in a crash", () => {
     expect(first.status).toBeNull(); // the host died after storing the result, before the raise
     await stack().crashAndRestartHost();
 
-    const presentations = await stack().rows<{ status: string }>("Presentations");
+    // Stored as completed in the recovery's partition (src/store/presentations.ts).
+    const rows = await stack().rows<{ partitionKey: string; rowKey: string; status: string }>("Recoveries");
+    const presentations = rows.filter(
+      (r) => r.partitionKey === started.body.recoveryId && r.rowKey.startsWith("presentation_"),
+    );
     expect(presentations.map((p) => p.status)).toContain("completed");
     const index = stack().sims.verifiedId.callbacks.indexOf(first);
     const retry = await stack().sims.verifiedId.redeliverCallback(index);

@@ -6,7 +6,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { AuditRepository } from "../../src/store/audit";
-import { IdvSessionRepository, PresentationRepository } from "../../src/store/correlations";
+import { IdvSessionRepository } from "../../src/store/correlations";
+import { newPresentationState, PresentationRepository, presentationRow } from "../../src/store/presentations";
 import { RecoveryRepository } from "../../src/store/recoveries";
 import { TableStore } from "../../src/store/tables";
 import {
@@ -249,17 +250,22 @@ describe("table repositories", () => {
   it("a presentation request is kept by a process only once completed: one still pending is read again", async () => {
     const mine = new PresentationRepository(tables);
     const other = new PresentationRepository(tables); // another instance of the app
-    const state = randomUUID();
+    const recoveries = new RecoveryRepository(tables);
+    const recoveryId = await openRecovery(recoveries);
+    const state = newPresentationState(recoveryId);
     const now = new Date();
-    await mine.create({
-      state,
-      recoveryId: randomUUID(),
-      requestId: "r1",
-      apiKeyHash: "h",
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + 300_000).toISOString(),
-      status: "pending",
-    });
+    // Stored with the record write that shows it (src/functions/presentationRequests.ts).
+    await recoveries.update(recoveryId, (r) => ({ ...r }), undefined, [], [
+      presentationRow({
+        state,
+        recoveryId,
+        requestId: "r1",
+        apiKeyHash: "h",
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + 300_000).toISOString(),
+        status: "pending",
+      }),
+    ]);
     const pending = await mine.get(state);
     expect(pending?.status).toBe("pending");
     // The callback lands on the other instance and completes the request there.

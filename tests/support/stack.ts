@@ -436,9 +436,10 @@ export class TestStack {
 
   /** Waits until every recovery of this stack whose record is closed has also ended its workflow. */
   async settle(): Promise<void> {
-    const records = await this.rows<{ partitionKey: string; status: string }>("Recoveries");
-    for (const r of records) {
-      if (!isTerminal(r.status as RecoveryStatus)) continue;
+    const rows = await this.rows<{ partitionKey: string; rowKey: string; status: string }>("Recoveries");
+    for (const r of rows) {
+      // The record's row (the partition also holds audit entries, the sealed TAP, presentation requests).
+      if (r.rowKey !== "recovery" || !isTerminal(r.status as RecoveryStatus)) continue;
       const durable = await this.durableStatus(r.partitionKey);
       // A cancelled recovery's workflow was terminated (or never started): nothing to wait for.
       if (durable.status === 202 && r.status !== "cancelled") await this.waitForWorkflowEnd(r.partitionKey);
