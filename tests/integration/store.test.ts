@@ -255,17 +255,23 @@ describe("table repositories", () => {
     const state = newPresentationState(recoveryId);
     const now = new Date();
     // Stored with the record write that shows it (src/functions/presentationRequests.ts).
-    await recoveries.update(recoveryId, (r) => ({ ...r }), undefined, [], [
-      presentationRow({
-        state,
-        recoveryId,
-        requestId: "r1",
-        apiKeyHash: "h",
-        createdAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + 300_000).toISOString(),
-        status: "pending",
-      }),
-    ]);
+    await recoveries.update(
+      recoveryId,
+      (r) => ({ ...r }),
+      undefined,
+      [],
+      [
+        presentationRow({
+          state,
+          recoveryId,
+          requestId: "r1",
+          apiKeyHash: "h",
+          createdAt: now.toISOString(),
+          expiresAt: new Date(now.getTime() + 300_000).toISOString(),
+          status: "pending",
+        }),
+      ],
+    );
     const pending = await mine.get(state);
     expect(pending?.status).toBe("pending");
     // The callback lands on the other instance and completes the request there.
