@@ -17,15 +17,19 @@ export function mountLanguageSwitcher(onChange: (chosen: Locale) => void = () =>
       id: "language",
       onchange: () => {
         const chosen = select.value;
-        if (!isLocale(chosen) || chosen === locale) return;
-        rememberLocale(chosen);
+        // The language on show may still be chosen: it overtakes a switch under way.
+        if (!isLocale(chosen)) return;
         void useLocale(chosen).then(
-          () => {
+          (applied) => {
+            // Overtaken by a later choice: that one says what the page shows.
+            if (!applied) return;
+            // Remembered only once it is on show: a language that did not load is not the choice.
+            rememberLocale(chosen);
             labelLanguageSwitcher();
             redrawScreen();
             onChange(chosen);
           },
-          // The chunk did not load (offline): stay in the language on show.
+          // The latest choice's chunk did not load (offline): stay in the language on show.
           () => {
             select.value = locale;
           },
