@@ -15,11 +15,11 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
+import { getConfig } from "../config";
 import { clientAddress, readRawBody } from "../http";
 import { toRecoveryError } from "../recovery/errors";
 import { directionOf, isLanguageTag, type Locale, negotiateLocale } from "../recovery/locale";
 import { fillNotice, noticeTime } from "../recovery/notifications";
-import { services } from "../services";
 import { confirmRepudiation, type LinkView, viewLink } from "./repudiationSteps";
 import { REPUDIATION_TEXT, type RepudiationText } from "./repudiationText";
 
@@ -58,7 +58,7 @@ function pageLocale(request: HttpRequest): Locale {
   return negotiateLocale({
     requested: lang && isLanguageTag(lang) ? lang : undefined,
     acceptLanguage: request.headers.get("accept-language"),
-    tenantDefault: services().config.defaultLocale,
+    tenantDefault: getConfig().defaultLocale,
   });
 }
 
@@ -171,8 +171,8 @@ function isCrossSite(request: HttpRequest, appOrigin: string): boolean {
 
 export async function confirmRepudiationPage(request: HttpRequest, context: InvocationContext) {
   return answer(request, context, async ({ t, page, invalidPage }) => {
-    const s = services();
-    if (isCrossSite(request, new URL(s.config.publicBaseUrl).origin))
+    const config = getConfig();
+    if (isCrossSite(request, new URL(config.publicBaseUrl).origin))
       return page(403, t.refusedTitle, [t.refusedBody]);
     const type = request.headers.get("content-type") ?? "";
     if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return invalidPage();
@@ -185,7 +185,7 @@ export async function confirmRepudiationPage(request: HttpRequest, context: Invo
     const token = new URLSearchParams(raw).get("t") ?? "";
     const { outcome } = await confirmRepudiation(
       token,
-      clientAddress(request, s.config.trustedProxyHops),
+      clientAddress(request, config.trustedProxyHops),
       new Date(),
     );
     switch (outcome) {
