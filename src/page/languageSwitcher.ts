@@ -4,7 +4,7 @@
  * `lang` so it is read out in its own voice. Changing it switches the page at once: the
  * screen on show is built again in the new language, focus stays on the switcher.
  */
-import { isLocale, type Locale, SUPPORTED_LOCALES } from "../recovery/locale";
+import { directionOf, isLocale, type Locale, SUPPORTED_LOCALES } from "../recovery/locale";
 import { byId, h, redrawScreen } from "./dom";
 import { locale, rememberLocale, ui, useLocale } from "./i18n";
 import { LANGUAGE_NAMES } from "./strings/languages";
@@ -37,7 +37,7 @@ export function mountLanguageSwitcher(onChange: (chosen: Locale) => void = () =>
       },
     },
     ...SUPPORTED_LOCALES.map((l) =>
-      h("option", { value: l, lang: l, dir: l === "ar" ? "rtl" : "ltr" }, LANGUAGE_NAMES[l]),
+      h("option", { value: l, lang: l, dir: directionOf(l) }, LANGUAGE_NAMES[l]),
     ),
   );
   select.value = locale;

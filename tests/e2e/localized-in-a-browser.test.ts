@@ -302,6 +302,12 @@ describe.skipIf(!chromiumAvailable)("the page in the reader's language", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("language");
     await page.getByLabel(PAGE_STRINGS.en.start.usernameLabel).fill("typed@contoso.example");
     const switcher = page.getByRole("combobox", { name: PAGE_STRINGS.en.language });
+    // Each language is named in itself, in its own direction.
+    expect(
+      await page.$$eval("#language option", (options) =>
+        options.map((o) => `${o.getAttribute("lang")} ${o.getAttribute("dir")}`),
+      ),
+    ).toEqual(["en ltr", "de ltr", "fr ltr", "es ltr", "pt-BR ltr", "ja ltr", "zh-Hans ltr", "ar rtl"]);
     // Chosen where the keyboard left focus: on the switcher.
     await switcher.focus();
     await switcher.selectOption("ar");
