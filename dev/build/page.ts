@@ -11,6 +11,7 @@
  *   node dist/dev/build/page.js [--out DIR]      (npm run build writes dist/page-assets)
  */
 
+import { escapeHtml } from "../../src/html";
 import { ar } from "../../src/page/strings/ar";
 import { de } from "../../src/page/strings/de";
 import { en, type Translation } from "../../src/page/strings/en";
@@ -38,9 +39,6 @@ export const PAGE_STRINGS: Readonly<Record<Locale, Translation>> = {
   "zh-Hans": zhHans,
   ar,
 };
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 
 function shellFor(
   locale: Locale,

@@ -16,6 +16,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
 import { getConfig } from "../config";
+import { escapeHtml } from "../html";
 import { clientAddress, readRawBody } from "../http";
 import { toRecoveryError } from "../recovery/errors";
 import { directionOf, isLanguageTag, type Locale, negotiateLocale } from "../recovery/locale";
@@ -41,13 +42,6 @@ const HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
   "Cross-Origin-Opener-Policy": "same-origin",
 };
-
-function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
-  );
-}
 
 /**
  * The page's language: the notice's (`lang` in the link, and in the form's action), else the
