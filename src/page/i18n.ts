@@ -113,11 +113,6 @@ export function fill(
   return parts.filter((p) => p !== "");
 }
 
-/** The same as plain text (document title, live-region announcements). */
-export function fillText(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
-}
-
 /** "5 minutes", "5 Minuten", "٥ دقائق": the language's own plural rules, via Intl. */
 export function formatMinutes(minutes: number): string {
   return new Intl.NumberFormat(locale, { style: "unit", unit: "minute", unitDisplay: "long" }).format(

@@ -5,6 +5,7 @@
  * opened in this browser. The recovery token stays in sessionStorage, never in a URL; a lost
  * connection while polling shows "reconnecting" and retries with backoff until it is back.
  */
+import { fillPlaceholders } from "../recovery/placeholders";
 import { TERMINAL_STATUSES } from "../recovery/status";
 import {
   cancelRecovery,
@@ -16,7 +17,7 @@ import {
   startVerification,
 } from "./api";
 import { announce, byId } from "./dom";
-import { fillText, formatMinutes, initialLocale, locale, ui, useLocale } from "./i18n";
+import { formatMinutes, initialLocale, locale, ui, useLocale } from "./i18n";
 import { mountLanguageSwitcher } from "./languageSwitcher";
 import * as screens from "./screens";
 import { clearSession, loadSession, type Session, saveSession } from "./session";
@@ -97,7 +98,7 @@ async function start(input: string): Promise<void> {
 /** The start screen's "try again in {duration}": whole minutes, at least one (one when the server named no wait). */
 function rateLimitedMessage(retryAfterSeconds: number | undefined): string {
   const minutes = Math.max(1, Math.ceil((retryAfterSeconds ?? 60) / 60));
-  return fillText(ui.start.rateLimited, { duration: formatMinutes(minutes) });
+  return fillPlaceholders(ui.start.rateLimited, { duration: formatMinutes(minutes) });
 }
 
 /**
