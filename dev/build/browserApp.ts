@@ -47,18 +47,30 @@ function etag(bytes: Buffer): string {
   return `"${createHash("sha256").update(bytes).digest("base64url").slice(0, 22)}"`;
 }
 
-/** Fills `{{key}}` from `values`; a key without a value is an error (a shell out of step with its build). */
+/**
+ * Fills `{{key}}` from `values`. A shell out of step with its build is an error either way: a
+ * placeholder without a value, or a value without its placeholder (a template edited so that,
+ * say, the language no longer reaches `<html lang>` would otherwise build without a word).
+ */
 export function fillTemplate(
   label: string,
   html: string,
   values: Record<string, string>,
   encode: (text: string) => string = (text) => text,
 ): string {
-  return html.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+  const filled = new Set<string>();
+  const shell = html.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = values[key];
     if (value === undefined) throw new Error(`${label} index.html: no value for {{${key}}}`);
+    filled.add(key);
     return encode(value);
   });
+  const unused = Object.keys(values).filter((key) => !filled.has(key));
+  if (unused.length > 0)
+    throw new Error(
+      `${label} index.html: no ${unused.map((key) => `{{${key}}}`).join(", ")} in the template`,
+    );
+  return shell;
 }
 
 export async function buildBrowserApp(app: BrowserApp, outDir: string): Promise<AssetManifest> {

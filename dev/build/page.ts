@@ -11,6 +11,7 @@
  *   node dist/dev/build/page.js [--out DIR]      (npm run build writes dist/page-assets)
  */
 
+import { escapeHtml } from "../../src/html";
 import { ar } from "../../src/page/strings/ar";
 import { de } from "../../src/page/strings/de";
 import { en, type Translation } from "../../src/page/strings/en";
@@ -39,24 +40,30 @@ export const PAGE_STRINGS: Readonly<Record<Locale, Translation>> = {
   ar,
 };
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
+/** The line that preloads a language's strings chunk: the English shell has none to preload. */
+const PRELOAD_LINE = /\n<link rel="modulepreload" href="\/assets\/\{\{strings\}\}">/;
 
-function shellFor(
+/**
+ * One language's shell from the template (src/page/index.html): its `{{lang}}`, `{{dir}}` and
+ * words filled, and its strings chunk (`strings`, none for English) preloaded. A template
+ * without one of these placeholders, or without the preload line, fails the build.
+ */
+export function pageShell(
   locale: Locale,
   html: string,
   assets: { script: string; style: string },
   strings: string | undefined,
-) {
+): string {
   const t = PAGE_STRINGS[locale];
-  // The template says `lang="en" dir="ltr"` (a valid document as it stands): each shell says its own.
-  const root = `<html lang="${escapeHtml(locale)}" dir="${directionOf(locale)}">`;
+  if (!PRELOAD_LINE.test(html)) throw new Error("page index.html: no modulepreload line for {{strings}}");
   // English is in the script itself: its shell preloads nothing more.
-  const shell = html.replace(/<html lang="[^"]*" dir="[^"]*">/, root);
+  const template = strings ? html : html.replace(PRELOAD_LINE, "");
   return fillTemplate(
     "page",
-    strings ? shell : shell.replace(/\n<link rel="modulepreload"[^>]*>/, ""),
+    template,
     {
+      lang: locale,
+      dir: directionOf(locale),
       title: t.start.title,
       appName: t.appName,
       noScript: t.noScript,
@@ -73,13 +80,13 @@ export function buildPage(outDir: string): Promise<PageManifest> {
       label: "page",
       sourceDir: "page",
       scriptEntry: "app",
-      shell: (html, assets) => shellFor("en", html, assets, undefined),
+      shell: (html, assets) => pageShell("en", html, assets, undefined),
       variants: (html, { chunks, ...assets }) =>
         Object.fromEntries(
           SUPPORTED_LOCALES.filter((l) => l !== "en").map((l) => {
             const chunk = chunks[l];
             if (!chunk) throw new Error(`page: no strings chunk for ${l}`);
-            return [l, shellFor(l, html, assets, chunk)];
+            return [l, pageShell(l, html, assets, chunk)];
           }),
         ),
     },

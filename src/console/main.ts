@@ -90,20 +90,9 @@ async function route(): Promise<void> {
   }
   const verification = /^\/verify(?:\/([0-9a-f-]{36}))?$/i.exec(path);
   if (verification) {
-    try {
-      if (verification[1]) await showVerification(user, verification[1]);
-      else await showVerifications(user);
-    } catch (err) {
-      if (err instanceof SessionExpiredError || (err instanceof ApiError && err.status === 401)) return;
-      const e = explain(err);
-      showView(
-        currentNavigation(),
-        "Error",
-        h("h1", {}, "Something went wrong"),
-        alertBox(e.title, e.detail),
-      );
-    }
-    return;
+    const signedIn = user;
+    const id = verification[1];
+    return showOrExplain(() => (id ? showVerification(signedIn, id) : showVerifications(signedIn)));
   }
   if (!user.canRead && user.isHelpdesk) {
     location.hash = HELPDESK_VIEW.route;
@@ -121,15 +110,26 @@ async function route(): Promise<void> {
     );
     return;
   }
-  const detail = /^\/recoveries\/([0-9a-f-]{36})$/i.exec(path);
+  const signedIn = user;
+  const detail = /^\/recoveries\/([0-9a-f-]{36})$/i.exec(path)?.[1];
+  return showOrExplain(() => {
+    if (detail) return showRecovery(detail);
+    if (path === "/recoveries") return showRecoveries(params);
+    if (path === "/policies") return showPolicies(signedIn);
+    if (path.startsWith("/policies/"))
+      return showPolicies(signedIn, decodeURIComponent(path.slice("/policies/".length)));
+    if (path === "/diagnostics") return showDiagnostics();
+    return showOverview();
+  });
+}
+
+/**
+ * Shows a view; a failure to load it is said in its place. A refused or expired sign-in is not:
+ * the sign-in screen is already on show (the token hooks in main).
+ */
+async function showOrExplain(show: () => Promise<void>): Promise<void> {
   try {
-    if (detail?.[1]) await showRecovery(detail[1]);
-    else if (path === "/recoveries") await showRecoveries(params);
-    else if (path === "/policies") await showPolicies(user);
-    else if (path.startsWith("/policies/"))
-      await showPolicies(user, decodeURIComponent(path.slice("/policies/".length)));
-    else if (path === "/diagnostics") await showDiagnostics();
-    else await showOverview();
+    await show();
   } catch (err) {
     if (err instanceof SessionExpiredError || (err instanceof ApiError && err.status === 401)) return;
     const e = explain(err);

@@ -10,9 +10,9 @@
  * page's language switcher then lets the reader choose another.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { getConfig } from "../config";
 import { respond } from "../http";
 import { negotiateLocale } from "../recovery/locale";
-import { services } from "../services";
 import { StaticAssets } from "../staticAssets";
 
 export const PAGE_ASSETS_DIR = "page-assets";
@@ -49,7 +49,7 @@ export async function recoverPage(
     const locale = negotiateLocale({
       requested: request.query.get("lang") ?? undefined,
       acceptLanguage: request.headers.get("accept-language"),
-      tenantDefault: services().config.defaultLocale,
+      tenantDefault: getConfig().defaultLocale,
     });
     // Shared caches keep one copy per language asked for, not the first one served to everyone.
     const headers = { ...COMMON_HEADERS, "Content-Language": locale, Vary: "Accept-Language" };

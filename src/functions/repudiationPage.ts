@@ -15,11 +15,12 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
+import { getConfig } from "../config";
+import { escapeHtml } from "../html";
 import { clientAddress, readRawBody } from "../http";
 import { toRecoveryError } from "../recovery/errors";
 import { directionOf, isLanguageTag, type Locale, negotiateLocale } from "../recovery/locale";
 import { fillNotice, noticeTime } from "../recovery/notifications";
-import { services } from "../services";
 import { confirmRepudiation, type LinkView, viewLink } from "./repudiationSteps";
 import { REPUDIATION_TEXT, type RepudiationText } from "./repudiationText";
 
@@ -42,13 +43,6 @@ const HEADERS: Record<string, string> = {
   "Cross-Origin-Opener-Policy": "same-origin",
 };
 
-function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
-  );
-}
-
 /**
  * The page's language: the notice's (`lang` in the link, and in the form's action), else the
  * browser's Accept-Language, else the tenant's. A `lang` that is no language tag is ignored.
@@ -58,7 +52,7 @@ function pageLocale(request: HttpRequest): Locale {
   return negotiateLocale({
     requested: lang && isLanguageTag(lang) ? lang : undefined,
     acceptLanguage: request.headers.get("accept-language"),
-    tenantDefault: services().config.defaultLocale,
+    tenantDefault: getConfig().defaultLocale,
   });
 }
 
@@ -171,8 +165,8 @@ function isCrossSite(request: HttpRequest, appOrigin: string): boolean {
 
 export async function confirmRepudiationPage(request: HttpRequest, context: InvocationContext) {
   return answer(request, context, async ({ t, page, invalidPage }) => {
-    const s = services();
-    if (isCrossSite(request, new URL(s.config.publicBaseUrl).origin))
+    const config = getConfig();
+    if (isCrossSite(request, new URL(config.publicBaseUrl).origin))
       return page(403, t.refusedTitle, [t.refusedBody]);
     const type = request.headers.get("content-type") ?? "";
     if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return invalidPage();
@@ -185,7 +179,7 @@ export async function confirmRepudiationPage(request: HttpRequest, context: Invo
     const token = new URLSearchParams(raw).get("t") ?? "";
     const { outcome } = await confirmRepudiation(
       token,
-      clientAddress(request, s.config.trustedProxyHops),
+      clientAddress(request, config.trustedProxyHops),
       new Date(),
     );
     switch (outcome) {

@@ -52,14 +52,32 @@ export function initialLocale(): Locale {
   return rememberedLocale() ?? matchLocale(document.documentElement.lang) ?? "en";
 }
 
-/** Switches the page to `next`: loads its strings (English is always there), sets `lang` and `dir`. */
-export async function useLocale(next: Locale): Promise<void> {
-  const strings = next === "en" ? en : await LOADERS[next]();
+/** Counts the switches asked for: only the latest may apply (see useLocale). */
+let latestSwitch = 0;
+
+/**
+ * Switches the page to `next`: loads its strings (English is always there), sets `lang` and `dir`.
+ * Resolves true once applied. Only the latest call applies: two choices in quick succession
+ * must not end in the one whose strings happened to arrive last, so an earlier call that is
+ * overtaken resolves false and changes nothing, even when its strings load, or fail to, later.
+ * Rejects only when the latest call's strings did not load: the language on show stays.
+ */
+export async function useLocale(next: Locale): Promise<boolean> {
+  const thisSwitch = ++latestSwitch;
+  let strings: Translation;
+  try {
+    strings = next === "en" ? en : await LOADERS[next]();
+  } catch (err) {
+    if (thisSwitch !== latestSwitch) return false;
+    throw err;
+  }
+  if (thisSwitch !== latestSwitch) return false;
   ui = strings;
   locale = next;
   const root = document.documentElement;
   root.lang = next;
   root.dir = directionOf(next);
+  return true;
 }
 
 /** What a failure screen offers (behaviour, the same in every language: the English file holds it). */
@@ -93,11 +111,6 @@ export function fill(
   }
   parts.push(template.slice(last));
   return parts.filter((p) => p !== "");
-}
-
-/** The same as plain text (document title, live-region announcements). */
-export function fillText(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
 /** "5 minutes", "5 Minuten", "٥ دقائق": the language's own plural rules, via Intl. */

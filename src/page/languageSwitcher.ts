@@ -4,7 +4,7 @@
  * `lang` so it is read out in its own voice. Changing it switches the page at once: the
  * screen on show is built again in the new language, focus stays on the switcher.
  */
-import { isLocale, type Locale, SUPPORTED_LOCALES } from "../recovery/locale";
+import { directionOf, isLocale, type Locale, SUPPORTED_LOCALES } from "../recovery/locale";
 import { byId, h, redrawScreen } from "./dom";
 import { locale, rememberLocale, ui, useLocale } from "./i18n";
 import { LANGUAGE_NAMES } from "./strings/languages";
@@ -17,15 +17,19 @@ export function mountLanguageSwitcher(onChange: (chosen: Locale) => void = () =>
       id: "language",
       onchange: () => {
         const chosen = select.value;
-        if (!isLocale(chosen) || chosen === locale) return;
-        rememberLocale(chosen);
+        // The language on show may still be chosen: it overtakes a switch under way.
+        if (!isLocale(chosen)) return;
         void useLocale(chosen).then(
-          () => {
+          (applied) => {
+            // Overtaken by a later choice: that one says what the page shows.
+            if (!applied) return;
+            // Remembered only once it is on show: a language that did not load is not the choice.
+            rememberLocale(chosen);
             labelLanguageSwitcher();
             redrawScreen();
             onChange(chosen);
           },
-          // The chunk did not load (offline): stay in the language on show.
+          // The latest choice's chunk did not load (offline): stay in the language on show.
           () => {
             select.value = locale;
           },
@@ -33,7 +37,7 @@ export function mountLanguageSwitcher(onChange: (chosen: Locale) => void = () =>
       },
     },
     ...SUPPORTED_LOCALES.map((l) =>
-      h("option", { value: l, lang: l, dir: l === "ar" ? "rtl" : "ltr" }, LANGUAGE_NAMES[l]),
+      h("option", { value: l, lang: l, dir: directionOf(l) }, LANGUAGE_NAMES[l]),
     ),
   );
   select.value = locale;

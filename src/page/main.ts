@@ -5,6 +5,7 @@
  * opened in this browser. The recovery token stays in sessionStorage, never in a URL; a lost
  * connection while polling shows "reconnecting" and retries with backoff until it is back.
  */
+import { fillPlaceholders } from "../recovery/placeholders";
 import { TERMINAL_STATUSES } from "../recovery/status";
 import {
   cancelRecovery,
@@ -16,7 +17,7 @@ import {
   startVerification,
 } from "./api";
 import { announce, byId } from "./dom";
-import { fillText, formatMinutes, initialLocale, locale, ui, useLocale } from "./i18n";
+import { formatMinutes, initialLocale, locale, ui, useLocale } from "./i18n";
 import { mountLanguageSwitcher } from "./languageSwitcher";
 import * as screens from "./screens";
 import { clearSession, loadSession, type Session, saveSession } from "./session";
@@ -87,13 +88,17 @@ async function start(input: string): Promise<void> {
   if (answer.kind === "refused") {
     const message =
       answer.code === "rate_limited"
-        ? fillText(ui.start.rateLimited, {
-            duration: formatMinutes(Math.max(1, Math.ceil((answer.retryAfterSeconds ?? 60) / 60))),
-          })
+        ? rateLimitedMessage(answer.retryAfterSeconds)
         : ui.start.invalidUsername;
     return screens.startScreen(handlers, message, username);
   }
   await begin(answer.value, key, false);
+}
+
+/** The start screen's "try again in {duration}": whole minutes, at least one (one when the server named no wait). */
+function rateLimitedMessage(retryAfterSeconds: number | undefined): string {
+  const minutes = Math.max(1, Math.ceil((retryAfterSeconds ?? 60) / 60));
+  return fillPlaceholders(ui.start.rateLimited, { duration: formatMinutes(minutes) });
 }
 
 /**
@@ -136,13 +141,8 @@ async function startFromLink(code: string): Promise<void> {
     ...(key ? { tapEncryptionKey: key.publicJwk } : {}),
   });
   if (answer.kind === "ok") return begin(answer.value, key, true);
-  if (answer.kind === "refused" && answer.code === "rate_limited") {
-    const minutes = Math.max(1, Math.ceil((answer.retryAfterSeconds ?? 60) / 60));
-    return screens.startScreen(
-      handlers,
-      fillText(ui.start.rateLimited, { duration: formatMinutes(minutes) }),
-    );
-  }
+  if (answer.kind === "refused" && answer.code === "rate_limited")
+    return screens.startScreen(handlers, rateLimitedMessage(answer.retryAfterSeconds));
   if (answer.kind === "unreachable") return screens.startScreen(handlers, ui.start.unavailable);
   return screens.verificationLinkInvalidScreen(handlers);
 }

@@ -6,7 +6,8 @@
  * A tag is matched by what it means, not by its spelling: `pt`, `pt-PT` and `pt-BR` all get
  * Brazilian Portuguese (the only Portuguese we have); `zh`, `zh-CN`, `zh-SG` and `zh-Hans` get
  * Simplified Chinese, while `zh-TW`, `zh-HK` and `zh-Hant` (Traditional script) match nothing, so
- * the next preference is tried rather than a script the reader may not read.
+ * the next preference is tried rather than a script the reader may not read. `und`
+ * (undetermined) and `und-*` match nothing either: they name no language.
  */
 
 export const SUPPORTED_LOCALES = ["en", "de", "fr", "es", "pt-BR", "ja", "zh-Hans", "ar"] as const;
@@ -38,7 +39,12 @@ export function matchLocale(tag: string): Locale | undefined {
   if (!isLanguageTag(tag)) return undefined;
   let maximized: Intl.Locale;
   try {
-    maximized = new Intl.Locale(tag).maximize();
+    const asked = new Intl.Locale(tag);
+    // `und` (undetermined, BCP 47) names no language: maximize() would guess one for it (English,
+    // or the script's or region's), a language the reader never asked for. (Intl reports `und`
+    // as no language in current engines, as "und" in older ones.)
+    if (asked.language === undefined || asked.language === "und") return undefined;
+    maximized = asked.maximize();
   } catch {
     return undefined;
   }

@@ -7,6 +7,7 @@
  */
 import { directionOf, type Locale, matchLocale } from "./locale";
 import { NOTICE_STRINGS } from "./noticeStrings";
+import { fillPlaceholders } from "./placeholders";
 
 export type NoticeKind = "recovered" | "failed";
 
@@ -57,14 +58,12 @@ export function userNoticeLocale(language: NoticeLanguage): Locale {
  * direction and does not reorder the sentence around it.
  */
 export function fillNotice(locale: Locale, template: string, values: Record<string, string>): string {
-  const isolate = directionOf(locale) === "rtl";
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = values[name];
-    if (value === undefined) return whole;
-    // The link stands on its own line, unwrapped: a mail client would take an isolate next to
-    // it for part of the address.
-    return isolate && value !== "" && name !== "link" ? `\u2068${value}\u2069` : value;
-  });
+  if (directionOf(locale) !== "rtl") return fillPlaceholders(template, values);
+  // The link stands on its own line, unwrapped: a mail client would take an isolate next to
+  // it for part of the address.
+  return fillPlaceholders(template, values, (value, name) =>
+    value !== "" && name !== "link" ? `\u2068${value}\u2069` : value,
+  );
 }
 
 /** The moment in the language's own words, in UTC (the notice cannot know the reader's zone). */

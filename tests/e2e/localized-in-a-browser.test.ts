@@ -302,6 +302,12 @@ describe.skipIf(!chromiumAvailable)("the page in the reader's language", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("language");
     await page.getByLabel(PAGE_STRINGS.en.start.usernameLabel).fill("typed@contoso.example");
     const switcher = page.getByRole("combobox", { name: PAGE_STRINGS.en.language });
+    // Each language is named in itself, in its own direction.
+    expect(
+      await page.$$eval("#language option", (options) =>
+        options.map((o) => `${o.getAttribute("lang")} ${o.getAttribute("dir")}`),
+      ),
+    ).toEqual(["en ltr", "de ltr", "fr ltr", "es ltr", "pt-BR ltr", "ja ltr", "zh-Hans ltr", "ar rtl"]);
     // Chosen where the keyboard left focus: on the switcher.
     await switcher.focus();
     await switcher.selectOption("ar");
@@ -322,6 +328,92 @@ describe.skipIf(!chromiumAvailable)("the page in the reader's language", () => {
     await page.getByRole("heading", { name: PAGE_STRINGS.de.start.title }).waitFor();
     expect(await page.evaluate(() => document.documentElement.dir)).toBe("ltr");
     await screenshot(page, "de-40-switched");
+    await expectNoProblems(watched);
+    await watched.close();
+  });
+
+  /** Holds back a language's strings chunk until `release()`; `requested` gives its URL once asked for. */
+  async function holdStrings(page: Page, locale: string) {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let requested = (_url: string) => {};
+    const url = new Promise<string>((resolve) => {
+      requested = resolve;
+    });
+    await page.route(new RegExp(`/assets/${locale}-[^/]*\\.js$`), async (route) => {
+      requested(route.request().url());
+      await released;
+      await route.continue();
+    });
+    // Once the chunk is in and every task queued before has run, the page has done with it.
+    // (A string: vitest would rewrite an import() written in a function.)
+    const arrived = async () => {
+      release();
+      await page.evaluate(
+        `import(${JSON.stringify(await url)}).then(() => new Promise((resolve) => setTimeout(resolve, 0)))`,
+      );
+    };
+    return { url, arrived };
+  }
+
+  it("applies only the latest of two quick choices, whichever language's strings arrive last", async () => {
+    const watched = await openPage(browser, { locale: "en-US" });
+    const { page } = watched;
+    const german = await holdStrings(page, "de");
+    const spanish = await holdStrings(page, "es");
+    const shown = () =>
+      page.evaluate(() => [
+        document.documentElement.lang,
+        document.querySelector("h1")?.textContent,
+        (document.getElementById("language") as HTMLSelectElement).value,
+        localStorage.getItem("recovery.locale"),
+      ]);
+    await page.goto(`${stack().url}/`);
+    await page.getByRole("heading", { name: PAGE_STRINGS.en.start.title }).waitFor();
+    const switcher = page.locator("#language");
+    // German, then French before German's strings arrive: French it is, and stays.
+    await switcher.selectOption("de");
+    await german.url;
+    await switcher.selectOption("fr");
+    await page.getByRole("heading", { name: PAGE_STRINGS.fr.start.title }).waitFor();
+    await german.arrived();
+    expect(await shown()).toEqual(["fr", PAGE_STRINGS.fr.start.title, "fr", "fr"]);
+    // Spanish, then back to French (the language on show) before Spanish arrives: French stays.
+    await switcher.selectOption("es");
+    await spanish.url;
+    await switcher.selectOption("fr");
+    await spanish.arrived();
+    expect(await shown()).toEqual(["fr", PAGE_STRINGS.fr.start.title, "fr", "fr"]);
+    await expectNoProblems(watched);
+    await watched.close();
+  });
+
+  it("stays in the language on show when the chosen language's strings do not load, and does not remember it", async () => {
+    // The failed fetch itself is reported by the browser; nothing else may be.
+    const watched = await openPage(browser, { locale: "en-US", ignore: /Failed to load resource/ });
+    const { page } = watched;
+    await page.route(/\/assets\/de-[^/]*\.js$/, (route) => route.abort());
+    await page.goto(`${stack().url}/`);
+    await page.getByRole("heading", { name: PAGE_STRINGS.en.start.title }).waitFor();
+    await page.locator("#language").selectOption("de");
+    // The switcher goes back to the language on show once the load failed.
+    await page.waitForFunction(
+      () => (document.getElementById("language") as HTMLSelectElement | null)?.value === "en",
+    );
+    expect(
+      await page.evaluate(() => [
+        document.documentElement.lang,
+        document.querySelector("h1")?.textContent,
+        localStorage.getItem("recovery.locale"),
+      ]),
+    ).toEqual(["en", PAGE_STRINGS.en.start.title, null]);
+    // German loads again, but it was never the choice: a new load follows the browser (English).
+    await page.unroute(/\/assets\/de-[^/]*\.js$/);
+    await page.reload();
+    await page.getByRole("heading", { name: PAGE_STRINGS.en.start.title }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
     await expectNoProblems(watched);
     await watched.close();
   });

@@ -28,7 +28,7 @@ describe.skipIf(!chromiumAvailable)("repudiating a recovery in a browser", () =>
 
   it("an unusable link says so and offers nothing to confirm", async () => {
     // The browser reports the page's own 404 status on the console: that is the answer itself.
-    const watched = await openPage(browser, { ignore: /status of 404/ });
+    const watched = await openPage(browser, { ignore: /status of 404/, locale: "en-US" });
     const { page } = watched;
     const res = await page.goto(`${stack().url}/repudiate?t=${"A".repeat(43)}`);
     expect(res?.status()).toBe(404);
@@ -43,7 +43,8 @@ describe.skipIf(!chromiumAvailable)("repudiating a recovery in a browser", () =>
     const { recoveryId, done } = await recoverToTheEnd(stack(), ADELE);
     expect(done.status).toBe("recovered");
     const secret = linkSecretOf(stack(), recoveryId) ?? "";
-    const watched = await openPage(browser);
+    // An English browser (not the machine's language): the page, and its form's ?lang=, are English.
+    const watched = await openPage(browser, { locale: "en-US" });
     const { page } = watched;
     await page.goto(`${stack().url}/repudiate?t=${secret}`);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(t.title);

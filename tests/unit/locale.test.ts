@@ -53,6 +53,29 @@ describe("matching a language tag to a supported locale", () => {
     expect(matchLocale(tag)).toBeUndefined();
   });
 
+  // `und` says "language not known" (BCP 47); Intl's maximize() would guess one for it (English,
+  // or the script's or the region's language), so it must be caught before.
+  it.each([
+    "und",
+    "UND",
+    "und-Latn",
+    "und-Arab",
+    "und-Hans",
+    "und-DE",
+    "und-JP",
+    "und-x-private",
+    "und-u-nu-arab",
+  ])("the undetermined %j matches nothing", (tag) => {
+    expect(matchLocale(tag)).toBeUndefined();
+  });
+
+  it("passes over an undetermined language to the next preference", () => {
+    expect(fromAcceptLanguage("und, und-Arab;q=0.9, de;q=0.5")).toBe("de");
+    expect(fromAcceptLanguage("und-Hans")).toBeUndefined();
+    expect(negotiateLocale({ requested: "und-Arab", acceptLanguage: "fr", tenantDefault: "ja" })).toBe("fr");
+    expect(negotiateLocale({ requested: "und", acceptLanguage: "und-DE", tenantDefault: "ja" })).toBe("ja");
+  });
+
   it("accepts only well-formed tags of at most 35 characters", () => {
     expect(isLanguageTag("sr-Latn-RS")).toBe(true);
     expect(isLanguageTag("en-US-x-private")).toBe(true);

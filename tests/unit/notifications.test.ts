@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SUPPORTED_LOCALES } from "../../src/recovery/locale";
 import {
   adminNotice,
   type NoticeFacts,
@@ -93,7 +94,7 @@ describe("the notices' language", () => {
   });
 
   it("words the admin notice in the language it is given (the tenant's), every placeholder filled", () => {
-    for (const locale of ["en", "de", "fr", "es", "pt-BR", "ja", "zh-Hans", "ar"] as const) {
+    for (const locale of SUPPORTED_LOCALES) {
       const n = adminNotice({ ...FACTS, kind: "failed", failureCode: "face_check_failed" }, locale);
       expect(n.subject, locale).toContain("adele.vance@contoso.example");
       expect(n.text, locale).toContain("face_check_failed");

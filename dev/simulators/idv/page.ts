@@ -1,22 +1,12 @@
 /**
  * Minimal HTML page helpers for the user-facing simulator pages (IDV hand-off and the
- * Verified ID wallet). Kept here because the shared http.ts has no HTML escaping; every
- * value that reaches markup goes through `escapeHtml`, since tokens, names and URLs in
- * these pages come from requests.
+ * Verified ID wallet). Every value that reaches markup goes through `escapeHtml` (the app's
+ * own, src/html.ts), since tokens, names and URLs in these pages come from requests.
  */
 import type { IncomingMessage } from "node:http";
+import { escapeHtml } from "../../../src/html";
 
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
+export { escapeHtml };
 
 const STYLE = `
 body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
@@ -48,7 +38,7 @@ export function errorPage(title: string, message: string): string {
 
 /** A definition list from label/value pairs (values escaped). */
 export function details(rows: ReadonlyArray<readonly [string, unknown]>): string {
-  return `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>`;
+  return `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(String(v ?? ""))}</dd>`).join("")}</dl>`;
 }
 
 /** True when the client asked for JSON (tests, scripts) rather than a page. */
