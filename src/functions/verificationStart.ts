@@ -16,10 +16,8 @@ import * as df from "durable-functions";
 import { z } from "zod";
 import { clientAddress, json, readJson, respond } from "../http";
 import { ConflictError, NotFoundError } from "../recovery/errors";
-import { hashSecret, secretMatchesHash } from "../recovery/opaqueSecrets";
-import { parseVerificationCode } from "../recovery/verification";
+import { linkRefusal, parseVerificationCode, type RedeemRefusal } from "../recovery/verification";
 import { services } from "../services";
-import type { RedeemRefusal } from "../store/verifications";
 import { assertUsableClientKey, clientJwkSchema } from "../tap/seal";
 import { verificationAuditPartition } from "./adminVerifications";
 import { EVENTS } from "./names";
@@ -53,21 +51,9 @@ export async function startVerification(
     const address = clientAddress(request, s.config.trustedProxyHops);
     const parsed = parseVerificationCode(body.code);
     const now = new Date();
+    // Read once: the redeem below writes over this version (etag) without reading it again.
     const stored = parsed ? await s.verifications.get(parsed.verificationId) : undefined;
-    // Compared even when nothing is stored, so timing does not tell which ids exist.
-    const matches = secretMatchesHash(
-      parsed?.secret ?? body.code,
-      stored?.linkHash ?? hashSecret(`${body.code}-`),
-    );
-    const refusal: RedeemRefusal | undefined = !stored
-      ? "unknown"
-      : !matches
-        ? "secret_mismatch"
-        : stored.redeemedAt || stored.recoveryId
-          ? "used"
-          : now.getTime() >= Date.parse(stored.expiresAt)
-            ? "expired"
-            : undefined;
+    const refusal = linkRefusal(stored, parsed?.secret ?? body.code, now);
     if (refusal || !stored || !parsed) {
       if (stored) await auditRefusal(stored.verificationId, refusal ?? "unknown", address);
       context.warn(`verification link refused (${refusal ?? "unknown"})`);
@@ -76,7 +62,7 @@ export async function startVerification(
     // The limits of a recovery start (per address, per account): counted before the link is spent.
     await enforceStartLimits(address, stored.username, context);
     const recoveryId = randomUUID();
-    const redeemed = await s.verifications.redeem(parsed.verificationId, parsed.secret, recoveryId, now);
+    const redeemed = await s.verifications.redeem(stored, parsed.secret, recoveryId, now);
     if (!redeemed.ok) {
       await auditRefusal(stored.verificationId, redeemed.reason, address);
       throw invalidLink();

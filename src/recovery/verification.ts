@@ -6,6 +6,7 @@
  * The code is `<verificationId>.<secret>`: the id finds the stored row, the secret (256 bits,
  * src/recovery/opaqueSecrets.ts) is compared with its stored hash in constant time.
  */
+import { hashSecret, secretMatchesHash } from "./opaqueSecrets";
 import { isRecoveryId } from "./status";
 
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
@@ -33,6 +34,33 @@ export function parseVerificationCode(code: string): { verificationId: string; s
   const verificationId = code.slice(0, dot);
   const secret = code.slice(dot + 1);
   return isRecoveryId(verificationId) && SECRET.test(secret) ? { verificationId, secret } : undefined;
+}
+
+/** Why a link does not start anything. The caller is told none of them apart (one answer). */
+export type RedeemRefusal = "unknown" | "secret_mismatch" | "expired" | "used";
+
+/**
+ * Why the link `secret` does not open the stored verification (undefined: it does, at `now`).
+ * The secret is compared even when nothing is stored, so timing does not tell which ids exist.
+ */
+export function linkRefusal(
+  stored:
+    | {
+        linkHash: string;
+        expiresAt: string;
+        redeemedAt?: string | undefined;
+        recoveryId?: string | undefined;
+      }
+    | undefined,
+  secret: string,
+  now: Date,
+): RedeemRefusal | undefined {
+  const matches = secretMatchesHash(secret, stored?.linkHash ?? hashSecret(`${secret}-`));
+  if (!stored) return "unknown";
+  if (!matches) return "secret_mismatch";
+  if (stored.redeemedAt || stored.recoveryId) return "used";
+  if (now.getTime() >= Date.parse(stored.expiresAt)) return "expired";
+  return undefined;
 }
 
 /** The mail to the account's other addresses: the link, who asked (no name: the helpdesk), and what to do if nobody called. */
