@@ -176,20 +176,43 @@ export async function beginRecovery(
  * a flood from many addresses at once.
  */
 export async function enforceStartLimits(address: string, username: string, context: InvocationContext) {
-  const { config, rateLimits } = services();
-  const rule = (limit: number) => ({ limit, windowSeconds: config.rateLimits.windowSeconds });
+  await enforceAddressLimit(address, context);
+  await enforceUsernameLimits(address, username, context);
+}
+
+/** The per-address limit alone: for a start that must be counted before it knows the account. */
+export async function enforceAddressLimit(address: string, context: InvocationContext) {
+  const { config } = services();
+  await enforceLimits(
+    [{ name: "address", key: addressKey(address), limit: config.rateLimits.perAddress }],
+    context,
+  );
+}
+
+/** The per-username limits (from this address, from all), after the per-address one. */
+export async function enforceUsernameLimits(address: string, username: string, context: InvocationContext) {
+  const { config } = services();
   const from = addressKey(address);
-  const limits = [
-    { name: "address", key: from, limit: config.rateLimits.perAddress },
-    {
-      name: "username from this address",
-      key: usernameKey(username, from),
-      limit: config.rateLimits.perUsernameAndAddress,
-    },
-    { name: "username", key: usernameKey(username), limit: config.rateLimits.perUsername },
-  ];
+  await enforceLimits(
+    [
+      {
+        name: "username from this address",
+        key: usernameKey(username, from),
+        limit: config.rateLimits.perUsernameAndAddress,
+      },
+      { name: "username", key: usernameKey(username), limit: config.rateLimits.perUsername },
+    ],
+    context,
+  );
+}
+
+async function enforceLimits(
+  limits: { name: string; key: string; limit: number }[],
+  context: InvocationContext,
+): Promise<void> {
+  const { config, rateLimits } = services();
   for (const { name, key, limit } of limits) {
-    const outcome = await rateLimits.count(key, rule(limit));
+    const outcome = await rateLimits.count(key, { limit, windowSeconds: config.rateLimits.windowSeconds });
     if (!outcome.allowed) {
       context.warn(`recovery start refused: ${name} rate limit`);
       throw new TooManyRequestsError(outcome.retryAfterSeconds);

@@ -8,7 +8,8 @@
  *
  * A forged, used or expired link gets one answer (404 `verification_link_invalid`) and changes
  * nothing; the reason goes to the verification's audit trail when the link names one. The start
- * is rate-limited like a recovery's, per address and per account, before the link is spent.
+ * is rate-limited like a recovery's: per address before anything is read or audited, per account
+ * once the link is found good, before it is spent.
  */
 import { randomUUID } from "node:crypto";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
@@ -21,7 +22,13 @@ import { services } from "../services";
 import { assertUsableClientKey, clientJwkSchema } from "../tap/seal";
 import { verificationAuditPartition } from "./adminVerifications";
 import { EVENTS } from "./names";
-import { authorizedRecord, beginRecovery, enforceStartLimits, startSchema } from "./recoveryApi";
+import {
+  authorizedRecord,
+  beginRecovery,
+  enforceAddressLimit,
+  enforceUsernameLimits,
+  startSchema,
+} from "./recoveryApi";
 
 export const verificationStartSchema = z
   .object({
@@ -49,6 +56,9 @@ export async function startVerification(
     if (body.tapEncryptionKey) await assertUsableClientKey(body.tapEncryptionKey);
     const s = services();
     const address = clientAddress(request, s.config.trustedProxyHops);
+    // Per address first, before the row is read or a refusal audited: hammering the endpoint
+    // with made-up or spent links writes no more audit entries than the limit lets through.
+    await enforceAddressLimit(address, context);
     const parsed = parseVerificationCode(body.code);
     const now = new Date();
     // Read once: the redeem below writes over this version (etag) without reading it again.
@@ -59,8 +69,9 @@ export async function startVerification(
       context.warn(`verification link refused (${refusal ?? "unknown"})`);
       throw invalidLink();
     }
-    // The limits of a recovery start (per address, per account): counted before the link is spent.
-    await enforceStartLimits(address, stored.username, context);
+    // The account's limits of a recovery start: counted for a good link only (a wrong secret must
+    // not spend the account's budget), before the link is spent.
+    await enforceUsernameLimits(address, stored.username, context);
     const recoveryId = randomUUID();
     const redeemed = await s.verifications.redeem(stored, parsed.secret, recoveryId, now);
     if (!redeemed.ok) {
