@@ -25,7 +25,7 @@ import { isRecoveryId, isTerminal } from "../recovery/status";
 import { verificationCode, verificationLink, verificationNotice } from "../recovery/verification";
 import { services } from "../services";
 import type { VerificationRecord } from "../store/verifications";
-import { jsonLinesAnswer, parseListQuery, readListPage, wantsJsonLines } from "./adminLists";
+import { jsonLinesAnswer, parseListQuery, readListPage, readPerItem, wantsJsonLines } from "./adminLists";
 import { detailOf } from "./adminRecoveries";
 
 /** The audit partition of a verification's own entries (the Audit table: not a recovery id). */
@@ -188,7 +188,8 @@ export const listVerifications = adminHandler("helpdesk", async (request) => {
   const s = services();
   const page = await readListPage(query.continuationToken, () => s.verifications.list(query));
   const now = new Date();
-  const items = await Promise.all(page.items.map((v) => viewOf(v, now)));
+  // Two reads per item (the started recovery, its audit trail): a bounded number in flight.
+  const items = await readPerItem(page.items, (v) => viewOf(v, now));
   if (wantsJsonLines(request, query.format)) return jsonLinesAnswer(items, page.continuationToken);
   return json(200, {
     items,
