@@ -20,6 +20,7 @@ import {
 } from "../admin/verificationSchemas";
 import { json, readJson } from "../http";
 import { ConflictError, NotFoundError } from "../recovery/errors";
+import { otherMailRecipients } from "../recovery/noticeAddresses";
 import { hashSecret, newOpaqueSecret } from "../recovery/opaqueSecrets";
 import { isRecoveryId, isTerminal } from "../recovery/status";
 import { verificationCode, verificationLink, verificationNotice } from "../recovery/verification";
@@ -55,7 +56,7 @@ export const createVerification = adminHandler("helpdesk", async (request, princ
     }
     const { account } = await s.directory.findAccount(username);
     const contacts = account ? await s.directory.getMailContacts(account.id) : undefined;
-    const to = [...new Set((contacts?.otherMails ?? []).map((m) => m.trim()).filter((m) => m.includes("@")))];
+    const to = otherMailRecipients(contacts?.otherMails ?? []);
     if (!account || !contacts || to.length === 0) {
       throw new ConflictError(
         "verification_not_deliverable",
