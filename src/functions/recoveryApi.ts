@@ -15,9 +15,10 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
 } from "../recovery/errors";
-import { isLanguageTag, matchLocale, negotiateLocale } from "../recovery/locale";
+import { matchLocale, negotiateLocale } from "../recovery/locale";
 import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/opaqueSecrets";
 import { addressKey, usernameKey } from "../recovery/rateLimit";
+import { startRequestFields } from "../recovery/startRequest";
 import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/status";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
@@ -39,29 +40,7 @@ const DISCOVERY_WINDOW_MS = 15 * 60_000;
 
 export const startSchema = z
   .object({
-    username: z
-      .string()
-      .trim()
-      .min(3)
-      .max(256)
-      .regex(/^[^\s@]+@[^\s@]+$/, "must be a user principal name or email address")
-      // JavaScript's \s misses NEL (U+0085) and the other C0/C1 controls; format characters
-      // (bidi overrides, zero-width) and line/paragraph separators have no place in a name either.
-      .refine((u) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u.test(u), {
-        message: "must not contain control, format or separator characters",
-      }),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 country code")
-      .transform((c) => c.toUpperCase())
-      .optional(),
-    // A well-formed tag we lack (`ko`) is no error: the language falls back (src/recovery/locale.ts).
-    locale: z
-      .string()
-      .max(35)
-      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, "BCP 47 language tag")
-      .refine(isLanguageTag, { message: "BCP 47 language tag" })
-      .optional(),
+    ...startRequestFields,
     tapEncryptionKey: clientJwkSchema.optional(),
   })
   .strict();

@@ -17,25 +17,20 @@ import * as df from "durable-functions";
 import { z } from "zod";
 import { clientAddress, json, readJson, respond } from "../http";
 import { ConflictError, NotFoundError } from "../recovery/errors";
+import { startRequestFields } from "../recovery/startRequest";
 import { linkRefusal, parseVerificationCode, type RedeemRefusal } from "../recovery/verification";
 import { services } from "../services";
 import { assertUsableClientKey, clientJwkSchema } from "../tap/seal";
 import { verificationAuditPartition } from "./adminVerifications";
 import { EVENTS } from "./names";
-import {
-  authorizedRecord,
-  beginRecovery,
-  enforceAddressLimit,
-  enforceUsernameLimits,
-  startSchema,
-} from "./recoveryApi";
+import { authorizedRecord, beginRecovery, enforceAddressLimit, enforceUsernameLimits } from "./recoveryApi";
 
 export const verificationStartSchema = z
   .object({
     /** The code from the link's fragment (`#verification=<code>`). */
     code: z.string().min(1).max(200),
-    country: startSchema.shape.country,
-    locale: startSchema.shape.locale,
+    country: startRequestFields.country,
+    locale: startRequestFields.locale,
     tapEncryptionKey: clientJwkSchema.optional(),
   })
   .strict();
