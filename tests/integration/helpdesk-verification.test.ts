@@ -466,4 +466,58 @@ describe("helpdesk verification", () => {
       );
     });
   });
+
+  describe("races and failures", () => {
+    /** The recovery records a verification started (the Recoveries table's record rows). */
+    async function recoveriesOf(verificationId: string): Promise<string[]> {
+      const ids: string[] = [];
+      const rows = stack()
+        .tableClient("Recoveries")
+        .listEntities<{ recoveryId: string }>({
+          queryOptions: { filter: `RowKey eq 'recovery' and verificationId eq '${verificationId}'` },
+        });
+      for await (const row of rows) ids.push(row.recoveryId);
+      return ids;
+    }
+
+    it("opened several times at once: exactly one open starts a flow, the others get the one 404", async () => {
+      // An account whose flow ends at once (not eligible): nothing lingers for the other tests.
+      const created = await createVerification(stack(), {
+        username: DEMO_USERS.disabledUser.userPrincipalName,
+        reason: REASON,
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.verificationId as string;
+      const code = codeOf(created.body.link as string);
+      const opens = await Promise.all(Array.from({ length: 5 }, () => openLink(stack(), { code })));
+      const started = opens.filter((o) => o.status === 202);
+      const refused = opens.filter((o) => o.status !== 202);
+      expect(started).toHaveLength(1);
+      expect(refused).toHaveLength(4);
+      for (const r of refused) {
+        expect(r.status).toBe(404);
+        expect(r.contentType).toContain("application/problem+json");
+        expect(r.body).toMatchObject({ code: "verification_link_invalid" });
+      }
+      const winner = started[0]!.body;
+      // One flow, the winner's: the link names it, and no other record was written.
+      expect(await recoveriesOf(id)).toEqual([winner.recoveryId]);
+      const seen = await verdict(stack(), id);
+      expect(seen.body.recoveryId).toBe(winner.recoveryId);
+      const audit = await stack().auditEvents(`verification-${id}`);
+      expect(audit.filter((e) => e.event === "verification_link_refused").map((e) => e.code)).toEqual([
+        "used",
+        "used",
+        "used",
+        "used",
+      ]);
+      expect(audit.filter((e) => e.event === "verification_created")).toHaveLength(1);
+      const trail = await stack().auditEvents(winner.recoveryId);
+      expect(trail.filter((e) => e.event === "recovery_started")).toHaveLength(1);
+      // Spent: one more open later is refused the same way.
+      const late = await openLink(stack(), { code });
+      expect(late.status).toBe(404);
+      expect(await recoveriesOf(id)).toEqual([winner.recoveryId]);
+    });
+  });
 });
