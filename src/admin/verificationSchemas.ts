@@ -36,7 +36,10 @@ export const createdVerificationSchema = z
     /** The one-time link, shown this once: the service keeps only its hash. */
     link: z.url(),
     expiresAt: z.iso.datetime(),
-    /** Whether the link was mailed to the account's other addresses. */
+    /**
+     * Whether Graph accepted the link's mail to the account's other addresses: false without
+     * notify, or when the send failed (the link may not have arrived; it works all the same).
+     */
     linkSent: z.boolean(),
   })
   .strict();

@@ -18,8 +18,9 @@ import {
   verificationQuerySchema,
   verificationSchema,
 } from "../admin/verificationSchemas";
+import { GraphRequestError } from "../directory/graphError";
 import { json, readJson } from "../http";
-import { ConflictError, NotFoundError } from "../recovery/errors";
+import { ConflictError, DependencyError, NotFoundError } from "../recovery/errors";
 import { otherMailRecipients } from "../recovery/noticeAddresses";
 import { hashSecret, newOpaqueSecret } from "../recovery/opaqueSecrets";
 import { isRecoveryId, isTerminal } from "../recovery/status";
@@ -34,7 +35,7 @@ export function verificationAuditPartition(verificationId: string): string {
   return `verification-${verificationId}`;
 }
 
-export const createVerification = adminHandler("helpdesk", async (request, principal) => {
+export const createVerification = adminHandler("helpdesk", async (request, principal, context) => {
   const body = await readJson(request, createVerificationSchema);
   const s = services();
   const now = new Date();
@@ -103,15 +104,27 @@ export const createVerification = adminHandler("helpdesk", async (request, princ
       expiresAt,
       adminAddress: s.config.notifications.adminAddress,
     });
-    const [answer] = await s.directory.sendMails(delivery.mailbox, [{ ...notice, to: delivery.to }]);
-    linkSent = (answer?.status ?? 0) >= 200 && (answer?.status ?? 0) < 300;
+    // The link is stored by now: a send that fails (an error answer, or none at all) is the
+    // agent's to know, not a 5xx that hides a link that works — the answer carries the link
+    // with linkSent false (it may not have arrived), and the audit trail says why.
+    let failure: string | undefined;
+    try {
+      const [answer] = await s.directory.sendMails(delivery.mailbox, [{ ...notice, to: delivery.to }]);
+      linkSent = (answer?.status ?? 0) >= 200 && (answer?.status ?? 0) < 300;
+      if (!linkSent) failure = `graph_${answer?.status ?? 0}`;
+    } catch (err) {
+      if (!(err instanceof DependencyError)) throw err;
+      const status = err instanceof GraphRequestError ? err.graphStatus : undefined;
+      failure = status ? `graph_${status}` : "graph_unreachable";
+      context.warn(`verification ${verificationId}: link mail failed (${failure}): ${err.message}`);
+    }
     if (linkSent) await s.verifications.markSent(verificationId, new Date().toISOString());
     await s.audit.record(
       {
         recoveryId: partition,
         event: "verification_link_sent",
         outcome: linkSent ? "success" : "failure",
-        code: linkSent ? "sent" : `graph_${answer?.status ?? 0}`,
+        code: failure ?? "sent",
         userId: delivery.userId,
         sourceAddress: "",
         detail: {

@@ -519,5 +519,66 @@ describe("helpdesk verification", () => {
       expect(late.status).toBe(404);
       expect(await recoveriesOf(id)).toEqual([winner.recoveryId]);
     });
+
+    it("whose mail Graph refuses: the agent gets the link and linkSent false, the failure is audited, the link stays open", async () => {
+      const before = stack().sims.graph.sentMail.length;
+      stack().sims.graph.failNext({
+        method: "POST",
+        path: "/sendMail",
+        times: 1,
+        status: 403,
+        code: "ErrorAccessDenied",
+      });
+      const res = await createVerification(stack(), {
+        username: ADELE.userPrincipalName,
+        reason: REASON,
+        notify: true,
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ linkSent: false });
+      expect(res.body.link).toBeTypeOf("string");
+      expect(stack().sims.graph.sentMail.length).toBe(before);
+      const id = res.body.verificationId as string;
+      const seen = await verdict(stack(), id);
+      expect(seen.body.state).toBe("link_open");
+      expect(seen.body.linkSentAt).toBeUndefined();
+      const audit = await stack().auditEvents(`verification-${id}`);
+      expect(audit.map((e) => [e.event, e.outcome, e.code])).toEqual([
+        ["verification_created", "info", "verification_created"],
+        ["verification_link_sent", "failure", "graph_403"],
+      ]);
+    });
+
+    it("whose mail's connection drops: the agent still gets the link and linkSent false, the failure is audited", async () => {
+      const before = stack().sims.graph.sentMail.length;
+      // Rules apply in order: the account lookup's $batch passes (a slow rule of no delay), the
+      // sendMail $batch's connection drops without an answer.
+      stack().sims.graph.networkFault({
+        method: "POST",
+        path: "/$batch",
+        times: 1,
+        kind: "slow",
+        delayMs: 0,
+      });
+      stack().sims.graph.networkFault({ method: "POST", path: "/$batch", times: 1, kind: "drop" });
+      const res = await createVerification(stack(), {
+        username: ADELE.userPrincipalName,
+        reason: REASON,
+        notify: true,
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ linkSent: false });
+      expect(res.body.link).toBeTypeOf("string");
+      expect(stack().sims.graph.sentMail.length).toBe(before);
+      const id = res.body.verificationId as string;
+      const seen = await verdict(stack(), id);
+      expect(seen.body.state).toBe("link_open");
+      expect(seen.body.linkSentAt).toBeUndefined();
+      const audit = await stack().auditEvents(`verification-${id}`);
+      expect(audit.map((e) => [e.event, e.outcome, e.code])).toEqual([
+        ["verification_created", "info", "verification_created"],
+        ["verification_link_sent", "failure", "graph_unreachable"],
+      ]);
+    });
   });
 });
