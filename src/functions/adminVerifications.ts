@@ -21,7 +21,9 @@ import {
 import { GraphRequestError } from "../directory/graphError";
 import { json, readJson } from "../http";
 import { ConflictError, DependencyError, NotFoundError } from "../recovery/errors";
+import type { Locale } from "../recovery/locale";
 import { otherMailRecipients } from "../recovery/noticeAddresses";
+import { userNoticeLocale } from "../recovery/notifications";
 import { hashSecret, newOpaqueSecret } from "../recovery/opaqueSecrets";
 import { isRecoveryId, isTerminal } from "../recovery/status";
 import { verificationCode, verificationLink, verificationNotice } from "../recovery/verification";
@@ -46,7 +48,7 @@ export const createVerification = adminHandler("helpdesk", async (request, princ
   const username = body.username.toLowerCase();
   // With notify, where the link goes is settled before anything is stored: a link that cannot
   // be sent is refused having created nothing.
-  let delivery: { userId: string; upn: string; to: string[]; mailbox: string } | undefined;
+  let delivery: { userId: string; upn: string; to: string[]; mailbox: string; locale: Locale } | undefined;
   if (body.notify) {
     const mailbox = s.config.notifications.senderMailbox;
     if (!mailbox) {
@@ -64,7 +66,12 @@ export const createVerification = adminHandler("helpdesk", async (request, princ
         "The account has no other mail address (otherMails) to send the link to.",
       );
     }
-    delivery = { userId: account.id, upn: contacts.userPrincipalName, to, mailbox };
+    // The user's language (directory preferredLanguage), else the tenant's.
+    const locale = userNoticeLocale({
+      preferredLanguage: contacts.preferredLanguage,
+      recoveryLocale: s.config.defaultLocale,
+    });
+    delivery = { userId: account.id, upn: contacts.userPrincipalName, to, mailbox, locale };
   }
   const record: VerificationRecord = {
     verificationId,
@@ -98,12 +105,15 @@ export const createVerification = adminHandler("helpdesk", async (request, princ
   );
   let linkSent = false;
   if (delivery) {
-    const notice = verificationNotice({
-      userPrincipalName: delivery.upn,
-      link,
-      expiresAt,
-      adminAddress: s.config.notifications.adminAddress,
-    });
+    const notice = verificationNotice(
+      {
+        userPrincipalName: delivery.upn,
+        link,
+        expiresAt,
+        adminAddress: s.config.notifications.adminAddress,
+      },
+      delivery.locale,
+    );
     // The link is stored by now: a send that fails (an error answer, or none at all) is the
     // agent's to know, not a 5xx that hides a link that works — the answer carries the link
     // with linkSent false (it may not have arrived), and the audit trail says why.
