@@ -164,6 +164,19 @@ describe("helpdesk verification", () => {
       expect(stack().sims.graph.sentMail).toHaveLength(0);
     });
 
+    it("answers 503 directory_error when the directory cannot be reached to read the account (notify), and creates nothing", async () => {
+      stack().sims.graph.networkFault({ method: "POST", path: "/$batch", times: 1, kind: "drop" });
+      const res = await createVerification(stack(), {
+        username: ADELE.userPrincipalName,
+        reason: REASON,
+        notify: true,
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(res.body).toMatchObject({ code: "directory_error" });
+      await nothingCreated();
+    });
+
     it("answers an unknown verification id with 404 and a malformed one alike", async () => {
       for (const id of [randomUUID(), "not-an-id", "..%2F..%2Fx"]) {
         const res = await verdict(stack(), id);
