@@ -5,7 +5,7 @@
  * the match explanation, the provider) and never a TAP, a token or the document's data.
  */
 import { z } from "zod";
-import { startSchema } from "../functions/recoveryApi";
+import { startRequestFields } from "../recovery/startRequest";
 import { RECOVERY_STATUSES } from "../recovery/status";
 import { listPageSchema, listQueryFields } from "./schemas";
 
@@ -14,7 +14,7 @@ const REASON_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u;
 
 export const createVerificationSchema = z
   .object({
-    username: startSchema.shape.username,
+    username: startRequestFields.username,
     /** Why the agent asks (a ticket number, the caller's story): recorded in the audit trail. */
     reason: z
       .string()
@@ -36,7 +36,10 @@ export const createdVerificationSchema = z
     /** The one-time link, shown this once: the service keeps only its hash. */
     link: z.url(),
     expiresAt: z.iso.datetime(),
-    /** Whether the link was mailed to the account's other addresses. */
+    /**
+     * Whether Graph accepted the link's mail to the account's other addresses: false without
+     * notify, or when the send failed (the link may not have arrived; it works all the same).
+     */
     linkSent: z.boolean(),
   })
   .strict();

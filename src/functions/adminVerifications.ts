@@ -18,14 +18,18 @@ import {
   verificationQuerySchema,
   verificationSchema,
 } from "../admin/verificationSchemas";
+import { GraphRequestError } from "../directory/graphError";
 import { json, readJson } from "../http";
-import { ConflictError, NotFoundError } from "../recovery/errors";
+import { ConflictError, DependencyError, NotFoundError } from "../recovery/errors";
+import type { Locale } from "../recovery/locale";
+import { otherMailRecipients } from "../recovery/noticeAddresses";
+import { userNoticeLocale } from "../recovery/notifications";
 import { hashSecret, newOpaqueSecret } from "../recovery/opaqueSecrets";
 import { isRecoveryId, isTerminal } from "../recovery/status";
 import { verificationCode, verificationLink, verificationNotice } from "../recovery/verification";
 import { services } from "../services";
 import type { VerificationRecord } from "../store/verifications";
-import { jsonLinesAnswer, parseListQuery, readListPage, wantsJsonLines } from "./adminLists";
+import { jsonLinesAnswer, parseListQuery, readListPage, readPerItem, wantsJsonLines } from "./adminLists";
 import { detailOf } from "./adminRecoveries";
 
 /** The audit partition of a verification's own entries (the Audit table: not a recovery id). */
@@ -33,7 +37,7 @@ export function verificationAuditPartition(verificationId: string): string {
   return `verification-${verificationId}`;
 }
 
-export const createVerification = adminHandler("helpdesk", async (request, principal) => {
+export const createVerification = adminHandler("helpdesk", async (request, principal, context) => {
   const body = await readJson(request, createVerificationSchema);
   const s = services();
   const now = new Date();
@@ -44,7 +48,7 @@ export const createVerification = adminHandler("helpdesk", async (request, princ
   const username = body.username.toLowerCase();
   // With notify, where the link goes is settled before anything is stored: a link that cannot
   // be sent is refused having created nothing.
-  let delivery: { userId: string; upn: string; to: string[]; mailbox: string } | undefined;
+  let delivery: { userId: string; upn: string; to: string[]; mailbox: string; locale: Locale } | undefined;
   if (body.notify) {
     const mailbox = s.config.notifications.senderMailbox;
     if (!mailbox) {
@@ -55,14 +59,19 @@ export const createVerification = adminHandler("helpdesk", async (request, princ
     }
     const { account } = await s.directory.findAccount(username);
     const contacts = account ? await s.directory.getMailContacts(account.id) : undefined;
-    const to = [...new Set((contacts?.otherMails ?? []).map((m) => m.trim()).filter((m) => m.includes("@")))];
+    const to = otherMailRecipients(contacts?.otherMails ?? []);
     if (!account || !contacts || to.length === 0) {
       throw new ConflictError(
         "verification_not_deliverable",
         "The account has no other mail address (otherMails) to send the link to.",
       );
     }
-    delivery = { userId: account.id, upn: contacts.userPrincipalName, to, mailbox };
+    // The user's language (directory preferredLanguage), else the tenant's.
+    const locale = userNoticeLocale({
+      preferredLanguage: contacts.preferredLanguage,
+      recoveryLocale: s.config.defaultLocale,
+    });
+    delivery = { userId: account.id, upn: contacts.userPrincipalName, to, mailbox, locale };
   }
   const record: VerificationRecord = {
     verificationId,
@@ -96,21 +105,36 @@ export const createVerification = adminHandler("helpdesk", async (request, princ
   );
   let linkSent = false;
   if (delivery) {
-    const notice = verificationNotice({
-      userPrincipalName: delivery.upn,
-      link,
-      expiresAt,
-      adminAddress: s.config.notifications.adminAddress,
-    });
-    const [answer] = await s.directory.sendMails(delivery.mailbox, [{ ...notice, to: delivery.to }]);
-    linkSent = (answer?.status ?? 0) >= 200 && (answer?.status ?? 0) < 300;
+    const notice = verificationNotice(
+      {
+        userPrincipalName: delivery.upn,
+        link,
+        expiresAt,
+        adminAddress: s.config.notifications.adminAddress,
+      },
+      delivery.locale,
+    );
+    // The link is stored by now: a send that fails (an error answer, or none at all) is the
+    // agent's to know, not a 5xx that hides a link that works — the answer carries the link
+    // with linkSent false (it may not have arrived), and the audit trail says why.
+    let failure: string | undefined;
+    try {
+      const [answer] = await s.directory.sendMails(delivery.mailbox, [{ ...notice, to: delivery.to }]);
+      linkSent = (answer?.status ?? 0) >= 200 && (answer?.status ?? 0) < 300;
+      if (!linkSent) failure = `graph_${answer?.status ?? 0}`;
+    } catch (err) {
+      if (!(err instanceof DependencyError)) throw err;
+      const status = err instanceof GraphRequestError ? err.graphStatus : undefined;
+      failure = status ? `graph_${status}` : "graph_unreachable";
+      context.warn(`verification ${verificationId}: link mail failed (${failure}): ${err.message}`);
+    }
     if (linkSent) await s.verifications.markSent(verificationId, new Date().toISOString());
     await s.audit.record(
       {
         recoveryId: partition,
         event: "verification_link_sent",
         outcome: linkSent ? "success" : "failure",
-        code: linkSent ? "sent" : `graph_${answer?.status ?? 0}`,
+        code: failure ?? "sent",
         userId: delivery.userId,
         sourceAddress: "",
         detail: {
@@ -188,7 +212,8 @@ export const listVerifications = adminHandler("helpdesk", async (request) => {
   const s = services();
   const page = await readListPage(query.continuationToken, () => s.verifications.list(query));
   const now = new Date();
-  const items = await Promise.all(page.items.map((v) => viewOf(v, now)));
+  // Two reads per item (the started recovery, its audit trail): a bounded number in flight.
+  const items = await readPerItem(page.items, (v) => viewOf(v, now));
   if (wantsJsonLines(request, query.format)) return jsonLinesAnswer(items, page.continuationToken);
   return json(200, {
     items,

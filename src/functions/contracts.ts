@@ -25,11 +25,10 @@ export type DiscoveryResult =
       presentationTimeoutMinutes: number;
       /**
        * A helpdesk verification: the flow stops at the verdict (`verified`), as Evaluation does;
-       * with `offerRecovery` (a Production profile that allows it) the caller may go on to recover.
+       * with `offerRecovery` (a Production profile that allows it) the caller may go on to recover,
+       * choosing within `recoveryOfferMinutes` (workflow minutes).
        */
-      verification?: { offerRecovery: boolean };
-      /** How long a verified caller has to choose to recover (workflow minutes). */
-      recoveryOfferMinutes?: number;
+      verification?: { offerRecovery: boolean; recoveryOfferMinutes: number };
       etag?: string;
     };
 

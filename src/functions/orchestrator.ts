@@ -222,7 +222,10 @@ export function* recoveryOrchestrator(
     if (discovery.verification) {
       if (!discovery.verification.offerRecovery)
         return yield* finish(context, { recoveryId, status: "verified", etag: match.etag }, notify);
-      const offerDeadline = addMinutes(context.df.currentUtcDateTime, discovery.recoveryOfferMinutes ?? 10);
+      const offerDeadline = addMinutes(
+        context.df.currentUtcDateTime,
+        discovery.verification.recoveryOfferMinutes,
+      );
       const offered = (yield context.df.callActivityWithRetry(
         ACTIVITIES.offerRecoveryAfterVerification,
         retry,

@@ -15,9 +15,10 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
 } from "../recovery/errors";
-import { isLanguageTag, matchLocale, negotiateLocale } from "../recovery/locale";
+import { matchLocale, negotiateLocale } from "../recovery/locale";
 import { hashSecret, newOpaqueSecret, secretMatchesHash } from "../recovery/opaqueSecrets";
 import { addressKey, usernameKey } from "../recovery/rateLimit";
+import { startRequestFields } from "../recovery/startRequest";
 import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/status";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
@@ -39,29 +40,7 @@ const DISCOVERY_WINDOW_MS = 15 * 60_000;
 
 export const startSchema = z
   .object({
-    username: z
-      .string()
-      .trim()
-      .min(3)
-      .max(256)
-      .regex(/^[^\s@]+@[^\s@]+$/, "must be a user principal name or email address")
-      // JavaScript's \s misses NEL (U+0085) and the other C0/C1 controls; format characters
-      // (bidi overrides, zero-width) and line/paragraph separators have no place in a name either.
-      .refine((u) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u.test(u), {
-        message: "must not contain control, format or separator characters",
-      }),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 country code")
-      .transform((c) => c.toUpperCase())
-      .optional(),
-    // A well-formed tag we lack (`ko`) is no error: the language falls back (src/recovery/locale.ts).
-    locale: z
-      .string()
-      .max(35)
-      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, "BCP 47 language tag")
-      .refine(isLanguageTag, { message: "BCP 47 language tag" })
-      .optional(),
+    ...startRequestFields,
     tapEncryptionKey: clientJwkSchema.optional(),
   })
   .strict();
@@ -176,20 +155,43 @@ export async function beginRecovery(
  * a flood from many addresses at once.
  */
 export async function enforceStartLimits(address: string, username: string, context: InvocationContext) {
-  const { config, rateLimits } = services();
-  const rule = (limit: number) => ({ limit, windowSeconds: config.rateLimits.windowSeconds });
+  await enforceAddressLimit(address, context);
+  await enforceUsernameLimits(address, username, context);
+}
+
+/** The per-address limit alone: for a start that must be counted before it knows the account. */
+export async function enforceAddressLimit(address: string, context: InvocationContext) {
+  const { config } = services();
+  await enforceLimits(
+    [{ name: "address", key: addressKey(address), limit: config.rateLimits.perAddress }],
+    context,
+  );
+}
+
+/** The per-username limits (from this address, from all), after the per-address one. */
+export async function enforceUsernameLimits(address: string, username: string, context: InvocationContext) {
+  const { config } = services();
   const from = addressKey(address);
-  const limits = [
-    { name: "address", key: from, limit: config.rateLimits.perAddress },
-    {
-      name: "username from this address",
-      key: usernameKey(username, from),
-      limit: config.rateLimits.perUsernameAndAddress,
-    },
-    { name: "username", key: usernameKey(username), limit: config.rateLimits.perUsername },
-  ];
+  await enforceLimits(
+    [
+      {
+        name: "username from this address",
+        key: usernameKey(username, from),
+        limit: config.rateLimits.perUsernameAndAddress,
+      },
+      { name: "username", key: usernameKey(username), limit: config.rateLimits.perUsername },
+    ],
+    context,
+  );
+}
+
+async function enforceLimits(
+  limits: { name: string; key: string; limit: number }[],
+  context: InvocationContext,
+): Promise<void> {
+  const { config, rateLimits } = services();
   for (const { name, key, limit } of limits) {
-    const outcome = await rateLimits.count(key, rule(limit));
+    const outcome = await rateLimits.count(key, { limit, windowSeconds: config.rateLimits.windowSeconds });
     if (!outcome.allowed) {
       context.warn(`recovery start refused: ${name} rate limit`);
       throw new TooManyRequestsError(outcome.retryAfterSeconds);

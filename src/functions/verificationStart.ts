@@ -8,7 +8,8 @@
  *
  * A forged, used or expired link gets one answer (404 `verification_link_invalid`) and changes
  * nothing; the reason goes to the verification's audit trail when the link names one. The start
- * is rate-limited like a recovery's, per address and per account, before the link is spent.
+ * is rate-limited like a recovery's: per address before anything is read or audited, per account
+ * once the link is found good, before it is spent.
  */
 import { randomUUID } from "node:crypto";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
@@ -16,21 +17,20 @@ import * as df from "durable-functions";
 import { z } from "zod";
 import { clientAddress, json, readJson, respond } from "../http";
 import { ConflictError, NotFoundError } from "../recovery/errors";
-import { hashSecret, secretMatchesHash } from "../recovery/opaqueSecrets";
-import { parseVerificationCode } from "../recovery/verification";
+import { startRequestFields } from "../recovery/startRequest";
+import { linkRefusal, parseVerificationCode, type RedeemRefusal } from "../recovery/verification";
 import { services } from "../services";
-import type { RedeemRefusal } from "../store/verifications";
 import { assertUsableClientKey, clientJwkSchema } from "../tap/seal";
 import { verificationAuditPartition } from "./adminVerifications";
 import { EVENTS } from "./names";
-import { authorizedRecord, beginRecovery, enforceStartLimits, startSchema } from "./recoveryApi";
+import { authorizedRecord, beginRecovery, enforceAddressLimit, enforceUsernameLimits } from "./recoveryApi";
 
 export const verificationStartSchema = z
   .object({
     /** The code from the link's fragment (`#verification=<code>`). */
     code: z.string().min(1).max(200),
-    country: startSchema.shape.country,
-    locale: startSchema.shape.locale,
+    country: startRequestFields.country,
+    locale: startRequestFields.locale,
     tapEncryptionKey: clientJwkSchema.optional(),
   })
   .strict();
@@ -51,32 +51,24 @@ export async function startVerification(
     if (body.tapEncryptionKey) await assertUsableClientKey(body.tapEncryptionKey);
     const s = services();
     const address = clientAddress(request, s.config.trustedProxyHops);
+    // Per address first, before the row is read or a refusal audited: hammering the endpoint
+    // with made-up or spent links writes no more audit entries than the limit lets through.
+    await enforceAddressLimit(address, context);
     const parsed = parseVerificationCode(body.code);
     const now = new Date();
+    // Read once: the redeem below writes over this version (etag) without reading it again.
     const stored = parsed ? await s.verifications.get(parsed.verificationId) : undefined;
-    // Compared even when nothing is stored, so timing does not tell which ids exist.
-    const matches = secretMatchesHash(
-      parsed?.secret ?? body.code,
-      stored?.linkHash ?? hashSecret(`${body.code}-`),
-    );
-    const refusal: RedeemRefusal | undefined = !stored
-      ? "unknown"
-      : !matches
-        ? "secret_mismatch"
-        : stored.redeemedAt || stored.recoveryId
-          ? "used"
-          : now.getTime() >= Date.parse(stored.expiresAt)
-            ? "expired"
-            : undefined;
+    const refusal = linkRefusal(stored, parsed?.secret ?? body.code, now);
     if (refusal || !stored || !parsed) {
       if (stored) await auditRefusal(stored.verificationId, refusal ?? "unknown", address);
       context.warn(`verification link refused (${refusal ?? "unknown"})`);
       throw invalidLink();
     }
-    // The limits of a recovery start (per address, per account): counted before the link is spent.
-    await enforceStartLimits(address, stored.username, context);
+    // The account's limits of a recovery start: counted for a good link only (a wrong secret must
+    // not spend the account's budget), before the link is spent.
+    await enforceUsernameLimits(address, stored.username, context);
     const recoveryId = randomUUID();
-    const redeemed = await s.verifications.redeem(parsed.verificationId, parsed.secret, recoveryId, now);
+    const redeemed = await s.verifications.redeem(stored, parsed.secret, recoveryId, now);
     if (!redeemed.ok) {
       await auditRefusal(stored.verificationId, redeemed.reason, address);
       throw invalidLink();

@@ -579,8 +579,13 @@ export const OPERATIONS: Operation[] = [
       ...adminAnswers("helpdesk"),
       ...internal,
       "502": {
-        description: "The directory could not be read or the mail not sent.",
+        description: "notify: the directory refused the account's read; nothing was created.",
         codes: ["directory_error"],
+      },
+      "503": {
+        description:
+          "The admin API is not configured, the tenant's signing keys cannot be read, or (notify) the directory could not be reached to read the account; nothing was created.",
+        codes: ["admin_api_not_configured", "identity_provider_unavailable", "directory_error"],
       },
     },
   },

@@ -6,7 +6,11 @@
  * The code is `<verificationId>.<secret>`: the id finds the stored row, the secret (256 bits,
  * src/recovery/opaqueSecrets.ts) is compared with its stored hash in constant time.
  */
+import type { Locale } from "./locale";
+import { fillNotice, type Notice, noticeTime } from "./notifications";
+import { hashSecret, secretMatchesHash } from "./opaqueSecrets";
 import { isRecoveryId } from "./status";
+import { VERIFICATION_NOTICE_STRINGS } from "./verificationNoticeStrings";
 
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
@@ -35,22 +39,56 @@ export function parseVerificationCode(code: string): { verificationId: string; s
   return isRecoveryId(verificationId) && SECRET.test(secret) ? { verificationId, secret } : undefined;
 }
 
-/** The mail to the account's other addresses: the link, who asked (no name: the helpdesk), and what to do if nobody called. */
-export function verificationNotice(facts: {
-  userPrincipalName: string;
-  link: string;
-  expiresAt: string;
-  adminAddress?: string | undefined;
-}): { subject: string; text: string } {
-  const contact = facts.adminAddress ? ` (${facts.adminAddress})` : "";
+/** Why a link does not start anything. The caller is told none of them apart (one answer). */
+export type RedeemRefusal = "unknown" | "secret_mismatch" | "expired" | "used";
+
+/**
+ * Why the link `secret` does not open the stored verification (undefined: it does, at `now`).
+ * The secret is compared even when nothing is stored, so timing does not tell which ids exist.
+ */
+export function linkRefusal(
+  stored:
+    | {
+        linkHash: string;
+        expiresAt: string;
+        redeemedAt?: string | undefined;
+        recoveryId?: string | undefined;
+      }
+    | undefined,
+  secret: string,
+  now: Date,
+): RedeemRefusal | undefined {
+  const matches = secretMatchesHash(secret, stored?.linkHash ?? hashSecret(`${secret}-`));
+  if (!stored) return "unknown";
+  if (!matches) return "secret_mismatch";
+  if (stored.redeemedAt || stored.recoveryId) return "used";
+  if (now.getTime() >= Date.parse(stored.expiresAt)) return "expired";
+  return undefined;
+}
+
+/**
+ * The mail to the account's other addresses, in `locale` (./verificationNoticeStrings.ts): the
+ * link, who asked (no name: the help desk), what verifying does and does not do, and what to do
+ * if nobody called.
+ */
+export function verificationNotice(
+  facts: {
+    userPrincipalName: string;
+    link: string;
+    expiresAt: string;
+    adminAddress?: string | undefined;
+  },
+  locale: Locale = "en",
+): Notice {
+  const t = VERIFICATION_NOTICE_STRINGS[locale];
+  const values = {
+    account: facts.userPrincipalName,
+    expires: noticeTime(locale, facts.expiresAt),
+    link: facts.link,
+    contact: facts.adminAddress ? ` (${facts.adminAddress})` : "",
+  };
   return {
-    subject: "Your help desk asked to verify your identity",
-    text: [
-      `Your IT help desk asked to verify that you are the owner of the account ${facts.userPrincipalName}.`,
-      `If you are on the phone with them now, open this link and follow the steps (it works once, until ${facts.expiresAt.slice(0, 16).replace("T", " ")} UTC):`,
-      facts.link,
-      "Verifying your identity changes nothing on your account.",
-      `If you did not contact your help desk, do not open the link, and tell your IT help desk${contact}: someone may be trying to take over your account.`,
-    ].join("\n\n"),
+    subject: t.subject,
+    text: [t.asked, t.open, t.changes, t.notYou].map((p) => fillNotice(locale, p, values)).join("\n\n"),
   };
 }

@@ -4,7 +4,7 @@
  * before its deadline, by an etag-guarded write that names the recovery it started (the
  * verdict is that recovery's, read from its record and audit trail). Keyed by verification id.
  */
-import { hashSecret, secretMatchesHash } from "../recovery/opaqueSecrets";
+import { linkRefusal, type RedeemRefusal } from "../recovery/verification";
 import { getOptional, isConcurrencyConflict, odata, type TableStore } from "./tables";
 
 export interface VerificationRecord {
@@ -40,8 +40,7 @@ export interface VerificationListQuery {
   continuationToken?: string | undefined;
 }
 
-/** Why a link does not start anything. The caller is told none of them apart (one answer). */
-export type RedeemRefusal = "unknown" | "secret_mismatch" | "expired" | "used";
+export type { RedeemRefusal } from "../recovery/verification";
 
 export class VerificationRepository {
   constructor(private readonly store: TableStore) {}
@@ -67,36 +66,33 @@ export class VerificationRepository {
   }
 
   /**
-   * Redeems the link `secret` of verification `verificationId` for `recoveryId`: once, before it
-   * expires. The write is guarded by the etag of the version read, so two concurrent opens of
-   * one link start one recovery (the other loses the race and is refused as `used`).
+   * Redeems the link `secret` of the verification `stored` (as its caller read it) for
+   * `recoveryId`: once, before it expires. The row is not read again: the write is guarded by
+   * the etag of the version read, so a change since (another open of the same link) fails it,
+   * and two concurrent opens of one link start one recovery (the loser is refused as `used`).
    */
   async redeem(
-    verificationId: string,
+    stored: LoadedVerification,
     secret: string,
     recoveryId: string,
     now: Date,
   ): Promise<{ ok: true; record: VerificationRecord } | { ok: false; reason: RedeemRefusal }> {
+    const refusal = linkRefusal(stored, secret, now);
+    if (refusal) return { ok: false, reason: refusal };
     const table = await this.table();
-    const row = await getOptional<VerificationRecord>(table, verificationId, ROW);
-    // Compare even when the row is missing, so timing does not tell which ids exist.
-    const matches = secretMatchesHash(secret, row?.linkHash ?? hashSecret(`${secret}-`));
-    if (!row) return { ok: false, reason: "unknown" };
-    if (!matches) return { ok: false, reason: "secret_mismatch" };
-    if (row.redeemedAt || row.recoveryId) return { ok: false, reason: "used" };
-    if (now.getTime() >= Date.parse(row.expiresAt)) return { ok: false, reason: "expired" };
     const redeemedAt = now.toISOString();
     try {
       await table.updateEntity(
-        { partitionKey: verificationId, rowKey: ROW, redeemedAt, recoveryId },
+        { partitionKey: stored.verificationId, rowKey: ROW, redeemedAt, recoveryId },
         "Merge",
-        { etag: row.etag },
+        { etag: stored.etag },
       );
     } catch (err) {
       if (isConcurrencyConflict(err)) return { ok: false, reason: "used" };
       throw err;
     }
-    return { ok: true, record: { ...strip(row), redeemedAt, recoveryId } };
+    const { etag: _etag, ...record } = stored;
+    return { ok: true, record: { ...record, redeemedAt, recoveryId } };
   }
 
   /** One page, newest windows first by filter only (Table Storage has no ORDER BY: id order). */

@@ -97,7 +97,18 @@ describe.skipIf(!chromiumAvailable)("helpdesk verification in a browser", () => 
     const verdict = console.locator("#verdict");
     await verdict.waitFor();
     await console.getByText("score 91 against threshold 70").waitFor();
-    expect(await verdict.textContent()).toContain("verified");
+    // Exactly "verified": "not verified" (and the API's not_verified) contain the word too.
+    const badge = () => verdict.locator("dd .badge").allTextContents();
+    expect(await badge()).toEqual(["verified"]);
+    const verificationId = console.url().split("#/verify/")[1];
+    expect(verificationId).toMatch(/^[0-9a-f-]{36}$/);
+    const view = await stack().admin("GET", `/api/admin/verifications/${verificationId}`, {
+      token: await stack().sims.entra.mint({ roles: ["Recovery.Helpdesk"] }),
+    });
+    expect(view.json()).toMatchObject({
+      state: "verified",
+      verdict: { verified: true, status: "validating" },
+    });
     await screenshot(console, "helpdesk-05-console-verdict");
 
     await page.getByRole("button", { name: en.verification.offer.recover }).click();
@@ -110,7 +121,8 @@ describe.skipIf(!chromiumAvailable)("helpdesk verification in a browser", () => 
 
     // The agent refreshes: recovered, and no TAP anywhere on the agent's page.
     await press(console.getByRole("button", { name: "Refresh" }));
-    await console.getByText("recovered").first().waitFor();
+    await console.getByText("recovered", { exact: true }).waitFor();
+    expect(await badge()).toEqual(["verified"]);
     expect(await console.content()).not.toContain(shown);
     await screenshot(console, "helpdesk-07-console-after");
 

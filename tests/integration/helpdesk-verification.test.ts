@@ -164,6 +164,19 @@ describe("helpdesk verification", () => {
       expect(stack().sims.graph.sentMail).toHaveLength(0);
     });
 
+    it("answers 503 directory_error when the directory cannot be reached to read the account (notify), and creates nothing", async () => {
+      stack().sims.graph.networkFault({ method: "POST", path: "/$batch", times: 1, kind: "drop" });
+      const res = await createVerification(stack(), {
+        username: ADELE.userPrincipalName,
+        reason: REASON,
+        notify: true,
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(res.body).toMatchObject({ code: "directory_error" });
+      await nothingCreated();
+    });
+
     it("answers an unknown verification id with 404 and a malformed one alike", async () => {
       for (const id of [randomUUID(), "not-an-id", "..%2F..%2Fx"]) {
         const res = await verdict(stack(), id);
@@ -464,6 +477,121 @@ describe("helpdesk verification", () => {
       expect((await verdict(stack(), res.body.verificationId as string)).body.linkSentAt).toBeTypeOf(
         "string",
       );
+    });
+  });
+
+  describe("races and failures", () => {
+    /** The recovery records a verification started (the Recoveries table's record rows). */
+    async function recoveriesOf(verificationId: string): Promise<string[]> {
+      const ids: string[] = [];
+      const rows = stack()
+        .tableClient("Recoveries")
+        .listEntities<{ recoveryId: string }>({
+          queryOptions: { filter: `RowKey eq 'recovery' and verificationId eq '${verificationId}'` },
+        });
+      for await (const row of rows) ids.push(row.recoveryId);
+      return ids;
+    }
+
+    it("opened several times at once: exactly one open starts a flow, the others get the one 404", async () => {
+      // An account whose flow ends at once (not eligible): nothing lingers for the other tests.
+      const created = await createVerification(stack(), {
+        username: DEMO_USERS.disabledUser.userPrincipalName,
+        reason: REASON,
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.verificationId as string;
+      const code = codeOf(created.body.link as string);
+      const opens = await Promise.all(Array.from({ length: 5 }, () => openLink(stack(), { code })));
+      const started = opens.filter((o) => o.status === 202);
+      const refused = opens.filter((o) => o.status !== 202);
+      expect(started).toHaveLength(1);
+      expect(refused).toHaveLength(4);
+      for (const r of refused) {
+        expect(r.status).toBe(404);
+        expect(r.contentType).toContain("application/problem+json");
+        expect(r.body).toMatchObject({ code: "verification_link_invalid" });
+      }
+      const winner = started[0]!.body;
+      // One flow, the winner's: the link names it, and no other record was written.
+      expect(await recoveriesOf(id)).toEqual([winner.recoveryId]);
+      const seen = await verdict(stack(), id);
+      expect(seen.body.recoveryId).toBe(winner.recoveryId);
+      const audit = await stack().auditEvents(`verification-${id}`);
+      expect(audit.filter((e) => e.event === "verification_link_refused").map((e) => e.code)).toEqual([
+        "used",
+        "used",
+        "used",
+        "used",
+      ]);
+      expect(audit.filter((e) => e.event === "verification_created")).toHaveLength(1);
+      const trail = await stack().auditEvents(winner.recoveryId);
+      expect(trail.filter((e) => e.event === "recovery_started")).toHaveLength(1);
+      // Spent: one more open later is refused the same way.
+      const late = await openLink(stack(), { code });
+      expect(late.status).toBe(404);
+      expect(await recoveriesOf(id)).toEqual([winner.recoveryId]);
+    });
+
+    it("whose mail Graph refuses: the agent gets the link and linkSent false, the failure is audited, the link stays open", async () => {
+      const before = stack().sims.graph.sentMail.length;
+      stack().sims.graph.failNext({
+        method: "POST",
+        path: "/sendMail",
+        times: 1,
+        status: 403,
+        code: "ErrorAccessDenied",
+      });
+      const res = await createVerification(stack(), {
+        username: ADELE.userPrincipalName,
+        reason: REASON,
+        notify: true,
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ linkSent: false });
+      expect(res.body.link).toBeTypeOf("string");
+      expect(stack().sims.graph.sentMail.length).toBe(before);
+      const id = res.body.verificationId as string;
+      const seen = await verdict(stack(), id);
+      expect(seen.body.state).toBe("link_open");
+      expect(seen.body.linkSentAt).toBeUndefined();
+      const audit = await stack().auditEvents(`verification-${id}`);
+      expect(audit.map((e) => [e.event, e.outcome, e.code])).toEqual([
+        ["verification_created", "info", "verification_created"],
+        ["verification_link_sent", "failure", "graph_403"],
+      ]);
+    });
+
+    it("whose mail's connection drops: the agent still gets the link and linkSent false, the failure is audited", async () => {
+      const before = stack().sims.graph.sentMail.length;
+      // Rules apply in order: the account lookup's $batch passes (a slow rule of no delay), the
+      // sendMail $batch's connection drops without an answer.
+      stack().sims.graph.networkFault({
+        method: "POST",
+        path: "/$batch",
+        times: 1,
+        kind: "slow",
+        delayMs: 0,
+      });
+      stack().sims.graph.networkFault({ method: "POST", path: "/$batch", times: 1, kind: "drop" });
+      const res = await createVerification(stack(), {
+        username: ADELE.userPrincipalName,
+        reason: REASON,
+        notify: true,
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ linkSent: false });
+      expect(res.body.link).toBeTypeOf("string");
+      expect(stack().sims.graph.sentMail.length).toBe(before);
+      const id = res.body.verificationId as string;
+      const seen = await verdict(stack(), id);
+      expect(seen.body.state).toBe("link_open");
+      expect(seen.body.linkSentAt).toBeUndefined();
+      const audit = await stack().auditEvents(`verification-${id}`);
+      expect(audit.map((e) => [e.event, e.outcome, e.code])).toEqual([
+        ["verification_created", "info", "verification_created"],
+        ["verification_link_sent", "failure", "graph_unreachable"],
+      ]);
     });
   });
 });

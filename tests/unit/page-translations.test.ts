@@ -10,6 +10,7 @@ import { PAGE_STRINGS } from "../../dev/build/page";
 import { en } from "../../src/page/strings/en";
 import { SUPPORTED_LOCALES } from "../../src/recovery/locale";
 import { NOTICE_STRINGS } from "../../src/recovery/noticeStrings";
+import { VERIFICATION_NOTICE_STRINGS } from "../../src/recovery/verificationNoticeStrings";
 
 /** Every text of a strings object by its path (`failures.idv_timeout.title`), behaviour keys left out. */
 function texts(value: unknown, prefix = ""): Map<string, string> {
@@ -80,6 +81,15 @@ describe("the notices' translations", () => {
   for (const locale of SUPPORTED_LOCALES.filter((l) => l !== "en")) {
     it(`${locale}: every key of the English, no other, each with the English placeholders`, () => {
       expect(compare(english, texts(NOTICE_STRINGS[locale]))).toEqual(NOTHING);
+    });
+  }
+});
+
+describe("the helpdesk verification mail's translations", () => {
+  const english = texts(VERIFICATION_NOTICE_STRINGS.en);
+  for (const locale of SUPPORTED_LOCALES.filter((l) => l !== "en")) {
+    it(`${locale}: every key of the English, no other, each with the English placeholders`, () => {
+      expect(compare(english, texts(VERIFICATION_NOTICE_STRINGS[locale]))).toEqual(NOTHING);
     });
   }
 });

@@ -112,8 +112,8 @@ export async function discoverAccount(
               verification: {
                 offerRecovery:
                   profile.mode === "production" && profile.helpdesk.allowRecoveryAfterVerification,
+                recoveryOfferMinutes: (RECOVERY_OFFER_MINUTES * s.config.workflowMinuteSeconds) / 60,
               },
-              recoveryOfferMinutes: (RECOVERY_OFFER_MINUTES * s.config.workflowMinuteSeconds) / 60,
             }
           : {}),
         ...etagToHandOn(lock.record),

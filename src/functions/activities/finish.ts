@@ -4,6 +4,7 @@
  */
 import { batchErrorCode, type MailMessage } from "../../directory/graph";
 import { DependencyError } from "../../recovery/errors";
+import { otherMailRecipients } from "../../recovery/noticeAddresses";
 import { adminNotice, type NoticeFacts, userNotice, userNoticeLocale } from "../../recovery/notifications";
 import { failure } from "../../recovery/status";
 import { services } from "../../services";
@@ -102,7 +103,7 @@ export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void>
   const messages: { recipient: "user" | "admin"; message: MailMessage }[] = [];
   if (!record.userNotifiedAt) {
     // The work mailbox is left out: whoever holds the account now can read (and delete) it.
-    const to = [...new Set(contacts.otherMails.map((m) => m.trim()).filter((m) => m.includes("@")))];
+    const to = otherMailRecipients(contacts.otherMails);
     const manager = notifyManager ? (contacts.managerMail ?? undefined) : undefined;
     const cc = manager ? [manager] : [];
     if (to.length + cc.length === 0) {
