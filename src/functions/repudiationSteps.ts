@@ -139,14 +139,40 @@ export async function confirmRepudiation(
         : [],
   );
   if (!marked) return { outcome: "already_repudiated", view };
-  await alertAdmins(after, sourceAddress);
+  await alertAdmins(after, sourceAddress, {
+    methodsRemoved: undone.removed.length,
+    methodsKept: undone.kept.map(shortType),
+  });
   return { outcome: "repudiated", view };
 }
 
 const shortType = (m: { odataType: string }) => m.odataType.replace("#microsoft.graph.", "");
 
-/** Sends the alert to the admin address (when notices are configured) and records that it went. */
-async function alertAdmins(record: Loaded, sourceAddress: string): Promise<void> {
+/** What the alert says the confirmation undid (the `recovery_repudiated` entry's detail). */
+interface UndoneSummary {
+  methodsRemoved: number;
+  methodsKept: string[];
+}
+
+/** The undo a confirmation recorded, read back from its audit entry (a later click's alert). */
+async function recordedUndo(recoveryId: string): Promise<UndoneSummary> {
+  const audit = await services().audit.list(recoveryId);
+  const repudiated = audit.find((e) => e.event === "recovery_repudiated");
+  return {
+    methodsRemoved:
+      typeof repudiated?.detail?.methodsRemoved === "number" ? repudiated.detail.methodsRemoved : 0,
+    methodsKept: Array.isArray(repudiated?.detail?.remaining)
+      ? (repudiated.detail.remaining as { type?: unknown }[]).map((m) => String(m.type))
+      : [],
+  };
+}
+
+/**
+ * Sends the alert to the admin address (when notices are configured) and records that it went.
+ * `undone`: what the confirmation that just marked the record undid (it wrote the audit entry
+ * from the same figures, so the entry is not read back); without it, read from the entry.
+ */
+async function alertAdmins(record: Loaded, sourceAddress: string, undone?: UndoneSummary): Promise<void> {
   const s = services();
   if (record.stage !== "discovered") return;
   const { senderMailbox, adminAddress } = s.config.notifications;
@@ -160,8 +186,7 @@ async function alertAdmins(record: Loaded, sourceAddress: string): Promise<void>
     });
     return;
   }
-  const audit = await s.audit.list(record.recoveryId);
-  const repudiated = audit.find((e) => e.event === "recovery_repudiated");
+  const { methodsRemoved, methodsKept } = undone ?? (await recordedUndo(record.recoveryId));
   const notice = repudiationAlert({
     recoveryId: record.recoveryId,
     userId: record.userId,
@@ -169,11 +194,8 @@ async function alertAdmins(record: Loaded, sourceAddress: string): Promise<void>
     recoveredAt: record.tapIssuedAt ?? record.updatedAt,
     repudiatedAt: record.repudiatedAt ?? new Date().toISOString(),
     sourceAddress,
-    methodsRemoved:
-      typeof repudiated?.detail?.methodsRemoved === "number" ? repudiated.detail.methodsRemoved : 0,
-    methodsKept: Array.isArray(repudiated?.detail?.remaining)
-      ? (repudiated.detail.remaining as { type?: unknown }[]).map((m) => String(m.type))
-      : [],
+    methodsRemoved,
+    methodsKept,
   });
   const [answer] = await s.directory.sendMails(senderMailbox, [{ ...notice, to: [adminAddress] }]);
   const status = answer?.status ?? 0;
