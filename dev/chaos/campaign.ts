@@ -457,14 +457,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     infraChain = run.catch(() => undefined);
     return run;
   };
-  const killHost = () => oneAtATime(killHostNow);
+  const killHost = (onDown?: () => void) => oneAtATime(() => killHostNow(onDown));
   const restartAzurite = () => oneAtATime(restartAzuriteNow);
-  async function killHostNow() {
+  async function killHostNow(onDown?: () => void) {
     hostKills++;
     infraDown++;
     infraEpoch++;
     log(`fault: host killed (SIGKILL) #${hostKills}`);
-    await env.killAndRestartHost(faultRng.int(0, 1500));
+    await env.killAndRestartHost(faultRng.int(0, 1500), onDown);
     infraDown--;
     lastInfraFault = Date.now();
   }
@@ -743,8 +743,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const returnCtx = {
     env,
     persist,
-    killHost: async () => {
-      await killHost();
+    killHost: async (onDown?: () => void) => {
+      await killHost(onDown);
       faults.host_killed++;
     },
     sleep,

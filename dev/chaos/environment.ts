@@ -126,10 +126,11 @@ export class Environment {
     await this.host.waitHealthy(60_000);
   }
 
-  /** SIGKILL (nothing flushed), then a new host on the same state. */
-  async killAndRestartHost(downMs = 0): Promise<void> {
+  /** SIGKILL (nothing flushed), then a new host on the same state; `onDown` once the old one is dead. */
+  async killAndRestartHost(downMs = 0, onDown?: () => void): Promise<void> {
     await this.host.kill();
     this.hostOutputs.push(this.host.output());
+    onDown?.();
     if (downMs > 0) await sleep(downMs);
     await this.startHost();
   }

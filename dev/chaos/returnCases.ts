@@ -61,7 +61,8 @@ const EXPECTED: Record<ReturnCase, { status: RecoveryStatus; codes?: string[] }>
 export interface ReturnCaseContext {
   env: Environment;
   persist: (exchange: () => Promise<HttpAnswer>, timeoutMs?: number) => Promise<HttpAnswer>;
-  killHost: () => Promise<void>;
+  /** Kills the host (after any outage under way) and starts it again; `onDown` once it is dead. */
+  killHost: (onDown?: () => void) => Promise<void>;
   sleep: (ms: number) => Promise<void>;
   rng: Rng;
 }
@@ -333,8 +334,14 @@ export async function driveReturnCase(ctx: ReturnCaseContext, run: ReturnCaseRun
       if (!r) return;
       const url = await atProvider(r.url, "approved");
       if (!url) return;
-      const killing = ctx.killHost();
-      await sleep(100);
+      // The return goes once the host is dead (an outage under way may hold the kill back), not
+      // after a guessed pause; a failing kill ends the wait too.
+      let hostDown = () => {};
+      const down = new Promise<void>((resolve) => {
+        hostDown = resolve;
+      });
+      const killing = ctx.killHost(hostDown);
+      await Promise.race([down, killing]);
       const first = await env.request("GET", pathOf(url), { timeoutMs: 3_000 });
       if (first.status === null || first.status >= 500) run.whileDown++;
       await killing;

@@ -104,14 +104,11 @@ export async function renewHandoff(
     }
     // 3. The record names the new session and shows its link.
     const shownBefore = record.next?.url;
-    let shown = false;
     const after = await s.recoveries.update(
       record.recoveryId,
       (r) => {
-        shown = false;
         // Closed or moved on meanwhile, or another renewal showed its link first: leave it.
         if (!waitsAtProvider(r, replacedId, Date.now()) || r.next?.url !== shownBefore) return undefined;
-        shown = true;
         return {
           ...r,
           idvSessionId: sessionId,
@@ -139,6 +136,8 @@ export async function renewHandoff(
             ]
           : [],
     );
-    return answer(after, shown);
+    // Renewed by this request exactly when the record names its session (a fresh random id that
+    // no other request writes).
+    return answer(after, after.stage === "discovered" && after.idvSessionId === sessionId);
   });
 }

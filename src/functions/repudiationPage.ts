@@ -92,11 +92,10 @@ function inLanguage(locale: Locale) {
 type Language = ReturnType<typeof inLanguage>;
 
 function openPage(
-  { locale, t, page, invalidPage }: Language,
-  view: LinkView,
+  { locale, t, page }: Language,
+  shown: NonNullable<LinkView["shown"]>,
   token: string,
 ): HttpResponseInit {
-  if (!view.shown) return invalidPage();
   const form = [
     `<form method="post" action="repudiate?lang=${locale}">`,
     `<input type="hidden" name="t" value="${escapeHtml(token)}">`,
@@ -108,8 +107,8 @@ function openPage(
     t.title,
     [
       fillNotice(locale, t.openBody, {
-        account: view.shown.userPrincipalName,
-        time: noticeTime(locale, view.shown.recoveredAt),
+        account: shown.userPrincipalName,
+        time: noticeTime(locale, shown.recoveredAt),
       }),
       t.openAsk,
       t.openIfYou,
@@ -140,14 +139,11 @@ export async function repudiationPage(request: HttpRequest, context: InvocationC
     const { t, page, invalidPage } = language;
     const token = request.query.get("t") ?? "";
     const view = await viewLink(token, new Date());
-    switch (view.decision.kind) {
-      case "invalid":
-        return invalidPage();
-      case "done":
-        return page(200, t.alreadyTitle, [t.alreadyBody]);
-      case "open":
-        return openPage(language, view, token);
-    }
+    // Only a link that may act (open, or done) has something to show.
+    if (!view.shown) return invalidPage();
+    return view.decision.kind === "done"
+      ? page(200, t.alreadyTitle, [t.alreadyBody])
+      : openPage(language, view.shown, token);
   });
 }
 

@@ -15,24 +15,26 @@
  * at once both run the directory writes (a method already gone is 404, counted as gone) and
  * only the one whose write marks the record sends the alert.
  */
-import type { MethodDeletion } from "../directory/graph";
 import { DependencyError } from "../recovery/errors";
 import { hashSecret } from "../recovery/opaqueSecrets";
-import { judgeLink, type LinkDecision, methodsToRemove } from "../recovery/repudiation";
+import { judgeLink, type LinkDecision } from "../recovery/repudiation";
 import { repudiationAlert } from "../recovery/repudiationNotice";
 import { services } from "../services";
-import type { Loaded } from "../store/recoveries";
+import type { DiscoveredRecovery, Loaded } from "../store/recoveries";
 import { undoRecoveryWrites } from "./activities/undoRecovery";
 
 /** A link's secret: 32 random bytes, base64url (recovery/opaqueSecrets). Anything else is no link. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-export interface LinkView {
-  decision: LinkDecision;
-  /** For an open or done link: what the page shows (what the notice said already). */
-  shown?: { userPrincipalName: string; recoveredAt: string };
-  record?: Loaded;
-}
+/** What a presented link is: a link that may act always comes with its (discovered) recovery. */
+export type LinkView =
+  | { decision: Extract<LinkDecision, { kind: "invalid" }>; record?: Loaded; shown?: undefined }
+  | {
+      decision: Extract<LinkDecision, { kind: "open" | "done" }>;
+      record: Loaded<DiscoveredRecovery>;
+      /** What the page shows (what the notice said already). */
+      shown: { userPrincipalName: string; recoveredAt: string };
+    };
 
 /** Reads what a presented link is, changing nothing. */
 export async function viewLink(token: string, now: Date): Promise<LinkView> {
@@ -41,8 +43,11 @@ export async function viewLink(token: string, now: Date): Promise<LinkView> {
   const link = await s.repudiationLinks.find(hashSecret(token));
   const record = link ? await s.recoveries.get(link.recoveryId) : undefined;
   const decision = judgeLink({ link, recovery: record }, now);
-  if (decision.kind === "invalid" || !record || record.stage !== "discovered")
-    return { decision, ...(record ? { record } : {}) };
+  if (decision.kind === "invalid") return { decision, ...(record ? { record } : {}) };
+  // judgeLink opens a link, or says it is done, only for a discovered record of its recovery:
+  // this test is what tells the compiler so (it is never true here).
+  if (record?.stage !== "discovered")
+    return { decision: { kind: "invalid", reason: "not_recovered" }, ...(record ? { record } : {}) };
   return {
     decision,
     record,
@@ -63,8 +68,8 @@ export async function confirmRepudiation(
 ): Promise<{ outcome: ConfirmOutcome; view: LinkView }> {
   const s = services();
   const view = await viewLink(token, now);
-  const { decision, record } = view;
-  if (decision.kind === "invalid") {
+  if (!view.shown) {
+    const { decision, record } = view;
     // A link we know but that must not act is audited in its recovery; an unknown one has nowhere to go.
     if (record && decision.reason !== "unknown") {
       await s.audit.record({
@@ -77,10 +82,10 @@ export async function confirmRepudiation(
     }
     return { outcome: "invalid", view };
   }
-  if (record?.stage !== "discovered") return { outcome: "invalid", view };
+  const { decision, record } = view;
   if (decision.kind === "done") {
     // The click after a confirmation whose alert did not go out (a failed send) sends it now.
-    if (!record.repudiationAlertedAt) await alertAdmins(record, sourceAddress);
+    if (!record.repudiationAlertedAt) await alertAdmins(record, decision.repudiatedAt, sourceAddress);
     return { outcome: "already_repudiated", view };
   }
 
@@ -109,7 +114,7 @@ export async function confirmRepudiation(
 
   let marked = false;
   const at = now.toISOString();
-  const after = await s.recoveries.update(
+  await s.recoveries.update(
     record.recoveryId,
     (r) => {
       if (r.stage !== "discovered" || r.repudiatedAt) return undefined;
@@ -139,16 +144,46 @@ export async function confirmRepudiation(
         : [],
   );
   if (!marked) return { outcome: "already_repudiated", view };
-  await alertAdmins(after, sourceAddress);
+  await alertAdmins(record, at, sourceAddress, {
+    methodsRemoved: undone.removed.length,
+    methodsKept: undone.kept.map(shortType),
+  });
   return { outcome: "repudiated", view };
 }
 
 const shortType = (m: { odataType: string }) => m.odataType.replace("#microsoft.graph.", "");
 
-/** Sends the alert to the admin address (when notices are configured) and records that it went. */
-async function alertAdmins(record: Loaded, sourceAddress: string): Promise<void> {
+/** What the alert says the confirmation undid (the `recovery_repudiated` entry's detail). */
+interface UndoneSummary {
+  methodsRemoved: number;
+  methodsKept: string[];
+}
+
+/** The undo a confirmation recorded, read back from its audit entry (a later click's alert). */
+async function recordedUndo(recoveryId: string): Promise<UndoneSummary> {
+  const audit = await services().audit.list(recoveryId);
+  const repudiated = audit.find((e) => e.event === "recovery_repudiated");
+  return {
+    methodsRemoved:
+      typeof repudiated?.detail?.methodsRemoved === "number" ? repudiated.detail.methodsRemoved : 0,
+    methodsKept: Array.isArray(repudiated?.detail?.remaining)
+      ? (repudiated.detail.remaining as { type?: unknown }[]).map((m) => String(m.type))
+      : [],
+  };
+}
+
+/**
+ * Sends the alert to the admin address (when notices are configured) and records that it went.
+ * `undone`: what the confirmation that just marked the record undid (it wrote the audit entry
+ * from the same figures, so the entry is not read back); without it, read from the entry.
+ */
+async function alertAdmins(
+  record: DiscoveredRecovery,
+  repudiatedAt: string,
+  sourceAddress: string,
+  undone?: UndoneSummary,
+): Promise<void> {
   const s = services();
-  if (record.stage !== "discovered") return;
   const { senderMailbox, adminAddress } = s.config.notifications;
   if (!senderMailbox || !adminAddress) {
     await s.audit.record({
@@ -160,20 +195,16 @@ async function alertAdmins(record: Loaded, sourceAddress: string): Promise<void>
     });
     return;
   }
-  const audit = await s.audit.list(record.recoveryId);
-  const repudiated = audit.find((e) => e.event === "recovery_repudiated");
+  const { methodsRemoved, methodsKept } = undone ?? (await recordedUndo(record.recoveryId));
   const notice = repudiationAlert({
     recoveryId: record.recoveryId,
     userId: record.userId,
     userPrincipalName: record.noticeContacts?.userPrincipalName ?? record.username,
     recoveredAt: record.tapIssuedAt ?? record.updatedAt,
-    repudiatedAt: record.repudiatedAt ?? new Date().toISOString(),
+    repudiatedAt,
     sourceAddress,
-    methodsRemoved:
-      typeof repudiated?.detail?.methodsRemoved === "number" ? repudiated.detail.methodsRemoved : 0,
-    methodsKept: Array.isArray(repudiated?.detail?.remaining)
-      ? (repudiated.detail.remaining as { type?: unknown }[]).map((m) => String(m.type))
-      : [],
+    methodsRemoved,
+    methodsKept,
   });
   const [answer] = await s.directory.sendMails(senderMailbox, [{ ...notice, to: [adminAddress] }]);
   const status = answer?.status ?? 0;

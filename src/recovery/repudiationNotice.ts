@@ -2,7 +2,7 @@
  * The alert to the admin address when a user repudiates a recovery: sent at once, with what
  * was undone and how to lift the block. Pure; the step that sends it is functions/repudiationSteps.
  */
-import type { Notice } from "./notifications";
+import { type Notice, noticeTime } from "./notifications";
 
 export interface RepudiationFacts {
   recoveryId: string;
@@ -18,7 +18,8 @@ export interface RepudiationFacts {
   methodsKept: readonly string[];
 }
 
-const when = (at: string) => `${at.slice(0, 16).replace("T", " ")} UTC`;
+/** The moment as the recovery notices write it (the alert is in English, like its wording). */
+const when = (at: string) => noticeTime("en", at);
 
 export function repudiationAlert(facts: RepudiationFacts): Notice {
   return {

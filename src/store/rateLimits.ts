@@ -3,6 +3,7 @@
  * the current fixed window. Updated with etags, so concurrent starts are counted exactly.
  */
 
+import { BoundedMap } from "../boundedMap";
 import { decideRate, type RateRule, type WindowState } from "../recovery/rateLimit";
 import { getOptional, isConcurrencyConflict, odata, purgeRows, type TableStore } from "./tables";
 
@@ -17,17 +18,12 @@ const KEYS_KEPT = 10_000;
 
 export class RateLimitRepository {
   /** Keys this process saw with a counter, and when their window ends (epoch ms): bounded, oldest out first. */
-  private readonly live = new Map<string, number>();
+  private readonly live = new BoundedMap<string, number>(KEYS_KEPT);
 
   constructor(private readonly store: TableStore) {}
 
   private remember(key: string, windowEnds: number): void {
-    this.live.delete(key);
     this.live.set(key, windowEnds);
-    if (this.live.size > KEYS_KEPT) {
-      const [oldest] = this.live.keys();
-      if (oldest !== undefined) this.live.delete(oldest);
-    }
   }
 
   /** Deletes the counters whose window opened before `before` (epoch ms): they count nothing any more. */

@@ -24,6 +24,12 @@ export interface SealedTap {
   createdAt: string;
 }
 
+/**
+ * Withdrawal attempts on etag conflicts. A conflict means a status read took the TAP or another
+ * withdrawal ran, and the next read then finds no TAP: more than one in a row is already odd.
+ */
+const WITHDRAW_ATTEMPTS = 8;
+
 /** The row key of the sealed TAP in its recovery's partition. */
 export const TAP_ROW = "tap";
 
@@ -99,11 +105,13 @@ export class TapHandoffRepository {
   /**
    * Withdraws the sealed TAP nobody has taken yet (a repudiated recovery): replaces the row, by
    * its etag, with one that holds no TAP, so no later status read hands it out. False when there
-   * was none to withdraw (taken, expired and purged, or never issued).
+   * was none to withdraw (taken, expired and purged, or never issued). Throws after
+   * WITHDRAW_ATTEMPTS lost races, the TAP still sealed: the caller's retry withdraws it (a
+   * confirmation's page says to try again; the recovery step's activity is retried).
    */
   async withdraw(recoveryId: string, now: Date): Promise<boolean> {
     const table = await this.store.table("recoveries");
-    for (;;) {
+    for (let attempt = 0; attempt < WITHDRAW_ATTEMPTS; attempt++) {
       const row = await getOptional<PartitionRow>(table, recoveryId, TAP_ROW);
       if (!row || typeof row.jwe !== "string") return false;
       try {
@@ -124,6 +132,7 @@ export class TapHandoffRepository {
         // A status read took it, or another withdrawal ran, meanwhile: look again.
       }
     }
+    throw new Error(`sealed TAP of ${recoveryId}: too many concurrent changes to withdraw it`);
   }
 
   async exists(recoveryId: string): Promise<boolean> {

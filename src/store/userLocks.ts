@@ -11,6 +11,7 @@
  * repaired by housekeeping.
  */
 
+import { BoundedMap } from "../boundedMap";
 import { RecoveryStateError } from "../recovery/errors";
 import { failure, isTerminal } from "../recovery/status";
 import { type DisplacedReason, decideLock, isLockExpired, type UserLockState } from "../recovery/userLock";
@@ -52,7 +53,7 @@ export class UserLockRepository {
    * it and writes with its etag instead of reading first: a change by anyone since fails the
    * etag (412), and the lock is then read and decided again.
    */
-  private readonly versions = new Map<string, HeldLock>();
+  private readonly versions = new BoundedMap<string, HeldLock>(VERSIONS_KEPT);
 
   constructor(
     private readonly store: TableStore,
@@ -63,10 +64,6 @@ export class UserLockRepository {
     this.versions.delete(userId);
     if (etag === undefined) return;
     this.versions.set(userId, { ...state, etag });
-    if (this.versions.size > VERSIONS_KEPT) {
-      const [oldest] = this.versions.keys();
-      if (oldest !== undefined) this.versions.delete(oldest);
-    }
   }
 
   /** The lock as this process last wrote it (first attempt only), else as stored. */

@@ -17,6 +17,7 @@
  */
 import type { JWK } from "jose";
 import { readBoundedText } from "../boundedBody";
+import { BoundedMap } from "../boundedMap";
 import { type DidResolutionCode, DidResolutionError, RemoteDocumentError } from "../recovery/errors";
 
 export interface DidVerificationMethod {
@@ -244,18 +245,17 @@ function checkDocumentShape(did: string, document: unknown): DidDocument {
 }
 
 export class DidResolver {
-  private readonly cache = new Map<string, { document: DidDocument; until: number }>();
+  private readonly cache: BoundedMap<string, { document: DidDocument; until: number }>;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly cacheTtlMs: number;
-  private readonly cacheEntries: number;
   private readonly clock: () => number;
 
   constructor(private readonly options: DidResolverOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
     this.cacheTtlMs = options.cacheTtlMs ?? 10 * 60_000;
-    this.cacheEntries = options.cacheEntries ?? 100;
+    this.cache = new BoundedMap(options.cacheEntries ?? 100);
     this.clock = options.clock ?? Date.now;
   }
 
@@ -287,13 +287,7 @@ export class DidResolver {
       });
     }
     const parsed = checkDocumentShape(did, document);
-    this.cache.delete(did);
     this.cache.set(did, { document: parsed, until: this.clock() + this.cacheTtlMs });
-    while (this.cache.size > this.cacheEntries) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.cache.delete(oldest);
-    }
     return parsed;
   }
 

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { demoPolicy } from "../../dev/seed/demo-policy";
 import { newCredentialId } from "../../dev/simulators/wallet";
 import { DEMO_PROVIDER } from "../../dev/stack";
+import { MAX_RENEWALS } from "../../src/recovery/handoffRenewal";
 import { hashSecret, newOpaqueSecret } from "../../src/recovery/opaqueSecrets";
 import { ADELE, follow, type Handoff, handoffOf, MEGAN, type Person } from "../support/handoff";
 import { type RecoveryStart, useStack } from "../support/stack";
@@ -270,6 +271,39 @@ describe("going back to the provider with a fresh hand-off", { timeout: 120_000 
     await stack().writeRow("IdvSessions", {
       ...(await sessionRow(megan.start.recoveryId, megan.first.sessionId)),
       result: JSON.stringify({ sessionId: megan.first.sessionId, decision: "declined", reasons: [] }),
+      resultAt: new Date().toISOString(),
+      resultEventId: "lost-event",
+    });
+    expect((await follow(fresh.returnUrl)).status).toBe(302);
+    const done = await stack().waitForStatus(megan.start, ["failed", "awaiting_presentation"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "idv_declined" } });
+  });
+
+  it("a decline stored for the first hand-off of a chain of MAX_RENEWALS renewals still ends the recovery", async () => {
+    const megan = await startAt(MEGAN, "NL");
+    const renewed = await renew(megan.start.recoveryId, megan.start.recoveryToken);
+    const fresh = handoffOf((renewed.body.next as { url: string }).url);
+    const first = await sessionRow(megan.start.recoveryId, megan.first.sessionId);
+    const latest = await sessionRow(megan.start.recoveryId, fresh.sessionId);
+    // The renewals between the first hand-off and the latest (each a real renewal would have
+    // made 30 s apart), written as rows: first ← between[0] ← … ← latest.
+    const between = Array.from({ length: MAX_RENEWALS - 1 }, (_, i) => ({
+      ...first,
+      rowKey: `00000000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`,
+      supersededAt: new Date().toISOString(),
+      handoffsRenewed: i + 1,
+      ...(i > 0 ? { previousSessionId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}` } : {}),
+    }));
+    for (const row of between) await stack().writeRow("IdvSessions", row);
+    await stack().writeRow("IdvSessions", { ...between[0]!, previousSessionId: first.rowKey });
+    await stack().writeRow("IdvSessions", {
+      ...latest,
+      previousSessionId: between.at(-1)!.rowKey,
+      handoffsRenewed: MAX_RENEWALS,
+    });
+    await stack().writeRow("IdvSessions", {
+      ...first,
+      result: JSON.stringify({ sessionId: first.rowKey, decision: "declined", reasons: [] }),
       resultAt: new Date().toISOString(),
       resultEventId: "lost-event",
     });

@@ -149,6 +149,8 @@ describe("the recovery step, with failures injected after each Graph write", () 
       saveToSentItems: false,
     });
     expect(toUser?.toRecipients).not.toContain(p.upn); // not to the mailbox of the account just taken over
+    // The manager in copy gets the same message, the "this wasn't me" link included (README, Repudiation).
+    expect(toUser?.content).toMatch(/\/repudiate\?t=[A-Za-z0-9_-]{43}/);
     expect(toUser?.content).toContain(p.upn);
     expect(toUser?.content).toContain("If this was not you");
     expect(toUser?.content).toContain(start.recoveryId);

@@ -32,6 +32,7 @@ const { seed, people } = tenantWithCopiesOfAdele([
   "Retried",
   "Halfway",
   "Lifted",
+  "Unalerted",
 ]);
 const LATE = people.Expired as Person;
 const TWICE = people.Twice as Person;
@@ -39,6 +40,7 @@ const RACE = people.Race as Person;
 const RETRIED = people.Retried as Person;
 const HALFWAY = people.Halfway as Person;
 const LIFTED = people.Lifted as Person;
+const UNALERTED = people.Unalerted as Person;
 const TAP = "#microsoft.graph.temporaryAccessPassAuthenticationMethod";
 const PASSWORD = "#microsoft.graph.passwordAuthenticationMethod";
 
@@ -244,6 +246,9 @@ describe("repudiation of a recovery through the notice's link", () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.subject).toBe(`Account recovery repudiated by the user: ${ADELE.userPrincipalName}`);
     expect(alerts[0]?.content).toContain(adele.recoveryId);
+    // What was undone, as the audit entry says it.
+    expect(alerts[0]?.content).toContain("and 3 authentication method(s) registered since");
+    expect(alerts[0]?.content).toContain("Left in place: passwordAuthenticationMethod.");
   });
 
   it("a second confirmation says it is done and changes nothing more", async () => {
@@ -523,5 +528,41 @@ describe("repudiation of a recovery through the notice's link", () => {
     expect(again.text).toContain(REPUDIATION_TEXT.en.alreadyTitle);
     expect(types(LIFTED.id)).toEqual(before);
     expect((await stack().admin("GET", path)).json()).toMatchObject({ state: "cleared" });
+  });
+
+  it("a confirmation whose admin alert Graph refused says to try again; the next click sends it, with what was undone", async () => {
+    const { recoveryId, done } = await recoverToTheEnd(stack(), UNALERTED);
+    expect(done.status).toBe("recovered");
+    const secret = linkSecretOf(stack(), recoveryId) ?? "";
+    const graph = stack().sims.graph;
+    graph.registerMethod(UNALERTED.id, {
+      type: "microsoftAuthenticator",
+      id: "b1a1c0de-0000-4000-8000-0000000000a1",
+      displayName: "Intruder's phone",
+      deviceTag: "SoftwareTokenActivated",
+      phoneAppVersion: "6.2401.0119",
+    } as never);
+    const alertsBefore = mailTo(stack(), DEMO_ADMIN_ADDRESS).length;
+    graph.failNext({ method: "POST", path: "/sendMail", times: 1, status: 500, code: "generalException" });
+    const first = await confirmLink(stack(), secret);
+    expect(first.status).toBe(503);
+    expect(types(UNALERTED.id)).toEqual([PASSWORD]);
+    expect(mailTo(stack(), DEMO_ADMIN_ADDRESS)).toHaveLength(alertsBefore);
+
+    const second = await confirmLink(stack(), secret);
+    expect(second.status).toBe(200);
+    expect(second.text).toContain(REPUDIATION_TEXT.en.alreadyTitle);
+    const alerts = mailTo(stack(), DEMO_ADMIN_ADDRESS).slice(alertsBefore);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.content).toContain(recoveryId);
+    expect(alerts[0]?.content).toContain("and 2 authentication method(s) registered since");
+    expect(alerts[0]?.content).toContain("Left in place: passwordAuthenticationMethod.");
+    const audit = await stack().auditEvents(recoveryId);
+    expect(
+      audit.filter((e) => e.event === "notification_sent" && e.code === "admin_repudiated"),
+    ).toHaveLength(1);
+    // A third click sends nothing more.
+    await confirmLink(stack(), secret);
+    expect(mailTo(stack(), DEMO_ADMIN_ADDRESS).slice(alertsBefore)).toHaveLength(1);
   });
 });

@@ -196,6 +196,42 @@ describe("table repositories", () => {
     expect(await handedOut(new AuditRepository(tables), recoveryId)).toHaveLength(0);
   });
 
+  it("a withdrawal that keeps losing the row's etag gives up with an error after a few tries, the TAP still sealed", async () => {
+    const recoveries = new RecoveryRepository(tables);
+    const recoveryId = await openRecovery(recoveries);
+    const now = new Date();
+    await storeTap(recoveries, sealed(recoveryId, new Date(now.getTime() + 60_000).toISOString()));
+    // The real table, with another writer that rewrites the sealed row (still holding its TAP)
+    // between each of the withdrawal's reads and its write: every write meets a stale etag (412).
+    // It stops after 50, so a withdrawal that never gives up ends too (having withdrawn).
+    const real = await tables.table("recoveries");
+    let interfered = 0;
+    const contended = new Proxy(real, {
+      get(target, name, receiver) {
+        if (name !== "updateEntity") return Reflect.get(target, name, receiver);
+        return async (...args: Parameters<typeof real.updateEntity>) => {
+          if (interfered < 50) {
+            interfered++;
+            await target.updateEntity(
+              { partitionKey: recoveryId, rowKey: TAP_ROW, touched: interfered },
+              "Merge",
+            );
+          }
+          return target.updateEntity(...args);
+        };
+      },
+    });
+    const taps = new TapHandoffRepository({ table: async () => contended } as unknown as TableStore);
+    await expect(taps.withdraw(recoveryId, now)).rejects.toThrow(/too many concurrent changes/);
+    expect(interfered).toBeGreaterThan(1);
+    expect(interfered).toBeLessThan(50);
+    // Nothing withdrawn; the caller's retry (once the other writer is gone) withdraws it.
+    const { rows } = await recoveries.getWith(recoveryId, [TAP_ROW]);
+    expect(sealedTapOf(recoveryId, rows.get(TAP_ROW))?.jwe).toBe("sealed");
+    expect(await new TapHandoffRepository(tables).withdraw(recoveryId, now)).toBe(true);
+    expect(await readTap(recoveries, new TapHandoffRepository(tables), recoveryId, now)).toBeUndefined();
+  });
+
   it("an expired sealed TAP is deleted and never returned", async () => {
     const recoveries = new RecoveryRepository(tables);
     const taps = new TapHandoffRepository(tables);

@@ -14,6 +14,7 @@
 import type { IdvDecision } from "../../idv/adapter";
 import { resultsModeOf } from "../../idv/resultsMode";
 import { checkFreshness, type FreshnessVerdict } from "../../recovery/freshness";
+import { MAX_RENEWALS } from "../../recovery/handoffRenewal";
 import { idvFailureCode } from "../../recovery/idvOutcome";
 import type { PolicyProfile } from "../../recovery/policy";
 import type { FailureCode } from "../../recovery/status";
@@ -44,14 +45,16 @@ function decisionOf(session: IdvSession): unknown {
 /**
  * A session a fresh hand-off replaced (src/functions/idvHandoffRenewal.ts) whose provider
  * reported a decline (or expiry, error) since: that still ends the recovery, as it would have
- * on the current session. Follows the renewals back (at most a few: they are limited).
+ * on the current session. Follows the renewals back to the first hand-off: a session is its
+ * predecessor's renewal count plus one and a renewal is refused at MAX_RENEWALS
+ * (recovery/handoffRenewal), so no chain holds more than MAX_RENEWALS earlier sessions.
  */
 async function earlierSettled(
   record: DiscoveredRecovery,
   session: IdvSession,
 ): Promise<IdvSession | undefined> {
   let previous = session.previousSessionId;
-  for (let hops = 0; previous && hops < 10; hops++) {
+  for (let hops = 0; previous && hops < MAX_RENEWALS; hops++) {
     const earlier = await services().idvSessions.get(record.provider, previous);
     if (earlier?.recoveryId !== record.recoveryId) return undefined;
     if (SETTLING.has(decisionOf(earlier) as IdvDecision)) return earlier;
