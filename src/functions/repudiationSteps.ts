@@ -117,9 +117,9 @@ export async function confirmRepudiation(
   await s.recoveries.update(
     record.recoveryId,
     (r) => {
-      if (r.stage !== "discovered" || r.repudiatedAt) return undefined;
-      marked = true;
-      return { ...r, repudiatedAt: at };
+      // Decided on every attempt: after a lost race the record read again is marked by the winner.
+      marked = r.stage === "discovered" && !r.repudiatedAt;
+      return marked ? { ...r, repudiatedAt: at } : undefined;
     },
     record,
     (next) =>

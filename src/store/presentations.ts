@@ -9,6 +9,7 @@
  * alone — the row must exist under that secret, and the callback must carry the request's
  * api-key (its hash is stored) and requestId.
  */
+import { BoundedMap } from "../boundedMap";
 import { isTableKey } from "../recovery/keys";
 import { newOpaqueSecret } from "../recovery/opaqueSecrets";
 import { type AuditSubject, auditEntity, type NewAuditEvent } from "./audit";
@@ -79,19 +80,14 @@ export class PresentationRepository {
    * makes a new request), so the steps that read its outcome (the verdict, the match) may take
    * it from here.
    */
-  private readonly completed = new Map<string, StoredPresentation>();
+  private readonly completed = new BoundedMap<string, StoredPresentation>(COMPLETED_KEPT);
 
   constructor(private readonly store: TableStore) {}
 
   /** Keeps `request` if completed; returns it. */
   remember(request: StoredPresentation): StoredPresentation {
     if (request.status !== "completed") return request;
-    this.completed.delete(request.state);
     this.completed.set(request.state, request);
-    if (this.completed.size > COMPLETED_KEPT) {
-      const [oldest] = this.completed.keys();
-      if (oldest !== undefined) this.completed.delete(oldest);
-    }
     return request;
   }
 

@@ -9,6 +9,7 @@
  * it was then, the provider, the TAP policy's groups). Later steps take a `DiscoveredRecovery`,
  * so what they may assume is the compiler's to check.
  */
+import { BoundedMap } from "../boundedMap";
 import { RecoveryStateError } from "../recovery/errors";
 import { isTableKey } from "../recovery/keys";
 import { type PolicyProfile, policyProfileSchema } from "../recovery/policy";
@@ -187,17 +188,12 @@ const VERSIONS_KEPT = 500;
 
 export class RecoveryRepository {
   /** The last version of each record this process read or wrote, by recovery id (bounded, oldest out first). */
-  private readonly versions = new Map<string, Loaded>();
+  private readonly versions = new BoundedMap<string, Loaded>(VERSIONS_KEPT);
 
   constructor(private readonly store: TableStore) {}
 
   private remember(record: Loaded): void {
-    this.versions.delete(record.recoveryId);
     this.versions.set(record.recoveryId, structuredClone(record));
-    if (this.versions.size > VERSIONS_KEPT) {
-      const [oldest] = this.versions.keys();
-      if (oldest !== undefined) this.versions.delete(oldest);
-    }
   }
 
   /**
