@@ -28,7 +28,7 @@ export function repudiationAlert(facts: RepudiationFacts): Notice {
       `Account: ${facts.userPrincipalName} (object id ${facts.userId})`,
       `Recovery: ${facts.recoveryId}, completed ${when(facts.recoveredAt)}`,
       `Repudiated: ${when(facts.repudiatedAt)}, from the address ${facts.sourceAddress}`,
-      `Undone: the Temporary Access Pass and ${facts.methodsRemoved} authentication method(s) registered since the recovery were deleted, and every sign-in session was revoked.`,
+      `Undone: every Temporary Access Pass and every authentication method registered since the recovery were deleted (${facts.methodsRemoved} in all), and every sign-in session was revoked.`,
       facts.methodsKept.length > 0 ? `Left in place: ${facts.methodsKept.join(", ")}.` : "",
       "Self-service recovery of this account is blocked. Treat the account as possibly compromised: check its sign-ins and audit logs, then help the user recover in person.",
       `To lift the block: POST /api/admin/accounts/${facts.userId}/recovery-block with {"action":"clear","reason":"..."} (role Recovery.Admin).`,

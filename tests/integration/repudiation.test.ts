@@ -247,7 +247,7 @@ describe("repudiation of a recovery through the notice's link", () => {
     expect(alerts[0]?.subject).toBe(`Account recovery repudiated by the user: ${ADELE.userPrincipalName}`);
     expect(alerts[0]?.content).toContain(adele.recoveryId);
     // What was undone, as the audit entry says it.
-    expect(alerts[0]?.content).toContain("and 3 authentication method(s) registered since");
+    expect(alerts[0]?.content).toContain("registered since the recovery were deleted (3 in all)");
     expect(alerts[0]?.content).toContain("Left in place: passwordAuthenticationMethod.");
   });
 
@@ -555,7 +555,7 @@ describe("repudiation of a recovery through the notice's link", () => {
     const alerts = mailTo(stack(), DEMO_ADMIN_ADDRESS).slice(alertsBefore);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.content).toContain(recoveryId);
-    expect(alerts[0]?.content).toContain("and 2 authentication method(s) registered since");
+    expect(alerts[0]?.content).toContain("registered since the recovery were deleted (2 in all)");
     expect(alerts[0]?.content).toContain("Left in place: passwordAuthenticationMethod.");
     const audit = await stack().auditEvents(recoveryId);
     expect(

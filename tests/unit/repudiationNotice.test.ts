@@ -29,7 +29,7 @@ describe("the repudiation alert", () => {
     const { subject, text } = repudiationAlert(FACTS);
     expect(subject).toBe("Account recovery repudiated by the user: adele.vance@contoso.example");
     expect(text).toContain(`object id ${FACTS.userId}`);
-    expect(text).toContain("and 3 authentication method(s) registered since");
+    expect(text).toContain("registered since the recovery were deleted (3 in all)");
     expect(text).toContain("Left in place: passwordAuthenticationMethod.");
     expect(text).toContain(`/api/admin/accounts/${FACTS.userId}/recovery-block`);
     expect(repudiationAlert({ ...FACTS, methodsKept: [] }).text).not.toContain("Left in place");
