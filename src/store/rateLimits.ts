@@ -5,7 +5,7 @@
 
 import { BoundedMap } from "../boundedMap";
 import { decideRate, type RateRule, type WindowState } from "../recovery/rateLimit";
-import { getOptional, isConcurrencyConflict, odata, purgeRows, type TableStore } from "./tables";
+import { getOptional, isConcurrencyConflict, isNotFound, odata, purgeRows, type TableStore } from "./tables";
 
 const ROW = "window";
 /** Concurrent starts on one key each win one round of the etag race: enough rounds for a burst. */
@@ -16,14 +16,24 @@ export type CountOutcome = { allowed: true } | { allowed: false; retryAfterSecon
 /** How many keys a process remembers as having a counter (see `count`). */
 const KEYS_KEPT = 10_000;
 
+/** A counter as this process last read or wrote it, with its etag. */
+type HeldWindow = WindowState & { etag: string };
+
 export class RateLimitRepository {
-  /** Keys this process saw with a counter, and when their window ends (epoch ms): bounded, oldest out first. */
-  private readonly live = new BoundedMap<string, number>(KEYS_KEPT);
+  /**
+   * Keys this process saw with a counter: when their window ends (epoch ms) and the version it
+   * last read or wrote (bounded, oldest out first). The next count on the key is written from
+   * that version with its etag instead of reading first: a count by anyone since fails the etag
+   * (412), and the counter is then read.
+   */
+  private readonly live = new BoundedMap<string, { windowEnds: number; held?: HeldWindow | undefined }>(
+    KEYS_KEPT,
+  );
 
   constructor(private readonly store: TableStore) {}
 
-  private remember(key: string, windowEnds: number): void {
-    this.live.set(key, windowEnds);
+  private remember(key: string, windowEnds: number, state: WindowState, etag: string | undefined): void {
+    this.live.set(key, { windowEnds, held: etag === undefined ? undefined : { ...state, etag } });
   }
 
   /** Deletes the counters whose window opened before `before` (epoch ms): they count nothing any more. */
@@ -40,12 +50,12 @@ export class RateLimitRepository {
     // A key this process has not seen counting is most likely new: create its counter at once (one
     // request). The create is the guard: it fails (409) when a counter exists, which is then read
     // and counted with its etag as below. Keys seen with a live window are read first.
-    if ((this.live.get(key) ?? 0) <= now()) {
+    if ((this.live.get(key)?.windowEnds ?? 0) <= now()) {
       const first = decideRate(undefined, rule, now());
       if (first.allowed) {
         try {
-          await table.createEntity({ partitionKey: key, rowKey: ROW, ...first.next });
-          this.remember(key, first.next.windowStart + windowMs);
+          const created = await table.createEntity({ partitionKey: key, rowKey: ROW, ...first.next });
+          this.remember(key, first.next.windowStart + windowMs, first.next, created.etag);
           return { allowed: true };
         } catch (err) {
           if (!isConcurrencyConflict(err)) throw err;
@@ -53,18 +63,27 @@ export class RateLimitRepository {
       }
     }
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const current = await getOptional<WindowState>(table, key, ROW);
-      if (current) this.remember(key, current.windowStart + windowMs);
+      // First attempt: the version this process holds, if any. Only a count is decided from it
+      // (its etag checks it); a refusal is read to be sure.
+      const held = attempt === 0 ? this.live.get(key)?.held : undefined;
+      const current = held ?? (await getOptional<WindowState>(table, key, ROW));
+      if (current && !held) this.remember(key, current.windowStart + windowMs, current, current.etag);
       const decision = decideRate(current, rule, now());
-      if (!decision.allowed) return decision;
+      if (!decision.allowed) {
+        if (held) continue;
+        return decision;
+      }
       const entity = { partitionKey: key, rowKey: ROW, ...decision.next };
       try {
-        if (current) await table.updateEntity(entity, "Replace", { etag: current.etag });
-        else await table.createEntity(entity);
-        this.remember(key, decision.next.windowStart + windowMs);
+        const written = current
+          ? await table.updateEntity(entity, "Replace", { etag: current.etag })
+          : await table.createEntity(entity);
+        this.remember(key, decision.next.windowStart + windowMs, decision.next, written.etag);
         return { allowed: true };
       } catch (err) {
-        if (!isConcurrencyConflict(err)) throw err;
+        // The version held may be gone (purged after its window, say): 404, read like a conflict.
+        if (!isConcurrencyConflict(err) && !(held && isNotFound(err))) throw err;
+        if (held) continue;
         // Spread the losers out so they do not collide again in lockstep.
         await new Promise((resolve) =>
           setTimeout(resolve, 2 + Math.random() * 10 * Math.min(attempt + 1, 5)),

@@ -34,6 +34,12 @@ function rawTable(tables: TableStore): TableClient {
   });
 }
 
+function rawRateTable(tables: TableStore): TableClient {
+  return TableClient.fromConnectionString(inject("azuriteConnectionString"), tables.tableName("rateLimits"), {
+    allowInsecureConnection: true,
+  });
+}
+
 function doc(profiles: { id: string; priority?: number }[], excludedUsers: string[] = []): PolicyDocument {
   return policyDocumentSchema.parse({
     profiles: profiles.map((p) => ({ displayName: p.id, includeGroups: ["g-staff"], ...p })),
@@ -142,6 +148,34 @@ describe("rate-limit counters", () => {
     expect(await second.count("u_new_key", rule)).toEqual({ allowed: true });
     expect(await second.count("u_new_key", rule)).toEqual({ allowed: true });
     expect(await second.count("u_new_key", rule)).toMatchObject({ allowed: false });
+  });
+
+  it("a process counting from the version it holds counts what other processes counted since, and a purged counter anew", async () => {
+    const tables = freshTables();
+    const rule = { limit: 3, windowSeconds: 600 };
+    const mine = new RateLimitRepository(tables);
+    const other = new RateLimitRepository(tables);
+    expect(await mine.count("u_held", rule)).toEqual({ allowed: true }); // 1, held by mine
+    expect(await other.count("u_held", rule)).toEqual({ allowed: true }); // 2, written by the other
+    // Mine's held version (count 1) is stale: its write fails the etag, the counter is read: 3.
+    expect(await mine.count("u_held", rule)).toEqual({ allowed: true });
+    expect(await other.count("u_held", rule)).toMatchObject({ allowed: false });
+    expect(await mine.count("u_held", rule)).toMatchObject({ allowed: false });
+    const stored = await rawRateTable(tables).getEntity<{ count: number }>("u_held", "window");
+    expect(stored.count).toBe(3);
+
+    // The counter purged while mine holds a version of it: counted anew from one, not an error.
+    const fresh = new RateLimitRepository(tables);
+    expect(await fresh.count("u_purged", rule)).toEqual({ allowed: true });
+    expect(await fresh.count("u_purged", rule)).toEqual({ allowed: true });
+    // And one it holds as full: the refusal is read to be sure, and the start counted anew.
+    for (let i = 0; i < 3; i++) expect(await fresh.count("u_full", rule)).toEqual({ allowed: true });
+    expect(await fresh.count("u_full", rule)).toMatchObject({ allowed: false });
+    expect(await fresh.purgeStale(Date.now() + 1)).toBeGreaterThanOrEqual(2);
+    for (const key of ["u_purged", "u_full"]) {
+      expect(await fresh.count(key, rule), key).toEqual({ allowed: true });
+      expect((await rawRateTable(tables).getEntity<{ count: number }>(key, "window")).count, key).toBe(1);
+    }
   });
 
   it("a limit of 0 turns the rule off", async () => {
