@@ -12,7 +12,10 @@ import type { FailureCode, RecoveryStatus } from "../recovery/status";
 
 export interface RecoveryInput {
   recoveryId: string;
-  /** The version the start wrote (the workflow's input: discovery uses it when its instance holds it). */
+  /**
+   * The version the start wrote (the workflow's input: discovery uses it when its instance holds
+   * it); for the notices, the closed version the finish wrote.
+   */
   etag?: string | undefined;
 }
 

@@ -78,11 +78,14 @@ function* finish(
   input: FinishInput,
   notify = false,
 ): Generator<Task, RecoveryOutcome, unknown> {
-  yield context.df.callActivityWithRetry(ACTIVITIES.finishRecovery, retryPolicy(), input);
+  const closed = (yield context.df.callActivityWithRetry(ACTIVITIES.finishRecovery, retryPolicy(), input)) as
+    | { etag?: string }
+    | undefined;
   if (notify) {
     try {
       yield context.df.callActivityWithRetry(ACTIVITIES.notifyRecoveryOutcome, retryPolicy(), {
         recoveryId: input.recoveryId,
+        ...(closed?.etag ? { etag: closed.etag } : {}),
       });
     } catch {
       // retries exhausted: the recovery's outcome stands

@@ -13,7 +13,11 @@ import type { FinishInput, RecoveryInput } from "../contracts";
 import { loadRecord } from "./common";
 import { issueRepudiationLink } from "./repudiationLink";
 
-export async function finishRecovery(input: FinishInput): Promise<void> {
+/**
+ * Closes the recovery (final status and its audit entry, one write) and releases the user's lock.
+ * Returns the closed record's version, for the notices that follow (`notifyRecoveryOutcome`).
+ */
+export async function finishRecovery(input: FinishInput): Promise<{ etag?: string }> {
   const s = services();
   const failed = input.failureCode
     ? failure(input.failureCode)
@@ -49,6 +53,7 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
         : undefined;
     await s.locks.release(final.userId, input.recoveryId, cooldownUntil);
   }
+  return { etag: final.etag };
 }
 
 /**
@@ -60,7 +65,10 @@ export async function finishRecovery(input: FinishInput): Promise<void> {
  */
 export async function notifyRecoveryOutcome(input: RecoveryInput): Promise<void> {
   const s = services();
-  const record = await loadRecord(input.recoveryId);
+  // The closed version the finish left, when this process holds it. A re-run after an earlier run
+  // (in another process) sent and recorded the notices may decide from it and send them again:
+  // at least once, as for a lost answer; its write is made with that etag and reads again.
+  const record = await loadRecord(input.recoveryId, input.etag);
   // Evaluation mode writes nothing, mail included; a recovery never discovered has nobody to tell.
   if (record.stage !== "discovered" || record.mode !== "production") return;
   // A cancelled recovery was the client's own decision: nothing to warn about.
