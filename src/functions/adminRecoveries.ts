@@ -24,9 +24,7 @@ import { isRecoveryId } from "../recovery/status";
 import { services } from "../services";
 import type { AuditEvent } from "../store/audit";
 import type { RecoveryRecord } from "../store/recoveries";
-import { jsonLinesAnswer, parseListQuery, readListPage, wantsJsonLines } from "./adminLists";
-
-const AUDIT_READS_IN_FLIGHT = 20;
+import { jsonLinesAnswer, parseListQuery, readListPage, readPerItem, wantsJsonLines } from "./adminLists";
 
 function summaryOf(r: RecoveryRecord): RecoverySummary {
   return recoverySummarySchema.parse({
@@ -116,14 +114,8 @@ export const listRecoveries = adminHandler("read", async (request) => {
   const s = services();
   const page = await readListPage(query.continuationToken, () => s.recoveries.list(query));
   if (wantsJsonLines(request, query.format)) {
-    // One audit query per record (its own partition), 20 in flight rather than one after another.
-    const details: unknown[] = [];
-    for (let i = 0; i < page.items.length; i += AUDIT_READS_IN_FLIGHT) {
-      const chunk = page.items.slice(i, i + AUDIT_READS_IN_FLIGHT);
-      details.push(
-        ...(await Promise.all(chunk.map(async (r) => detailOf(r, await s.audit.list(r.recoveryId))))),
-      );
-    }
+    // One audit query per record (its own partition), a bounded number in flight.
+    const details = await readPerItem(page.items, async (r) => detailOf(r, await s.audit.list(r.recoveryId)));
     return jsonLinesAnswer(details, page.continuationToken);
   }
   const next = page.continuationToken ? { continuationToken: page.continuationToken } : {};

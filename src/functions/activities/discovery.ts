@@ -28,14 +28,16 @@ export async function discoverAccount(
   const record = await openRecord(input.recoveryId, input.etag);
   const policy = await s.policies.current();
   const { account, tapPolicy } = await s.directory.findAccount(record.username);
-  const facts =
+  // The directory's facts and the block (a repudiated recovery blocks the account until an admin
+  // clears it: store/repudiations) are read at once.
+  const [facts, blocked] = await Promise.all([
     account?.accountEnabled === true
-      ? await s.directory.discoveryFacts(account, [
+      ? s.directory.discoveryFacts(account, [
           ...new Set([...referencedGroups(policy), ...tapPolicyGroups(tapPolicy)]),
         ])
-      : undefined;
-  // A repudiated recovery blocks the account until an admin clears it (store/repudiations).
-  const blocked = account ? await s.recoveryBlocks.isBlocked(account.id) : false;
+      : undefined,
+    account ? s.recoveryBlocks.isBlocked(account.id) : false,
+  ]);
   const decision = decideEligibility(policy, {
     account,
     blocked,
