@@ -1061,18 +1061,21 @@ async function checkInvariants(
   };
   const requests = graph.requests;
   const reads = /\/(checkMemberGroups|getMemberGroups|\$batch)$/;
+  /** The Graph writes naming `user` ("" when none), as a violation's text. */
+  const directoryWrites = (user: CampaignUser): string =>
+    requests
+      .filter(
+        (r) =>
+          r.method !== "GET" &&
+          !reads.test(r.path) &&
+          (r.path.includes(user.id) || r.path.toLowerCase().includes(user.userPrincipalName)),
+      )
+      .map((w) => `${w.method} ${w.path}`)
+      .join(", ");
   for (const d of driven.filter((x) => x.user.evaluation)) {
     evaluation.checked++;
-    const writes = requests.filter(
-      (r) =>
-        r.method !== "GET" &&
-        !reads.test(r.path) &&
-        (r.path.includes(d.user.id) || r.path.toLowerCase().includes(d.user.userPrincipalName)),
-    );
-    if (writes.length > 0)
-      evaluation.violations.push(
-        `${d.user.userPrincipalName}: ${writes.map((w) => `${w.method} ${w.path}`).join(", ")}`,
-      );
+    const writes = directoryWrites(d.user);
+    if (writes) evaluation.violations.push(`${d.user.userPrincipalName}: ${writes}`);
   }
 
   // 4b. A helpdesk verification writes nothing to the directory either (issue 21).
@@ -1083,16 +1086,8 @@ async function checkInvariants(
   };
   for (const d of driven.filter((x) => x.plan === "verify")) {
     verification.checked++;
-    const writes = requests.filter(
-      (r) =>
-        r.method !== "GET" &&
-        !reads.test(r.path) &&
-        (r.path.includes(d.user.id) || r.path.toLowerCase().includes(d.user.userPrincipalName)),
-    );
-    if (writes.length > 0)
-      verification.violations.push(
-        `${d.user.userPrincipalName}: ${writes.map((w) => `${w.method} ${w.path}`).join(", ")}`,
-      );
+    const writes = directoryWrites(d.user);
+    if (writes) verification.violations.push(`${d.user.userPrincipalName}: ${writes}`);
   }
 
   // 5. No TAP in plaintext anywhere but the answer to its creation.
