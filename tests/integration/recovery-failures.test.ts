@@ -328,13 +328,11 @@ describe("recovery failures", () => {
     });
     const started = await stack().startRecovery({ username: maria.userPrincipalName });
     // The durable retry policy waits 2 s, 4 s, 8 s between attempts: move the clock past each wait.
-    const deadline = Date.now() + 20_000;
-    let state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
-    while (state.body.status === "pending" && Date.now() < deadline) {
-      await stack().advanceClock(10_000);
-      await new Promise((r) => setTimeout(r, 100));
-      state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
-    }
+    const state = await stack().advanceClockUntil(
+      () => stack().readRecovery(started.body.recoveryId, started.body.recoveryToken),
+      (s) => s.body.status !== "pending",
+      20_000,
+    );
     expect(state.body).toMatchObject({ status: "failed", failure: { code: "directory_error" } });
     const attempts = stack().sims.graph.requests.filter((r) => r.path.endsWith("/checkMemberGroups"));
     expect(attempts).toHaveLength(4);

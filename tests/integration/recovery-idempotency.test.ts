@@ -322,12 +322,12 @@ describe("the recovery step, with failures injected after each Graph write", () 
     expect(done.status).toBe("recovered");
     expectRecoveredOnce("Silent", done.tap!.value!);
     // The retries wait 2 s, 4 s and 8 s on the durable clock: move it past each wait.
-    const deadline = Date.now() + 30_000;
-    while ((await stack().durableStatus(start.recoveryId)).status !== 200) {
-      if (Date.now() > deadline) throw new Error("the workflow did not end");
-      await stack().advanceClock(10_000);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const ended = await stack().advanceClockUntil(
+      () => stack().durableStatus(start.recoveryId),
+      (s) => s.status === 200,
+      30_000,
+    );
+    if (ended.status !== 200) throw new Error("the workflow did not end");
     const audit = await stack().auditEvents(start.recoveryId);
     expect(audit.filter((e) => e.event === "notification_attempt_failed").map((e) => e.code)).toEqual([
       "user_recovered",

@@ -151,13 +151,11 @@ describe("the match is unique in the tenant (relaxed profile)", () => {
     const awaiting = await stack().waitForStatus(started.body, ["awaiting_presentation"]);
     await stack().sims.verifiedId.present(stack().presentationRequestId(awaiting.next!));
     // The durable retry policy waits between attempts: move the clock past each wait.
-    const deadline = Date.now() + 30_000;
-    let state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
-    while (!["failed", "recovered"].includes(state.body.status) && Date.now() < deadline) {
-      await stack().advanceClock(10_000);
-      await new Promise((r) => setTimeout(r, 100));
-      state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
-    }
+    const state = await stack().advanceClockUntil(
+      () => stack().readRecovery(started.body.recoveryId, started.body.recoveryToken),
+      (s) => ["failed", "recovered"].includes(s.body.status),
+      30_000,
+    );
     try {
       // The match runs in the validation step, whose unexpected failures end `internal_error`.
       expect(state.body).toMatchObject({ status: "failed", failure: { code: "internal_error" } });

@@ -445,22 +445,13 @@ describe("repudiation of a recovery through the notice's link", () => {
       recoveryId: "00000000-0000-4000-8000-00000000dead",
       blockedAt: new Date().toISOString(),
     });
-    graph.failNext({
-      method: "GET",
-      path: /\/authentication\/methods$/,
-      times: 4,
-      status: 503,
-      code: "serviceUnavailable",
-      retryAfterSeconds: 0.1,
-    });
+    methodListUnavailable();
     // The durable retry policy waits 2 s, 4 s, ... before running the step again: move the clock.
-    const deadline = Date.now() + 60_000;
-    let state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
-    while (!["recovered", "failed"].includes(state.body.status) && Date.now() < deadline) {
-      await stack().advanceClock(10_000);
-      await new Promise((r) => setTimeout(r, 100));
-      state = await stack().readRecovery(started.body.recoveryId, started.body.recoveryToken);
-    }
+    const state = await stack().advanceClockUntil(
+      () => stack().readRecovery(started.body.recoveryId, started.body.recoveryToken),
+      (s) => ["recovered", "failed"].includes(s.body.status),
+      60_000,
+    );
     expect(state.body).toMatchObject({ status: "failed", failure: { code: "not_eligible" } });
     expect(state.body.tap).toBeUndefined();
     expect(graph.temporaryAccessPasses(RETRIED.id).filter((p) => p.active)).toEqual([]);
@@ -470,11 +461,8 @@ describe("repudiation of a recovery through the notice's link", () => {
     expect(await waitingTaps(stack())).toBe(0);
   });
 
-  /** A recovered person's link, confirmed while the directory refuses the undo's method list. */
-  async function confirmHalfway(person: Person): Promise<{ recoveryId: string; secret: string }> {
-    const { recoveryId, done } = await recoverToTheEnd(stack(), person);
-    expect(done.status).toBe("recovered");
-    const secret = linkSecretOf(stack(), recoveryId) ?? "";
+  /** The directory refuses the next four reads of a user's method list (every try of one run). */
+  function methodListUnavailable(): void {
     stack().sims.graph.failNext({
       method: "GET",
       path: /\/authentication\/methods$/,
@@ -483,6 +471,14 @@ describe("repudiation of a recovery through the notice's link", () => {
       code: "serviceUnavailable",
       retryAfterSeconds: 0.1,
     });
+  }
+
+  /** A recovered person's link, confirmed while the directory refuses the undo's method list. */
+  async function confirmHalfway(person: Person): Promise<{ recoveryId: string; secret: string }> {
+    const { recoveryId, done } = await recoverToTheEnd(stack(), person);
+    expect(done.status).toBe("recovered");
+    const secret = linkSecretOf(stack(), recoveryId) ?? "";
+    methodListUnavailable();
     const first = await confirmLink(stack(), secret);
     expect(first.status).toBe(503);
     expect(first.text).toContain(REPUDIATION_TEXT.en.unavailableTitle);

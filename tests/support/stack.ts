@@ -258,6 +258,25 @@ export class TestStack {
     await this.sims.stop();
   }
 
+  /**
+   * Moves the host's clock 10 s at a time past the durable retry policy's waits (2 s, 4 s, …)
+   * until `done(probe())` or `timeoutMs` of real time; returns the last probe.
+   */
+  async advanceClockUntil<T>(
+    probe: () => Promise<T>,
+    done: (value: T) => boolean,
+    timeoutMs: number,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let value = await probe();
+    while (!done(value) && Date.now() < deadline) {
+      await this.advanceClock(10_000);
+      await new Promise((r) => setTimeout(r, 100));
+      value = await probe();
+    }
+    return value;
+  }
+
   async advanceClock(ms: number): Promise<void> {
     const res = await fetch(`${this.url}/_host/clock/advance`, {
       method: "POST",
