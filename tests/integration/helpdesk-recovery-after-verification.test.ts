@@ -128,16 +128,20 @@ describe("recovery after a helpdesk verification", () => {
     expect(stack().sims.graph.temporaryAccessPasses(ADELE.id)).toHaveLength(0);
   });
 
-  it("a provider's decline reported during the offer ends the flow when the caller chooses to recover: nothing changes", async () => {
-    const methods = stack().sims.graph.methods(ADELE.id).length;
-    const { verificationId, start, offered, sessionId, token } = await verify(undefined, {
-      returnOnly: true,
-    });
-    expect(offered.next?.type).toBe("continue_recovery");
+  /** A verification verified through the return alone, offered recovery, then declined by the provider's webhook. */
+  async function offeredThenDeclined() {
+    const verified = await verify(undefined, { returnOnly: true });
+    expect(verified.offered.next?.type).toBe("continue_recovery");
     const decline = await stack().sims.idv.sendWebhook({
-      result: { sessionId: sessionId!, status: "declined" },
+      result: { sessionId: verified.sessionId!, status: "declined" },
     });
     expect(decline.status).toBe(200);
+    return verified;
+  }
+
+  it("a provider's decline reported during the offer ends the flow when the caller chooses to recover: nothing changes", async () => {
+    const methods = stack().sims.graph.methods(ADELE.id).length;
+    const { verificationId, start, token } = await offeredThenDeclined();
 
     expect((await continueRecovery(stack(), start)).status).toBe(202);
     const done = await stack().waitForStatus(start, ["recovered", "failed", "verified"]);
@@ -163,14 +167,7 @@ describe("recovery after a helpdesk verification", () => {
 
   it("a provider's decline reported during an offer that runs out ends the flow failed, not verified", async () => {
     const methods = stack().sims.graph.methods(ADELE.id).length;
-    const { verificationId, start, offered, sessionId, token } = await verify(undefined, {
-      returnOnly: true,
-    });
-    expect(offered.next?.type).toBe("continue_recovery");
-    const decline = await stack().sims.idv.sendWebhook({
-      result: { sessionId: sessionId!, status: "declined" },
-    });
-    expect(decline.status).toBe(200);
+    const { verificationId, start, token } = await offeredThenDeclined();
 
     // The caller does not choose in time (10 minutes).
     await stack().advanceClock(11 * 60_000);
