@@ -12,8 +12,9 @@ import type { NormalizedIdvResult } from "../idv/adapter";
 import { resultsModeOf, webhookApprovalAdvances } from "../idv/resultsMode";
 import { isTerminal } from "../recovery/status";
 import { services } from "../services";
+import type { AuditSubject } from "../store/audit";
 import type { IdvSession, InboxEntry, WithEtag } from "../store/correlations";
-import type { RecoveryRecord } from "../store/recoveries";
+import { type RecoveryRecord, subjectOf } from "../store/recoveries";
 import type { IdvResultEvent } from "./contracts";
 import { EVENTS } from "./names";
 
@@ -68,7 +69,11 @@ async function applyIdvEvent(
   const s = services();
   if (!entry.recoveryId) return "ignored";
   const result = JSON.parse(entry.result) as NormalizedIdvResult;
-  const { record, holdsLock } = await markAdvanced(entry.recoveryId);
+  let session =
+    known?.provider === entry.provider && known.sessionId === entry.sessionId
+      ? known
+      : await s.idvSessions.get(entry.provider, entry.sessionId);
+  const recovery = await advanceFor(entry.recoveryId, session);
   if (!FINAL_DECISIONS.has(result.decision)) {
     await s.audit.record(
       {
@@ -78,14 +83,10 @@ async function applyIdvEvent(
         outcome: "info",
         code: result.decision,
       },
-      record,
+      recovery.subject,
     );
     return "accepted";
   }
-  let session =
-    known?.provider === entry.provider && known.sessionId === entry.sessionId
-      ? known
-      : await s.idvSessions.get(entry.provider, entry.sessionId);
   if (!session) return "ignored";
   if (!session.resultEventId) {
     const first = await s.idvSessions.recordResult(session, entry.result, entry.webhookId, entry.receivedAt);
@@ -109,11 +110,11 @@ async function applyIdvEvent(
         checks: result.checks ?? null,
       },
     },
-    record,
+    recovery.subject,
   );
   const event: IdvResultEvent = { decision: result.decision };
   // A recovery that lost its user's lock (superseded, closed) must not go on: the result is late.
-  if (!holdsLock || !record) return "late";
+  if (!recovery.holdsLock) return "late";
   // In `return` mode an approval moves nothing (the return does); a decline ends the recovery.
   const provider = s.config.providers.get(entry.provider);
   if (result.decision === "approved" && provider && !webhookApprovalAdvances(resultsModeOf(provider)))
@@ -121,9 +122,37 @@ async function applyIdvEvent(
   // An approval for a hand-off the user replaced with a fresh one (idvHandoffRenewal.ts): the
   // recovery waits for the newest; a decline for it still ends the recovery (below).
   if (result.decision === "approved" && session.supersededAt) return "accepted";
-  return (await raiseToRecovery(context, entry.recoveryId, EVENTS.idvResult, event, record))
+  if (!recovery.record) {
+    // Held by the lock: the recovery runs (a cancel or the finish closes the record before it
+    // frees the lock, and every activity refuses a closed record; a raise to a workflow that
+    // has ended is dropped).
+    await df.getClient(context).raiseEvent(entry.recoveryId, EVENTS.idvResult, event);
+    return "accepted";
+  }
+  return (await raiseToRecovery(context, entry.recoveryId, EVENTS.idvResult, event, recovery.record))
     ? "accepted"
     : "late";
+}
+
+/**
+ * The recovery an IDV event is about, its user's lock marked advanced (`markAdvanced`). A
+ * session row that names the user (written since issue 16) spares the record's read: the lock,
+ * held by this recovery and running, is then what says it still runs, and the row gives the
+ * audit its subject. An older row (or none) is answered from the record, as before.
+ */
+async function advanceFor(
+  recoveryId: string,
+  session: IdvSession | undefined,
+): Promise<{ holdsLock: boolean; subject: AuditSubject | undefined; record?: RecoveryRecord | undefined }> {
+  if (session?.recoveryId === recoveryId && session.userId) {
+    const subject = { userId: session.userId, clientAddress: session.clientAddress };
+    return {
+      holdsLock: await services().locks.markAdvanced(session.userId, recoveryId, new Date()),
+      subject,
+    };
+  }
+  const { record, holdsLock } = await markAdvanced(recoveryId);
+  return { holdsLock: holdsLock && record !== undefined, subject: record && subjectOf(record), record };
 }
 
 /**
@@ -131,12 +160,14 @@ async function applyIdvEvent(
  * browser came back with the hand-off's one-time value (src/functions/idvReturn.ts): a person
  * is verifying there, so from now on a newer start for the same user no longer supersedes the
  * recovery (recovery/userLock). False when the recovery no longer holds its user's lock.
+ * `known`: the record as the caller read it in this same call, sparing a second read.
  */
 export async function markAdvanced(
   recoveryId: string,
+  known?: RecoveryRecord,
 ): Promise<{ record: RecoveryRecord | undefined; holdsLock: boolean }> {
   const s = services();
-  const record = await s.recoveries.get(recoveryId);
+  const record = known?.recoveryId === recoveryId ? known : await s.recoveries.get(recoveryId);
   if (!record || isTerminal(record.status) || !record.userId) return { record, holdsLock: false };
   return { record, holdsLock: await s.locks.markAdvanced(record.userId, recoveryId, new Date()) };
 }

@@ -32,7 +32,7 @@ import { json, respond } from "../http";
 import { ConflictError, TooManyRequestsError } from "../recovery/errors";
 import { decideRenewal, waitsAtProvider } from "../recovery/handoffRenewal";
 import { services } from "../services";
-import type { RecoveryRecord } from "../store/recoveries";
+import { type RecoveryRecord, subjectOf } from "../store/recoveries";
 import { signHandoff } from "./idvHandoff";
 import { authorizedRecord } from "./recoveryApi";
 
@@ -91,6 +91,7 @@ export async function renewHandoff(
       provider: record.provider,
       sessionId,
       recoveryId: record.recoveryId,
+      ...subjectOf(record),
       createdAt: handoff.signedAt.toISOString(),
       returnValueHash: handoff.returnValueHash,
       previousSessionId: replacedId,

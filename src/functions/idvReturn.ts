@@ -93,7 +93,7 @@ async function applyReturn(
   // consumed value coming back ("again") only repairs an effect that did not land (the host
   // stopped after the write), while the recovery still waits; it never acts a second time.
   if (judged === "first" && !(await s.idvSessions.consumeReturn(session, at))) return "refused";
-  const { record: current, holdsLock } = await markAdvanced(presented.recoveryId);
+  const { record: current, holdsLock } = await markAdvanced(presented.recoveryId, record);
   await s.audit.record(
     {
       recoveryId: presented.recoveryId,

@@ -11,6 +11,13 @@ export interface IdvSession {
   provider: string;
   sessionId: string;
   recoveryId: string;
+  /**
+   * Whom the recovery is about (its user, the address it was started from), written with the
+   * mapping so that a webhook needs no read of the record to mark the user's lock and audit.
+   * Absent on rows written before issue 16 (the record is read then).
+   */
+  userId?: string | undefined;
+  clientAddress?: string | undefined;
   createdAt: string;
   /** JSON of the normalized result, once a webhook delivered one. */
   result?: string | undefined;

@@ -70,6 +70,8 @@ export interface WebhookDelivery {
   headers: Record<string, string>;
   /** HTTP status from our app; null when the request failed at the network level. */
   status: number | null;
+  /** The body our app answered with (tests read its `status`: accepted, late, duplicate…). */
+  answer?: string;
   error?: string;
   kind: WebhookDeliveryKind;
   /** 1 for the first attempt of a message, 2.. for its retries. */
@@ -179,7 +181,8 @@ export async function startIdvSimulator(options: IdvSimulatorOptions): Promise<I
         signal: AbortSignal.timeout(10_000),
       });
       delivery.status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
+      const answer = await res.text().catch(() => undefined);
+      if (answer !== undefined) delivery.answer = answer;
     } catch (err) {
       delivery.error = err instanceof Error ? err.message : String(err);
     }

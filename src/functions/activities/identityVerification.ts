@@ -4,6 +4,7 @@
 import { DependencyError } from "../../recovery/errors";
 import { replacedSince } from "../../recovery/handoffRenewal";
 import { services } from "../../services";
+import { subjectOf } from "../../store/recoveries";
 import type { StartIdvInput } from "../contracts";
 import { signHandoff } from "../idvHandoff";
 import { openDiscovered } from "./common";
@@ -21,6 +22,7 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
     provider: providerName,
     sessionId: input.sessionId,
     recoveryId: input.recoveryId,
+    ...subjectOf(handedOn),
     createdAt: handoff.signedAt.toISOString(),
     returnValueHash: handoff.returnValueHash,
   });
