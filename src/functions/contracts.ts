@@ -55,6 +55,18 @@ export interface IdvReturnedEvent {
 export interface RequestPresentationInput {
   recoveryId: string;
   deadline: string;
+  /**
+   * The version the IDV start left. Only the record's own writers change it meanwhile (a renewal
+   * of the hand-off, a cancel): the webhook and the return write the session and audit rows.
+   * The step decides from it first and writes with its etag; what that version cannot settle is
+   * decided again from the record as stored.
+   */
+  etag?: string | undefined;
+}
+
+/** What the IDV start hands on: the version it left (none after a re-run that changed nothing). */
+export interface StartIdvResult {
+  etag?: string;
 }
 
 export type RequestPresentationResult =

@@ -20,6 +20,7 @@ import type {
   RecoveryInput,
   RecoveryOutcome,
   RequestPresentationResult,
+  StartIdvResult,
   StepVerdict,
 } from "./contracts";
 import { ACTIVITIES, EVENTS } from "./names";
@@ -113,12 +114,12 @@ export function* recoveryOrchestrator(
     step = "identity_verification";
     context.df.setCustomStatus({ step });
     const idvDeadline = addMinutes(context.df.currentUtcDateTime, discovery.idvTimeoutMinutes);
-    yield context.df.callActivityWithRetry(ACTIVITIES.startIdentityVerification, retry, {
+    const idvStarted = (yield context.df.callActivityWithRetry(ACTIVITIES.startIdentityVerification, retry, {
       recoveryId,
       sessionId: context.df.newGuid(`${recoveryId}/idv`),
       deadline: idvDeadline.toISOString(),
       ...(discovery.etag ? { etag: discovery.etag } : {}),
-    });
+    })) as StartIdvResult | undefined;
     // A signed webhook's result, or (results `return`/`either`) the browser's valid return: the
     // activity that follows checks that the proof the provider's mode accepts is stored.
     const heard = yield* waitForFirstEvent(context, [EVENTS.idvResult, EVENTS.idvReturned], idvDeadline);
@@ -145,6 +146,7 @@ export function* recoveryOrchestrator(
     const request = (yield context.df.callActivityWithRetry(ACTIVITIES.requestPresentation, retry, {
       recoveryId,
       deadline: presentationDeadline.toISOString(),
+      ...(idvStarted?.etag ? { etag: idvStarted.etag } : {}),
     })) as RequestPresentationResult;
     if (!request.ok)
       return yield* finish(context, { recoveryId, status: "failed", failureCode: request.code }, notify);

@@ -10,7 +10,7 @@ import type { PolicyProfile } from "../recovery/policy";
 import { isTerminal, type NextStep } from "../recovery/status";
 import { services } from "../services";
 import { newPresentationState, presentationRow } from "../store/presentations";
-import type { DiscoveredRecovery, Loaded } from "../store/recoveries";
+import type { DiscoveredRecovery, Loaded, RecoveryRecord } from "../store/recoveries";
 import type { PresentationOutcome } from "../verified-id/callback";
 
 /** The Face Check threshold a profile asks for; undefined when it turned Face Check off. */
@@ -22,11 +22,14 @@ export function faceCheckThresholdOf(profile: PolicyProfile): number | undefined
  * Creates a presentation request at the Request Service, stores its correlation (state →
  * recovery, api-key hash) and shows it to the front end. `replacing`: the state of the expired
  * request this one replaces; the record is only switched over while it still shows that one.
+ * `stillHolds`: what the caller decided from `record` must still hold of the record as stored
+ * (checked again after a conflict); when it does not, nothing is shown, stored or audited.
  */
 export async function openPresentationRequest(
   record: Loaded<DiscoveredRecovery>,
   deadline: Date,
   replacing: string | undefined,
+  stillHolds?: (stored: RecoveryRecord) => boolean,
 ): Promise<{ ok: true; state: string; record: Loaded } | { ok: false; code: "verified_id_error" }> {
   const s = services();
   const recoveryId = record.recoveryId;
@@ -86,7 +89,8 @@ export async function openPresentationRequest(
       if (
         r.stage !== "discovered" ||
         isTerminal(r.status) ||
-        (replacing !== undefined && r.presentationState !== replacing)
+        (replacing !== undefined && r.presentationState !== replacing) ||
+        (stillHolds !== undefined && !stillHolds(r))
       ) {
         return undefined;
       }
@@ -100,15 +104,21 @@ export async function openPresentationRequest(
       };
     },
     record,
-    [
-      {
-        recoveryId,
-        event: replacing ? "presentation_renewed" : "presentation_requested",
-        onceKey: `presentation_requested_${created.requestId}`,
-        outcome: "info",
-        detail: { requestId: created.requestId, faceCheckThreshold: faceCheckThresholdOf(profile) ?? null },
-      },
-    ],
+    (shows) =>
+      shows || stillHolds === undefined
+        ? [
+            {
+              recoveryId,
+              event: replacing ? "presentation_renewed" : "presentation_requested",
+              onceKey: `presentation_requested_${created.requestId}`,
+              outcome: "info",
+              detail: {
+                requestId: created.requestId,
+                faceCheckThreshold: faceCheckThresholdOf(profile) ?? null,
+              },
+            },
+          ]
+        : [],
     [
       presentationRow({
         state,

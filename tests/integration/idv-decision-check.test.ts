@@ -5,6 +5,7 @@
  * presentation is requested. The same for a "returned" event (issue 17) without a one-time
  * return consumed for the recovery's session.
  */
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { EVENTS } from "../../src/functions/names";
@@ -49,5 +50,88 @@ describe("an IDV decision the stored result does not back", () => {
     const started = await stack().startRecovery({ username: megan.userPrincipalName });
     await stack().waitForStatus(started.body, ["verifying_identity"]);
     await expectRefusedWithoutProof(started.body, EVENTS.idvReturned, { sessionId: "anything" });
+  });
+
+  /**
+   * Another instance renews the hand-off after this host's IDV start wrote the record (the host
+   * still holds that version: the workflow hands its etag to the presentation step), the way
+   * `idvHandoffRenewal` does: the first session superseded, a second one mapped, the record
+   * switched to it. `firstApproved`: the first session's approval arrived after it was replaced.
+   * `secondApproved`: the provider approved the second session (its webhook raised nothing yet).
+   * Returns the raise of an "approved" event at the workflow, as the second session's would be.
+   */
+  async function renewedElsewhere(
+    started: RecoveryStart,
+    stored: { firstApproved: boolean; secondApproved: boolean },
+  ): Promise<void> {
+    const records = stack().tableClient("Recoveries");
+    const sessions = stack().tableClient("IdvSessions");
+    const record = await records.getEntity<{ provider: string; idvSessionId: string }>(
+      started.recoveryId,
+      "recovery",
+    );
+    const now = new Date().toISOString();
+    const approved = (eventId: string) => ({
+      result: JSON.stringify({ decision: "approved", reasons: [] }),
+      resultAt: now,
+      resultEventId: eventId,
+    });
+    await sessions.updateEntity(
+      {
+        partitionKey: record.provider,
+        rowKey: record.idvSessionId,
+        supersededAt: now,
+        ...(stored.firstApproved ? approved("msg_first") : {}),
+      },
+      "Merge",
+    );
+    const second = randomUUID();
+    await sessions.createEntity({
+      partitionKey: record.provider,
+      rowKey: second,
+      provider: record.provider,
+      sessionId: second,
+      recoveryId: started.recoveryId,
+      createdAt: now,
+      previousSessionId: record.idvSessionId,
+      handoffsRenewed: 1,
+      ...(stored.secondApproved ? approved("msg_second") : {}),
+    });
+    await records.updateEntity(
+      { partitionKey: started.recoveryId, rowKey: "recovery", idvSessionId: second, idvHandoffAt: now },
+      "Merge",
+      { etag: record.etag },
+    );
+    const raised = await fetch(
+      `${stack().url}/runtime/webhooks/durabletask/instances/${started.recoveryId}/raiseEvent/${EVENTS.idvResult}`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ decision: "approved" }),
+      },
+    );
+    expect(raised.status).toBeLessThan(300);
+  }
+
+  it("the IDV start's version, replaced by a renewal in another instance, does not back an approval of the replaced session", async () => {
+    const started = await stack().startRecovery({ username: DEMO_USERS.adeleVance.userPrincipalName });
+    await stack().waitForStatus(started.body, ["verifying_identity"]);
+    await renewedElsewhere(started.body, { firstApproved: true, secondApproved: false });
+    const done = await stack().waitForStatus(started.body, ["failed", "awaiting_presentation"]);
+    expect(done).toMatchObject({ status: "failed", failure: { code: "idv_error" } });
+    const events = (await stack().auditEvents(started.body.recoveryId)).map((e) => e.event);
+    expect(events).toContain("identity_verification_unconfirmed");
+    expect(events).not.toContain("presentation_requested");
+  });
+
+  it("the IDV start's version, replaced by a renewal in another instance, does not refuse the newest session's approval", async () => {
+    const started = await stack().startRecovery({ username: DEMO_USERS.meganBowen.userPrincipalName });
+    await stack().waitForStatus(started.body, ["verifying_identity"]);
+    await renewedElsewhere(started.body, { firstApproved: false, secondApproved: true });
+    const shown = await stack().waitForStatus(started.body, ["failed", "awaiting_presentation"]);
+    expect(shown.status).toBe("awaiting_presentation");
+    const events = (await stack().auditEvents(started.body.recoveryId)).map((e) => e.event);
+    expect(events).not.toContain("identity_verification_unconfirmed");
+    expect(events.filter((e) => e === "presentation_requested")).toHaveLength(1);
   });
 });

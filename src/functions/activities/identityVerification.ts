@@ -5,16 +5,16 @@ import { DependencyError } from "../../recovery/errors";
 import { replacedSince } from "../../recovery/handoffRenewal";
 import { services } from "../../services";
 import { subjectOf } from "../../store/recoveries";
-import type { StartIdvInput } from "../contracts";
+import type { StartIdvInput, StartIdvResult } from "../contracts";
 import { signHandoff } from "../idvHandoff";
-import { openDiscovered } from "./common";
+import { etagToHandOn, openDiscovered } from "./common";
 
-export async function startIdentityVerification(input: StartIdvInput): Promise<void> {
+export async function startIdentityVerification(input: StartIdvInput): Promise<StartIdvResult> {
   const s = services();
   // The version discovery left, when this process holds it (a first run: nothing to know since).
   const handedOn = await openDiscovered(input.recoveryId, input.etag);
   // A re-run after the user asked for a fresh hand-off: the newest one stands.
-  if (replacedSince(handedOn, input.sessionId, undefined)) return;
+  if (replacedSince(handedOn, input.sessionId, undefined)) return {};
   const providerName = handedOn.provider;
   const handoff = await signHandoff(input.recoveryId, providerName, input.sessionId);
   // The mapping webhooks are correlated through: the provider's session id → this recovery.
@@ -30,7 +30,7 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
   // version handed on before an earlier run or a renewal (in another process) changed it.
   const record = existing ? await openDiscovered(input.recoveryId) : handedOn;
   // A re-run after the browser already came back with the earlier link: that hand-off stands.
-  if (existing?.returnedAt || replacedSince(record, input.sessionId, existing)) return;
+  if (existing?.returnedAt || replacedSince(record, input.sessionId, existing)) return {};
   // A re-run: the link shown from now on carries the new value, so the session must know it.
   if (existing && !(await s.idvSessions.replaceReturnValue(existing, handoff.returnValueHash))) {
     throw new DependencyError(
@@ -40,7 +40,7 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
     );
   }
   // The session is named on the record: the approval the workflow hears is checked against its stored result.
-  await s.recoveries.advance(
+  const after = await s.recoveries.advance(
     input.recoveryId,
     {
       status: "verifying_identity",
@@ -61,4 +61,5 @@ export async function startIdentityVerification(input: StartIdvInput): Promise<v
       },
     ],
   );
+  return etagToHandOn(after);
 }

@@ -6,6 +6,7 @@ import { checkPresentation } from "../../recovery/credential";
 import { DependencyError } from "../../recovery/errors";
 import { services } from "../../services";
 import type { NewAuditEvent } from "../../store/audit";
+import type { DiscoveredRecovery, Loaded, RecoveryRecord } from "../../store/recoveries";
 import { expectedLinkedDomains } from "../../verified-id/linkedDomain";
 import type {
   PresentationStepInput,
@@ -20,7 +21,34 @@ import { credentialFreshness, idvStanding } from "./idvStanding";
 export async function requestPresentation(
   input: RequestPresentationInput,
 ): Promise<RequestPresentationResult> {
-  const record = await openDiscovered(input.recoveryId);
+  // First from the version the IDV start left, when this process holds it (see the input's
+  // contract): a request is then shown only while the record as stored is still that version in
+  // what the decision read. Whatever it cannot settle is decided from the record as stored.
+  const handedOn = input.etag ? await openDiscovered(input.recoveryId, input.etag) : undefined;
+  const first = handedOn && (await requestFrom(handedOn, input, true));
+  return first ?? requestFrom(await openDiscovered(input.recoveryId), input, false);
+}
+
+/**
+ * The step decided on `record`. `handedOn`: the record may be older than the one stored, so a
+ * refusal is not final (undefined: decide again on the stored one) and the request is shown
+ * only while the stored record names the same IDV session and shows no request yet.
+ */
+async function requestFrom(
+  record: Loaded<DiscoveredRecovery>,
+  input: RequestPresentationInput,
+  handedOn: false,
+): Promise<RequestPresentationResult>;
+async function requestFrom(
+  record: Loaded<DiscoveredRecovery>,
+  input: RequestPresentationInput,
+  handedOn: true,
+): Promise<RequestPresentationResult | undefined>;
+async function requestFrom(
+  record: Loaded<DiscoveredRecovery>,
+  input: RequestPresentationInput,
+  handedOn: boolean,
+): Promise<RequestPresentationResult | undefined> {
   // A re-run after the request was made (and shown to the user) reuses it.
   if (record.presentationState && record.status === "awaiting_presentation") {
     return { ok: true, state: record.presentationState, ...etagToHandOn(record) };
@@ -30,6 +58,7 @@ export async function requestPresentation(
   // stored for this recovery's own IDV session (./idvStanding.ts).
   const standing = await idvStanding(record);
   if (!standing.ok) {
+    if (handedOn) return undefined;
     await services().audit.record(
       {
         recoveryId: input.recoveryId,
@@ -43,8 +72,17 @@ export async function requestPresentation(
     );
     return { ok: false, code: standing.code };
   }
-  const opened = await openPresentationRequest(record, new Date(input.deadline), undefined);
-  return opened.ok ? { ok: true, state: opened.state, ...etagToHandOn(opened.record) } : opened;
+  const stillHolds = handedOn
+    ? (stored: RecoveryRecord) =>
+        stored.stage === "discovered" &&
+        stored.idvSessionId === record.idvSessionId &&
+        stored.presentationState === undefined
+    : undefined;
+  const opened = await openPresentationRequest(record, new Date(input.deadline), undefined, stillHolds);
+  if (!opened.ok) return opened;
+  const shown = opened.record.stage === "discovered" && opened.record.presentationState === opened.state;
+  if (handedOn && !shown) return undefined;
+  return { ok: true, state: opened.state, ...etagToHandOn(opened.record) };
 }
 
 /**
