@@ -91,6 +91,9 @@ export class RateLimitRepository {
     counters: readonly Counter[],
     now: () => number = Date.now,
   ): Promise<CountOutcome> {
+    // A transaction takes each row once and at most 100 of them.
+    if (new Set(counters.map((c) => c.rowKey)).size !== counters.length || counters.length > 100)
+      throw new TypeError("counters must name distinct rows, at most 100");
     const active = counters.filter((c) => c.rule.limit > 0);
     if (active.length === 0) return { allowed: true };
     const table = await this.store.table("rateLimits");

@@ -66,6 +66,17 @@ function username(name: string, limits: { perAddress: number; all: number }) {
 const allowed = (outcomes: CountOutcome[]) => outcomes.filter((o) => o.allowed).length;
 
 describe("a username's two counters, counted together", () => {
+  it("counters naming one row twice are a programmer's mistake: TypeError, nothing counted", async () => {
+    const s = storage();
+    const rule = { limit: 5, windowSeconds: WINDOW };
+    const twice = [
+      { name: "one", rowKey: WINDOW_ROW, rule },
+      { name: "two", rowKey: WINDOW_ROW, rule },
+    ];
+    await expect(s.process().countTogether("u_twice", twice)).rejects.toThrow(TypeError);
+    expect(await s.row("u_twice", WINDOW_ROW)).toBeUndefined();
+  });
+
   it("two processes counting one username at once count exactly: no lost update, no start over either limit", async () => {
     const s = storage();
     const [one, two] = [s.process(), s.process()];
