@@ -22,6 +22,7 @@ import { startRequestFields } from "../recovery/startRequest";
 import { CANCELLABLE_STATUSES, isRecoveryId, isTerminal } from "../recovery/status";
 import { requireSecret } from "../secrets";
 import { services } from "../services";
+import { WINDOW_ROW } from "../store/rateLimits";
 import type { Loaded, RecoveryRecord } from "../store/recoveries";
 import { sealedTapOf, TAP_ROW } from "../store/tapHandoff";
 import {
@@ -147,12 +148,13 @@ export async function beginRecovery(
 }
 
 /**
- * Per client address, then per username from that address, then per username from all
- * addresses: over any limit the start is refused with 429 and Retry-After before anything else
- * happens (no record, no workflow, no Graph call). A start refused by one limit does not count
- * against the later ones. The username budget is counted per address first so that one party
- * cannot spend it for everyone: the all-addresses ceiling is set well above it and bounds only
- * a flood from many addresses at once.
+ * Per client address, then per username from that address and per username from all addresses:
+ * over any limit the start is refused with 429 and Retry-After before anything else happens (no
+ * record, no workflow, no Graph call). A start refused by the address limit is not counted by
+ * the username limits; the two username limits are counted together (one table transaction), so
+ * a start refused by either is counted by neither. The username budget is counted per address
+ * so that one party cannot spend it for everyone: the all-addresses ceiling is set well above it
+ * and bounds only a flood from many addresses at once.
  */
 export async function enforceStartLimits(address: string, username: string, context: InvocationContext) {
   await enforceAddressLimit(address, context);
@@ -163,39 +165,49 @@ export async function enforceStartLimits(address: string, username: string, cont
 export async function enforceAddressLimit(address: string, context: InvocationContext) {
   const { config } = services();
   await enforceLimits(
-    [{ name: "address", key: addressKey(address), limit: config.rateLimits.perAddress }],
+    addressKey(address),
+    [{ name: "address", rowKey: WINDOW_ROW, limit: config.rateLimits.perAddress }],
     context,
   );
 }
 
-/** The per-username limits (from this address, from all), after the per-address one. */
+/**
+ * The per-username limits (from this address, from all), after the per-address one: rows of the
+ * username's partition, counted together (both or neither).
+ */
 export async function enforceUsernameLimits(address: string, username: string, context: InvocationContext) {
   const { config } = services();
-  const from = addressKey(address);
   await enforceLimits(
+    usernameKey(username),
     [
       {
         name: "username from this address",
-        key: usernameKey(username, from),
+        rowKey: usernameKey(username, addressKey(address)),
         limit: config.rateLimits.perUsernameAndAddress,
       },
-      { name: "username", key: usernameKey(username), limit: config.rateLimits.perUsername },
+      { name: "username", rowKey: WINDOW_ROW, limit: config.rateLimits.perUsername },
     ],
     context,
   );
 }
 
+/** Counts the start on the counters of one partition together; 429 when any of them is full. */
 async function enforceLimits(
-  limits: { name: string; key: string; limit: number }[],
+  partitionKey: string,
+  limits: { name: string; rowKey: string; limit: number }[],
   context: InvocationContext,
 ): Promise<void> {
   const { config, rateLimits } = services();
-  for (const { name, key, limit } of limits) {
-    const outcome = await rateLimits.count(key, { limit, windowSeconds: config.rateLimits.windowSeconds });
-    if (!outcome.allowed) {
-      context.warn(`recovery start refused: ${name} rate limit`);
-      throw new TooManyRequestsError(outcome.retryAfterSeconds);
-    }
+  const windowSeconds = config.rateLimits.windowSeconds;
+  const outcome = await rateLimits.countTogether(
+    partitionKey,
+    limits.map(({ name, rowKey, limit }) => ({ name, rowKey, rule: { limit, windowSeconds } })),
+  );
+  if (!outcome.allowed) {
+    context.warn(
+      `recovery start refused: ${outcome.refusedBy ?? limits.map((l) => l.name).join(" / ")} rate limit`,
+    );
+    throw new TooManyRequestsError(outcome.retryAfterSeconds);
   }
 }
 

@@ -88,8 +88,8 @@ export function addressKey(address: string): string {
 }
 
 /**
- * The counter key of a username, or of a username from one address (`addressKey`): hashed, so
- * the table holds no usernames.
+ * The partition of a username's counters, or (with `fromAddress`, an `addressKey`) the row in it
+ * that counts the username from that address: hashed, so the table holds no usernames.
  */
 export function usernameKey(username: string, fromAddress?: string): string {
   const digest = createHash("sha256").update(`recovery-rate-limit\0${username.trim().toLowerCase()}`);

@@ -1,96 +1,191 @@
 /**
- * Rate-limit counters in Table Storage: one row per key (hashed username or address), holding
- * the current fixed window. Updated with etags, so concurrent starts are counted exactly.
+ * Rate-limit counters in Table Storage, each a row holding its current fixed window. An
+ * address's counter is the row `window` of the address's partition; a username's two counters
+ * (from all addresses, from one address) are rows of the username's partition, counted together
+ * in one table transaction so that both count or neither. Updated with etags, so concurrent
+ * starts are counted exactly.
  */
 
 import { BoundedMap } from "../boundedMap";
-import { decideRate, type RateRule, type WindowState } from "../recovery/rateLimit";
-import { getOptional, isConcurrencyConflict, isNotFound, odata, purgeRows, type TableStore } from "./tables";
+import { decideRate, type RateDecision, type RateRule, type WindowState } from "../recovery/rateLimit";
+import {
+  getOptional,
+  isConcurrencyConflict,
+  isNotFound,
+  odata,
+  purgeRows,
+  type TableClient,
+  type TableStore,
+  type TransactionAction,
+} from "./tables";
 
-const ROW = "window";
-/** Concurrent starts on one key each win one round of the etag race: enough rounds for a burst. */
+/** The row of a partition's own counter (an address's; a username's from all addresses). */
+export const WINDOW_ROW = "window";
+/** Concurrent starts on one partition each win one round of the etag race: enough rounds for a burst. */
 const ATTEMPTS = 30;
 
-export type CountOutcome = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** One counter to count a start on: its row in the partition, its rule, and a name for the log. */
+export interface Counter {
+  name: string;
+  rowKey: string;
+  rule: RateRule;
+}
 
-/** How many keys a process remembers as having a counter (see `count`). */
-const KEYS_KEPT = 10_000;
+export type CountOutcome =
+  | { allowed: true }
+  /**
+   * `refusedBy`: the name of the first counter (in the order given) that was full; none when the
+   * races were lost. `retryAfterSeconds`: until the last of the full ones has a new window.
+   */
+  | { allowed: false; retryAfterSeconds: number; refusedBy?: string | undefined };
+
+/** How many counters a process remembers (see `countTogether`). */
+const ROWS_KEPT = 10_000;
 
 /** A counter as this process last read or wrote it, with its etag. */
 type HeldWindow = WindowState & { etag: string };
 
+/** A row's key in the process's memory: neither key may contain `/` (a table key rule). */
+const rowId = (partitionKey: string, rowKey: string) => `${partitionKey}/${rowKey}`;
+
 export class RateLimitRepository {
   /**
-   * Keys this process saw with a counter: when their window ends (epoch ms) and the version it
-   * last read or wrote (bounded, oldest out first). The next count on the key is written from
-   * that version with its etag instead of reading first: a count by anyone since fails the etag
-   * (412), and the counter is then read.
+   * The version of each counter this process last read or wrote, with its etag (bounded, oldest
+   * out first). The next count on it is written from that version with its etag instead of
+   * reading first: a count by anyone since fails the etag (412), a purged row answers 404, and
+   * the counters are then read. A counter this process holds nothing of is most likely new and
+   * is created at once: the create fails (409) when it exists, and it is then read.
    */
-  private readonly live = new BoundedMap<string, { windowEnds: number; held?: HeldWindow | undefined }>(
-    KEYS_KEPT,
-  );
+  private readonly held = new BoundedMap<string, HeldWindow>(ROWS_KEPT);
 
   constructor(private readonly store: TableStore) {}
 
-  private remember(key: string, windowEnds: number, state: WindowState, etag: string | undefined): void {
-    this.live.set(key, { windowEnds, held: etag === undefined ? undefined : { ...state, etag } });
+  private remember(partitionKey: string, rowKey: string, state: WindowState, etag: string | undefined): void {
+    const id = rowId(partitionKey, rowKey);
+    if (etag === undefined) this.held.delete(id);
+    else this.held.set(id, { windowStart: state.windowStart, count: state.count, etag });
   }
 
-  /** Deletes the counters whose window opened before `before` (epoch ms): they count nothing any more. */
+  /**
+   * Deletes the counters whose window opened before `before` (epoch ms): they count nothing any
+   * more. Every row of every partition, whatever its kind.
+   */
   async purgeStale(before: number): Promise<number> {
     const table = await this.store.table("rateLimits");
     return purgeRows(table, odata`windowStart lt ${before}`);
   }
 
-  /** Counts one start under `key`; refused (and not counted) when the window is full. */
-  async count(key: string, rule: RateRule, now: () => number = Date.now): Promise<CountOutcome> {
-    if (rule.limit <= 0) return { allowed: true };
+  /** Counts one start on the counter `key` (its row `window`); refused (and not counted) when its window is full. */
+  count(key: string, rule: RateRule, now: () => number = Date.now): Promise<CountOutcome> {
+    return this.countTogether(key, [{ name: WINDOW_ROW, rowKey: WINDOW_ROW, rule }], now);
+  }
+
+  /**
+   * Counts one start on every counter of `counters`, rows of the one partition `partitionKey`,
+   * in one request (a table transaction when more than one): all are counted, or — when any of
+   * them is full, or the races are lost — none is. A counter whose limit is 0 is off: neither
+   * read nor written.
+   */
+  async countTogether(
+    partitionKey: string,
+    counters: readonly Counter[],
+    now: () => number = Date.now,
+  ): Promise<CountOutcome> {
+    // A transaction takes each row once and at most 100 of them.
+    if (new Set(counters.map((c) => c.rowKey)).size !== counters.length || counters.length > 100)
+      throw new TypeError("counters must name distinct rows, at most 100");
+    const active = counters.filter((c) => c.rule.limit > 0);
+    if (active.length === 0) return { allowed: true };
     const table = await this.store.table("rateLimits");
-    const windowMs = rule.windowSeconds * 1000;
-    // A key this process has not seen counting is most likely new: create its counter at once (one
-    // request). The create is the guard: it fails (409) when a counter exists, which is then read
-    // and counted with its etag as below. Keys seen with a live window are read first.
-    if ((this.live.get(key)?.windowEnds ?? 0) <= now()) {
-      const first = decideRate(undefined, rule, now());
-      if (first.allowed) {
-        try {
-          const created = await table.createEntity({ partitionKey: key, rowKey: ROW, ...first.next });
-          this.remember(key, first.next.windowStart + windowMs, first.next, created.etag);
-          return { allowed: true };
-        } catch (err) {
-          if (!isConcurrencyConflict(err)) throw err;
-        }
-      }
-    }
+    // First try: the versions this process holds (a counter it holds nothing of: none, created).
+    // Only a count is decided from them (their etags check them); a refusal is read to be sure.
+    let fromMemory = true;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      // First attempt: the version this process holds, if any. Only a count is decided from it
-      // (its etag checks it); a refusal is read to be sure.
-      const held = attempt === 0 ? this.live.get(key)?.held : undefined;
-      const current = held ?? (await getOptional<WindowState>(table, key, ROW));
-      if (current && !held) this.remember(key, current.windowStart + windowMs, current, current.etag);
-      const decision = decideRate(current, rule, now());
-      if (!decision.allowed) {
-        if (held) continue;
-        return decision;
+      const versions = fromMemory
+        ? active.map((c) => this.held.get(rowId(partitionKey, c.rowKey)))
+        : await this.read(table, partitionKey, active);
+      const at = now();
+      const decisions = active.map((c, i) => decideRate(versions[i], c.rule, at));
+      if (!allAllowed(decisions)) {
+        if (fromMemory) {
+          fromMemory = false;
+          continue;
+        }
+        const refusedAt = decisions.findIndex((d) => !d.allowed);
+        const retryAfterSeconds = Math.max(...decisions.map((d) => (d.allowed ? 0 : d.retryAfterSeconds)));
+        return { allowed: false, retryAfterSeconds, refusedBy: active[refusedAt]?.name };
       }
-      const entity = { partitionKey: key, rowKey: ROW, ...decision.next };
+      const actions = active.map((c, i): TransactionAction => {
+        const entity = { partitionKey, rowKey: c.rowKey, ...decisions[i]?.next };
+        const etag = versions[i]?.etag;
+        return etag === undefined ? ["create", entity] : ["update", entity, "Replace", { etag }];
+      });
       try {
-        const written = current
-          ? await table.updateEntity(entity, "Replace", { etag: current.etag })
-          : await table.createEntity(entity);
-        this.remember(key, decision.next.windowStart + windowMs, decision.next, written.etag);
+        const etags = await submit(table, actions);
+        active.forEach((c, i) => {
+          const next = decisions[i]?.next;
+          if (next) this.remember(partitionKey, c.rowKey, next, etags[i]);
+        });
         return { allowed: true };
       } catch (err) {
-        // The version held may be gone (purged after its window, say): 404, read like a conflict.
-        if (!isConcurrencyConflict(err) && !(held && isNotFound(err))) throw err;
-        if (held) continue;
-        // Spread the losers out so they do not collide again in lockstep.
-        await new Promise((resolve) =>
-          setTimeout(resolve, 2 + Math.random() * 10 * Math.min(attempt + 1, 5)),
-        );
+        // Lost a race: a counter created (409) or counted (412) meanwhile, or purged (404) since
+        // the version this process held or read. Read them all and decide again.
+        if (!isConcurrencyConflict(err) && !isNotFound(err)) throw err;
+        // Spread the losers after a read out, so they do not collide again in lockstep.
+        if (!fromMemory)
+          await new Promise((resolve) =>
+            setTimeout(resolve, 2 + Math.random() * 10 * Math.min(attempt + 1, 5)),
+          );
+        fromMemory = false;
       }
     }
-    // Still losing races after several tries: this key is being hammered. Refuse rather than guess.
+    // Still losing races after several tries: this partition is being hammered. Refuse rather than guess.
     return { allowed: false, retryAfterSeconds: 1 };
   }
+
+  /** The counters as stored now (undefined: none), remembered: one request, whatever their number. */
+  private async read(
+    table: TableClient,
+    partitionKey: string,
+    counters: readonly Counter[],
+  ): Promise<((WindowState & { etag: string }) | undefined)[]> {
+    let rows: Map<string, WindowState & { etag: string }>;
+    const [only] = counters;
+    if (counters.length === 1 && only) {
+      const row = await getOptional<WindowState>(table, partitionKey, only.rowKey);
+      rows = new Map(row ? [[only.rowKey, row]] : []);
+    } else {
+      rows = new Map();
+      const rowKeys = counters.map((c) => odata`RowKey eq ${c.rowKey}`).join(" or ");
+      const filter = `${odata`PartitionKey eq ${partitionKey}`} and (${rowKeys})`;
+      for await (const row of table.listEntities<WindowState>({ queryOptions: { filter } })) {
+        if (row.rowKey !== undefined && row.etag !== undefined)
+          rows.set(row.rowKey, row as WindowState & { etag: string });
+      }
+    }
+    return counters.map((c) => {
+      const row = rows.get(c.rowKey);
+      if (row) this.remember(partitionKey, c.rowKey, row, row.etag);
+      else this.held.delete(rowId(partitionKey, c.rowKey));
+      return row;
+    });
+  }
+}
+
+function allAllowed(decisions: RateDecision[]): decisions is Extract<RateDecision, { allowed: true }>[] {
+  return decisions.every((d) => d.allowed);
+}
+
+/**
+ * One request for the actions: one alone, more in a transaction (all or nothing; a failed one
+ * throws the status of the action that failed). The new etag of each, in their order.
+ */
+async function submit(table: TableClient, actions: TransactionAction[]): Promise<(string | undefined)[]> {
+  const [only] = actions;
+  if (actions.length === 1 && only) {
+    if (only[0] === "create") return [(await table.createEntity(only[1])).etag];
+    if (only[0] === "update") return [(await table.updateEntity(only[1], "Replace", only[3])).etag];
+  }
+  const answer = await table.submitTransaction(actions);
+  return actions.map((_, i) => answer.subResponses[i]?.etag);
 }
