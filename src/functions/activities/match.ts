@@ -88,6 +88,23 @@ function bindingAttributes(profile: PolicyProfile): string[] {
  * entries there (`onceKey`) and writes only the record.
  */
 export async function matchDirectoryProfile(input: MatchInput): Promise<MatchVerdict> {
+  try {
+    return await match(input);
+  } catch (err) {
+    // No verdict, so no write (closed since the check passed, the directory refusing): the passing
+    // check's entry is recorded on its own now. The workflow's finish would record it too, but a
+    // cancel stops the workflow, which then never gets there. A failure to record leaves it to the
+    // finish; the step's own error is what the workflow hears.
+    const checked = input.checked;
+    if (checked)
+      await services()
+        .audit.record(credentialCheckedEntry(input.recoveryId, checked))
+        .catch(() => undefined);
+    throw err;
+  }
+}
+
+async function match(input: MatchInput): Promise<MatchVerdict> {
   const s = services();
   // The version the check handed on (it read it, or the request step left it), when this process
   // holds it: this step writes with its etag, and before that write only reads (a cancel since
