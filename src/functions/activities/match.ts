@@ -89,7 +89,7 @@ function bindingAttributes(profile: PolicyProfile): string[] {
  */
 export async function matchDirectoryProfile(input: MatchInput): Promise<MatchVerdict> {
   try {
-    return await match(input);
+    return await decideMatch(input);
   } catch (err) {
     // No verdict, so no write (closed since the check passed, the directory refusing): the passing
     // check's entry is recorded on its own now. The workflow's finish would record it too, but a
@@ -104,7 +104,7 @@ export async function matchDirectoryProfile(input: MatchInput): Promise<MatchVer
   }
 }
 
-async function match(input: MatchInput): Promise<MatchVerdict> {
+async function decideMatch(input: MatchInput): Promise<MatchVerdict> {
   const s = services();
   // The version the check handed on (it read it, or the request step left it), when this process
   // holds it: this step writes with its etag, and before that write only reads (a cancel since
