@@ -1,7 +1,8 @@
 /**
  * What crosses the orchestration boundary. Only ids, decisions, deadlines, record versions
- * (etags) and the recovery step's plan (method ids and types, the TAP's settings): no names, no
- * claims, no addresses, no TAP — orchestration history is stored in plain text by the task hub.
+ * (etags), the recovery step's plan (method ids and types, the TAP's settings) and a passing
+ * credential check's score and issuer: no names, no claims, no addresses, no TAP — orchestration
+ * history is stored in plain text by the task hub.
  *
  * `etag`: the version of the recovery record a step left (open), handed to the next step so it
  * need not read the record again when its process holds that version; the step writes with
@@ -87,6 +88,30 @@ export interface PresentationStepInput {
 export type StepVerdict = ({ ok: true } | { ok: false; code: FailureCode }) & { etag?: string };
 
 /**
+ * What a passing credential check found, for its audit entry (`credential_checked`, the same
+ * entry a failing check writes itself): a passing check writes nothing, the match records it in
+ * its own write, or the finish when the match never returned (store/audit's `onceKey` keeps it
+ * once). The Face Check score and the issuer's DID: no claims, never the portrait.
+ */
+export interface CredentialCheck {
+  /** When the check passed (the entry's time: before the match's entries). */
+  at: string;
+  faceCheckScore: number | null;
+  issuer: string | null;
+  selfValidated: boolean;
+}
+
+/** The check's verdict: the version it read (passing: it wrote none) or wrote (failing). */
+export type CheckVerdict = ({ ok: true; checked: CredentialCheck } | { ok: false; code: FailureCode }) & {
+  etag?: string;
+};
+
+export interface MatchInput extends PresentationStepInput {
+  /** The passing check's finding (absent in a workflow whose check wrote its own entry, before this version). */
+  checked?: CredentialCheck | undefined;
+}
+
+/**
  * Production: what the recovery step is to write, decided from what the match read in its round
  * trip (the methods to delete, the TAP to ask for or why none can be had), so the step can write
  * at once. Absent when the match could not decide it (the TAP policy names groups discovery did
@@ -123,6 +148,8 @@ export interface FinishInput {
   status: RecoveryStatus;
   failureCode?: FailureCode;
   detail?: string;
+  /** A passing check's finding the match may not have recorded (the match threw): recorded with the close. */
+  checked?: CredentialCheck | undefined;
 }
 
 export interface RecoveryOutcome {

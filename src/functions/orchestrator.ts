@@ -11,9 +11,12 @@ import * as df from "durable-functions";
 import { idvFailureCode } from "../recovery/idvOutcome";
 import type { FailureCode } from "../recovery/status";
 import type {
+  CheckVerdict,
+  CredentialCheck,
   DiscoveryResult,
   FinishInput,
   IdvResultEvent,
+  MatchInput,
   MatchVerdict,
   PresentationResultEvent,
   RecoverAccountInput,
@@ -103,6 +106,9 @@ export function* recoveryOrchestrator(
   let step: Step = "discovery";
   // Production recoveries notify on success and on any failure once identity verification passed.
   let notify = false;
+  // A passing check's finding, until the match has recorded it: should the match never return,
+  // the finish records it (the trail keeps the check that passed).
+  let checked: CredentialCheck | undefined;
   try {
     context.df.setCustomStatus({ step });
     const discovery = (yield context.df.callActivityWithRetry(ACTIVITIES.discoverAccount, retry, {
@@ -187,7 +193,7 @@ export function* recoveryOrchestrator(
       recoveryId,
       state: presented.state,
       etag: request.etag,
-    })) as StepVerdict;
+    })) as CheckVerdict;
     if (!verdict.ok) {
       return yield* finish(
         context,
@@ -195,11 +201,15 @@ export function* recoveryOrchestrator(
         notify,
       );
     }
-    const match = (yield context.df.callActivityWithRetry(ACTIVITIES.matchDirectoryProfile, retry, {
-      recoveryId,
-      state: presented.state,
-      etag: verdict.etag,
-    })) as MatchVerdict;
+    // A passing check wrote nothing: the match records its entry, with its own, in its one write.
+    checked = verdict.checked;
+    const matchInput: MatchInput = { recoveryId, state: presented.state, etag: verdict.etag, checked };
+    const match = (yield context.df.callActivityWithRetry(
+      ACTIVITIES.matchDirectoryProfile,
+      retry,
+      matchInput,
+    )) as MatchVerdict;
+    checked = undefined;
     if (!match.ok) {
       return yield* finish(
         context,
@@ -282,7 +292,13 @@ export function* recoveryOrchestrator(
     const detail = err instanceof Error ? err.message.slice(0, 300) : "unknown";
     return yield* finish(
       context,
-      { recoveryId, status: "failed", failureCode: STEP_FAILURE[step], detail },
+      {
+        recoveryId,
+        status: "failed",
+        failureCode: STEP_FAILURE[step],
+        detail,
+        ...(checked ? { checked } : {}),
+      },
       notify,
     );
   }

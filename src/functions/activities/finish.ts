@@ -11,6 +11,7 @@ import { services } from "../../services";
 import type { StoredNoticeContacts } from "../../store/recoveries";
 import type { FinishInput, RecoveryInput } from "../contracts";
 import { loadRecord } from "./common";
+import { credentialCheckedEntry } from "./presentation";
 import { issueRepudiationLink } from "./repudiationLink";
 
 /**
@@ -33,6 +34,8 @@ export async function finishRecovery(input: FinishInput): Promise<{ etag?: strin
     { status: input.status, next: undefined, failure: failed },
     input.etag === undefined ? undefined : await s.recoveries.at(input.recoveryId, input.etag),
     [
+      // A passing check whose match never returned: its entry is kept (once, as the match would).
+      ...(input.checked ? [credentialCheckedEntry(input.recoveryId, input.checked)] : []),
       {
         recoveryId: input.recoveryId,
         event: "recovery_finished",

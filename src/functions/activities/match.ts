@@ -10,11 +10,14 @@ import { type CredentialNames, credentialNamesProblem, DEFAULT_MAX_EXTRA_WORDS }
 import { disambiguatesNamesakes, type PolicyProfile } from "../../recovery/policy";
 import { services } from "../../services";
 import type { NewAuditEvent } from "../../store/audit";
-import type { Loaded } from "../../store/recoveries";
-import type { MatchVerdict, PresentationStepInput } from "../contracts";
+import type { MatchInput, MatchVerdict } from "../contracts";
 import { presentationOutcome } from "../presentationRequests";
 import { etagToHandOn, openDiscovered } from "./common";
+import { credentialCheckedEntry } from "./presentation";
 import { planRecovery } from "./recoveryPlan";
+
+/** What the record shows once the match has decided (the check's verdict and the match's, being acted on). */
+const VALIDATING = { status: "validating", next: undefined } as const;
 
 /** What the extra checks after the name match decided, for the audit log (no values). */
 interface DisambiguationDetail {
@@ -79,15 +82,39 @@ function bindingAttributes(profile: PolicyProfile): string[] {
 /**
  * The match of the presented credential against the directory account, unique in the tenant.
  * In Production its verdict carries the recovery step's plan, from the same round trip.
+ *
+ * Every verdict is one write: the record moves to `validating` (the passing check before it wrote
+ * nothing) with the check's audit entry and the match's, in one transaction. A re-run finds the
+ * entries there (`onceKey`) and writes only the record.
  */
-export async function matchDirectoryProfile(input: PresentationStepInput): Promise<MatchVerdict> {
+export async function matchDirectoryProfile(input: MatchInput): Promise<MatchVerdict> {
+  try {
+    return await decideMatch(input);
+  } catch (err) {
+    // No verdict, so no write (closed since the check passed, the directory refusing): the passing
+    // check's entry is recorded on its own now. The workflow's finish would record it too, but a
+    // cancel stops the workflow, which then never gets there. A failure to record leaves it to the
+    // finish; the step's own error is what the workflow hears.
+    const checked = input.checked;
+    if (checked)
+      await services()
+        .audit.record(credentialCheckedEntry(input.recoveryId, checked))
+        .catch(() => undefined);
+    throw err;
+  }
+}
+
+async function decideMatch(input: MatchInput): Promise<MatchVerdict> {
   const s = services();
-  // The version the verdict's write left, when this process holds it: this step writes with its
-  // etag, and before that write only reads (a cancel since fails the write; the recovery step
-  // after it reads the record afresh before any directory change). A profile with a claim-
-  // validation callout sends claims out of the app: then the record is read as stored, so a
-  // recovery cancelled since sends nothing.
+  // The version the check handed on (it read it, or the request step left it), when this process
+  // holds it: this step writes with its etag, and before that write only reads (a cancel since
+  // fails the write; the recovery step after it reads the record afresh before any directory
+  // change). A profile with a claim-validation callout sends claims out of the app: then the
+  // record is read as stored, so a recovery cancelled since sends nothing.
   const held = await openDiscovered(input.recoveryId, input.etag);
+  // The passing check's entry, first in this step's write (a workflow from before the check
+  // stopped writing hands on none: its check wrote it).
+  const checked = input.checked ? [credentialCheckedEntry(input.recoveryId, input.checked)] : [];
   const record = held.profile.claimValidation ? await openDiscovered(input.recoveryId) : held;
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const claims = outcome.credentials[0]?.claims ?? {};
@@ -103,7 +130,8 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
   };
   // Invisible, private-use or unassigned code points: the credential is refused, not read without them.
   if (credentialNamesProblem(claims.firstName, claims.lastName) === "name_characters") {
-    await s.audit.record(
+    const refused = await s.recoveries.advance(input.recoveryId, VALIDATING, record, [
+      ...checked,
       {
         recoveryId: input.recoveryId,
         event: "profile_matched",
@@ -112,9 +140,8 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
         code: "credential_invalid",
         detail: { reason: "name_characters", mode: profile.nameMatch },
       },
-      record,
-    );
-    return { ok: false, code: "credential_invalid", ...etagToHandOn(record) };
+    ]);
+    return { ok: false, code: "credential_invalid", ...etagToHandOn(refused) };
   }
   const production = record.mode === "production";
   const notices = production && s.config.notifications.senderMailbox !== undefined;
@@ -169,27 +196,27 @@ export async function matchDirectoryProfile(input: PresentationStepInput): Promi
     },
   };
   // Where the notices go is kept on the record (addresses stay out of the workflow's history),
-  // written with the verdict's audit entry.
+  // written with the verdict's audit entries. A recovery closed meanwhile keeps its status (and
+  // gets no contacts), but the entries are still recorded.
   const contacts = facts.contacts;
-  let after: Loaded = record;
-  if (contacts) {
-    after = await s.recoveries.update(
-      input.recoveryId,
-      (r) => ({
-        ...r,
-        noticeContacts: {
-          userPrincipalName: contacts.userPrincipalName,
-          otherMails: contacts.otherMails,
-          preferredLanguage: contacts.preferredLanguage,
-          ...(facts.managerMail !== undefined ? { managerMail: facts.managerMail } : {}),
-        },
-      }),
-      record,
-      [matched],
-    );
-  } else {
-    await s.audit.record(matched, record);
-  }
+  const after = await s.recoveries.advance(
+    input.recoveryId,
+    {
+      ...VALIDATING,
+      ...(contacts
+        ? {
+            noticeContacts: {
+              userPrincipalName: contacts.userPrincipalName,
+              otherMails: contacts.otherMails,
+              preferredLanguage: contacts.preferredLanguage,
+              ...(facts.managerMail !== undefined ? { managerMail: facts.managerMail } : {}),
+            },
+          }
+        : {}),
+    },
+    record,
+    [...checked, matched],
+  );
   const handOn = etagToHandOn(after);
   if (!ok)
     return {

@@ -9,10 +9,11 @@ import type { NewAuditEvent } from "../../store/audit";
 import type { DiscoveredRecovery, Loaded, RecoveryRecord } from "../../store/recoveries";
 import { expectedLinkedDomains } from "../../verified-id/linkedDomain";
 import type {
+  CheckVerdict,
+  CredentialCheck,
   PresentationStepInput,
   RequestPresentationInput,
   RequestPresentationResult,
-  StepVerdict,
 } from "../contracts";
 import { faceCheckThresholdOf, openPresentationRequest, presentationOutcome } from "../presentationRequests";
 import { etagToHandOn, openDiscovered } from "./common";
@@ -86,12 +87,35 @@ async function requestFrom(
 }
 
 /**
- * The verdict on what was presented. The record moves to `validating` with the verdict's audit
- * entry, in one write: the check itself reads only the stored callback outcome.
+ * The audit entry of a passing check. The check itself writes nothing when it passes: the match
+ * records this entry in its own write (so the record moves to `validating` once, there), or the
+ * finish when the match never returned; `onceKey` keeps it once whoever writes it, however often.
  */
-export async function checkPresentedCredential(input: PresentationStepInput): Promise<StepVerdict> {
+export function credentialCheckedEntry(recoveryId: string, checked: CredentialCheck): NewAuditEvent {
+  return {
+    recoveryId,
+    at: checked.at,
+    event: "credential_checked",
+    onceKey: "credential_checked",
+    outcome: "success",
+    code: "credential_valid",
+    detail: {
+      faceCheckScore: checked.faceCheckScore,
+      issuer: checked.issuer,
+      selfValidated: checked.selfValidated,
+    },
+  };
+}
+
+/**
+ * The verdict on what was presented; the check itself reads only the stored callback outcome.
+ * Failing: the record moves to `validating` with the verdict's audit entry, in one write, and the
+ * workflow closes it. Passing: nothing is written — the verdict carries its finding to the match
+ * (`credentialCheckedEntry`) and hands on the version it read.
+ */
+export async function checkPresentedCredential(input: PresentationStepInput): Promise<CheckVerdict> {
   const s = services();
-  // The version the request step left, when this process holds it: the verdict's write is made with its etag.
+  // The version the request step left, when this process holds it: a failing verdict's write is made with its etag.
   const record = await openDiscovered(input.recoveryId, input.etag);
   const outcome = await presentationOutcome(input.state, input.recoveryId);
   const profile = record.profile;
@@ -107,35 +131,38 @@ export async function checkPresentedCredential(input: PresentationStepInput): Pr
   });
   // Issued by this recovery's verification (src/recovery/freshness.ts), in every results mode.
   const result = presented.ok ? credentialFreshness(record, outcome, profile, new Date()) : presented;
-  const verdict = result.ok ? { ok: true as const } : { ok: false as const, code: result.code };
   // Admins need the score to diagnose a failed Face Check; the portrait is never recorded.
   const faceCheckScore = outcome.credentials[0]?.faceCheckScore ?? null;
-  const checked: NewAuditEvent = {
+  const issuer = outcome.credentials[0]?.issuer ?? null;
+  if (result.ok) {
+    const checked: CredentialCheck = {
+      at: new Date().toISOString(),
+      faceCheckScore,
+      issuer,
+      selfValidated: outcome.selfValidation?.ok === true,
+    };
+    return { ok: true, checked, ...etagToHandOn(record) };
+  }
+  const failed: NewAuditEvent = {
     recoveryId: input.recoveryId,
     event: "credential_checked",
     onceKey: "credential_checked",
-    outcome: verdict.ok ? "success" : "failure",
-    code: verdict.ok ? "credential_valid" : verdict.code,
-    detail: result.ok
-      ? {
-          faceCheckScore,
-          issuer: outcome.credentials[0]?.issuer ?? null,
-          selfValidated: outcome.selfValidation?.ok === true,
-        }
-      : {
-          reason: result.reason,
-          explanation: result.explanation,
-          faceCheckScore,
-          issuer: outcome.credentials[0]?.issuer ?? null,
-          serviceError: outcome.error?.code ?? null,
-          selfValidated: outcome.selfValidation !== undefined,
-        },
+    outcome: "failure",
+    code: result.code,
+    detail: {
+      reason: result.reason,
+      explanation: result.explanation,
+      faceCheckScore,
+      issuer,
+      serviceError: outcome.error?.code ?? null,
+      selfValidated: outcome.selfValidation !== undefined,
+    },
   };
   const after = await s.recoveries.advance(
     input.recoveryId,
     { status: "validating", next: undefined },
     record,
-    [checked],
+    [failed],
   );
-  return { ...verdict, ...etagToHandOn(after) };
+  return { ok: false, code: result.code, ...etagToHandOn(after) };
 }
