@@ -7,45 +7,17 @@
  * tables and simulators, as the durable runtime runs a step again (at least once).
  */
 import { describe, expect, it } from "vitest";
-import { DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
-import type { TenantSeed, UserSeed } from "../../dev/simulators/graph";
 import { matchDirectoryProfile } from "../../src/functions/activities/match";
 import { checkPresentedCredential } from "../../src/functions/activities/presentation";
 import type { RecoveryStatus } from "../../src/recovery/status";
 import { services } from "../../src/services";
+import { adeleCopies } from "../support/adeleCopies";
 import { type AuditRow, type RecoveryStart, type TestStack, useStack } from "../support/stack";
 
-/** Copies of Adele under names of their own (each test its own user: a recovered one is in cooldown). */
+/** Each test its own user (a recovered one is in cooldown). */
 const PEOPLE = ["Mismatch", "Refused", "Cancelled", "Failing", "Rerun", "Sequence"] as const;
 type Person = (typeof PEOPLE)[number];
-
-function person(name: Person): { id: string; upn: string; firstName: string; lastName: string } {
-  return {
-    id: `00000000-0000-4000-8016-${String(PEOPLE.indexOf(name) + 1).padStart(12, "0")}`,
-    upn: `ida.${name.toLowerCase()}@contoso.example`,
-    firstName: "Ida",
-    lastName: name,
-  };
-}
-
-function tenant(): TenantSeed {
-  const seed = demoTenant();
-  const adele = seed.users.find((u) => u.id === DEMO_USERS.adeleVance.id)!;
-  const copies: UserSeed[] = PEOPLE.map((name) => {
-    const p = person(name);
-    return {
-      ...structuredClone(adele),
-      id: p.id,
-      userPrincipalName: p.upn,
-      mail: p.upn,
-      givenName: p.firstName,
-      surname: p.lastName,
-      displayName: `${p.firstName} ${p.lastName}`,
-      otherMails: [`ida.${name.toLowerCase()}@home.example`],
-    };
-  });
-  return { ...seed, users: [...seed.users, ...copies] };
-}
+const { person, tenant } = adeleCopies("00000000-0000-4000-8016", PEOPLE);
 
 function entries(audit: AuditRow[], event: string): AuditRow[] {
   return audit.filter((e) => e.event === event);
@@ -78,6 +50,17 @@ function order(audit: AuditRow[]): string[] {
 
 describe("the credential check's entry in the trail", () => {
   const stack = useStack({ mode: "production", tenant: tenant() });
+
+  /** The directory refuses every read of the user (500) until the tenant is reset. */
+  function refuseUserReads(userId: string): void {
+    stack().sims.graph.failNext({
+      method: "GET",
+      path: `/users/${userId}`,
+      times: 100,
+      status: 500,
+      code: "generalException",
+    });
+  }
 
   async function start(
     who: Person,
@@ -133,13 +116,7 @@ describe("the credential check's entry in the trail", () => {
     const p = person("Refused");
     const { start: started, requestId } = await start("Refused");
     // From here on the only directory reads are the match's (and, after the close, the notices').
-    stack().sims.graph.failNext({
-      method: "GET",
-      path: `/users/${p.id}`,
-      times: 100,
-      status: 500,
-      code: "generalException",
-    });
+    refuseUserReads(p.id);
     await stack().sims.verifiedId.present(requestId);
     // The durable retry policy waits 2 s, 4 s, 8 s between the match's attempts: move the clock past each.
     const state = await stack().advanceClockUntil(
@@ -182,13 +159,7 @@ describe("the credential check's entry in the trail", () => {
       kind: "slow",
       delayMs: 3_000,
     });
-    stack().sims.graph.failNext({
-      method: "GET",
-      path: `/users/${p.id}`,
-      times: 100,
-      status: 500,
-      code: "generalException",
-    });
+    refuseUserReads(p.id);
     await stack().sims.verifiedId.present(requestId);
     const deadline = Date.now() + 20_000;
     while (!(await stack().durableStatus(started.recoveryId)).text.includes("matchDirectoryProfile")) {

@@ -8,52 +8,20 @@
 
 import { compactDecrypt, decodeProtectedHeader, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { DEMO_ADMIN_ADDRESS, DEMO_NOTICE_SENDER, DEMO_USERS, demoTenant } from "../../dev/seed/demo-tenant";
-import type { FailureRule, TenantSeed, UserSeed } from "../../dev/simulators/graph";
+import { DEMO_ADMIN_ADDRESS, DEMO_NOTICE_SENDER, DEMO_USERS } from "../../dev/seed/demo-tenant";
+import type { FailureRule } from "../../dev/simulators/graph";
 import { WELL_KNOWN_METHOD_IDS } from "../../dev/simulators/graph";
 import { ecJwkPair } from "../../src/tap/ecKeys";
+import { adeleCopies } from "../support/adeleCopies";
 import { waitingTaps } from "../support/recoveryRows";
 import { type RecoveryStart, type RecoveryState, type TestStack, useStack } from "../support/stack";
 
 /** Copies of Adele (every kind of method, mobile phone as default) under their own names. */
 const PEOPLE = ["Jwe", "Batch", "Mobile", "Revoke", "Pass", "Mail", "Mismatch", "Silent"] as const;
 type Person = (typeof PEOPLE)[number];
-
-function person(name: Person): {
-  id: string;
-  upn: string;
-  firstName: string;
-  lastName: string;
-  home: string;
-} {
-  return {
-    id: `00000000-0000-4000-8000-${String(PEOPLE.indexOf(name) + 1).padStart(12, "0")}`,
-    upn: `ida.${name.toLowerCase()}@contoso.example`,
-    firstName: "Ida",
-    lastName: name,
-    home: `ida.${name.toLowerCase()}@home.example`,
-  };
-}
-
-function tenant(): TenantSeed {
-  const seed = demoTenant();
-  const adele = seed.users.find((u) => u.id === DEMO_USERS.adeleVance.id)!;
-  const copies: UserSeed[] = PEOPLE.map((name) => {
-    const p = person(name);
-    return {
-      ...structuredClone(adele),
-      id: p.id,
-      userPrincipalName: p.upn,
-      mail: p.upn,
-      givenName: p.firstName,
-      surname: p.lastName,
-      displayName: `${p.firstName} ${p.lastName}`,
-      otherMails: [p.home],
-      managerId: DEMO_USERS.meganBowen.id,
-    };
-  });
-  return { ...seed, users: [...seed.users, ...copies] };
-}
+const copies = adeleCopies("00000000-0000-4000-8000", PEOPLE);
+const person = copies.person;
+const tenant = () => copies.tenant({ managerId: DEMO_USERS.meganBowen.id });
 
 /** Polls `check` until it holds (bounded: never a fixed sleep). */
 async function eventually(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
