@@ -203,6 +203,11 @@ export class RecoveryRepository {
    * writes with its etag (a change meanwhile fails the write and the record is read and decided
    * again) and does nothing before that write that a closed recovery must not see done.
    */
+  /** True when this process holds version `etag` of the record: `at` then answers without a read. */
+  holds(recoveryId: string, etag: string): boolean {
+    return this.versions.get(recoveryId)?.etag === etag;
+  }
+
   async at(recoveryId: string, etag: string | undefined): Promise<Loaded | undefined> {
     const known = etag === undefined ? undefined : this.versions.get(recoveryId);
     if (known && known.etag === etag) return structuredClone(known);

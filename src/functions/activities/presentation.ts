@@ -24,8 +24,10 @@ export async function requestPresentation(
 ): Promise<RequestPresentationResult> {
   // First from the version the IDV start left, when this process holds it (see the input's
   // contract): a request is then shown only while the record as stored is still that version in
-  // what the decision read. Whatever it cannot settle is decided from the record as stored.
-  const handedOn = input.etag ? await openDiscovered(input.recoveryId, input.etag) : undefined;
+  // what the decision read. Whatever it cannot settle is decided from the record as stored, which
+  // is read at once when the process holds nothing (so a refusal is decided once, not twice).
+  const held = input.etag !== undefined && services().recoveries.holds(input.recoveryId, input.etag);
+  const handedOn = held ? await openDiscovered(input.recoveryId, input.etag) : undefined;
   const first = handedOn && (await requestFrom(handedOn, input, true));
   return first ?? requestFrom(await openDiscovered(input.recoveryId), input, false);
 }
