@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../dev/seed/demo-tenant";
 import { EVENTS } from "../../src/functions/names";
 import { type RecoveryStart, useStack } from "../support/stack";
+import { waitFor } from "../support/waitFor";
 
 describe("an IDV decision the stored result does not back", () => {
   const stack = useStack({ mode: "production" });
@@ -113,10 +114,25 @@ describe("an IDV decision the stored result does not back", () => {
     expect(raised.status).toBeLessThan(300);
   }
 
+  /**
+   * Waits for the presentation step's decision in the trail, read straight from the table: a
+   * status read through the host would make the host read the record, and the step would then
+   * no longer start from the version the IDV start left (what these tests are about).
+   */
+  async function presentationStepDecided(started: RecoveryStart): Promise<void> {
+    await waitFor(async () => {
+      const events = (await stack().auditEvents(started.recoveryId)).map((e) => e.event);
+      return (
+        events.includes("identity_verification_unconfirmed") || events.includes("presentation_requested")
+      );
+    }, "the presentation step's decision");
+  }
+
   it("the IDV start's version, replaced by a renewal in another instance, does not back an approval of the replaced session", async () => {
     const started = await stack().startRecovery({ username: DEMO_USERS.adeleVance.userPrincipalName });
     await stack().waitForStatus(started.body, ["verifying_identity"]);
     await renewedElsewhere(started.body, { firstApproved: true, secondApproved: false });
+    await presentationStepDecided(started.body);
     const done = await stack().waitForStatus(started.body, ["failed", "awaiting_presentation"]);
     expect(done).toMatchObject({ status: "failed", failure: { code: "idv_error" } });
     const events = (await stack().auditEvents(started.body.recoveryId)).map((e) => e.event);
@@ -128,6 +144,7 @@ describe("an IDV decision the stored result does not back", () => {
     const started = await stack().startRecovery({ username: DEMO_USERS.meganBowen.userPrincipalName });
     await stack().waitForStatus(started.body, ["verifying_identity"]);
     await renewedElsewhere(started.body, { firstApproved: false, secondApproved: true });
+    await presentationStepDecided(started.body);
     const shown = await stack().waitForStatus(started.body, ["failed", "awaiting_presentation"]);
     expect(shown.status).toBe("awaiting_presentation");
     const events = (await stack().auditEvents(started.body.recoveryId)).map((e) => e.event);
